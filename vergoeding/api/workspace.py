@@ -1,0 +1,50 @@
+"""A workspace bundles settings with the lazily loaded limits, rate card and database."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
+
+from sqlalchemy import Engine
+
+from vergoeding.config import Settings, load_settings
+from vergoeding.core.limits import LimitsBook
+from vergoeding.core.rates import RateCard
+from vergoeding.data.limits import load_limits
+from vergoeding.data.ratecard import load_ratecard
+from vergoeding.store.db import db_url, make_engine, migrate
+
+
+@dataclass
+class Workspace:
+    settings: Settings
+    _cache: dict[str, Any] = field(default_factory=dict)
+
+    @cached_property
+    def limits(self) -> LimitsBook:
+        return load_limits(self.settings.limits_dir)
+
+    @cached_property
+    def ratecard(self) -> RateCard:
+        return load_ratecard(self.settings.rate_card_path, self.limits)
+
+    @cached_property
+    def engine(self) -> Engine:
+        """The database, migrated to the newest schema on first use."""
+        engine = make_engine(db_url(self.settings.db))
+        migrate(engine)
+        return engine
+
+    @property
+    def actor(self) -> str:
+        return self.settings.actor
+
+    def close(self) -> None:
+        if "engine" in self.__dict__:
+            self.__dict__["engine"].dispose()
+
+
+def open_workspace(**kwargs: Any) -> Workspace:
+    """``open_workspace(db=..., rates=..., rate_card=..., templates=..., config=...)``."""
+    return Workspace(load_settings(**kwargs))

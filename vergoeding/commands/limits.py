@@ -1,0 +1,103 @@
+"""``vergoeding limits ...`` and ``vergoeding rates ...``."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import click
+
+from vergoeding.api import limits as api
+from vergoeding.commands._common import DATE, emit, emit_findings, format_option, workspace
+from vergoeding.core.findings import has_errors
+
+
+@click.group("limits")
+def limits_group() -> None:
+    """Fiscale grenzen per jaar (vrijwilligersvergoeding, km, btw, KOR, minimumloon)."""
+
+
+@limits_group.command("show")
+@click.option("--year", "year", type=click.IntRange(1900, 2200), help="Jaar (standaard: dit jaar).")
+@format_option()
+@click.pass_context
+def limits_show(ctx: click.Context, year: int | None, fmt: str) -> None:
+    """Toon de bedragen van een jaar met bron en of ze bevestigd zijn.
+
+    \b
+    Voorbeeld:
+      vergoeding limits show --year 2026
+      vergoeding limits show --year 2026 --format json
+    """
+    y = year or date.today().year
+    figures = api.limits_for_year(workspace(ctx), y)
+    rows = [
+        {
+            "key": f.key, "label": f.label, "amount": f.amount, "unit": f.unit,
+            "valid_from": f.valid_from, "confirmed": f.confirmed, "source": f.source,
+        }
+        for f in figures
+    ]
+    if fmt == "table":
+        for r in rows:
+            r["confirmed"] = "ja" if r["confirmed"] else "NEE - niet bevestigd"
+    emit(rows, fmt, columns=["key", "amount", "unit", "valid_from", "confirmed", "label", "source"],
+         headers={"key": "sleutel", "amount": "bedrag", "unit": "eenheid", "valid_from": "vanaf",
+                  "confirmed": "bevestigd", "label": "omschrijving", "source": "bron"},
+         payload={"year": y, "figures": rows}, title=f"Fiscale grenzen {y}" if fmt == "table" else None)
+    if fmt == "table" and any(not f.confirmed for f in figures):
+        click.echo("Let op: bedragen met 'NEE' komen alleen uit secundaire bronnen; "
+                   "controleer ze voordat u erop vertrouwt.", err=True)
+
+
+@click.group("rates")
+def rates_group() -> None:
+    """Tariefkaart per rol: wat de deskundige krijgt en wat de opdrachtgever betaalt."""
+
+
+@rates_group.command("show")
+@click.option("--on", "on", type=DATE, help="Peildatum (standaard: vandaag), bv. 2026-03-01 of 1-3-2026.")
+@click.option("--role", help="Alleen deze rol, bv. trainer.")
+@format_option()
+@click.pass_context
+def rates_show(ctx: click.Context, on: date | None, role: str | None, fmt: str) -> None:
+    """Toon de tarieven die op een datum gelden.
+
+    \b
+    Voorbeeld:
+      vergoeding rates show --on 2026-03-01 --role trainer
+    """
+    day = on or date.today()
+    card, rates = api.rates_on(workspace(ctx), day, role)
+    rows = [
+        {"role": r.role, "regime": r.regime.value, "level": r.level, "unit": r.unit.value,
+         "expert": r.expert, "client": r.client, "valid": r.validity}
+        for r in rates
+    ]
+    title = f"{card.name} - {card.organisation}" + (" [VOORBEELD]" if card.example else "") + f" - geldig op {day.isoformat()}"
+    emit(rows, fmt, columns=["role", "regime", "level", "unit", "expert", "client", "valid"],
+         headers={"role": "rol", "regime": "regime", "level": "niveau", "unit": "eenheid",
+                  "expert": "deskundige", "client": "opdrachtgever", "valid": "geldig"},
+         payload={"card": card.name, "organisation": card.organisation, "example": card.example,
+                  "on": day, "rates": rows},
+         title=title if fmt == "table" else None)
+
+
+@rates_group.command("check")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@format_option()
+@click.pass_context
+def rates_check(ctx: click.Context, path: Path, fmt: str) -> None:
+    """Controleer een tariefkaart: onbekende sleutels, overlap of gaten in de geldigheid,
+    bedragen als getal in plaats van tekst, negatieve bedragen, ontbrekende regimes.
+
+    Geeft elk probleem met bestand en regel; exit 1 bij een fout.
+
+    \b
+    Voorbeeld:
+      vergoeding rates check mijn-tariefkaart.toml
+    """
+    findings = api.check_rate_card(workspace(ctx), path)
+    emit_findings(findings, fmt, ok_message=f"{path}: in orde.")
+    if has_errors(findings):
+        ctx.exit(1)

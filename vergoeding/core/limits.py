@@ -1,0 +1,110 @@
+"""Fiscal limits of one year, as values. Loaded from ``rates/limits/YEAR.toml`` by
+:mod:`vergoeding.data.limits`; the core never reads files."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from vergoeding.errors import MissingYearError
+
+# Figures every year file must carry (the key in the file -> what it is).
+REQUIRED_FIGURES: Mapping[str, str] = {
+    "volunteer_hour_21_plus": "vrijwilligersvergoeding per uur, 21+",
+    "volunteer_hour_under_21": "vrijwilligersvergoeding per uur, onder 21",
+    "volunteer_month": "vrijwilligersvergoeding per maand",
+    "volunteer_year": "vrijwilligersvergoeding per jaar",
+    "km_allowance": "onbelaste kilometervergoeding",
+    "vat_standard": "algemeen btw-tarief",
+    "kor_threshold": "omzetgrens KOR",
+}
+OPTIONAL_FIGURES: Mapping[str, str] = {
+    "bijstand_gift_disregard": "vrijlating giften in de bijstand per jaar",
+}
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One figure with where it comes from. ``confirmed`` is False for a figure that only
+    secondary sources give: users see that mark."""
+
+    key: str
+    label: str
+    amount: Decimal
+    unit: str
+    valid_from: date
+    source: str
+    confirmed: bool
+    note: str = ""
+
+    @property
+    def source_year(self) -> int:
+        return self.valid_from.year
+
+
+@dataclass(frozen=True)
+class FiscalLimits:
+    year: int
+    figures: Mapping[str, Figure]
+    minimum_wage: tuple[Figure, ...] = ()
+    origin: str = ""
+
+    def figure(self, key: str) -> Figure:
+        try:
+            return self.figures[key]
+        except KeyError:
+            raise MissingYearError(
+                f"het bedrag {key!r} ontbreekt voor {self.year} in {self.origin or 'de grenzen'}"
+            ) from None
+
+    @property
+    def volunteer_month(self) -> Figure:
+        return self.figure("volunteer_month")
+
+    @property
+    def volunteer_year(self) -> Figure:
+        return self.figure("volunteer_year")
+
+    def volunteer_hour(self, age: int) -> Figure:
+        """The hourly presumption for someone of ``age`` on the day of the work."""
+        return self.figure("volunteer_hour_21_plus" if age >= 21 else "volunteer_hour_under_21")
+
+    def minimum_wage_on(self, day: date) -> Figure | None:
+        """The statutory minimum hourly wage (21+) in force on ``day``; None before 2024,
+        when no hourly minimum wage existed."""
+        current: Figure | None = None
+        for f in sorted(self.minimum_wage, key=lambda f: f.valid_from):
+            if f.valid_from <= day:
+                current = f
+        return current
+
+    def all_figures(self) -> list[Figure]:
+        return [*self.figures.values(), *self.minimum_wage]
+
+
+class LimitsBook:
+    """Fiscal limits for several years. A missing year is an error that names the file to
+    add, never a silent fallback to another year."""
+
+    def __init__(self, by_year: Mapping[int, FiscalLimits], where: str = "rates/limits") -> None:
+        self._by_year = dict(by_year)
+        self.where = where
+
+    def for_year(self, year: int) -> FiscalLimits:
+        try:
+            return self._by_year[year]
+        except KeyError:
+            have = ", ".join(str(y) for y in sorted(self._by_year)) or "geen"
+            raise MissingYearError(
+                f"geen fiscale grenzen voor {year}: voeg het bestand {self.where}/{year}.toml toe "
+                f"(aanwezig: {have}). Er wordt nooit teruggevallen op een ander jaar."
+            ) from None
+
+    def for_day(self, day: date) -> FiscalLimits:
+        return self.for_year(day.year)
+
+    @property
+    def years(self) -> list[int]:
+        return sorted(self._by_year)

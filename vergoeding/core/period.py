@@ -1,0 +1,82 @@
+"""Periods are half-open date ranges ``[start, end)``, defined once here."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from dateutil.relativedelta import relativedelta
+
+from vergoeding.errors import InputError
+
+_MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
+_QUARTER = re.compile(r"^(\d{4})-?[Qq]([1-4])$")
+_YEAR = re.compile(r"^(\d{4})$")
+
+
+@dataclass(frozen=True, order=True)
+class Period:
+    """A half-open range of days: ``start`` is included, ``end`` is not."""
+
+    start: date
+    end: date
+    label: str = ""
+
+    def __post_init__(self) -> None:
+        if self.end <= self.start:
+            raise ValueError(f"empty period {self.start}..{self.end}")
+
+    def __contains__(self, day: object) -> bool:
+        return isinstance(day, date) and self.start <= day < self.end
+
+    @property
+    def last_day(self) -> date:
+        return self.end - timedelta(days=1)
+
+    def months(self) -> Iterator[Period]:
+        """The calendar months that overlap this period, clipped to it."""
+        cur = date(self.start.year, self.start.month, 1)
+        while cur < self.end:
+            nxt = cur + relativedelta(months=1)
+            yield Period(max(cur, self.start), min(nxt, self.end), f"{cur.year}-{cur.month:02d}")
+            cur = nxt
+
+    def overlaps(self, other: Period) -> bool:
+        return self.start < other.end and other.start < self.end
+
+    def __str__(self) -> str:
+        return self.label or f"{self.start.isoformat()}..{self.last_day.isoformat()}"
+
+
+def month(year: int, month_: int) -> Period:
+    start = date(year, month_, 1)
+    return Period(start, start + relativedelta(months=1), f"{year}-{month_:02d}")
+
+
+def year(year_: int) -> Period:
+    return Period(date(year_, 1, 1), date(year_ + 1, 1, 1), f"{year_}")
+
+
+def month_of(day: date) -> Period:
+    return month(day.year, day.month)
+
+
+def parse_period(text: str, *, field: str | None = None) -> Period:
+    """``2026-11`` (month), ``2026-Q4`` (quarter), ``2026`` (year) -> a half-open Period."""
+    s = text.strip()
+    if m := _MONTH.match(s):
+        y, mo = int(m.group(1)), int(m.group(2))
+        if not 1 <= mo <= 12:
+            raise InputError(f"{text!r}: maand {mo} bestaat niet", field=field)
+        return month(y, mo)
+    if m := _QUARTER.match(s):
+        y, q = int(m.group(1)), int(m.group(2))
+        start = date(y, 3 * (q - 1) + 1, 1)
+        return Period(start, start + relativedelta(months=3), f"{y}-Q{q}")
+    if m := _YEAR.match(s):
+        return year(int(m.group(1)))
+    raise InputError(
+        f"{text!r} is geen periode (verwacht 2026-11, 2026-Q4 of 2026)", field=field
+    )

@@ -1,0 +1,82 @@
+"""One base error; small subclasses that carry a message a finance employee understands.
+
+Every message says where the problem is (file, sheet, row, column or key) and what was
+expected. The CLI turns a ``VergoedingError`` into a message on stderr and exit code 1
+(domain error) or 2 (bad input), never a traceback.
+"""
+
+from __future__ import annotations
+
+
+class VergoedingError(Exception):
+    """Base of every error the package raises on purpose."""
+
+    exit_code = 1
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class InputError(VergoedingError):
+    """Input that cannot be understood: a value, file, row or field is wrong (exit 2)."""
+
+    exit_code = 2
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        file: str | None = None,
+        sheet: str | None = None,
+        row: int | None = None,
+        field: str | None = None,
+    ) -> None:
+        self.file, self.sheet, self.row, self.field = file, sheet, row, field
+        where = []
+        if file:
+            where.append(str(file))
+        if sheet:
+            where.append(f"blad {sheet}")
+        if row is not None:
+            where.append(f"rij {row}")
+        if field:
+            where.append(f"kolom/veld {field}")
+        prefix = ", ".join(where)
+        super().__init__(f"{prefix}: {message}" if prefix else message)
+        self.reason = message
+
+
+class ManyInputErrors(InputError):
+    """Several input errors found in one pass (an import reports every bad row at once)."""
+
+    def __init__(self, errors: list[InputError]) -> None:
+        self.errors = list(errors)
+        head = f"{len(self.errors)} fout(en) gevonden; er is niets opgeslagen."
+        VergoedingError.__init__(self, "\n".join([head, *(e.message for e in self.errors)]))
+        self.file = self.sheet = self.field = None
+        self.row = None
+        self.reason = head
+
+
+class DataFileError(InputError):
+    """A shipped or user-supplied data file (rate card, fiscal limits) is wrong."""
+
+
+class MissingYearError(VergoedingError):
+    """No fiscal-limit file exists for a year: never fall back to another year."""
+
+
+class NotFoundError(VergoedingError):
+    """A named organisation, expert, engagement, invoice... does not exist."""
+
+
+class RuleViolation(VergoedingError):
+    """A domain rule refuses the action (locked period, issued invoice, period paid...)."""
+
+
+class ConfigError(VergoedingError):
+    """Configuration (paths, database URL, templates) is wrong."""

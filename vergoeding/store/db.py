@@ -1,0 +1,106 @@
+"""Opening the database, transactions and schema migrations.
+
+SQLite is the embedded default: foreign keys on, WAL, a busy timeout, and every
+transaction started with ``BEGIN IMMEDIATE`` so that two processes never interleave
+writes (invoice numbers and payouts rely on that). PostgreSQL is a URL switch
+(``postgresql+psycopg://...``); there the same code runs at the default isolation, and the
+few places that need serialisation take row locks (``SELECT ... FOR UPDATE``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+
+from sqlalchemy import Connection, Engine, create_engine, event, inspect, select
+
+from vergoeding.errors import ConfigError
+from vergoeding.store import schema
+
+Migration = tuple[int, str, Callable[[Connection], None]]
+
+
+def _v1(conn: Connection) -> None:
+    schema.metadata.create_all(conn)
+
+
+# Append new migrations here; never edit one that has shipped. Each runs in the same
+# transaction as its schema_version row, so an interrupted upgrade leaves the old schema.
+MIGRATIONS: list[Migration] = [
+    (1, "initial schema", _v1),
+]
+
+
+def now_utc() -> datetime:
+    """Timestamps for created_at/audit (naive UTC, portable across databases)."""
+    return datetime.now(UTC).replace(tzinfo=None, microsecond=0)
+
+
+def db_url(value: str | Path) -> str:
+    """A path or a URL -> a SQLAlchemy URL. A bare path means a SQLite file."""
+    s = str(value)
+    if "://" in s:
+        return s
+    return f"sqlite:///{Path(s).expanduser().resolve()}"
+
+
+def make_engine(url: str) -> Engine:
+    if url.startswith("sqlite"):
+        if url.startswith("sqlite:///") and url != "sqlite:///:memory:":
+            parent = Path(url.removeprefix("sqlite:///")).parent
+            if not parent.is_dir():
+                raise ConfigError(f"map voor de database bestaat niet: {parent}")
+        engine = create_engine(url)
+
+        @event.listens_for(engine, "connect")
+        def _on_connect(dbapi_conn, _record):  # type: ignore[no-untyped-def]
+            dbapi_conn.isolation_level = None  # we issue BEGIN ourselves
+            cur = dbapi_conn.cursor()
+            cur.execute("PRAGMA foreign_keys=ON")
+            cur.execute("PRAGMA busy_timeout=60000")
+            cur.execute("PRAGMA journal_mode=WAL")
+            cur.execute("PRAGMA synchronous=NORMAL")
+            cur.close()
+
+        @event.listens_for(engine, "begin")
+        def _on_begin(conn):  # type: ignore[no-untyped-def]
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+        return engine
+    try:
+        return create_engine(url, pool_pre_ping=True)
+    except Exception as exc:  # noqa: BLE001 - a bad URL or a missing driver
+        raise ConfigError(f"kan database {url!r} niet openen: {exc}") from None
+
+
+def current_version(conn: Connection) -> int:
+    if not inspect(conn).has_table("schema_version"):
+        return 0
+    v = conn.execute(select(schema.schema_version.c.version).order_by(
+        schema.schema_version.c.version.desc()).limit(1)).scalar()
+    return int(v or 0)
+
+
+def migrate(engine: Engine, migrations: list[Migration] | None = None) -> int:
+    """Bring the database to the newest schema, one transaction per step."""
+    steps = MIGRATIONS if migrations is None else migrations
+    version = 0
+    for number, description, step in steps:
+        with engine.begin() as conn:
+            version = current_version(conn)
+            if number <= version:
+                continue
+            step(conn)
+            conn.execute(schema.schema_version.insert().values(
+                version=number, applied_at=now_utc(), description=description))
+            version = number
+    return version
+
+
+@contextmanager
+def transaction(engine: Engine) -> Iterator[Connection]:
+    """One all-or-nothing unit of work."""
+    with engine.begin() as conn:
+        yield conn
