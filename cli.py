@@ -9,7 +9,6 @@ for user error.
 
 from __future__ import annotations
 
-import sys
 from typing import Any
 
 import click
@@ -80,4 +79,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()

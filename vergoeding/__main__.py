@@ -17,7 +17,7 @@ def load_cli() -> ModuleType:
     try:
         from vergoeding import _cli  # type: ignore[attr-defined]  # the installed wheel
 
-        return _cli
+        return _cli  # type: ignore[no-any-return]
     except ImportError:
         pass
     path = Path(__file__).resolve().parent.parent / "cli.py"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import sys
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import asdict, is_dataclass
@@ -26,7 +27,16 @@ from vergoeding.errors import InputError
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-class _Parsed(click.ParamType):
+def today() -> date:
+    """The CLI's notion of today: the only place that asks the clock. ``VERGOEDING_TODAY``
+    (ISO date) pins it, for reproducible demos, reprints and tests."""
+    pinned = os.environ.get("VERGOEDING_TODAY")
+    if pinned:
+        return parse_date(pinned, field="VERGOEDING_TODAY")
+    return datetime.now().astimezone().date()
+
+
+class _Parsed(click.ParamType):  # type: ignore[type-arg]
     """A click type backed by one of the core parsers; its error is the parser's message."""
 
     parser: Callable[..., Any] = staticmethod(lambda v: v)

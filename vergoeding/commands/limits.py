@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from vergoeding.api import limits as api
-from vergoeding.commands._common import DATE, emit, emit_findings, format_option, workspace
+from vergoeding.commands._common import DATE, emit, emit_findings, format_option, today, workspace
 from vergoeding.core.findings import has_errors
 
 
@@ -29,7 +29,7 @@ def limits_show(ctx: click.Context, year: int | None, fmt: str) -> None:
       vergoeding limits show --year 2026
       vergoeding limits show --year 2026 --format json
     """
-    y = year or date.today().year
+    y = year or today().year
     figures = api.limits_for_year(workspace(ctx), y)
     rows = [
         {
@@ -67,7 +67,7 @@ def rates_show(ctx: click.Context, on: date | None, role: str | None, fmt: str) 
     Voorbeeld:
       vergoeding rates show --on 2026-03-01 --role trainer
     """
-    day = on or date.today()
+    day = on or today()
     card, rates = api.rates_on(workspace(ctx), day, role)
     rows = [
         {"role": r.role, "regime": r.regime.value, "level": r.level, "unit": r.unit.value,

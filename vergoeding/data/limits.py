@@ -26,7 +26,7 @@ class _Figure(BaseModel):
 
 
 class _Rate(_Figure):
-    amount: Fraction  # type: ignore[assignment]
+    amount: Fraction
 
 
 class _LimitsFile(BaseModel):

@@ -1,0 +1,152 @@
+"""Excel output with openpyxl: typed cells (numbers, dates), Dutch number formats, a frozen
+header row, an autofilter, and no formula injection: text from user data that starts with
+``= + - @`` (or a tab/CR) is written as a text cell that Excel will not evaluate.
+
+Use :class:`Workbook` for documents (a few sheets) and ``write_only=True`` for large
+overviews (streamed, constant memory).
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from openpyxl import Workbook as _OpenpyxlWorkbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
+
+EURO = '"€" #,##0.00;"€" -#,##0.00'
+DECIMAL2 = "#,##0.00"
+HOURS = "#,##0.00"
+INTEGER = "0"
+DATE = "DD-MM-YYYY"
+TEXT = "@"
+
+_DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column: header text, key in the row mapping, number format, width."""
+
+    header: str
+    key: str
+    fmt: str | None = None  # EURO, DECIMAL2, DATE, INTEGER; None = general/text
+    width: int = 14
+
+
+def safe_value(value: Any) -> Any:
+    """What goes into a cell: Decimal stays numeric, dates stay dates, text that Excel would
+    read as a formula is kept as text (the cell's data type is forced to string)."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "ja" if value else "nee"
+    if isinstance(value, Decimal | int | date | datetime):
+        return value
+    return str(value)
+
+
+def _is_dangerous(value: Any) -> bool:
+    return isinstance(value, str) and value.startswith(_DANGEROUS)
+
+
+class Workbook:
+    """A thin wrapper that writes typed, safe sheets and returns bytes."""
+
+    def __init__(self, *, write_only: bool = False) -> None:
+        self.write_only = write_only
+        self._wb = _OpenpyxlWorkbook(write_only=write_only)
+        if not write_only:
+            self._wb.remove(self._wb.active)
+
+    def sheet(
+        self,
+        title: str,
+        columns: Sequence[Column],
+        rows: Iterable[dict[str, Any]],
+        *,
+        totals: dict[str, Any] | None = None,
+        heading: Sequence[str] = (),
+    ) -> int:
+        """Add a sheet; returns the number of data rows written. ``heading`` lines go above
+        the table (e.g. organisation and period); the header row is frozen."""
+        ws = self._wb.create_sheet(title=title[:31])
+        bold = Font(bold=True)
+        for i, col in enumerate(columns, start=1):
+            ws.column_dimensions[get_column_letter(i)].width = col.width
+        header_row = len(heading) + 1
+        if self.write_only:
+            ws.freeze_panes = f"A{header_row + 1}"  # must be set before rows are streamed
+            for line in heading:
+                c = WriteOnlyCell(ws, value=safe_value(line))
+                if _is_dangerous(line):
+                    c.data_type = "s"
+                ws.append([c])
+            ws.append([self._wo_cell(ws, c.header, None, bold) for c in columns])
+        else:
+            for i, line in enumerate(heading, start=1):
+                self._set(ws.cell(row=i, column=1), line, None)
+            for i, col in enumerate(columns, start=1):
+                cell = ws.cell(row=header_row, column=i, value=col.header)
+                cell.font = bold
+                cell.alignment = Alignment(wrap_text=True, vertical="top")
+            ws.freeze_panes = ws.cell(row=header_row + 1, column=1)
+        n = 0
+        for row in rows:
+            n += 1
+            values = [row.get(c.key) for c in columns]
+            if self.write_only:
+                ws.append([self._wo_cell(ws, v, c.fmt) for v, c in zip(values, columns, strict=True)])
+            else:
+                r = header_row + n
+                for i, (v, c) in enumerate(zip(values, columns, strict=True), start=1):
+                    self._set(ws.cell(row=r, column=i), v, c.fmt)
+        last_data = header_row + n
+        if not self.write_only:
+            ws.auto_filter.ref = f"A{header_row}:{get_column_letter(len(columns))}{max(last_data, header_row)}"
+        if totals:
+            values = [totals.get(c.key) for c in columns]
+            if self.write_only:
+                ws.append([self._wo_cell(ws, v, c.fmt, bold) for v, c in zip(values, columns, strict=True)])
+            else:
+                for i, (v, c) in enumerate(zip(values, columns, strict=True), start=1):
+                    cell = ws.cell(row=last_data + 1, column=i)
+                    self._set(cell, v, c.fmt)
+                    cell.font = bold
+        return n
+
+    @staticmethod
+    def _set(cell: Any, value: Any, fmt: str | None) -> None:
+        v = safe_value(value)
+        cell.value = v
+        if _is_dangerous(v):
+            cell.data_type = "s"
+        if fmt and v is not None and not isinstance(v, str):
+            cell.number_format = fmt
+        elif isinstance(v, date) and not fmt:
+            cell.number_format = DATE
+
+    @staticmethod
+    def _wo_cell(ws: Any, value: Any, fmt: str | None, font: Font | None = None) -> WriteOnlyCell:
+        v = safe_value(value)
+        cell = WriteOnlyCell(ws, value=v)
+        if _is_dangerous(v):
+            cell.data_type = "s"
+        if fmt and v is not None and not isinstance(v, str):
+            cell.number_format = fmt
+        elif isinstance(v, date):
+            cell.number_format = DATE
+        if font is not None:
+            cell.font = font
+        return cell
+
+    def to_bytes(self) -> bytes:
+        buf = io.BytesIO()
+        self._wb.save(buf)
+        return buf.getvalue()
