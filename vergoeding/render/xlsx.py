@@ -16,7 +16,7 @@ from decimal import Decimal
 from typing import Any
 
 from openpyxl import Workbook as _OpenpyxlWorkbook
-from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell import Cell, WriteOnlyCell
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
@@ -102,7 +102,7 @@ class Workbook:
             n += 1
             values = [row.get(c.key) for c in columns]
             if self.write_only:
-                ws.append([self._wo_cell(ws, v, c.fmt) for v, c in zip(values, columns, strict=True)])
+                ws.append([self._wo_cell(ws, v, c.fmt, col=i) for i, (v, c) in enumerate(zip(values, columns, strict=True))])
             else:
                 r = header_row + n
                 for i, (v, c) in enumerate(zip(values, columns, strict=True), start=1):
@@ -133,15 +133,35 @@ class Workbook:
             cell.number_format = DATE
 
     @staticmethod
-    def _wo_cell(ws: Any, value: Any, fmt: str | None, font: Font | None = None) -> WriteOnlyCell:
+    def _wo_cell(ws: Any, value: Any, fmt: str | None, font: Font | None = None, col: int = 0) -> Any:
+        """A streamed cell. openpyxl writes a row by assigning each plain value into the last
+        Cell object seen in that row, so a plain value inherits the style of a Cell before it.
+        Only safe text (where a number format changes nothing) goes in plain; every other
+        value gets its own Cell, sharing one style object per format (safe in write-only mode:
+        each row is serialised at once and its cells are dropped)."""
         v = safe_value(value)
+        if v is None:
+            return None
+        dangerous = _is_dangerous(v)
+        if isinstance(v, str) and not dangerous and font is None:
+            return v
+        wants_fmt = fmt if (fmt and not isinstance(v, str)) else (DATE if isinstance(v, date) else None)
+        if font is None and not dangerous:
+            # One reusable Cell per format: openpyxl serialises the row inside append(),
+            # before the next row reuses the object.
+            cache = ws.__dict__.setdefault("_vergoeding_cells", {})
+            cell = cache.get((wants_fmt, col))
+            if cell is None:
+                cell = cache[(wants_fmt, col)] = WriteOnlyCell(ws, value=None)
+                if wants_fmt:
+                    cell.number_format = wants_fmt
+            cell.value = v
+            return cell
         cell = WriteOnlyCell(ws, value=v)
-        if _is_dangerous(v):
+        if dangerous:
             cell.data_type = "s"
-        if fmt and v is not None and not isinstance(v, str):
-            cell.number_format = fmt
-        elif isinstance(v, date):
-            cell.number_format = DATE
+        if wants_fmt:
+            cell.number_format = wants_fmt
         if font is not None:
             cell.font = font
         return cell

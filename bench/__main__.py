@@ -1,0 +1,110 @@
+"""``python -m bench [--quick] [--only NAME] [--write-docs]``.
+
+Builds (or reuses) a synthetic network of 2,000 experts, 100 clients and 1,000,000 hour
+entries, then runs each benchmark against a bare baseline on the same data in the same run.
+Results go to stdout and ``bench/results/latest.json``; ``--write-docs`` also rewrites the
+results table in docs/PERFORMANCE.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import sys
+import time
+from dataclasses import asdict
+from pathlib import Path
+
+from bench import cases
+from bench.harness import Result
+from bench.synth import build
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "bench" / "results"
+
+
+def machine() -> str:
+    cpu = "unknown cpu"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    mem = ""
+    try:
+        kb = int(Path("/proc/meminfo").read_text().split()[1])
+        mem = f", {kb / 1024 / 1024:.0f} GiB RAM"
+    except (OSError, ValueError, IndexError):
+        pass
+    return f"{platform.system()} {platform.machine()}, {os.cpu_count()} cores ({cpu}){mem}, Python {platform.python_version()}"
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m bench")
+    ap.add_argument("--quick", action="store_true", help="a tenth of the sizes (smoke run)")
+    ap.add_argument("--only", action="append", help="run only these cases (by name)")
+    ap.add_argument("--write-docs", action="store_true", help="rewrite the table in docs/PERFORMANCE.md")
+    args = ap.parse_args(argv)
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    scale = 10 if args.quick else 1
+    sizes = dict(experts=2000 // scale, clients=100 // scale, entries=1_000_000 // scale)
+    db = RESULTS / f"network-{sizes['entries']}.db"
+    t0 = time.perf_counter()
+    if not db.exists():
+        print(f"building synthetic network {sizes} -> {db}", file=sys.stderr)
+        build(db, **sizes).dispose()
+        print(f"  built in {time.perf_counter() - t0:.1f} s", file=sys.stderr)
+    ctx = cases.Context(db=db, work=RESULTS / "work", scale=scale, sizes=sizes)
+    ctx.work.mkdir(exist_ok=True)
+    results: list[Result] = []
+    for name, fn in cases.CASES.items():
+        if args.only and name not in args.only:
+            continue
+        print(f"running {name} ...", file=sys.stderr)
+        try:
+            out = fn(ctx)
+        except cases.NotAvailable as exc:
+            print(f"  skipped: {exc}", file=sys.stderr)
+            continue
+        for r in out if isinstance(out, list) else [out]:
+            results.append(r)
+            print(f"  {r.name}: ours {r.ours:.3f} {r.unit}, baseline {r.baseline:.3f} {r.unit}, "
+                  f"ratio {r.ratio:.2f} (target {r.target}) {'OK' if r.ok else 'MISSED'}", file=sys.stderr)
+    payload = {"machine": machine(), "sizes": sizes, "when": time.strftime("%Y-%m-%d %H:%M"),
+               "results": [asdict(r) for r in results]}
+    (RESULTS / "latest.json").write_text(json.dumps(payload, indent=2), encoding="utf-8")
+    table = render_table(payload)
+    print(table)
+    if args.write_docs:
+        write_docs(table)
+    return 0 if all(r.ok for r in results) else 1
+
+
+def render_table(payload: dict) -> str:
+    lines = [f"Machine: {payload['machine']}  ", f"Data: {payload['sizes']}, run {payload['when']}", "",
+             "| benchmark | ours | baseline | ratio | target | met |", "|---|---|---|---|---|---|"]
+    for r in payload["results"]:
+        lines.append(f"| {r['name']} | {r['ours']:.3f} {r['unit']} | {r['baseline']:.3f} {r['unit']} | "
+                     f"{r['ratio']:.2f}x | {r['target']} | {'yes' if r['ok'] else 'NO'} |")
+        for n in r["notes"]:
+            lines.append(f"|  ↳ {n} | | | | | |")
+    return "\n".join(lines)
+
+
+def write_docs(table: str) -> None:
+    doc = ROOT / "docs" / "PERFORMANCE.md"
+    text = doc.read_text(encoding="utf-8") if doc.exists() else "# Performance\n\n<!-- results -->\n<!-- /results -->\n"
+    start, end = "<!-- results -->", "<!-- /results -->"
+    if start not in text:
+        text += f"\n{start}\n{end}\n"
+    head, rest = text.split(start, 1)
+    _, tail = rest.split(end, 1)
+    doc.write_text(f"{head}{start}\n{table}\n{end}{tail}", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
