@@ -70,6 +70,33 @@ def _register() -> None:
     cli.add_command(limits.limits_group)
     cli.add_command(limits.rates_group)
 
+    from vergoeding.commands import checks, payout, reports
+
+    cli.add_command(checks.check_cmd)
+    cli.add_command(checks.room_cmd)
+    cli.add_command(payout.payout_cmd)
+    cli.add_command(reports.statement_cmd)
+    cli.add_command(reports.report_group)
+
+    from vergoeding.commands import ledger
+
+    for command in ledger.COMMANDS:
+        cli.add_command(command)
+
+    from vergoeding.commands import importing
+
+    cli.add_command(importing.import_command)
+
+    from vergoeding.commands import demo
+
+    cli.add_command(demo.demo_command)
+
+    from vergoeding.commands import contracts, invoices
+
+    cli.add_command(invoices.invoice_group)
+    cli.add_command(contracts.contract_cmd)
+    cli.add_command(contracts.contracts_cmd)
+
 
 _register()
 

@@ -14,7 +14,12 @@ from vergoeding.core.findings import has_errors
 
 @click.group("limits")
 def limits_group() -> None:
-    """Fiscale grenzen per jaar (vrijwilligersvergoeding, km, btw, KOR, minimumloon)."""
+    """Fiscale grenzen per jaar (vrijwilligersvergoeding, km, btw, KOR, minimumloon).
+
+    \b
+    Voorbeeld:
+      vergoeding limits show --year 2026
+    """
 
 
 @limits_group.command("show")
@@ -52,7 +57,13 @@ def limits_show(ctx: click.Context, year: int | None, fmt: str) -> None:
 
 @click.group("rates")
 def rates_group() -> None:
-    """Tariefkaart per rol: wat de deskundige krijgt en wat de opdrachtgever betaalt."""
+    """Tariefkaart per rol: wat de deskundige krijgt en wat de opdrachtgever betaalt.
+
+    \b
+    Voorbeeld:
+      vergoeding rates show --on 2026-03-01
+      vergoeding rates check mijn-tariefkaart.toml
+    """
 
 
 @rates_group.command("show")

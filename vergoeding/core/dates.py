@@ -31,7 +31,7 @@ def parse_date(value: object, *, field: str | None = None) -> date:
             return date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
         if m := _DUTCH.match(s):
             return date(int(m.group(3)), int(m.group(2)), int(m.group(1)))
-        if s.isdigit() and 4 <= len(s) <= 7:
+        if s.isdigit() and len(s) == 5:  # an Excel serial as text (1927-2173); "2026" is a year, not a date
             return parse_date(int(s), field=field)
     except ValueError:
         raise InputError(f"{value!r}: deze datum bestaat niet", field=field) from None

@@ -16,7 +16,7 @@ from decimal import Decimal
 from typing import Any
 
 from openpyxl import Workbook as _OpenpyxlWorkbook
-from openpyxl.cell import Cell, WriteOnlyCell
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 

@@ -23,13 +23,50 @@ Migration = tuple[int, str, Callable[[Connection], None]]
 
 
 def _v1(conn: Connection) -> None:
-    schema.metadata.create_all(conn)
+    """The initial schema, from a frozen copy (``schema_v1``): editing ``schema.py`` later
+    never changes what version 1 was."""
+    from vergoeding.store import schema_v1
+
+    schema_v1.metadata.create_all(conn)
+
+
+def _v2_signed_corrections(conn: Connection) -> None:
+    """Correction entries carry a delta, which may be negative: relax the minutes check
+    from ``0..1440`` to ``-1440..1440``. SQLite cannot alter a constraint, so the table is
+    rebuilt (foreign keys are deferred to the commit of this step)."""
+    check = "minutes >= -1440 and minutes <= 1440"
+    if conn.dialect.name != "sqlite":
+        conn.exec_driver_sql("ALTER TABLE entries DROP CONSTRAINT ck_entry_minutes")
+        conn.exec_driver_sql(f"ALTER TABLE entries ADD CONSTRAINT ck_entry_minutes CHECK ({check})")
+        return
+    from sqlalchemy import CheckConstraint, MetaData
+
+    from vergoeding.store import schema_v1
+
+    conn.exec_driver_sql("PRAGMA defer_foreign_keys = ON")
+    md = MetaData()
+    for name in ("experts", "organisations", "engagements", "payouts", "invoices", "entries"):
+        schema_v1.metadata.tables[name].to_metadata(md)
+    old = schema_v1.entries
+    new = old.to_metadata(md, name="entries__v2")
+    for c in [c for c in new.constraints if c.name == "ck_entry_minutes"]:
+        new.constraints.discard(c)
+    new.append_constraint(CheckConstraint(check, name="ck_entry_minutes"))
+    new.indexes.clear()  # recreated under their own names after the rename
+    # correction_of keeps naming "entries": after the rename it points at the new table.
+    new.create(conn)
+    conn.execute(new.insert().from_select([c.name for c in old.columns], select(old)))
+    conn.exec_driver_sql("DROP TABLE entries")
+    conn.exec_driver_sql("ALTER TABLE entries__v2 RENAME TO entries")
+    conn.exec_driver_sql("CREATE INDEX ix_entries_engagement_date ON entries (engagement_id, work_date)")
+    conn.exec_driver_sql("CREATE INDEX ix_entries_date_status ON entries (work_date, status)")
 
 
 # Append new migrations here; never edit one that has shipped. Each runs in the same
 # transaction as its schema_version row, so an interrupted upgrade leaves the old schema.
 MIGRATIONS: list[Migration] = [
     (1, "initial schema", _v1),
+    (2, "correction entries may carry a negative minutes delta", _v2_signed_corrections),
 ]
 
 

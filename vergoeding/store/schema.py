@@ -198,7 +198,7 @@ entries = Table(
     Column("inkind_note", Text, nullable=False, server_default=""),
     Column("amount_cents", BigInteger),  # a fixed/lump-sum allowance for this entry (overrides rate x qty)
     Column("status", String(10), nullable=False, server_default="logged"),  # logged|approved|settled
-    Column("correction_of", Integer, ForeignKey("entries.id")),
+    Column("correction_of", Integer, ForeignKey("entries.id")),  # a correction holds a delta (may be negative)
     Column("reason", Text),  # required for a correction entry
     Column("dedupe_key", String(64), nullable=False, unique=True),  # same import twice = stored once
     Column("payout_id", Integer, ForeignKey("payouts.id")),
@@ -207,7 +207,7 @@ entries = Table(
     Column("created_at", DateTime, nullable=False),
     Column("created_by", Text, nullable=False, server_default=""),
     CheckConstraint("status in ('logged', 'approved', 'settled')", name="ck_entry_status"),
-    CheckConstraint("minutes >= 0 and minutes <= 1440", name="ck_entry_minutes"),
+    CheckConstraint("minutes >= -1440 and minutes <= 1440", name="ck_entry_minutes"),
 )
 Index("ix_entries_engagement_date", entries.c.engagement_id, entries.c.work_date)
 Index("ix_entries_date_status", entries.c.work_date, entries.c.status)

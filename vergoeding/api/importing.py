@@ -1,0 +1,92 @@
+"""``import_files``: read workbooks/CSV files, validate every row, store all or nothing."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from vergoeding.api.workspace import Workspace
+from vergoeding.errors import InputError, ManyInputErrors
+from vergoeding.importing.fields import SHEETS
+from vergoeding.importing.load import Outcome, ParsedRow, apply_rows, parse_table
+from vergoeding.importing.readers import RawTable, read_file
+
+ENTITY_NAMES = {"organisation": "organisaties", "expert": "deskundigen", "declaration": "verklaringen",
+                "engagement": "opdrachten", "entry": "uren"}
+
+
+class ImportRejected(ManyInputErrors):
+    """An import with bad rows: every problem is listed, nothing is stored (exit 1)."""
+
+    exit_code = 1
+
+
+@dataclass(frozen=True)
+class ImportReport:
+    files: tuple[str, ...]
+    dry_run: bool
+    added: dict[str, int]
+    unchanged: dict[str, int]
+    duplicates: int  # hour entries that were already stored (skipped)
+
+    def lines(self) -> list[str]:
+        verb = "zou worden toegevoegd" if self.dry_run else "toegevoegd"
+        out = []
+        for entity, name in ENTITY_NAMES.items():
+            a, u = self.added.get(entity, 0), self.unchanged.get(entity, 0)
+            if a or u:
+                out.append(f"{name}: {a} {verb}" + (f", {u} ongewijzigd (stond er al)" if u else ""))
+        if self.duplicates:
+            out.append(f"uren: {self.duplicates} regel(s) stonden er al en zijn overgeslagen")
+        if not out:
+            out.append("niets te importeren")
+        return out
+
+
+def import_files(ws: Workspace, paths: Sequence[Path], *, dry_run: bool = False) -> ImportReport:
+    """Validate every row of every file, then store everything in one transaction, or
+    nothing at all (``ImportRejected`` lists each problem; ``dry_run`` always rolls back)."""
+    errors: list[InputError] = []
+    tables: list[RawTable] = []
+    for path in paths:
+        try:
+            tables.extend(read_file(Path(path)))
+        except InputError as exc:
+            errors.append(exc)
+    order = {spec.entity: i for i, spec in enumerate(SHEETS)}
+    tables.sort(key=lambda t: order[t.spec.entity])
+    parsed: list[ParsedRow] = []
+    for table in tables:
+        parsed.extend(parse_table(table, errors))
+    outcome = Outcome(errors=errors)
+    with ws.engine.connect() as conn:
+        trans = conn.begin()
+        try:
+            apply_rows(conn, ws.actor, parsed, ws.ratecard, outcome)
+            if outcome.errors:
+                raise ImportRejected(_sorted(outcome.errors, tables))
+            if dry_run:
+                trans.rollback()
+            else:
+                trans.commit()
+        except BaseException:
+            if trans.is_active:
+                trans.rollback()
+            raise
+    return ImportReport(tuple(str(p) for p in paths), dry_run, dict(outcome.added), dict(outcome.unchanged),
+                        outcome.duplicates)
+
+
+def _sorted(errors: list[InputError], tables: list[RawTable]) -> list[InputError]:
+    """In reading order: by file, sheet in workbook order, row, then as found."""
+    sheet_pos: dict[tuple[str | None, str | None], int] = {(t.file, t.sheet): i for i, t in enumerate(tables)}
+    indexed = list(enumerate(errors))
+    indexed.sort(key=lambda ie: (sheet_pos.get((ie[1].file, ie[1].sheet), -1), ie[1].row or 0, ie[0]))
+    return [e for _, e in indexed]
+
+
+def template(ws: Workspace) -> bytes:
+    from vergoeding.importing.template import write_template
+
+    return write_template(sorted(ws.ratecard.roles))

@@ -1,0 +1,426 @@
+"""Invoices: client invoices (our organisation -> client, at client rates), expert invoices
+(a freelance expert -> our organisation, optionally self-billed by us), credit notes,
+payment, listing and rendering. Each function that changes something is one transaction.
+
+Configuration (``vergoeding.toml``)::
+
+    [invoices]
+    number_format = "{year}-{seq:04d}"           # client invoices and their credit notes
+    expert_format = "{expert}-{year}-{seq:03d}"    # invoices we prepare for a freelancer
+    self_billing_format = "ZF{year}-{expert}-{seq:03d}"  # self-billing: own series per expert
+    vat_exempt_note = "..."   # only if our organisation is exempt: the specific exemption
+    [organisation]
+    logo = "logo.png"
+"""
+
+from __future__ import annotations
+
+import json
+from collections import OrderedDict
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Connection, select
+
+from vergoeding.api.workspace import Workspace
+from vergoeding.core.compensation import PricedEntry, price_entry
+from vergoeding.core.invoice import (
+    DEFAULT_EXPERT_FORMAT,
+    DEFAULT_NUMBER_FORMAT,
+    DEFAULT_SELF_BILLING_FORMAT,
+    SELF_BILLING_NOTE,
+    Invoice,
+    InvoiceLine,
+    Party,
+    VatTreatment,
+    client_vat,
+    expert_vat,
+    invoice_to_dict,
+)
+from vergoeding.core.money import ZERO
+from vergoeding.core.period import Period
+from vergoeding.core.regimes import Regime, Unit
+from vergoeding.core.work import Engagement, Entry, Expert, Organisation
+from vergoeding.documents.invoice import InvoiceDocument
+from vergoeding.errors import ConfigError, InputError, RuleViolation, VergoedingError
+from vergoeding.store import invoices as store
+from vergoeding.store import queries
+from vergoeding.store.schema import engagements, entries, experts, organisations
+
+GROUP_BY = ("engagement", "expert", "role", "date")
+FORMATS = ("pdf", "xlsx", "ubl")
+
+
+@dataclass(frozen=True)
+class BatchResult:
+    issued: list[store.StoredInvoice]
+    failed: list[tuple[str, str]]  # (client code, message)
+    files: list[Path]
+
+
+# --- configuration ------------------------------------------------------------------------
+
+def _cfg(ws: Workspace) -> dict[str, Any]:
+    value = ws.settings.extra.get("invoices", {})
+    if not isinstance(value, dict):
+        raise ConfigError("[invoices] in het configuratiebestand moet een tabel zijn")
+    return value
+
+
+def number_format(ws: Workspace, kind: str, *, self_billed: bool = False) -> str:
+    cfg = _cfg(ws)
+    if kind == "expert":
+        key, default = ("self_billing_format", DEFAULT_SELF_BILLING_FORMAT) if self_billed \
+            else ("expert_format", DEFAULT_EXPERT_FORMAT)
+    else:
+        key, default = "number_format", DEFAULT_NUMBER_FORMAT
+    return str(cfg.get(key, default))
+
+
+def _prefix(kind: str, self_billed: bool) -> str:
+    return "zelffacturering" if self_billed else ("deskundige" if kind == "expert" else "factuur")
+
+
+def logo_path(ws: Workspace) -> Path | None:
+    org = ws.settings.extra.get("organisation", {})
+    logo = org.get("logo") if isinstance(org, dict) else None
+    if not logo:
+        return None
+    path = Path(str(logo)).expanduser()
+    if not path.is_file():
+        raise ConfigError(f"[organisation] logo: bestand {path} niet gevonden")
+    return path
+
+
+# --- parties ------------------------------------------------------------------------------
+
+def org_party(o: Organisation) -> Party:
+    return Party(o.name, o.address, o.vat_id, o.kvk, o.iban, o.bic, o.oin, o.contact_email, o.code)
+
+
+def expert_party(e: Expert) -> Party:  # never the BSN
+    return Party(e.name, e.address, e.vat_id, e.kvk, e.iban, None, None, e.email, e.code)
+
+
+# --- selecting and pricing entries --------------------------------------------------------
+
+def _open_entries(conn: Connection, column: str, period: Period, *, client: str | None = None,
+                  expert: str | None = None) -> list[Entry]:
+    col = entries.c[column]
+    q = (select(entries.c.id).join(engagements, engagements.c.id == entries.c.engagement_id)
+         .where(entries.c.work_date >= period.start, entries.c.work_date < period.end,
+                entries.c.status.in_(["approved", "settled"]), col.is_(None)))
+    if client:
+        q = q.join(organisations, organisations.c.id == engagements.c.client_id).where(organisations.c.code == client)
+    if expert:
+        q = q.join(experts, experts.c.id == engagements.c.expert_id).where(experts.c.code == expert)
+    ids = {int(r.id) for r in conn.execute(q)}
+    if not ids:
+        return []
+    return [e for e in queries.load_entries(conn, period=period, client_code=client, expert_code=expert,
+                                            statuses=("approved", "settled")) if e.id in ids]
+
+
+def _role_label(ws: Workspace, role: str) -> str:
+    try:
+        return ws.ratecard.role(role).label
+    except VergoedingError:
+        return role
+
+
+def _quantity(unit: Unit, items: Sequence[PricedEntry]) -> Decimal:
+    if unit is Unit.UUR:
+        return Decimal(sum(p.entry.minutes for p in items)) / Decimal(60)
+    return Decimal(sum(p.entry.quantity for p in items))
+
+
+def client_lines(ws: Workspace, priced: Sequence[PricedEntry], experts_by_code: dict[str, Expert],
+                 group_by: str, vat: VatTreatment) -> tuple[InvoiceLine, ...]:
+    """Group priced entries into invoice lines at client rates; one line per group and unit
+    price (a different price is a different line)."""
+    _check_group_by(group_by)
+    groups: OrderedDict[tuple[Any, ...], list[PricedEntry]] = OrderedDict()
+    for p in sorted(priced, key=lambda p: (p.engagement.code, p.entry.work_date, p.entry.id)):
+        g = p.engagement
+        base: tuple[Any, ...] = {
+            "engagement": (g.code,), "expert": (g.expert_code, g.role), "role": (g.role,),
+            "date": (p.entry.work_date, g.code)}[group_by]
+        groups.setdefault((*base, p.unit.value, p.client_unit_price), []).append(p)
+    if group_by == "date":
+        groups = OrderedDict(sorted(groups.items(), key=lambda kv: (kv[0][0], kv[0][1])))
+    lines = []
+    for items in groups.values():
+        first = items[0]
+        g = first.engagement
+        who = experts_by_code[g.expert_code].name
+        role = _role_label(ws, g.role)
+        desc = {
+            "engagement": f"{role}: {g.description or 'inzet ervaringsdeskundige'} ({g.code}, {who})",
+            "expert": f"{who}: {role}",
+            "role": role,
+            "date": f"{role}: {first.entry.activity or g.description or 'inzet'} ({who})",
+        }[group_by]
+        days = [p.entry.work_date for p in items]
+        lines.append(InvoiceLine(desc, _quantity(first.unit, items), first.unit.label, first.client_unit_price,
+                                 vat, min(days), max(days)))
+    return tuple(lines)
+
+
+def _check_group_by(group_by: str) -> None:
+    if group_by not in GROUP_BY:
+        raise InputError(f"--group-by {group_by!r}: kies uit {', '.join(GROUP_BY)}", field="group-by")
+
+
+def _client_draft(ws: Workspace, conn: Connection, client: str, period: Period, group_by: str,
+                  issue_date: date) -> tuple[Invoice, list[int], int]:
+    own = queries.own_organisation(conn)
+    cust = queries.organisation(conn, client)
+    if cust.kind != "client":
+        raise InputError(f"{client!r} is geen opdrachtgever", field="client")
+    open_entries = _open_entries(conn, "invoice_id", period, client=client)
+    engs = {g.code: g for g in queries.all_engagements(conn, client_code=client)}
+    priced = [price_entry(e, engs[e.engagement_code], ws.ratecard, ws.limits) for e in open_entries]
+    priced = [p for p in priced if p.client_unit_price > 0 and p.regime is not Regime.LOONDIENST]
+    if not priced:
+        raise RuleViolation(f"geen goedgekeurde, nog niet gefactureerde uren voor {client} in {period}")
+    exempt = _cfg(ws).get("vat_exempt_note")
+    rate = ws.limits.for_year(issue_date.year).figure("vat_standard").amount
+    vat = client_vat(rate, None if exempt is None else str(exempt))
+    exps = {x.code: x for x in queries.all_experts(conn, {g.expert_code for g in engs.values()})}
+    lines = client_lines(ws, priced, exps, group_by, vat)
+    codes = sorted({p.engagement.code for p in priced})
+    inv = Invoice(kind="client", supplier=org_party(own), customer=org_party(cust), issue_date=issue_date,
+                  lines=lines, payment_term_days=cust.payment_term_days, period=str(period),
+                  reference=", ".join(codes) if len(codes) <= 4 else f"{len(codes)} opdrachten")
+    return inv, [p.entry.id for p in priced], cust.id
+
+
+def create_client_invoice(ws: Workspace, client: str, period: Period, *, issue_date: date,
+                          group_by: str = "engagement", concept: bool = False) -> store.StoredInvoice:
+    """Invoice a client for its approved/settled entries of ``period`` not yet invoiced."""
+    _check_group_by(group_by)
+    with ws.engine.begin() as conn:
+        inv, ids, client_id = _client_draft(ws, conn, client, period, group_by, issue_date)
+        if concept:
+            return store.save_concept(conn, inv, actor=ws.actor, client_id=client_id, entry_ids=ids)
+        return store.issue(conn, inv, fmt=number_format(ws, "client"), series_prefix=_prefix("client", False),
+                           actor=ws.actor, client_id=client_id, entry_ids=ids)
+
+
+def invoiceable_clients(ws: Workspace, period: Period) -> list[str]:
+    with ws.engine.connect() as conn:
+        q = (select(organisations.c.code).distinct()
+             .join(engagements, engagements.c.client_id == organisations.c.id)
+             .join(entries, entries.c.engagement_id == engagements.c.id)
+             .where(entries.c.work_date >= period.start, entries.c.work_date < period.end,
+                    entries.c.status.in_(["approved", "settled"]), entries.c.invoice_id.is_(None),
+                    organisations.c.kind == "client")
+             .order_by(organisations.c.code))
+        return [str(r.code) for r in conn.execute(q)]
+
+
+def _render_job(snapshot: str, status: str, user_dir: str | None, shipped_dir: str,
+                logo: str | None) -> bytes:
+    """Runs in a worker process: everything it needs is passed in (picklable)."""
+    from vergoeding.core.invoice import invoice_from_dict
+    from vergoeding.render.invoice import invoice_pdf
+
+    doc = InvoiceDocument(invoice_from_dict(json.loads(snapshot)), status, Path(logo) if logo else None)
+    return invoice_pdf(doc, user_dir=Path(user_dir) if user_dir else None, shipped_dir=Path(shipped_dir))
+
+
+def create_all_client_invoices(
+    ws: Workspace, period: Period, *, issue_date: date, group_by: str = "engagement",
+    out_dir: Path | None = None, workers: int = 2,
+    progress: Callable[[int, int, str], None] | None = None,
+) -> BatchResult:
+    """Every client with invoiceable entries gets an invoice, each in its own transaction
+    (so numbers are consecutive in client-code order and a failing client does not stop
+    the others). PDFs are rendered in parallel into ``out_dir`` (``progress(done, total,
+    number)`` after each)."""
+    _check_group_by(group_by)
+    issued: list[store.StoredInvoice] = []
+    failed: list[tuple[str, str]] = []
+    for code in invoiceable_clients(ws, period):
+        try:
+            issued.append(create_client_invoice(ws, code, period, issue_date=issue_date, group_by=group_by))
+        except RuleViolation as exc:
+            failed.append((code, exc.message))
+    files: list[Path] = []
+    if out_dir is not None and issued:
+        from vergoeding.render.files import write_atomic
+
+        logo = logo_path(ws)
+        user = str(ws.settings.templates_dir) if ws.settings.templates_dir else None
+        shipped = str(ws.settings.shipped_templates)
+        total = len(issued)
+        with ProcessPoolExecutor(max_workers=max(1, workers)) as pool:
+            futures = {pool.submit(_render_job, json.dumps(invoice_to_dict(s.invoice)), s.status, user, shipped,
+                                   str(logo) if logo else None): s for s in issued}
+            for done, fut in enumerate(as_completed(futures), start=1):
+                s = futures[fut]
+                files.append(write_atomic(out_dir / f"factuur-{s.label}.pdf", fut.result()))
+                if progress:
+                    progress(done, total, s.label)
+        files.sort()
+    return BatchResult(issued, failed, files)
+
+
+# --- expert invoices ----------------------------------------------------------------------
+
+def _expert_lines(ws: Workspace, priced: Sequence[PricedEntry], expert: Expert,
+                  issue_date: date) -> tuple[InvoiceLine, ...]:
+    rate = ws.limits.for_year(issue_date.year).figure("vat_standard").amount
+    lines: list[InvoiceLine] = []
+    by_eng: OrderedDict[str, list[PricedEntry]] = OrderedDict()
+    for p in sorted(priced, key=lambda p: (p.engagement.code, p.entry.work_date, p.entry.id)):
+        by_eng.setdefault(p.engagement.code, []).append(p)
+    for code, items in by_eng.items():
+        g = items[0].engagement
+        exemption = g.vat_exemption or ("kor" if expert.kor else None)
+        vat = expert_vat(rate, exemption)
+        role = _role_label(ws, g.role)
+        client = items[0].engagement.client_code
+        days = [p.entry.work_date for p in items]
+        span = (min(days), max(days))
+        regular = [p for p in items if p.entry.amount is None]
+        by_price: OrderedDict[tuple[str, Decimal], list[PricedEntry]] = OrderedDict()
+        for p in regular:
+            by_price.setdefault((p.unit.value, p.expert_unit_price), []).append(p)
+        for (_, price), group in by_price.items():
+            d = [p.entry.work_date for p in group]
+            lines.append(InvoiceLine(f"{role}: {g.description or 'inzet als ervaringsdeskundige'} "
+                                     f"(opdracht {code}, bij {client})", _quantity(group[0].unit, group),
+                                     group[0].unit.label, price, vat, min(d), max(d)))
+        for p in items:
+            if p.entry.amount is not None:
+                lines.append(InvoiceLine(f"{role}: vast bedrag {p.entry.activity or ''} (opdracht {code})".replace("  ", " "),
+                                         Decimal(1), "stuk", p.fee, vat, p.entry.work_date, p.entry.work_date))
+        km = sum((p.entry.km for p in items if p.travel), Decimal(0))
+        travel = sum((p.travel for p in items), ZERO)
+        if travel:
+            lines.append(InvoiceLine(f"Reiskosten {km.normalize():f} km (opdracht {code})", Decimal(1), "stuk",
+                                     travel, vat, *span))
+        expenses = sum((p.expenses_fixed + p.expenses_receipt for p in items), ZERO)
+        if expenses:
+            lines.append(InvoiceLine(f"Onkosten (opdracht {code})", Decimal(1), "stuk", expenses, vat, *span))
+    return tuple(lines)
+
+
+def create_expert_invoice(ws: Workspace, expert: str, period: Period, *, issue_date: date,
+                          self_billing: bool = False, concept: bool = False) -> store.StoredInvoice:
+    """A freelance (zzp) expert's invoice to our organisation for ``period``. With
+    ``self_billing`` our organisation issues it on the expert's behalf (every engagement must
+    have the self-billing agreement), in its own series per expert, with the required note."""
+    with ws.engine.begin() as conn:
+        own = queries.own_organisation(conn)
+        exp = queries.expert(conn, expert)
+        engs = {g.code: g for g in queries.all_engagements(conn, expert_code=expert) if g.regime is Regime.ZZP}
+        if not engs:
+            raise RuleViolation(f"{expert} heeft geen zzp-opdracht: alleen zzp'ers factureren")
+        open_entries = [e for e in _open_entries(conn, "expert_invoice_id", period, expert=expert)
+                        if e.engagement_code in engs]
+        if not open_entries:
+            raise RuleViolation(f"geen goedgekeurde, nog niet gefactureerde zzp-uren voor {expert} in {period}")
+        used: dict[str, Engagement] = {e.engagement_code: engs[e.engagement_code] for e in open_entries}
+        if self_billing:
+            without = sorted(c for c, g in used.items() if not g.self_billing)
+            if without:
+                raise RuleViolation("zelffacturering is niet afgesproken voor opdracht(en) " + ", ".join(without)
+                                    + " (zet self_billing in de opdracht, na schriftelijke afspraak)")
+        priced = [price_entry(e, used[e.engagement_code], ws.ratecard, ws.limits) for e in open_entries]
+        lines = _expert_lines(ws, priced, exp, issue_date)
+        inv = Invoice(kind="expert", supplier=expert_party(exp), customer=org_party(own), issue_date=issue_date,
+                      lines=lines, payment_term_days=own.payment_term_days, period=str(period),
+                      reference=", ".join(sorted(used)), self_billed=self_billing,
+                      notes=(SELF_BILLING_NOTE,) if self_billing else ())
+        ids = [e.id for e in open_entries]
+        if concept:
+            return store.save_concept(conn, inv, actor=ws.actor, expert_id=exp.id, entry_ids=ids)
+        return store.issue(conn, inv, fmt=number_format(ws, "expert", self_billed=self_billing),
+                           series_prefix=_prefix("expert", self_billing), actor=ws.actor, expert_id=exp.id,
+                           entry_ids=ids, expert_code=exp.code)
+
+
+# --- life cycle ---------------------------------------------------------------------------
+
+def issue(ws: Workspace, key: str, *, issue_date: date) -> store.StoredInvoice:
+    """Issue a concept (``concept-12``): it gets its number now."""
+    with ws.engine.begin() as conn:
+        cur = store.get(conn, key)
+        sb = cur.invoice.self_billed
+        return store.issue_concept(conn, cur.id, issue_date=issue_date, fmt=number_format(ws, cur.kind, self_billed=sb),
+                                   series_prefix=_prefix(cur.kind, sb), actor=ws.actor,
+                                   expert_code=cur.invoice.supplier.code if cur.kind == "expert" else "")
+
+
+def discard(ws: Workspace, key: str) -> None:
+    with ws.engine.begin() as conn:
+        store.delete(conn, key, actor=ws.actor)
+
+
+def credit(ws: Workspace, number: str, reason: str, *, issue_date: date) -> store.StoredInvoice:
+    with ws.engine.begin() as conn:
+        cur = store.get(conn, number)
+        fmt = number_format(ws, cur.kind, self_billed=cur.invoice.self_billed)
+        return store.credit(conn, number, reason=reason, issue_date=issue_date, fmt=fmt, actor=ws.actor)
+
+
+def mark_paid(ws: Workspace, number: str, *, paid_on: date) -> store.StoredInvoice:
+    with ws.engine.begin() as conn:
+        return store.mark_paid(conn, number, paid_on=paid_on, actor=ws.actor)
+
+
+def list_invoices(ws: Workspace, *, status: str | None = None, kind: str | None = None) -> list[store.StoredInvoice]:
+    with ws.engine.connect() as conn:
+        return store.list_invoices(conn, status=status, kind=kind)
+
+
+def show(ws: Workspace, number: str) -> store.StoredInvoice:
+    with ws.engine.connect() as conn:
+        return store.get(conn, number)
+
+
+def document(ws: Workspace, number: str) -> InvoiceDocument:
+    s = show(ws, number)
+    return InvoiceDocument(s.invoice, s.status, logo_path(ws))
+
+
+def render(ws: Workspace, number: str, fmt: str) -> bytes:
+    """The stored invoice as ``pdf``, ``xlsx`` or ``ubl`` (UBL 2.1, Peppol BIS 3.0 / NLCIUS)."""
+    if fmt not in FORMATS:
+        raise InputError(f"formaat {fmt!r}: kies uit {', '.join(FORMATS)}", field="format")
+    doc = document(ws, number)
+    if fmt == "pdf":
+        from vergoeding.render.invoice import invoice_pdf
+
+        return invoice_pdf(doc, user_dir=ws.settings.templates_dir, shipped_dir=ws.settings.shipped_templates)
+    if fmt == "xlsx":
+        from vergoeding.render.invoice import invoice_xlsx
+
+        return invoice_xlsx(doc)
+    if doc.status == "concept":
+        raise RuleViolation("een concept is geen factuur: reik het eerst uit")
+    from vergoeding.render.ubl import invoice_ubl
+
+    return invoice_ubl(doc.invoice)
+
+
+def row(s: store.StoredInvoice) -> dict[str, Any]:
+    inv = s.invoice
+    t = inv.totals
+    party = inv.customer if inv.kind == "client" or inv.original_kind == "client" else inv.supplier
+    return {"number": s.label, "kind": s.kind, "status": s.status, "issue_date": s.issue_date,
+            "party": party.name, "period": inv.period, "excl": t.excl, "vat": t.vat, "total": t.total,
+            "credit_of": inv.credit_of, "self_billed": inv.self_billed, "paid_at": s.paid_at}
+
+
+__all__ = [
+    "BatchResult", "create_all_client_invoices", "create_client_invoice", "create_expert_invoice", "credit",
+    "discard", "document", "invoiceable_clients", "issue", "list_invoices", "mark_paid", "render", "row", "show",
+]

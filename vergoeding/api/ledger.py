@@ -1,0 +1,284 @@
+"""The administration's public functions: each one call, one transaction.
+
+Organisations, experts (and their declarations), engagements, hour entries, approval,
+locked periods, corrections, the audit log and the expert's hour overview.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import select
+
+from vergoeding.api.workspace import Workspace
+from vergoeding.core.period import Period
+from vergoeding.core.regimes import Unit
+from vergoeding.core.work import Engagement, Expert, Organisation
+from vergoeding.documents.hours import HoursDocument, build_hours, table_rows
+from vergoeding.errors import NotFoundError
+from vergoeding.store import ledger, queries
+from vergoeding.store import schema as s
+from vergoeding.store.db import transaction
+from vergoeding.store.ledger import (
+    DeclarationData,
+    EngagementData,
+    EntryData,
+    EntryResult,
+    ExpertData,
+    OrganisationData,
+)
+
+__all__ = [
+    "DeclarationData", "EngagementData", "EntryData", "EntryResult", "ExpertData", "OrganisationData",
+]
+
+
+# ---------------------------------------------------------------------------- organisations
+
+
+def add_organisation(ws: Workspace, data: OrganisationData) -> OrganisationData:
+    with transaction(ws.engine) as conn:
+        if not data.code:
+            data = _with_code(data, ledger.next_code(conn, "organisations", "ORG"))
+        return ledger.add_organisation(conn, ws.actor, data)
+
+
+def edit_organisation(ws: Workspace, code: str, changes: Mapping[str, Any]) -> OrganisationData:
+    with transaction(ws.engine) as conn:
+        return ledger.edit_organisation(conn, ws.actor, code, changes)
+
+
+def organisations(ws: Workspace, kind: str | None = None) -> list[Organisation]:
+    with ws.engine.connect() as conn:
+        return queries.all_organisations(conn, kind)
+
+
+def organisation(ws: Workspace, code: str) -> Organisation:
+    with ws.engine.connect() as conn:
+        return queries.organisation(conn, code)
+
+
+# ---------------------------------------------------------------------------- experts
+
+
+def add_expert(ws: Workspace, data: ExpertData) -> ExpertData:
+    with transaction(ws.engine) as conn:
+        if not data.code:
+            data = _with_code(data, ledger.next_code(conn, "experts", "E"))
+        return ledger.add_expert(conn, ws.actor, data)
+
+
+def edit_expert(ws: Workspace, code: str, changes: Mapping[str, Any]) -> ExpertData:
+    with transaction(ws.engine) as conn:
+        return ledger.edit_expert(conn, ws.actor, code, changes)
+
+
+def experts(ws: Workspace) -> list[Expert]:
+    with ws.engine.connect() as conn:
+        return queries.all_experts(conn)
+
+
+def expert(ws: Workspace, code: str) -> Expert:
+    with ws.engine.connect() as conn:
+        return queries.expert(conn, code)
+
+
+@dataclass(frozen=True)
+class Declaration:
+    id: int
+    expert: str
+    year: int
+    month: int | None
+    amount: Decimal
+    organisation: str
+    note: str
+
+
+def declare(ws: Workspace, data: DeclarationData) -> int:
+    with transaction(ws.engine) as conn:
+        return ledger.add_declaration(conn, ws.actor, data)
+
+
+def declarations(ws: Workspace, expert_code: str | None = None, year: int | None = None) -> list[Declaration]:
+    from vergoeding.core.money import from_cents
+
+    d, x = s.declarations, s.experts
+    q = select(d, x.c.code).join(x, x.c.id == d.c.expert_id).order_by(x.c.code, d.c.year, d.c.month, d.c.id)
+    if expert_code:
+        q = q.where(x.c.code == expert_code)
+    if year:
+        q = q.where(d.c.year == year)
+    with ws.engine.connect() as conn:
+        return [Declaration(r.id, r.code, r.year, r.month, from_cents(int(r.amount_cents)), r.organisation, r.note)
+                for r in conn.execute(q)]
+
+
+# ---------------------------------------------------------------------------- engagements
+
+
+def add_engagement(ws: Workspace, data: EngagementData) -> EngagementData:
+    with transaction(ws.engine) as conn:
+        if not data.code:
+            data = _with_code(data, ledger.next_code(conn, "engagements", "G"))
+        return ledger.add_engagement(conn, ws.actor, data, ws.ratecard)
+
+
+def edit_engagement(ws: Workspace, code: str, changes: Mapping[str, Any]) -> EngagementData:
+    with transaction(ws.engine) as conn:
+        return ledger.edit_engagement(conn, ws.actor, code, changes, ws.ratecard)
+
+
+def engagements(ws: Workspace, expert_code: str | None = None, client_code: str | None = None) -> list[Engagement]:
+    with ws.engine.connect() as conn:
+        return queries.all_engagements(conn, expert_code=expert_code, client_code=client_code)
+
+
+def engagement(ws: Workspace, code: str) -> Engagement:
+    with ws.engine.connect() as conn:
+        return queries.engagement(conn, code)
+
+
+# ---------------------------------------------------------------------------- hours
+
+
+def log(ws: Workspace, data: EntryData) -> EntryResult:
+    with transaction(ws.engine) as conn:
+        return ledger.add_entry(conn, ws.actor, data, ws.ratecard)
+
+
+def approve(ws: Workspace, period: Period, expert_code: str | None = None) -> list[int]:
+    with transaction(ws.engine) as conn:
+        return ledger.approve(conn, ws.actor, period, expert_code)
+
+
+def lock(ws: Workspace, period: Period, reason: str) -> int:
+    with transaction(ws.engine) as conn:
+        return ledger.lock_period(conn, ws.actor, period, reason)
+
+
+def unlock(ws: Workspace, period: Period, reason: str) -> int:
+    with transaction(ws.engine) as conn:
+        return ledger.unlock_period(conn, ws.actor, period, reason)
+
+
+def correct(ws: Workspace, entry_id: int, *, reason: str, minutes: int | None = None, quantity: int | None = None,
+            km: Decimal | None = None, expense: Decimal | None = None) -> int:
+    with transaction(ws.engine) as conn:
+        return ledger.correct_entry(conn, ws.actor, entry_id, reason=reason, minutes=minutes, quantity=quantity,
+                                    km=km, expense=expense)
+
+
+# ---------------------------------------------------------------------------- audit
+
+
+@dataclass(frozen=True)
+class AuditRow:
+    id: int
+    at: datetime
+    actor: str
+    action: str
+    entity: str
+    entity_id: int | None
+    detail: dict[str, Any]
+
+
+def audit_log(ws: Workspace, entity: str | None = None, entity_id: int | None = None,
+              limit: int = 200) -> list[AuditRow]:
+    a = s.audit_log
+    q = select(a).order_by(a.c.id.desc()).limit(limit)
+    if entity:
+        q = q.where(a.c.entity == entity)
+    if entity_id is not None:
+        q = q.where(a.c.entity_id == entity_id)
+    with ws.engine.connect() as conn:
+        rows = conn.execute(q).all()
+    return [AuditRow(r.id, r.at, r.actor, r.action, r.entity, r.entity_id, json.loads(r.detail)) for r in reversed(rows)]
+
+
+# ---------------------------------------------------------------------------- hour overview
+
+
+def hours_for_expert(ws: Workspace, expert_code: str, period: Period, *,
+                     made_on: date | None = None) -> HoursDocument:
+    """The expert's overview of ``period`` (used by ``vergoeding hours`` and the benchmark).
+    ``made_on`` is printed on the document; the library never asks the clock."""
+    return hours(ws, expert_code, period, made_on=made_on)
+
+
+def hours(ws: Workspace, expert_code: str, period: Period, *, made_on: date | None) -> HoursDocument:
+    """The expert's overview of ``period``: totals, per month, per engagement, lines."""
+    with ws.engine.connect() as conn:
+        person = queries.expert(conn, expert_code)
+        try:
+            own = queries.own_organisation(conn).name
+        except NotFoundError:
+            own = "de organisatie"
+        engs = {g.code: g for g in queries.all_engagements(conn, expert_code=expert_code)}
+        clients = {o.code: o.name for o in queries.all_organisations(conn)}
+        entries = queries.load_entries(conn, period=period, expert_code=expert_code)
+        units = {code: _unit(ws, conn, code, period) for code in engs}
+    labels = {k: r.label for k, r in ws.ratecard.roles.items()}
+    return build_hours(person, own, period, entries, engs, client_names=clients, role_labels=labels,
+                       units=units, made_on=made_on)
+
+
+def _unit(ws: Workspace, conn: Any, code: str, period: Period) -> Unit:
+    row = conn.execute(select(s.engagements).where(s.engagements.c.code == code)).one()
+    day = max(row.start_date, period.start)
+    return ledger.unit_of(row, day, ws.ratecard)
+
+
+def hours_rows(doc: HoursDocument) -> list[dict[str, Any]]:
+    return table_rows(doc)
+
+
+def hours_pdf(ws: Workspace, doc: HoursDocument) -> bytes:
+    from vergoeding.render.pdf import html_to_pdf
+    from vergoeding.render.templating import render_html
+
+    html = render_html("hours.html", doc.context(), user_dir=ws.settings.templates_dir,
+                       shipped_dir=ws.settings.shipped_templates)
+    return html_to_pdf(html, base_url=ws.settings.templates_dir or ws.settings.shipped_templates)
+
+
+def hours_xlsx(doc: HoursDocument) -> bytes:
+    from vergoeding.render.xlsx import DATE, DECIMAL2, EURO, HOURS, INTEGER, Column, Workbook
+
+    def h(minutes: int) -> Decimal:
+        return (Decimal(minutes) / Decimal(60)).quantize(Decimal("0.01"))
+
+    wb = Workbook()
+    heading = [f"Urenoverzicht {doc.expert_name}", f"Periode: {doc.period_text}", f"Van: {doc.organisation}"]
+    totals = [{"what": "Totaal", "label": "hele periode", "hours": h(doc.total.minutes), "minutes": doc.total.minutes,
+               "counts": ", ".join(doc.total.count_texts), "km": doc.total.km, "expense": doc.total.expense}]
+    totals += [{"what": "Maand", "label": m.label, "hours": h(m.minutes), "minutes": m.minutes,
+                "counts": ", ".join(m.count_texts), "km": m.km, "expense": m.expense} for m in doc.months]
+    totals += [{"what": "Opdracht", "label": f"{g.key} {g.label}", "hours": h(g.minutes), "minutes": g.minutes,
+                "counts": ", ".join(g.count_texts), "km": g.km, "expense": g.expense} for g in doc.engagements]
+    wb.sheet("Totalen", [Column("Soort", "what", width=10), Column("Omschrijving", "label", width=40),
+                         Column("Uren", "hours", HOURS, 9), Column("Minuten", "minutes", INTEGER, 9),
+                         Column("Ook", "counts", width=22), Column("Km", "km", DECIMAL2, 9),
+                         Column("Onkosten", "expense", EURO, 12)], totals, heading=heading)
+    rows = [{**r, "hours": h(r["minutes"]), "status": line.status_text}
+            for r, line in zip(table_rows(doc), doc.lines, strict=True)]
+    wb.sheet("Regels", [Column("Regel", "id", INTEGER, 8), Column("Datum", "date", DATE, 12),
+                        Column("Opdracht", "engagement", width=10), Column("Opdrachtgever", "client", width=28),
+                        Column("Activiteit", "activity", width=30), Column("Uren", "hours", HOURS, 8),
+                        Column("Minuten", "minutes", INTEGER, 9), Column("Aantal", "quantity", INTEGER, 8),
+                        Column("Eenheid", "unit", width=12), Column("Km", "km", DECIMAL2, 8),
+                        Column("Onkosten", "expense", EURO, 11), Column("In natura", "inkind", EURO, 11),
+                        Column("Stand", "status", width=22)], rows,
+             totals={"activity": "Totaal", "hours": h(doc.total.minutes), "minutes": doc.total.minutes,
+                     "km": doc.total.km, "expense": doc.total.expense, "inkind": doc.total.inkind})
+    return wb.to_bytes()
+
+
+def _with_code(data: Any, code: str) -> Any:
+    from dataclasses import replace
+
+    return replace(data, code=code)

@@ -1,0 +1,213 @@
+"""Yearly outputs: the expert's year statement (jaaropgave) and the third-party payment
+report ("uitbetaalde bedragen aan derden") — the ONLY output in which a BSN appears."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+from stdnum.nl import bsn as stdnum_bsn
+
+from vergoeding.api.checks import price_all
+from vergoeding.api.workspace import Workspace
+from vergoeding.core.checks_other import reportable_regime
+from vergoeding.core.checks_volunteer import month_cap, year_cap
+from vergoeding.core.compensation import CAPPED_REGIMES, PricedEntry
+from vergoeding.core.findings import Finding, Severity
+from vergoeding.core.money import ZERO, from_cents, money_sum
+from vergoeding.core.period import year as year_period
+from vergoeding.core.regimes import Regime
+from vergoeding.core.work import Expert
+from vergoeding.documents.statement import RegimeAmount, YearRow, YearStatement
+from vergoeding.errors import RuleViolation
+from vergoeding.store import queries
+from vergoeding.store.declarations import load_declarations
+from vergoeding.store.schema import experts as experts_t
+from vergoeding.store.schema import invoices, payouts
+
+
+def _paid_priced(ws: Workspace, conn: Any, year: int, expert: str | None) -> tuple[list[PricedEntry], dict[int, date]]:
+    """Settled entries with a work date in ``year`` and their payout's execution date."""
+    engs = {e.code: e for e in queries.all_engagements(conn, expert_code=expert)}
+    entries = queries.load_entries(conn, period=year_period(year), expert_code=expert, statuses=["settled"])
+    from vergoeding.store.schema import entries as entries_t
+
+    pay_dates: dict[int, date] = {}
+    ids = [e.id for e in entries]
+    for i in range(0, len(ids), 500):
+        q = (select(entries_t.c.id, payouts.c.execution_date)
+             .join(payouts, payouts.c.id == entries_t.c.payout_id).where(entries_t.c.id.in_(ids[i:i + 500])))
+        pay_dates.update({int(r.id): r.execution_date for r in conn.execute(q)})
+    return price_all(ws, entries, engs), pay_dates
+
+
+def capped_years_exceeded(ws: Workspace, priced: list[PricedEntry], conn: Any, year: int) -> set[str]:
+    """Experts whose volunteer allowance went over a month or year cap in ``year``."""
+    decl = load_declarations(conn, years=(year,))
+    fs = month_cap(priced, decl, ws.limits, year_period(year)) + year_cap(priced, decl, ws.limits, year_period(year))
+    return {f.expert for f in fs if f.expert}
+
+
+def year_statement(ws: Workspace, expert: str, year: int, today: date) -> YearStatement:
+    with ws.engine.connect() as conn:
+        ex = queries.expert(conn, expert)
+        own = queries.own_organisation(conn)
+        priced, pay_dates = _paid_priced(ws, conn, year, expert)
+        exceeded = expert in capped_years_exceeded(ws, priced, conn, year)
+    groups: dict[tuple[int, str], list[PricedEntry]] = defaultdict(list)
+    for p in priced:
+        groups[(p.entry.work_date.month, p.regime.label)].append(p)
+    rows = []
+    for (m, label), items in sorted(groups.items()):
+        dates = sorted({pay_dates[p.entry.id] for p in items if p.entry.id in pay_dates})
+        paid_on = ", ".join(d.strftime("%d-%m-%Y") for d in dates) or "via factuur"
+        rows.append(YearRow(m, label, sum(p.entry.minutes for p in items),
+                            money_sum(p.payable for p in items), money_sum(p.inkind for p in items), paid_on))
+    totals: dict[str, Decimal] = defaultdict(lambda: ZERO)
+    for r in rows:
+        totals[r.regime_label] += r.paid
+    lim = ws.limits.for_year(year)
+    return YearStatement(
+        organisation=own.name, organisation_address=tuple(own.address.lines()), year=year, code=ex.code,
+        name=ex.name, address=tuple(ex.address.lines()), date_of_birth=ex.date_of_birth, rows=tuple(rows),
+        totals=tuple(RegimeAmount(k, v) for k, v in sorted(totals.items())), caps_exceeded=exceeded,
+        volunteer_total=money_sum(p.cap_amount for p in priced if p.regime in CAPPED_REGIMES),
+        year_limit=lim.volunteer_year.amount, limit_confirmed=lim.volunteer_year.confirmed, made_on=today)
+
+
+def year_statement_pdf(ws: Workspace, ys: YearStatement) -> bytes:
+    from vergoeding.render.pdf import html_to_pdf
+    from vergoeding.render.templating import render_html
+
+    html = render_html("year_statement.html", {"ys": ys, "title": f"Jaaropgave {ys.year}"},
+                       user_dir=ws.settings.templates_dir, shipped_dir=ws.settings.shipped_templates)
+    return html_to_pdf(html, base_url=ws.settings.templates_dir or ws.settings.shipped_templates)
+
+
+# --- third-party report --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DerdenRow:
+    bsn: str
+    name: str
+    street: str
+    postcode: str
+    city: str
+    date_of_birth: date | None
+    amount: Decimal
+    payment_date: date
+    kind: str  # what the payment is
+
+
+def derden(ws: Workspace, year: int) -> tuple[list[DerdenRow], list[Finding]]:
+    """Reportable payments made in ``year`` (by payment date): private persons; volunteer and
+    meeting fees of experts who went over a cap that year (then ALL of it); expert invoices
+    without VAT (KOR/exempt). Not reported: volunteer payments within the limits, zzp invoices
+    with VAT. In-kind items count at their value."""
+    with ws.engine.connect() as conn:
+        own = queries.own_organisation(conn)
+        if not own.has_payroll_tax_number:
+            raise RuleViolation(
+                f"{own.name} heeft geen loonheffingennummer: de opgave uitbetaalde bedragen aan derden "
+                "geldt alleen voor organisaties met een loonheffingennummer. Zet het kenmerk bij de eigen "
+                "organisatie als u er wel een heeft.")
+        experts = {e.code: e for e in queries.all_experts(conn)}
+        rows_by: dict[tuple[str, date, str], Decimal] = defaultdict(lambda: ZERO)
+        for work_year in (year - 1, year):  # work in December may be paid in January
+            if work_year not in ws.limits.years:
+                continue
+            priced, pay_dates = _paid_priced(ws, conn, work_year, None)
+            over = capped_years_exceeded(ws, priced, conn, work_year)
+            for p in priced:
+                paid = pay_dates.get(p.entry.id)
+                if paid is None or paid.year != year:
+                    continue
+                code = p.engagement.expert_code
+                if p.regime in CAPPED_REGIMES and code in over:
+                    kind = f"{p.regime.label} boven de grens ({work_year})"
+                elif p.regime is Regime.PARTICULIER:
+                    kind = p.regime.label
+                elif p.regime is Regime.ZZP and reportable_regime(p.engagement, experts.get(code)):
+                    kind = "zzp zonder btw"
+                else:
+                    continue
+                rows_by[(code, paid, kind)] += p.payable + p.inkind
+        q = (select(invoices, experts_t.c.code.label("expert_code")).join(experts_t, experts_t.c.id == invoices.c.expert_id)
+             .where(invoices.c.kind == "expert", invoices.c.vat_cents == 0, invoices.c.status.in_(["issued", "paid"])))
+        for r in conn.execute(q):
+            when = r.paid_at or r.issue_date
+            if when is not None and when.year == year:
+                rows_by[(r.expert_code, when, f"factuur {r.number} zonder btw")] += from_cents(int(r.total_cents))
+    rows: list[DerdenRow] = []
+    findings: list[Finding] = []
+    for (code, paid, kind), amount in sorted(rows_by.items()):
+        if amount == ZERO:
+            continue
+        ex = experts[code]
+        findings += _missing(ex, year)
+        rows.append(DerdenRow(ex.bsn or "", ex.name, ex.address.street, ex.address.postcode, ex.address.city,
+                              ex.date_of_birth, amount, paid, kind))
+    uniq = {(f.expert, f.message): f for f in findings}
+    return rows, list(uniq.values())
+
+
+def _missing(ex: Expert, year: int) -> list[Finding]:
+    out = []
+    problems = []
+    if not ex.bsn:
+        problems.append("BSN ontbreekt")
+    elif not stdnum_bsn.is_valid(ex.bsn):
+        problems.append("BSN is ongeldig (elfproef)")
+    if not ex.address.complete:
+        problems.append("adres is onvolledig")
+    if ex.date_of_birth is None:
+        problems.append("geboortedatum ontbreekt")
+    for what in problems:
+        out.append(Finding(Severity.ERROR, "payment.missing_data",
+                           f"Opgave derden {year}: {what} voor {ex.name}.",
+                           "Vul het gegeven aan bij de deskundige en maak de opgave opnieuw.",
+                           expert=ex.code, period=str(year), where=f"deskundige {ex.code}"))
+    return out
+
+
+DERDEN_COLUMNS = [("bsn", "BSN"), ("name", "Naam"), ("street", "Adres"), ("postcode", "Postcode"),
+                  ("city", "Woonplaats"), ("date_of_birth", "Geboortedatum"), ("amount", "Bedrag"),
+                  ("payment_date", "Datum betaling"), ("kind", "Soort betaling")]
+
+
+def write_derden(ws: Workspace, year: int, out: Path) -> tuple[list[DerdenRow], list[Finding]]:
+    """Write the report (.xlsx or .csv) unless a required field is missing: then nothing is
+    written and the findings say what to fix."""
+    from vergoeding.render.files import write_atomic
+
+    rows, findings = derden(ws, year)
+    if any(f.severity is Severity.ERROR for f in findings):
+        return rows, findings
+    if out.suffix.lower() == ".csv":
+        import csv
+        import io
+
+        buf = io.StringIO()
+        w = csv.writer(buf, delimiter=";", lineterminator="\n")
+        w.writerow([h for _, h in DERDEN_COLUMNS])
+        for r in rows:
+            w.writerow([r.bsn, r.name, r.street, r.postcode, r.city,
+                        r.date_of_birth.isoformat() if r.date_of_birth else "", f"{r.amount:.2f}".replace(".", ","),
+                        r.payment_date.isoformat(), r.kind])
+        write_atomic(out, buf.getvalue().encode("utf-8"))
+    else:
+        from vergoeding.render.xlsx import DATE, EURO, TEXT, Column, Workbook
+
+        wb = Workbook()
+        fmt = {"bsn": TEXT, "date_of_birth": DATE, "payment_date": DATE, "amount": EURO}
+        wb.sheet("Opgave derden", [Column(h, k, fmt.get(k), 16) for k, h in DERDEN_COLUMNS],
+                 [r.__dict__ for r in rows], totals={"name": "Totaal", "amount": money_sum(r.amount for r in rows)},
+                 heading=[f"Uitbetaalde bedragen aan derden {year}"])
+        write_atomic(out, wb.to_bytes())
+    return rows, findings

@@ -1,0 +1,68 @@
+"""``vergoeding check`` and ``vergoeding room``."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import click
+
+from vergoeding.api import checks as api
+from vergoeding.commands._common import DATE, PERIOD, emit, emit_findings, today, workspace
+from vergoeding.core.findings import has_errors
+from vergoeding.core.period import Period
+
+
+@click.command("check")
+@click.option("--period", "period", type=PERIOD, help="Maand (2026-11), kwartaal (2026-Q4) of jaar; standaard deze maand.")
+@click.option("--year", "year", type=click.IntRange(1900, 2200), help="Een heel jaar.")
+@click.option("--expert", "expert", help="Alleen deze deskundige (code).")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True,
+              help="Uitvoer: table (voor mensen) of json (stabiel, voor scripts).")
+@click.pass_context
+def check_cmd(ctx: click.Context, period: Period | None, year: int | None, expert: str | None, fmt: str) -> None:
+    """Controleer vergoedingen: vrijwilligersgrenzen, uitkeringen, budget, minimumloon en
+    ontbrekende betaalgegevens. Sluit af met code 1 als er een fout is.
+
+    \b
+    Voorbeeld:
+      vergoeding check --period 2026-11
+      vergoeding check --year 2026 --expert E001 --format json
+    """
+    findings = api.check(workspace(ctx), period=period, year=year, expert=expert, today=today())
+    emit_findings(findings, fmt)
+    if has_errors(findings):
+        ctx.exit(1)
+
+
+@click.command("room")
+@click.option("--expert", "expert", required=True, help="Code van de deskundige.")
+@click.option("--on", "on", type=DATE, help="Datum (standaard vandaag).")
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True,
+              help="Uitvoer: table, json of csv.")
+@click.pass_context
+def room_cmd(ctx: click.Context, expert: str, on: date | None, fmt: str) -> None:
+    """Hoeveel belastingvrije vrijwilligersvergoeding er deze maand en dit jaar nog over is.
+
+    Telt mee: de vergoeding, vaste reiskosten per km, forfaitaire onkosten en giften in
+    natura, plus wat de deskundige opgaf van andere organisaties.
+
+    \b
+    Voorbeeld:
+      vergoeding room --expert E001 --on 2026-11-23
+    """
+    r = api.room(workspace(ctx), expert, on or today())
+    rows = []
+    for c in (r.month, r.year):
+        rows.append({"period": c.label, "limit": c.limit.amount, "counted": c.counted, "declared": c.declared,
+                     "left": c.left, "over": c.over, "confirmed": c.limit.confirmed})
+    emit(rows, fmt, columns=["period", "limit", "counted", "declared", "left", "over", "confirmed"],
+         headers={"period": "periode", "limit": "grens", "counted": "geteld bij ons",
+                  "declared": "opgegeven elders", "left": "nog over", "over": "erboven", "confirmed": "bevestigd"},
+         payload={"expert": expert, "on": r.on, "left": r.left, "periods": rows},
+         title=f"Belastingvrije ruimte voor {expert} op {r.on:%d-%m-%Y}" if fmt == "table" else None)
+    if fmt == "table":
+        if r.month.over or r.year.over:
+            click.echo("Let op: al over een grens. Dan is de HELE vrijwilligersvergoeding van het jaar belast.",
+                       err=True)
+        if not (r.month.limit.confirmed and r.year.limit.confirmed):
+            click.echo("Let op: de grensbedragen zijn niet bevestigd door de Belastingdienst.", err=True)

@@ -1,0 +1,72 @@
+"""``vergoeding contract ENGAGEMENT`` and ``vergoeding contracts`` (the register)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from vergoeding.api import contracts as api
+from vergoeding.commands._common import emit, format_option, today, workspace
+from vergoeding.errors import InputError
+
+
+@click.command("contract")
+@click.argument("engagement")
+@click.option("--kind", type=click.Choice(api.KINDS), default="expert", show_default=True,
+              help="expert: het contract met de deskundige (sjabloon volgens het regime); "
+                   "client: de overeenkomst met de opdrachtgever.")
+@click.option("-o", "--output", "output", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="PDF-bestand.")
+@click.pass_context
+def contract_cmd(ctx: click.Context, engagement: str, kind: str, output: Path) -> None:
+    """Maak het contract van een opdracht als PDF: vrijwilligersovereenkomst, overeenkomst van
+    opdracht (zzp, met de Wet DBA-afspraken), regeling vacatiegeld of incidentele opdracht;
+    met --kind client de overeenkomst met de opdrachtgever.
+
+    \b
+    Voorbeeld:
+      vergoeding contract G001 -o contract-G001.pdf
+      vergoeding contract G001 --kind client -o overeenkomst-G001.pdf
+    """
+    from vergoeding.render.files import write_atomic
+
+    data = api.render_pdf(workspace(ctx), engagement, kind=kind, today=today())
+    write_atomic(output, data)
+    click.echo(f"geschreven: {output}")
+
+
+@click.command("contracts")
+@format_option("xlsx")
+@click.option("-o", "--output", "output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Uitvoerbestand (nodig bij xlsx).")
+@click.pass_context
+def contracts_cmd(ctx: click.Context, fmt: str, output: Path | None) -> None:
+    """Register van alle opdrachten en hun contracten.
+
+    \b
+    Voorbeeld:
+      vergoeding contracts --format xlsx -o contracten.xlsx
+    """
+    rows = api.register(workspace(ctx))
+    if fmt == "xlsx":
+        if output is None:
+            raise InputError("--format xlsx heeft -o BESTAND nodig", field="output")
+        from vergoeding.render.files import write_atomic
+
+        write_atomic(output, api.register_xlsx(rows))
+        click.echo(f"geschreven: {output} ({len(rows)} opdrachten)")
+        return
+    if output is not None:
+        import contextlib
+        import io
+
+        buf = io.StringIO()
+        with contextlib.redirect_stdout(buf):
+            emit(rows, fmt, columns=api.REGISTER_COLUMNS, headers=api.REGISTER_HEADERS)
+        from vergoeding.render.files import write_atomic
+
+        write_atomic(output, buf.getvalue().encode("utf-8"))
+        click.echo(f"geschreven: {output}")
+        return
+    emit(rows, fmt, columns=api.REGISTER_COLUMNS, headers=api.REGISTER_HEADERS)

@@ -1,0 +1,56 @@
+"""``vergoeding import FILE...`` and ``vergoeding import --template -o FILE.xlsx``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from vergoeding.commands._common import workspace
+
+
+@click.command("import")
+@click.argument("files", nargs=-1, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--dry-run", is_flag=True, help="Alleen controleren: toon wat er zou gebeuren, sla niets op.")
+@click.option("--template", "template", is_flag=True, help="Schrijf het lege invulbestand (met -o).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Bestand voor --template.")
+@click.pass_context
+def import_command(ctx: click.Context, files: tuple[Path, ...], dry_run: bool, template: bool,
+                   output: Path | None) -> None:
+    """Lees organisaties, deskundigen, verklaringen, opdrachten en uren in uit één Excel-bestand
+    (een blad per soort) of uit CSV-bestanden waarvan de naam zegt wat erin staat
+    (organisaties.csv, deskundigen.csv, verklaringen.csv, opdrachten.csv, uren.csv).
+
+    Alles of niets: is er één fout, dan wordt niets opgeslagen en ziet u elke fout met
+    bestand, blad, rij en kolom (exit 1). Dezelfde uren twee keer inlezen slaat ze één keer
+    op. Komma of punt als decimaalteken, puntkomma- of komma-CSV, datums als 3-11-2026 of
+    echte Excel-datums.
+
+    \b
+    Voorbeeld:
+      vergoeding import --template -o invullen.xlsx
+      vergoeding import invullen.xlsx --dry-run
+      vergoeding import invullen.xlsx
+      vergoeding import deskundigen.csv opdrachten.csv uren.csv
+    """
+    ws = workspace(ctx)
+    if template:
+        if files:
+            raise click.UsageError("--template schrijft een leeg bestand; geef dan geen bestanden om in te lezen")
+        if output is None:
+            raise click.UsageError("--template heeft -o BESTAND.xlsx nodig")
+        from vergoeding.api.importing import template as make_template
+        from vergoeding.render.files import write_atomic
+
+        write_atomic(output, make_template(ws))
+        click.echo(f"Invulbestand geschreven: {output}")
+        return
+    if not files:
+        raise click.UsageError("geef een of meer bestanden om in te lezen (of --template -o BESTAND.xlsx)")
+    from vergoeding.api.importing import import_files
+
+    report = import_files(ws, list(files), dry_run=dry_run)
+    if dry_run:
+        click.echo("Controle (--dry-run): er is niets opgeslagen.")
+    for line in report.lines():
+        click.echo(line)

@@ -1,0 +1,251 @@
+"""``vergoeding invoice ...``: client and expert invoices, credit notes, payment, rendering."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from vergoeding.api import invoices as api
+from vergoeding.commands._common import DATE, PERIOD, emit, format_option, today, workspace
+from vergoeding.core.period import Period
+from vergoeding.errors import InputError
+from vergoeding.store.invoices import StoredInvoice
+
+COLUMNS = ["number", "kind", "status", "issue_date", "party", "period", "excl", "vat", "total", "credit_of", "paid_at"]
+HEADERS = {"number": "nummer", "kind": "soort", "status": "status", "issue_date": "datum", "party": "partij",
+           "period": "periode", "excl": "excl. btw", "vat": "btw", "total": "totaal", "credit_of": "crediteert",
+           "paid_at": "betaald op"}
+
+
+@click.group("invoice")
+def invoice_group() -> None:
+    """Facturen: aan opdrachtgevers, van zzp'ers (ook zelffacturering), creditnota's.
+
+    \b
+    Voorbeeld:
+      vergoeding invoice create --client GEM-UTR --period 2026-10
+      vergoeding invoice render 2026-0001 --format pdf -o factuur.pdf
+    """
+
+
+def _echo_issued(s: StoredInvoice) -> None:
+    t = s.invoice.totals
+    what = "Concept" if s.status == "concept" else ("Creditnota" if s.kind == "credit" else "Factuur")
+    click.echo(f"{what} {s.label}: {s.invoice.customer.name if s.kind != 'expert' else s.invoice.supplier.name}, "
+               f"{len(s.invoice.lines)} regel(s), excl. btw {t.excl}, btw {t.vat}, totaal {t.total}")
+
+
+@invoice_group.command("create")
+@click.option("--client", "client", help="Code van de opdrachtgever.")
+@click.option("--all-clients", is_flag=True, help="Alle opdrachtgevers met factureerbare uren, elk een eigen factuur.")
+@click.option("--period", "period", type=PERIOD, required=True, help="Periode, bijv. 2026-10 of 2026-Q4.")
+@click.option("--group-by", type=click.Choice(api.GROUP_BY), default="engagement", show_default=True,
+              help="Eén factuurregel per opdracht, deskundige, rol of datum.")
+@click.option("--date", "issue_date", type=DATE, help="Factuurdatum (standaard vandaag).")
+@click.option("--concept", is_flag=True, help="Alleen een concept (nog geen nummer); uitreiken met 'invoice issue'.")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Met --all-clients: schrijf de PDF's in deze map (parallel).")
+@click.pass_context
+def create(ctx: click.Context, client: str | None, all_clients: bool, period: Period, group_by: str,
+           issue_date: object, concept: bool, out_dir: Path | None) -> None:
+    """Factureer goedgekeurde, nog niet gefactureerde uren aan een opdrachtgever, tegen de
+    tarieven voor de opdrachtgever. De factuur krijgt direct het volgende nummer.
+
+    \b
+    Voorbeeld:
+      vergoeding invoice create --client GEM-UTR --period 2026-10 --group-by expert
+      vergoeding invoice create --all-clients --period 2026-10 --out facturen
+    """
+    ws = workspace(ctx)
+    day = issue_date or today()
+    if all_clients == bool(client):
+        raise InputError("geef --client C of --all-clients (één van beide)", field="client")
+    if all_clients:
+        if concept:
+            raise InputError("--concept kan niet met --all-clients", field="concept")
+        if out_dir is not None and not out_dir.is_dir():
+            out_dir.mkdir(parents=True)
+        bar = None
+        if sys.stderr.isatty():
+            bar = click.progressbar(length=len(api.invoiceable_clients(ws, period)), label="PDF's maken",
+                                    file=sys.stderr)
+
+        def step(done: int, total: int, number: str) -> None:
+            if bar is not None:
+                bar.update(1)
+
+        result = api.create_all_client_invoices(ws, period, issue_date=day, group_by=group_by,  # type: ignore[arg-type]
+                                                out_dir=out_dir, progress=step)
+        if bar is not None:
+            bar.render_finish()
+        for s in result.issued:
+            _echo_issued(s)
+        for path in result.files:
+            click.echo(f"geschreven: {path}")
+        for code, message in result.failed:
+            click.echo(f"fout: {code}: {message}", err=True)
+        if not result.issued and not result.failed:
+            click.echo(f"geen factureerbare uren in {period}")
+        if result.failed:
+            ctx.exit(1)
+        return
+    _echo_issued(api.create_client_invoice(ws, str(client), period, issue_date=day, group_by=group_by,  # type: ignore[arg-type]
+                                           concept=concept))
+
+
+@invoice_group.command("expert")
+@click.option("--expert", "expert", required=True, help="Code van de (zzp-)deskundige.")
+@click.option("--period", "period", type=PERIOD, required=True, help="Periode, bijv. 2026-10.")
+@click.option("--self-billing", is_flag=True, help="Wij reiken de factuur uit namens de zzp'er (zelffacturering).")
+@click.option("--date", "issue_date", type=DATE, help="Factuurdatum (standaard vandaag).")
+@click.option("--concept", is_flag=True, help="Alleen een concept (nog geen nummer).")
+@click.pass_context
+def expert(ctx: click.Context, expert: str, period: Period, self_billing: bool, issue_date: object,
+           concept: bool) -> None:
+    """Maak de factuur van een zzp'er aan onze organisatie over een periode.
+
+    Met --self-billing reikt onze organisatie de factuur uit namens de zzp'er (dat moet in
+    de opdracht zijn afgesproken); de factuur vermeldt dan 'factuur uitgereikt door afnemer'
+    en krijgt een nummer uit een eigen reeks per zzp'er.
+
+    \b
+    Voorbeeld:
+      vergoeding invoice expert --expert E007 --period 2026-10 --self-billing
+    """
+    ws = workspace(ctx)
+    _echo_issued(api.create_expert_invoice(ws, expert, period, issue_date=issue_date or today(),  # type: ignore[arg-type]
+                                           self_billing=self_billing, concept=concept))
+
+
+@invoice_group.command("issue")
+@click.argument("concept_id")
+@click.option("--date", "issue_date", type=DATE, help="Factuurdatum (standaard vandaag).")
+@click.pass_context
+def issue_cmd(ctx: click.Context, concept_id: str, issue_date: object) -> None:
+    """Reik een concept uit: het krijgt nu zijn nummer en is daarna onveranderlijk.
+
+    \b
+    Voorbeeld:
+      vergoeding invoice issue concept-3
+    """
+    _echo_issued(api.issue(workspace(ctx), concept_id, issue_date=issue_date or today()))  # type: ignore[arg-type]
+
+
+@invoice_group.command("discard")
+@click.argument("concept_id")
+@click.pass_context
+def discard_cmd(ctx: click.Context, concept_id: str) -> None:
+    """Gooi een concept weg (de uren komen weer vrij). Uitgereikte facturen nooit.
+
+    \b
+    Voorbeeld:
+      vergoeding invoice discard concept-3
+    """
+    api.discard(workspace(ctx), concept_id)
+    click.echo(f"concept {concept_id} verwijderd")
+
+
+@invoice_group.command("credit")
+@click.argument("number")
+@click.option("--reason", required=True, help="Waarom de factuur wordt gecrediteerd.")
+@click.option("--date", "issue_date", type=DATE, help="Datum van de creditnota (standaard vandaag).")
+@click.pass_context
+def credit_cmd(ctx: click.Context, number: str, reason: str, issue_date: object) -> None:
+    """Maak een creditnota die factuur NUMBER volledig vervalt. De creditnota krijgt een
+    nieuw nummer; de uren komen vrij om opnieuw (juist) te factureren.
+
+    \b
+    Voorbeeld:
+      vergoeding invoice credit 2026-0003 --reason "verkeerd tarief"
+    """
+    _echo_issued(api.credit(workspace(ctx), number, reason, issue_date=issue_date or today()))  # type: ignore[arg-type]
+
+
+@invoice_group.command("paid")
+@click.argument("number")
+@click.option("--date", "paid_on", type=DATE, help="Datum van betaling (standaard vandaag).")
+@click.pass_context
+def paid_cmd(ctx: click.Context, number: str, paid_on: object) -> None:
+    """Markeer factuur NUMBER als betaald.
+
+    \b
+    Voorbeeld:
+      vergoeding invoice paid 2026-0001 --date 15-11-2026
+    """
+    s = api.mark_paid(workspace(ctx), number, paid_on=paid_on or today())  # type: ignore[arg-type]
+    click.echo(f"factuur {s.label} betaald op {s.paid_at}")
+
+
+@invoice_group.command("list")
+@click.option("--status", type=click.Choice(["concept", "issued", "paid", "credited"]), help="Alleen deze status.")
+@click.option("--kind", type=click.Choice(["client", "expert", "credit"]), help="Alleen deze soort.")
+@format_option()
+@click.pass_context
+def list_cmd(ctx: click.Context, status: str | None, kind: str | None, fmt: str) -> None:
+    """Toon de facturen en creditnota's.
+
+    \b
+    Voorbeeld:
+      vergoeding invoice list --status issued --format csv
+    """
+    rows = [api.row(s) for s in api.list_invoices(workspace(ctx), status=status, kind=kind)]
+    emit(rows, fmt, columns=COLUMNS, headers=HEADERS)
+
+
+@invoice_group.command("show")
+@click.argument("number")
+@format_option()
+@click.pass_context
+def show_cmd(ctx: click.Context, number: str, fmt: str) -> None:
+    """Toon een factuur met haar regels, zoals uitgereikt.
+
+    \b
+    Voorbeeld:
+      vergoeding invoice show 2026-0001
+    """
+    from vergoeding.core.invoice import invoice_to_dict
+
+    s = api.show(workspace(ctx), number)
+    inv = s.invoice
+    lines = [{"description": x.description, "from": x.service_from, "to": x.service_to, "quantity": x.quantity,
+              "unit": x.unit, "unit_price": x.unit_price, "vat": x.vat.rate, "amount": x.amount} for x in inv.lines]
+    if fmt == "json":
+        emit([], fmt, payload={**invoice_to_dict(inv), "status": s.status, "paid_at": s.paid_at})
+        return
+    if fmt == "table":
+        r = api.row(s)
+        click.echo(f"{'Creditnota' if s.kind == 'credit' else 'Factuur'} {s.label} ({s.status})")
+        click.echo(f"  van:   {inv.supplier.name}")
+        click.echo(f"  aan:   {inv.customer.name}")
+        click.echo(f"  datum: {inv.issue_date}   vervalt: {inv.due_date}   periode: {inv.period}")
+        if inv.credit_of:
+            click.echo(f"  crediteert: {inv.credit_of} ({inv.credit_reason})")
+        for note in (*inv.notes, *inv.exemption_notes):
+            click.echo(f"  {note}")
+        click.echo(f"  excl. btw {r['excl']}   btw {r['vat']}   totaal {r['total']}")
+    emit(lines, fmt, headers={"description": "omschrijving", "from": "van", "to": "t/m", "quantity": "aantal",
+                              "unit": "eenheid", "unit_price": "prijs", "vat": "btw", "amount": "bedrag"})
+
+
+@invoice_group.command("render")
+@click.argument("number")
+@click.option("--format", "fmt", type=click.Choice(api.FORMATS), default="pdf", show_default=True,
+              help="pdf, xlsx of ubl (e-factuur, UBL 2.1 / Peppol BIS 3.0).")
+@click.option("-o", "--output", "output", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="Uitvoerbestand.")
+@click.pass_context
+def render_cmd(ctx: click.Context, number: str, fmt: str, output: Path) -> None:
+    """Maak de PDF, het Excel-bestand of de e-factuur (UBL) van een factuur.
+
+    \b
+    Voorbeeld:
+      vergoeding invoice render 2026-0001 --format pdf -o factuur.pdf
+      vergoeding invoice render 2026-0001 --format ubl -o factuur.xml
+    """
+    from vergoeding.render.files import write_atomic
+
+    data = api.render(workspace(ctx), number, fmt)
+    write_atomic(output, data)
+    click.echo(f"geschreven: {output}")

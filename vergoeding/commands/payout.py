@@ -1,0 +1,55 @@
+"""``vergoeding payout``: the month-end payout."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from vergoeding.commands._common import PERIOD, emit_findings, today, workspace
+from vergoeding.core.period import Period
+
+
+@click.command("payout")
+@click.option("--period", "period", type=PERIOD, required=True, help="De periode, bv. 2026-11.")
+@click.option("--out", "out", type=click.Path(file_okay=False), required=True, help="Map voor de bestanden.")
+@click.option("--override-reason", "override_reason",
+              help="Betaal ondanks fouten; de reden wordt vastgelegd (uitbetaling en audit-log).")
+@click.option("--reprint", is_flag=True, help="Maak de bestanden van een betaalde periode opnieuw (byte-gelijk).")
+@click.pass_context
+def payout_cmd(ctx: click.Context, period: Period, out: str, override_reason: str | None, reprint: bool) -> None:
+    """Betaal de goedgekeurde uren van een periode uit.
+
+    Schrijft het betaaloverzicht (xlsx en pdf), per deskundige een specificatie (pdf) en
+    een SEPA-batch (pain.001), en zet de regels op 'afgerekend'. Weigert zolang er fouten
+    zijn, behalve met --override-reason. Een periode wordt maar één keer betaald.
+
+    \b
+    Voorbeeld:
+      vergoeding payout --period 2026-11 --out betalingen/2026-11
+      vergoeding payout --period 2026-11 --out betalingen/2026-11 --reprint
+    """
+    from vergoeding.api.payout import payout
+    from vergoeding.commands._common import progress
+
+    state: dict[str, object] = {}
+
+    def on_progress(done: int, total: int) -> None:
+        bar = state.get("bar")
+        if bar is None:
+            bar = progress(range(total), "Documenten maken").__enter__()
+            state["bar"] = bar
+        if hasattr(bar, "update"):
+            bar.update(1)
+        if done == total and hasattr(bar, "render_finish"):
+            bar.render_finish()
+
+    r = payout(workspace(ctx), period, Path(out), today(), override_reason=override_reason, reprint=reprint,
+               progress=on_progress)
+    if not reprint:
+        emit_findings(r.findings, "table")
+    verb = "Opnieuw gemaakt" if reprint else "Betaald"
+    click.echo(f"{verb}: {r.period}, {r.transfers} overboeking(en), totaal € {r.total}, "
+               f"{r.settled} regel(s) afgerekend.")
+    for f in r.files:
+        click.echo(f"  {f}")

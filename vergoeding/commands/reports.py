@@ -1,0 +1,86 @@
+"""``vergoeding statement`` (jaaropgave) and ``vergoeding report derden``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from vergoeding.commands._common import emit, emit_findings, today, workspace
+
+
+@click.command("statement")
+@click.option("--expert", "expert", required=True, help="Code van de deskundige.")
+@click.option("--year", "year", type=click.IntRange(1900, 2200), required=True, help="Jaar.")
+@click.option("-o", "--output", "output", type=click.Path(dir_okay=False), help="PDF-bestand (met --format pdf).")
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "pdf"]), default=None,
+              help="table, json of pdf (standaard pdf met -o, anders table).")
+@click.pass_context
+def statement_cmd(ctx: click.Context, expert: str, year: int, output: str | None, fmt: str | None) -> None:
+    """Jaaropgave voor een deskundige: per maand wat er is betaald en onder welk regime,
+    om aan de gemeente of UWV te geven.
+
+    \b
+    Voorbeeld:
+      vergoeding statement --expert E001 --year 2026 -o jaaropgave-E001-2026.pdf
+      vergoeding statement --expert E001 --year 2026 --format json
+    """
+    from vergoeding.api.reports import year_statement, year_statement_pdf
+
+    fmt = fmt or ("pdf" if output else "table")
+    ws = workspace(ctx)
+    ys = year_statement(ws, expert, year, today())
+    if fmt == "pdf":
+        if not output:
+            raise click.UsageError("--format pdf heeft -o BESTAND.pdf nodig")
+        from vergoeding.render.files import write_atomic
+
+        write_atomic(Path(output), year_statement_pdf(ws, ys))
+        click.echo(f"Jaaropgave geschreven: {output}")
+        return
+    rows = [{"month": f"{year}-{r.month:02d}", "regime": r.regime_label, "minutes": r.minutes,
+             "paid": r.paid, "inkind": r.inkind, "paid_on": r.paid_on} for r in ys.rows]
+    emit(rows, fmt, columns=["month", "regime", "paid", "inkind", "paid_on"],
+         headers={"month": "maand", "regime": "regime", "paid": "betaald", "inkind": "in natura",
+                  "paid_on": "betaald op"},
+         payload=ys.as_dict(), title=f"Jaaropgave {year} voor {ys.name}: totaal € {ys.total}" if fmt == "table" else None)
+
+
+@click.group("report")
+def report_group() -> None:
+    """Jaarlijkse rapporten.
+
+    \b
+    Voorbeeld:
+      vergoeding report derden --year 2026 -o opgave-derden-2026.xlsx
+    """
+
+
+@report_group.command("derden")
+@click.option("--year", "year", type=click.IntRange(1900, 2200), required=True, help="Jaar van betaling.")
+@click.option("-o", "--output", "output", type=click.Path(dir_okay=False), required=True,
+              help="Bestand: .xlsx of .csv.")
+@click.pass_context
+def derden_cmd(ctx: click.Context, year: int, output: str) -> None:
+    """Opgave uitbetaalde bedragen aan derden (vóór 1 februari bij de Belastingdienst).
+
+    Alleen meldingsplichtige betalingen: particulieren, zzp-facturen zonder btw (KOR,
+    vrijgesteld) en vrijwilligers-/vacatiegeld boven de grenzen. Dit is het enige bestand
+    met het volledige BSN. Ontbreekt een BSN, adres of geboortedatum, dan wordt er niets
+    geschreven en is de code 1.
+
+    \b
+    Voorbeeld:
+      vergoeding report derden --year 2026 -o opgave-derden-2026.xlsx
+    """
+    from vergoeding.api.reports import write_derden
+
+    out = Path(output)
+    if out.suffix.lower() not in (".xlsx", ".csv"):
+        raise click.UsageError("-o moet eindigen op .xlsx of .csv")
+    rows, findings = write_derden(workspace(ctx), year, out)
+    if findings:
+        emit_findings(findings, "table")
+        click.echo("Er is niets geschreven.", err=True)
+        ctx.exit(1)
+    click.echo(f"{len(rows)} betaling(en) gemeld in {output}.")

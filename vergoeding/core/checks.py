@@ -1,0 +1,81 @@
+"""All allowance and payment checks in one call. Pure: the caller loads the administration,
+prices the entries (:func:`vergoeding.core.compensation.price_entry`) and passes ``today``.
+
+Stable rule ids (scripts may rely on them):
+
+* ``volunteer.hourly_presumption`` — hourly rate above the presumption for the age on the
+  day of the work (warning; info when a justification is recorded)
+* ``volunteer.month_cap`` / ``volunteer.year_cap`` — hard caps exceeded (error)
+* ``volunteer.org_not_eligible`` / ``volunteer.also_employed`` (error)
+* ``benefit.bijstand_under_27``, ``benefit.bijstand_27_plus``, ``benefit.ww``, ``benefit.uwv``
+* ``engagement.budget`` (warning), ``freelance.minimum_wage`` (warning)
+* ``payment.missing_data`` (error)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+
+from vergoeding.core.checks_other import (
+    benefit_notices,
+    by_code,
+    engagement_budget,
+    freelance_minimum_wage,
+    missing_payment_data,
+)
+from vergoeding.core.checks_volunteer import (
+    Declaration,
+    also_employed,
+    hourly_presumption,
+    month_cap,
+    org_not_eligible,
+    year_cap,
+)
+from vergoeding.core.compensation import PricedEntry
+from vergoeding.core.findings import Finding, sort_findings
+from vergoeding.core.limits import LimitsBook
+from vergoeding.core.period import Period
+from vergoeding.core.work import Engagement, Expert, Organisation
+
+__all__ = ["CheckInput", "Declaration", "run_checks"]
+
+
+@dataclass(frozen=True)
+class CheckInput:
+    """What the checks need.
+
+    ``priced``: every entry of the year(s) of ``period`` with a work date before the end of
+    ``period`` (the year cap counts the year so far; month caps look at the months of
+    ``period``). ``budget_priced``: every entry (any year) of engagements with a budget, up to
+    the end of ``period``."""
+
+    period: Period
+    priced: Sequence[PricedEntry]
+    experts: Sequence[Expert]
+    engagements: Sequence[Engagement]
+    own: Organisation
+    declarations: Sequence[Declaration]
+    limits: LimitsBook
+    today: date
+    budget_priced: Sequence[PricedEntry] = ()
+    iban_valid: Callable[[str], bool] = field(default=lambda s: bool(s))
+    bsn_valid: Callable[[str], bool] = field(default=lambda s: bool(s))
+
+
+def run_checks(ci: CheckInput) -> list[Finding]:
+    experts = by_code(ci.experts)
+    p = ci.period
+    findings: list[Finding] = []
+    findings += hourly_presumption(ci.priced, experts, ci.limits, p)
+    findings += month_cap(ci.priced, ci.declarations, ci.limits, p)
+    findings += year_cap(ci.priced, ci.declarations, ci.limits, p)
+    findings += org_not_eligible(ci.priced, ci.own, p)
+    findings += also_employed(ci.priced, experts, ci.engagements, p)
+    findings += benefit_notices(ci.priced, experts, ci.declarations, ci.limits, p)
+    findings += engagement_budget(ci.budget_priced, ci.engagements, p)
+    findings += freelance_minimum_wage(ci.priced, ci.limits, p)
+    findings += missing_payment_data(ci.priced, experts, ci.own, p,
+                                     iban_valid=ci.iban_valid, bsn_valid=ci.bsn_valid)
+    return sort_findings(findings)

@@ -1,0 +1,246 @@
+"""Checks besides the volunteer caps: benefit notices, engagement budgets, the freelance
+minimum-wage red flag and data missing for payment. Pure; they return findings."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from decimal import Decimal
+
+from vergoeding.core.checks_volunteer import (
+    Declaration,
+    _eur,
+    _limit_fields,
+    capped,
+    expert_of,
+    month_totals,
+    year_totals,
+)
+from vergoeding.core.compensation import CAPPED_REGIMES, PricedEntry
+from vergoeding.core.dates import age_on
+from vergoeding.core.findings import Finding, Severity
+from vergoeding.core.limits import LimitsBook
+from vergoeding.core.money import ZERO, money_sum
+from vergoeding.core.period import Period
+from vergoeding.core.regimes import Benefit, Regime, Unit
+from vergoeding.core.work import Engagement, Expert, Organisation
+
+# Regimes paid by the month-end payout (zzp is paid against its invoice; payroll exports hours).
+PAYOUT_REGIMES = (Regime.VRIJWILLIGER, Regime.VACATIEGELD, Regime.PARTICULIER)
+
+
+def zzp_without_vat(engagement: Engagement, expert: Expert | None) -> bool:
+    """A zzp invoice without VAT (KOR or the CRKBO training exemption): reportable."""
+    return bool(engagement.vat_exemption) or bool(expert and (expert.kor or expert.crkbo))
+
+
+def reportable_regime(engagement: Engagement, expert: Expert | None) -> bool:
+    """Payments under this engagement go on the third-party report regardless of caps
+    (a private person; a freelancer invoicing without VAT). Volunteer payments are reportable
+    only in a year in which a cap was exceeded (decided by the caller)."""
+    if engagement.regime is Regime.PARTICULIER:
+        return True
+    return engagement.regime is Regime.ZZP and zzp_without_vat(engagement, expert)
+
+
+# --- benefits ------------------------------------------------------------------------------
+
+
+def benefit_notices(priced: Sequence[PricedEntry], experts: Mapping[str, Expert],
+                    declarations: Sequence[Declaration], limits: LimitsBook, period: Period) -> list[Finding]:
+    """Per expert on a benefit and per month with payments: what the benefit agency may do.
+    The software warns; it never decides."""
+    out: list[Finding] = []
+    for code in sorted({expert_of(p) for p in priced if p.entry.work_date in period}):
+        ex = experts.get(code)
+        if ex is None or ex.benefit is Benefit.GEEN:
+            continue
+        for mp in period.months():
+            items = [p for p in priced if expert_of(p) == code and p.entry.work_date in mp
+                     and p.regime is not Regime.LOONDIENST]
+            if not items:
+                continue
+            y, m = mp.start.year, mp.start.month
+            lim = limits.for_year(y)
+            vol = capped(items)
+            income = money_sum(p.payable + p.inkind for p in items if p.regime not in CAPPED_REGIMES)
+            over = (month_totals(priced, declarations, code, y, m).total > lim.volunteer_month.amount
+                    or year_totals(priced, declarations, code, y, mp.end).total > lim.volunteer_year.amount)
+            figures = {"vrijwilligersvergoeding": _eur(money_sum(p.cap_amount for p in vol)),
+                       "overige betalingen (inkomen)": _eur(income),
+                       "boven de vrijwilligersgrens": "ja" if over else "nee"}
+            first_day = min(p.entry.work_date for p in items)
+            age = age_on(ex.date_of_birth, first_day) if ex.date_of_birth else None
+            f = _benefit_finding(ex, age, bool(vol), income > ZERO, over)
+            if f is None:
+                continue
+            severity, rule, message, advice = f
+            fields = _limit_fields(lim.volunteer_month)
+            out.append(Finding(severity, rule, message, advice, expert=code, period=mp.label,
+                               figures=figures, where=f"uitkering {ex.benefit.value}", **fields))
+    return out
+
+
+def _benefit_finding(ex: Expert, age: int | None, volunteer: bool, income: bool,
+                     over: bool) -> tuple[Severity, str, str, str] | None:
+    b = ex.benefit
+    within = volunteer and not income and not over
+    if b is Benefit.BIJSTAND:
+        if age is not None and age < 27:
+            return (Severity.WARNING, "benefit.bijstand_under_27",
+                    "Deze deskundige heeft bijstand en is jonger dan 27. Bij jongeren onder de 27 wordt "
+                    "een vrijwilligersvergoeding normaal gesproken van de bijstand afgetrokken; andere "
+                    "betalingen zijn inkomen.",
+                    "Laat de deskundige de betaling melden bij de gemeente en geef het maand- of "
+                    "jaaroverzicht mee (vergoeding statement).")
+        if within:
+            return (Severity.INFO, "benefit.bijstand_27_plus",
+                    "Bijstand, 27 jaar of ouder: een vrijwilligersvergoeding binnen de grenzen wordt "
+                    "normaal niet gekort.",
+                    "Geef de deskundige het maandoverzicht mee voor de gemeente.")
+        return (Severity.WARNING, "benefit.bijstand_27_plus",
+                "Bijstand, 27 jaar of ouder: wat boven de vrijwilligersgrenzen uitkomt of als ander "
+                "regime wordt betaald, is inkomen (met hooguit 6 maanden een vrijlating van 25%). "
+                "Betaling voor werk is nooit een gift.",
+                "Laat de deskundige de betaling melden bij de gemeente, met het maandoverzicht.")
+    if b is Benefit.WW:
+        if within:
+            return (Severity.INFO, "benefit.ww",
+                    "WW: een vrijwilligersvergoeding binnen de grenzen bij een ANBI laat de uitkering "
+                    "normaal ongemoeid. Het werk moet wel binnen een week aan UWV worden gemeld.",
+                    "Vraag de deskundige het vrijwilligerswerk binnen een week aan UWV te melden.")
+        return (Severity.WARNING, "benefit.ww",
+                "WW: boven de vrijwilligersgrenzen, of bij een ander regime, rekent UWV met een fictief "
+                "inkomen en kort de uitkering.",
+                "Laat de deskundige de betaling binnen een week aan UWV melden, met het maandoverzicht.")
+    if b in (Benefit.WIA, Benefit.WAJONG, Benefit.ZW):
+        return (Severity.INFO if within else Severity.WARNING, "benefit.uwv",
+                f"{b.value.upper()}: de betaling moet aan UWV worden gemeld"
+                + ("; boven de vrijwilligersgrenzen telt het als betaald werk." if not within else "."),
+                "Laat de deskundige de betaling aan UWV melden, met het maandoverzicht.")
+    return None
+
+
+# --- engagement budget ---------------------------------------------------------------------
+
+
+def engagement_budget(priced_all: Sequence[PricedEntry], engagements: Sequence[Engagement],
+                      period: Period) -> list[Finding]:
+    """Budget in hours or money reached (``priced_all``: every entry of the engagement up to
+    the end of the period). The money budget is compared with the billable value at client
+    rates (the budget agreed with the client); when there is no client price, with the fee."""
+    out: list[Finding] = []
+    by_eng: dict[str, list[PricedEntry]] = defaultdict(list)
+    for p in priced_all:
+        if p.entry.work_date < period.end:
+            by_eng[p.engagement.code].append(p)
+    for eng in engagements:
+        items = by_eng.get(eng.code, [])
+        if not items or not any(p.entry.work_date in period for p in items):
+            continue
+        if eng.budget_minutes is not None:
+            used = sum(p.entry.minutes for p in items)
+            if used >= eng.budget_minutes:
+                out.append(Finding(
+                    Severity.WARNING, "engagement.budget",
+                    f"Het urenbudget van opdracht {eng.code} is bereikt: {used // 60}:{used % 60:02d} uur "
+                    f"geboekt van {eng.budget_minutes // 60}:{eng.budget_minutes % 60:02d} uur.",
+                    "Overleg met de opdrachtgever over meer uren voordat er verder wordt gewerkt; uren "
+                    "boven het budget worden misschien niet vergoed.",
+                    expert=eng.expert_code, engagement=eng.code, period=str(period),
+                    figures={"geboekt (minuten)": str(used), "budget (minuten)": str(eng.budget_minutes)},
+                    where=f"opdracht {eng.code}"))
+        if eng.budget_amount is not None:
+            client = money_sum(p.client_amount for p in items)
+            used_amount = client if client > ZERO else money_sum(p.fee for p in items)
+            if used_amount >= eng.budget_amount:
+                out.append(Finding(
+                    Severity.WARNING, "engagement.budget",
+                    f"Het budget van opdracht {eng.code} is bereikt: {_eur(used_amount)} besteed van "
+                    f"{_eur(eng.budget_amount)}.",
+                    "Overleg met de opdrachtgever over een hoger budget voordat er verder wordt gewerkt.",
+                    expert=eng.expert_code, engagement=eng.code, period=str(period),
+                    figures={"besteed": _eur(used_amount), "budget": _eur(eng.budget_amount)},
+                    limit=eng.budget_amount, limit_source=f"budget in opdracht {eng.code}",
+                    where=f"opdracht {eng.code}"))
+    return out
+
+
+# --- freelance minimum wage ----------------------------------------------------------------
+
+
+def freelance_minimum_wage(priced: Sequence[PricedEntry], limits: LimitsBook, period: Period) -> list[Finding]:
+    """A zzp hourly fee at or below the statutory minimum wage: a red flag for false
+    self-employment (Wet DBA)."""
+    seen: dict[tuple[str, Decimal, str], PricedEntry] = {}
+    for p in priced:
+        if p.regime is not Regime.ZZP or p.unit is not Unit.UUR or p.entry.work_date not in period:
+            continue
+        mw = limits.for_day(p.entry.work_date).minimum_wage_on(p.entry.work_date)
+        if mw is None or p.expert_unit_price > mw.amount:
+            continue
+        seen.setdefault((p.engagement.code, p.expert_unit_price, mw.key + str(mw.valid_from)), p)
+    out = []
+    for (code, rate, _), p in sorted(seen.items()):
+        mw = limits.for_day(p.entry.work_date).minimum_wage_on(p.entry.work_date)
+        if mw is None:  # pragma: no cover - filtered above
+            continue
+        out.append(Finding(
+            Severity.WARNING, "freelance.minimum_wage",
+            f"Het uurtarief van {_eur(rate)} voor deze zzp-opdracht ligt op of onder het minimumloon van "
+            f"{_eur(mw.amount)} per uur. Dat is een signaal van schijnzelfstandigheid (Wet DBA): een "
+            "zelfstandige rekent een tarief dat ook ziekte, vakantie en verzekeringen dekt.",
+            "Spreek een marktconform tarief af, of zet de opdracht om naar loondienst of vrijwilligerswerk.",
+            expert=p.engagement.expert_code, engagement=code, period=str(period),
+            figures={"uurtarief": _eur(rate), "minimumloon per uur": _eur(mw.amount)},
+            where=f"opdracht {code}", **_limit_fields(mw)))
+    return out
+
+
+# --- data missing for payment --------------------------------------------------------------
+
+
+def missing_payment_data(priced: Sequence[PricedEntry], experts: Mapping[str, Expert], own: Organisation,
+                         period: Period, *, iban_valid: Callable[[str], bool] = lambda s: bool(s),
+                         bsn_valid: Callable[[str], bool] = lambda s: bool(s)) -> list[Finding]:
+    """IBAN for anyone we pay; address, date of birth and BSN where the payment must be
+    reported to the tax office (private person, zzp without VAT). The validators are passed in
+    (python-stdnum lives outside the core's concern)."""
+    out: list[Finding] = []
+    by_expert: dict[str, list[PricedEntry]] = defaultdict(list)
+    for p in priced:
+        if p.entry.work_date in period and p.regime is not Regime.LOONDIENST and p.payable > ZERO:
+            by_expert[expert_of(p)].append(p)
+    for code, items in sorted(by_expert.items()):
+        ex = experts.get(code)
+        if ex is None:
+            continue
+        reportable = own.has_payroll_tax_number and any(reportable_regime(p.engagement, ex) for p in items)
+        problems: list[tuple[str, str]] = []
+        if not ex.iban:
+            problems.append(("IBAN", "ontbreekt"))
+        elif not iban_valid(ex.iban):
+            problems.append(("IBAN", "is ongeldig (controlegetal klopt niet)"))
+        if reportable:
+            if not ex.address.complete:
+                problems.append(("adres", "is onvolledig (straat, postcode en plaats nodig voor de opgave aan derden)"))
+            if ex.date_of_birth is None:
+                problems.append(("geboortedatum", "ontbreekt (nodig voor de opgave aan derden)"))
+            if not ex.bsn:
+                problems.append(("BSN", "ontbreekt (nodig voor de opgave aan derden)"))
+            elif not bsn_valid(ex.bsn):
+                problems.append(("BSN", "is ongeldig (elfproef klopt niet)"))
+        elif ex.date_of_birth is None and any(p.regime in CAPPED_REGIMES for p in items):
+            problems.append(("geboortedatum", "ontbreekt (nodig voor het uurvermoeden naar leeftijd)"))
+        for field_name, what in problems:
+            out.append(Finding(
+                Severity.ERROR, "payment.missing_data",
+                f"Gegevens voor betaling: {field_name} van {ex.name} {what}.",
+                f"Vul {field_name} aan bij de deskundige voordat u uitbetaalt.",
+                expert=code, period=str(period), figures={"veld": field_name},
+                where=f"deskundige {code}"))
+    return out
+
+
+def by_code(items: Iterable[Expert]) -> dict[str, Expert]:
+    return {e.code: e for e in items}

@@ -1,0 +1,318 @@
+"""Volunteer allowance checks (Wet LB 1964 art. 2 lid 6): the hourly presumption, the hard
+month and year caps, the organisation's eligibility and "also employed here".
+
+Pure functions over priced entries. How amounts are counted (``PricedEntry.cap_amount``):
+the allowance itself, travel paid per km at a fixed rate, forfait expenses and gifts in kind
+count; reimbursement of actual costs backed by receipts does not.
+
+A month is tested on the allowance that belongs to the work done IN that month (the
+entry's work date), never on the payment date, and never averaged over the year. A lump
+sum counts in the month of its work date: a lump sum for several months of work is entered
+as one entry per month of work (each with its own part of the amount).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import TypedDict
+
+from vergoeding.core.compensation import CAPPED_REGIMES, PricedEntry
+from vergoeding.core.dates import age_on
+from vergoeding.core.findings import Finding, Severity
+from vergoeding.core.limits import Figure, LimitsBook
+from vergoeding.core.money import ZERO, money_sum
+from vergoeding.core.period import Period, month_of, year
+from vergoeding.core.regimes import Regime
+from vergoeding.core.work import Engagement, Expert, Organisation
+
+DECLARED_LABEL = "waarvan opgegeven door andere organisaties"
+
+CONSEQUENCE = (
+    "Gaat de vergoeding over een harde grens, dan wordt de HELE vrijwilligersvergoeding van "
+    "{year} belast (loon of inkomen), niet alleen het deel erboven."
+)
+
+CAP_ADVICE = (
+    "Verlaag het bedrag zodat het totaal op of onder de grens blijft; schuif werk alleen naar "
+    "een volgende maand als het werk ook echt in die maand is gedaan; of betaal deze opdracht "
+    "onder een ander regime (betaling aan particulier, zzp of loondienst) — dan is het inkomen "
+    "en wordt het opgegeven aan de Belastingdienst. Een vast bedrag voor meerdere maanden werk "
+    "boekt u als één regel per maand waarin het werk is gedaan."
+)
+
+
+@dataclass(frozen=True)
+class Declaration:
+    """An expert's own statement of volunteer allowances received from OTHER organisations.
+
+    ``month`` None means an amount for the whole year (it counts towards the year cap only:
+    it cannot be placed in a month)."""
+
+    expert_code: str
+    year: int
+    month: int | None
+    amount: Decimal
+    organisation: str = ""
+    note: str = ""
+
+
+def _eur(amount: Decimal) -> str:
+    """Plain text amount for finding figures: € 1.234,56 (no babel in the core)."""
+    q = f"{abs(amount):,.2f}".replace(",", "_").replace(".", ",").replace("_", ".")
+    return f"€ -{q}" if amount < 0 else f"€ {q}"
+
+
+class LimitFields(TypedDict):
+    limit: Decimal
+    limit_source: str
+    limit_year: int
+    limit_confirmed: bool
+
+
+def _limit_fields(fig: Figure) -> LimitFields:
+    return {"limit": fig.amount, "limit_source": fig.source, "limit_year": fig.source_year,
+            "limit_confirmed": fig.confirmed}
+
+
+def _unconfirmed(fig: Figure) -> str:
+    return "" if fig.confirmed else " Let op: dit grensbedrag is NIET BEVESTIGD door de Belastingdienst."
+
+
+def capped(entries: Iterable[PricedEntry]) -> list[PricedEntry]:
+    return [p for p in entries if p.regime in CAPPED_REGIMES]
+
+
+def expert_of(p: PricedEntry) -> str:
+    return p.engagement.expert_code
+
+
+# --- hourly presumption --------------------------------------------------------------------
+
+
+def hourly_presumption(priced: Sequence[PricedEntry], experts: Mapping[str, Expert],
+                       limits: LimitsBook, period: Period) -> list[Finding]:
+    """Volunteer rate per hour above the year's presumption, by age on the day of the work.
+
+    Fixed allowances (per meeting/month, lump sums) are not tested per hour. Above the
+    presumption: a warning, or an info when the engagement records why the allowance is not
+    market-conform."""
+    groups: dict[tuple[str, str, str, Decimal], list[PricedEntry]] = defaultdict(list)
+    ages: dict[tuple[str, str, str, Decimal], set[int]] = defaultdict(set)
+    for p in capped(priced):
+        if p.entry.work_date not in period or p.fixed_allowance or p.quantity <= 0:
+            continue
+        ex = experts.get(expert_of(p))
+        dob = ex.date_of_birth if ex else None
+        age = age_on(dob, p.entry.work_date) if dob else 21
+        fig = limits.for_day(p.entry.work_date).volunteer_hour(age)
+        if p.expert_unit_price <= fig.amount:
+            continue
+        key = (p.engagement.code, month_of(p.entry.work_date).label, fig.key, p.expert_unit_price)
+        groups[key].append(p)
+        ages[key].add(age)
+    out: list[Finding] = []
+    for key, items in sorted(groups.items()):
+        code, month_label, fig_key, rate = key
+        eng = items[0].engagement
+        first = items[0].entry.work_date
+        fig = limits.for_day(first).figure(fig_key)
+        ex = experts.get(eng.expert_code)
+        age_text = "21 jaar of ouder" if fig_key.endswith("21_plus") else "jonger dan 21"
+        days = ", ".join(sorted({p.entry.work_date.strftime("%d-%m") for p in items}))
+        figures = {
+            "uurvergoeding": _eur(rate),
+            "leeftijd op de werkdag": ", ".join(str(a) for a in sorted(ages[key])),
+            "werkdagen": days,
+            "uren": f"{money_sum(p.quantity for p in items).normalize():f}".replace(".", ","),
+            "vermoeden per uur": _eur(fig.amount),
+        }
+        if ex and ex.date_of_birth is None:
+            figures["geboortedatum"] = "onbekend: getoetst als 21+"
+        message = (
+            f"De vrijwilligersvergoeding van {_eur(rate)} per uur ligt boven het vermoeden van "
+            f"{_eur(fig.amount)} per uur voor iemand van {age_text} (leeftijd op de dag van het werk). "
+            "Boven dat bedrag gaat de Belastingdienst ervan uit dat de vergoeding marktconform is, "
+            "tenzij de organisatie onderbouwt waarom dat niet zo is." + _unconfirmed(fig)
+        )
+        if eng.hourly_justification:
+            out.append(Finding(
+                Severity.INFO, "volunteer.hourly_presumption",
+                message + f" Vastgelegde onderbouwing: {eng.hourly_justification}",
+                "Bewaar de onderbouwing bij de administratie; de maand- en jaargrens blijven gelden.",
+                expert=eng.expert_code, engagement=code, period=month_label, figures=figures,
+                where=f"opdracht {code}", **_limit_fields(fig)))
+        else:
+            out.append(Finding(
+                Severity.WARNING, "volunteer.hourly_presumption", message,
+                f"Verlaag de vergoeding per uur tot {_eur(fig.amount)}, of leg bij de opdracht vast waarom "
+                "de vergoeding niet marktconform is (onderbouwing per uur).",
+                expert=eng.expert_code, engagement=code, period=month_label, figures=figures,
+                where=f"opdracht {code}", **_limit_fields(fig)))
+    return out
+
+
+# --- month and year caps -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CapTotals:
+    own: Decimal
+    declared: Decimal
+
+    @property
+    def total(self) -> Decimal:
+        return self.own + self.declared
+
+
+def month_totals(priced: Iterable[PricedEntry], declarations: Iterable[Declaration],
+                 expert: str, y: int, m: int) -> CapTotals:
+    own = money_sum(p.cap_amount for p in capped(priced)
+                    if expert_of(p) == expert and (p.entry.work_date.year, p.entry.work_date.month) == (y, m))
+    declared = money_sum(d.amount for d in declarations
+                         if d.expert_code == expert and d.year == y and d.month == m)
+    return CapTotals(own, declared)
+
+
+def year_totals(priced: Iterable[PricedEntry], declarations: Iterable[Declaration],
+                expert: str, y: int, until: date | None = None) -> CapTotals:
+    """Counted in year ``y`` (work dates before ``until`` when given) plus every declaration
+    of that year (per month up to ``until``'s month, and whole-year declarations)."""
+    own = money_sum(p.cap_amount for p in capped(priced)
+                    if expert_of(p) == expert and p.entry.work_date.year == y
+                    and (until is None or p.entry.work_date < until))
+    declared = money_sum(
+        d.amount for d in declarations
+        if d.expert_code == expert and d.year == y
+        and (d.month is None or until is None or date(y, d.month, 1) < until))
+    return CapTotals(own, declared)
+
+
+def _cap_figures(t: CapTotals, fig: Figure, regimes: set[Regime]) -> dict[str, str]:
+    figures = {
+        "geteld bij ons": _eur(t.own),
+        DECLARED_LABEL: _eur(t.declared),
+        "totaal geteld": _eur(t.total),
+        "grens": _eur(fig.amount),
+        "erboven": _eur(t.total - fig.amount),
+        "regime": ", ".join(sorted(r.value for r in regimes)),
+    }
+    if not t.declared:
+        del figures[DECLARED_LABEL]
+    return figures
+
+
+def month_cap(priced: Sequence[PricedEntry], declarations: Sequence[Declaration],
+              limits: LimitsBook, period: Period) -> list[Finding]:
+    """Each month of ``period``, per expert: counted allowance of the work done in that month
+    plus allowances declared from other organisations for that month, against the month cap."""
+    out: list[Finding] = []
+    experts = sorted({expert_of(p) for p in capped(priced) if p.entry.work_date in period}
+                     | {d.expert_code for d in declarations if d.month is not None
+                        and date(d.year, d.month, 1) in period})
+    for code in experts:
+        for mp in period.months():
+            y, m = mp.start.year, mp.start.month
+            t = month_totals(priced, declarations, code, y, m)
+            fig = limits.for_year(y).volunteer_month
+            if t.total <= fig.amount or t.own <= ZERO:
+                continue
+            regimes = {p.regime for p in capped(priced) if expert_of(p) == code and p.entry.work_date in mp}
+            engs = sorted({p.engagement.code for p in capped(priced) if expert_of(p) == code and p.entry.work_date in mp})
+            declared = f" (waarvan {_eur(t.declared)} opgegeven door andere organisaties)" if t.declared else ""
+            out.append(Finding(
+                Severity.ERROR, "volunteer.month_cap",
+                f"Voor het werk in {mp.label} telt {_eur(t.total)} mee voor de vrijwilligersgrens{declared}; "
+                f"de maandgrens is {_eur(fig.amount)}, dus {_eur(t.total - fig.amount)} te veel. Elke maand "
+                "wordt apart getoetst, middelen over het jaar mag niet. "
+                + CONSEQUENCE.format(year=y) + _unconfirmed(fig),
+                CAP_ADVICE, expert=code, engagement=", ".join(engs) or None, period=mp.label,
+                figures=_cap_figures(t, fig, regimes), where=f"maand {mp.label}",
+                **_limit_fields(fig)))
+    return out
+
+
+def year_cap(priced: Sequence[PricedEntry], declarations: Sequence[Declaration],
+             limits: LimitsBook, period: Period) -> list[Finding]:
+    """The year cap for each year that ``period`` touches, counting the year up to the end
+    of ``period`` (the caller passes every entry of that year up to then)."""
+    out: list[Finding] = []
+    for y in range(period.start.year, period.last_day.year + 1):
+        yp = year(y)
+        until = min(period.end, yp.end)
+        codes = sorted({expert_of(p) for p in capped(priced) if p.entry.work_date in period
+                        and p.entry.work_date.year == y})
+        for code in codes:
+            t = year_totals(priced, declarations, code, y, until)
+            fig = limits.for_year(y).volunteer_year
+            if t.total <= fig.amount:
+                continue
+            regimes = {p.regime for p in capped(priced) if expert_of(p) == code and p.entry.work_date.year == y}
+            declared = f" (waarvan {_eur(t.declared)} opgegeven door andere organisaties)" if t.declared else ""
+            out.append(Finding(
+                Severity.ERROR, "volunteer.year_cap",
+                f"In {y} telt tot nu toe {_eur(t.total)} mee voor de vrijwilligersgrens{declared}; de "
+                f"jaargrens is {_eur(fig.amount)}, dus {_eur(t.total - fig.amount)} te veel, ook als "
+                "elke maand onder de maandgrens bleef. " + CONSEQUENCE.format(year=y) + _unconfirmed(fig),
+                CAP_ADVICE, expert=code, period=str(y), figures=_cap_figures(t, fig, regimes),
+                where=f"jaar {y}", **_limit_fields(fig)))
+    return out
+
+
+# --- eligibility ---------------------------------------------------------------------------
+
+
+def organisation_eligible(org: Organisation) -> bool:
+    """May this organisation pay tax-free volunteer allowances? Not liable to corporate tax,
+    or an ANBI, or explicitly marked (e.g. a sports club: ``may_pay_volunteers``)."""
+    return org.is_anbi or org.may_pay_volunteers or not org.corporate_tax_liable
+
+
+def org_not_eligible(priced: Sequence[PricedEntry], own: Organisation, period: Period) -> list[Finding]:
+    if organisation_eligible(own):
+        return []
+    out = []
+    for code in sorted({p.engagement.code for p in capped(priced) if p.entry.work_date in period}):
+        eng = next(p.engagement for p in priced if p.engagement.code == code)
+        out.append(Finding(
+            Severity.ERROR, "volunteer.org_not_eligible",
+            f"{own.name} is vennootschapsbelastingplichtig en geen ANBI of sportclub: zij mag geen "
+            "onbelaste vrijwilligersvergoeding betalen. Alles wat onder deze opdracht is betaald, is "
+            "dan loon of inkomen.",
+            "Controleer de gegevens van de eigen organisatie (ANBI, vennootschapsbelasting), of betaal "
+            "de opdracht onder een ander regime (particulier, zzp of loondienst).",
+            expert=eng.expert_code, engagement=code, period=str(period), where=f"opdracht {code}"))
+    return out
+
+
+def also_employed(priced: Sequence[PricedEntry], experts: Mapping[str, Expert],
+                  engagements: Sequence[Engagement], period: Period) -> list[Finding]:
+    """A volunteer who is also employed, or paid as a freelancer, by the same organisation in
+    the same year cannot receive a tax-free volunteer allowance there."""
+    out = []
+    for y in range(period.start.year, period.last_day.year + 1):
+        yp = year(y)
+        codes = sorted({expert_of(p) for p in capped(priced) if p.entry.work_date in period and p.entry.work_date.year == y})
+        for code in codes:
+            ex = experts.get(code)
+            other = sorted(
+                e.code for e in engagements
+                if e.expert_code == code and e.regime in (Regime.ZZP, Regime.LOONDIENST)
+                and e.start < yp.end and (e.end is None or e.end > yp.start))
+            if not (ex and ex.employed_by_us) and not other:
+                continue
+            why = "staat bij ons in loondienst" if ex and ex.employed_by_us else \
+                f"werkt in {y} ook als zzp'er of in loondienst voor ons (opdracht {', '.join(other)})"
+            out.append(Finding(
+                Severity.ERROR, "volunteer.also_employed",
+                f"Deze deskundige {why}. Wie bij dezelfde organisatie werkt of als freelancer wordt "
+                f"betaald, kan daar geen onbelaste vrijwilligersvergoeding krijgen: de hele vergoeding "
+                f"van {y} wordt dan belast.",
+                "Betaal het werk via de loonadministratie of als zzp-opdracht, of beëindig de andere "
+                "opdracht; leg vast waarom het vrijwilligerswerk er los van staat als dat zo is.",
+                expert=code, period=str(y), figures={"andere opdrachten": ", ".join(other) or "-"},
+                where=f"jaar {y}"))
+    return out

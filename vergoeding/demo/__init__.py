@@ -1,0 +1,1 @@
+"""The demo administration (fictional data; see ``data``)."""

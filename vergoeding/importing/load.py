@@ -1,0 +1,262 @@
+"""From raw tables to the ledger: parse every cell, then add every row through the same
+validated ledger functions as the command line. Every problem is collected (file, sheet,
+row, column, what was expected); the caller rolls the transaction back when there is any.
+
+Rows that already exist: an organisation, expert or engagement with the same code and the
+same data is left as it is ("ongewijzigd"); with different data it is an error (change it
+with ``edit``). An hour entry that is already stored is skipped (dedupe key).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field, fields
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from sqlalchemy import Connection, select
+
+from vergoeding.core.dates import parse_date
+from vergoeding.core.duration import parse_duration
+from vergoeding.core.money import D, parse_amount
+from vergoeding.core.rates import RateCard
+from vergoeding.errors import InputError, VergoedingError
+from vergoeding.importing.fields import KIND_VALUES, Field, Sheet, normalise_header
+from vergoeding.importing.readers import RawTable
+from vergoeding.store import ledger
+from vergoeding.store import schema as s
+from vergoeding.store.ledger import LABELS
+
+_TRUE = {"ja", "j", "yes", "y", "waar", "true", "1", "x", "wel"}
+_FALSE = {"nee", "n", "no", "onwaar", "false", "0", "niet"}
+
+
+@dataclass
+class Outcome:
+    added: dict[str, int] = field(default_factory=dict)
+    unchanged: dict[str, int] = field(default_factory=dict)
+    duplicates: int = 0  # hour entries already stored
+    errors: list[InputError] = field(default_factory=list)
+
+
+# ---------------------------------------------------------------------------- cells
+
+
+def _number_text(value: Any) -> str:
+    if isinstance(value, float):
+        return repr(value) if not value.is_integer() else str(int(value))
+    return str(value)
+
+
+def parse_cell(f: Field, value: Any) -> Any:
+    """One cell -> a typed value; raises InputError (without location) when it cannot."""
+    if f.kind in ("text", "choice"):
+        text = _number_text(value).strip()
+        if f.kind == "choice":
+            low = text.lower()
+            if f.attr == "kind":
+                if low not in KIND_VALUES:
+                    raise InputError(f"{text!r}: verwacht eigen of opdrachtgever")
+                return KIND_VALUES[low]
+            if f.choices and low not in f.choices:
+                raise InputError(f"{text!r}: verwacht een van {', '.join(f.choices)}")
+            return low if f.choices else text
+        return text
+    if f.kind == "digits":
+        if isinstance(value, float) and not value.is_integer():
+            raise InputError(f"{value!r}: verwacht alleen cijfers")
+        text = _number_text(value).strip()
+        if isinstance(value, int | float) and f.attr == "bsn":
+            text = text.zfill(9)  # Excel drops a leading zero
+        return text
+    if f.kind in ("date", "lastday"):
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
+        day = parse_date(value)
+        return day + dt.timedelta(days=1) if f.kind == "lastday" else day
+    if f.kind == "bool":
+        if isinstance(value, bool):
+            return value
+        text = _number_text(value).strip().lower()
+        if text in _TRUE:
+            return True
+        if text in _FALSE:
+            return False
+        raise InputError(f"{value!r}: verwacht ja of nee")
+    if f.kind in ("money", "decimal"):
+        if isinstance(value, bool):
+            raise InputError(f"{value!r}: verwacht een bedrag")
+        if isinstance(value, int | Decimal):
+            return D(value)
+        if isinstance(value, float):
+            try:
+                d = Decimal(repr(value))
+            except InvalidOperation:
+                raise InputError(f"{value!r}: verwacht een getal") from None
+            exponent = d.as_tuple().exponent
+            if isinstance(exponent, int) and exponent < -2:
+                raise InputError(f"{value!r} heeft meer dan twee decimalen")
+            return d
+        return parse_amount(str(value))
+    if f.kind == "duration":
+        if isinstance(value, dt.time):
+            return value.hour * 60 + value.minute
+        if isinstance(value, dt.timedelta):
+            return int(value.total_seconds() // 60)
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            return parse_duration(_number_text(value))
+        return parse_duration(str(value))
+    if f.kind == "int":
+        if isinstance(value, float) and value.is_integer():
+            return int(value)
+        if isinstance(value, int) and not isinstance(value, bool):
+            return value
+        text = str(value).strip()
+        if not text.lstrip("-").isdigit():
+            raise InputError(f"{value!r}: verwacht een heel getal")
+        return int(text)
+    raise ValueError(f"unknown field kind {f.kind}")  # pragma: no cover - a programming error
+
+
+# ---------------------------------------------------------------------------- rows
+
+
+@dataclass
+class ParsedRow:
+    table: RawTable
+    row: int
+    values: dict[str, Any]
+
+
+def _where(table: RawTable, row: int | None, header: str | None, message: str) -> InputError:
+    return InputError(message, file=table.file, sheet=table.sheet, row=row, field=header)
+
+
+def parse_table(table: RawTable, errors: list[InputError]) -> list[ParsedRow]:
+    spec = table.spec
+    by_header = spec.field_by_header()
+    columns: list[Field | None] = []
+    for h in table.headers:
+        f = by_header.get(normalise_header(h)) if h else None
+        if h and f is None:
+            errors.append(_where(table, None, h, f"onbekende kolom (verwacht: {', '.join(x.title for x in spec.fields)})"))
+        columns.append(f)
+    present = {f.attr for f in columns if f is not None}
+    for f in spec.fields:
+        if f.required and f.attr not in present:
+            errors.append(_where(table, None, f.title, "verplichte kolom ontbreekt"))
+    if any(e.file == table.file and e.sheet == table.sheet and e.row is None for e in errors):
+        return []
+    out = []
+    for number, cells in table.rows:
+        values: dict[str, Any] = {}
+        ok = True
+        for f, raw in zip(columns, cells, strict=False):
+            if f is None or raw is None or (isinstance(raw, str) and not raw.strip()):
+                continue
+            try:
+                values[f.attr] = parse_cell(f, raw)
+            except InputError as exc:
+                errors.append(_where(table, number, f.title, exc.reason))
+                ok = False
+        for f in spec.fields:
+            if f.required and f.attr not in values and not any(
+                    e.row == number and e.field == f.title and e.file == table.file for e in errors):
+                errors.append(_where(table, number, f.title, "verplicht veld is leeg"))
+                ok = False
+        if ok:
+            out.append(ParsedRow(table, number, values))
+    return out
+
+
+def _header_for(spec: Sheet, label: str | None) -> str | None:
+    if label is None:
+        return None
+    for f in spec.fields:
+        if LABELS.get(f.attr) == label or f.title == label:
+            return f.title
+    return label
+
+
+def _existing(conn: Connection, entity: str, code: str) -> Any:
+    loader: dict[str, Callable[[Connection, str], Any]] = {
+        "organisation": ledger.organisation_data, "expert": ledger.expert_data, "engagement": ledger.engagement_data}
+    table = {"organisation": s.organisations, "expert": s.experts, "engagement": s.engagements}[entity]
+    if conn.execute(select(table.c.id).where(table.c.code == code)).first() is None:
+        return None
+    return loader[entity](conn, code)
+
+
+_NORMALISE: dict[str, Callable[..., Any]] = {
+    "organisation": ledger.normalise_organisation, "expert": ledger.normalise_expert}
+
+
+def apply_rows(conn: Connection, actor: str, rows: Iterable[ParsedRow], card: RateCard, outcome: Outcome) -> None:
+    """Organisations, experts, declarations and engagements row by row (they are few); hour
+    entries, which may be 100,000, in one batch through :func:`ledger.add_entries`."""
+    hours: list[ParsedRow] = []
+    for pr in rows:
+        spec = pr.table.spec
+        if spec.entity == "entry":
+            hours.append(pr)
+            continue
+        try:
+            _apply(conn, actor, spec, pr.values, card, outcome)
+        except VergoedingError as exc:
+            outcome.errors.append(_located(pr, exc))
+    if hours:
+        items = [ledger.EntryData(**pr.values) for pr in hours]
+        result = ledger.add_entries(conn, actor, items, card)
+        outcome.errors.extend(_located(hours[n], exc) for n, exc in result.errors)
+        if result.added:
+            outcome.added["entry"] = outcome.added.get("entry", 0) + result.added
+        outcome.duplicates += result.duplicates
+
+
+def _located(pr: ParsedRow, exc: VergoedingError) -> InputError:
+    header = _header_for(pr.table.spec, getattr(exc, "field", None))
+    reason = getattr(exc, "reason", exc.message)
+    return _where(pr.table, pr.row, header, reason)
+
+
+def _apply(conn: Connection, actor: str, spec: Sheet, v: dict[str, Any], card: RateCard, outcome: Outcome) -> None:
+    entity = spec.entity
+    if entity in ("organisation", "expert", "engagement"):
+        cls = {"organisation": ledger.OrganisationData, "expert": ledger.ExpertData,
+               "engagement": ledger.EngagementData}[entity]
+        data = cls(**v)
+        old = _existing(conn, entity, str(v["code"]).strip())
+        if old is not None:
+            new = (ledger.normalise_engagement(data, card) if entity == "engagement"
+                   else _NORMALISE[entity](data))
+            diff = [f.name for f in fields(old) if getattr(old, f.name) != getattr(new, f.name)]
+            if diff:
+                cols = ", ".join(_header_for(spec, LABELS.get(d, d)) or d for d in diff)
+                raise InputError(f"{new.code} bestaat al met andere gegevens (kolom {cols}); "
+                                 f"wijzig het met 'vergoeding {entity if entity != 'organisation' else 'org'} edit'",
+                                 field=LABELS["code"])
+            outcome.unchanged[entity] = outcome.unchanged.get(entity, 0) + 1
+            return
+        if entity == "organisation":
+            ledger.add_organisation(conn, actor, data)
+        elif entity == "expert":
+            ledger.add_expert(conn, actor, data)
+        else:
+            ledger.add_engagement(conn, actor, data, card)
+        outcome.added[entity] = outcome.added.get(entity, 0) + 1
+        return
+    if entity == "declaration":
+        d = ledger.DeclarationData(**v)
+        dd = s.declarations
+        xid = conn.execute(select(s.experts.c.id).where(s.experts.c.code == d.expert)).scalar()
+        if xid is not None and conn.execute(select(dd.c.id).where(
+                dd.c.expert_id == xid, dd.c.year == d.year,
+                dd.c.month.is_(None) if d.month is None else dd.c.month == d.month,
+                dd.c.amount_cents == int(d.amount * 100), dd.c.organisation == d.organisation.strip())).first():
+            outcome.unchanged[entity] = outcome.unchanged.get(entity, 0) + 1
+            return
+        ledger.add_declaration(conn, actor, d)
+        outcome.added[entity] = outcome.added.get(entity, 0) + 1
+        return
+    raise ValueError(f"unknown entity {entity}")  # pragma: no cover - entries go through add_entries

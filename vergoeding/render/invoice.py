@@ -1,0 +1,65 @@
+"""Invoice renderers: an :class:`InvoiceDocument` in, bytes out (PDF via the HTML template,
+xlsx with the same content as typed cells)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from vergoeding.documents.invoice import InvoiceDocument
+from vergoeding.render.templating import render_html
+
+TEMPLATE = "invoice.html"
+
+
+def invoice_html(doc: InvoiceDocument, *, user_dir: Path | None, shipped_dir: Path) -> str:
+    return render_html(TEMPLATE, doc.context(), user_dir=user_dir, shipped_dir=shipped_dir)
+
+
+def invoice_pdf(doc: InvoiceDocument, *, user_dir: Path | None, shipped_dir: Path) -> bytes:
+    from vergoeding.render.pdf import html_to_pdf
+
+    html = invoice_html(doc, user_dir=user_dir, shipped_dir=shipped_dir)
+    return html_to_pdf(html, base_url=user_dir or shipped_dir)
+
+
+def invoice_xlsx(doc: InvoiceDocument) -> bytes:
+    """Sheet 'Factuur': the header fields as label/value rows; sheet 'Regels': one typed row
+    per line with totals; sheet 'Btw': the VAT breakdown per rate."""
+    from vergoeding.render.xlsx import DATE, DECIMAL2, EURO, INTEGER, Column, Workbook
+
+    c = doc.context()
+    sup, cus = c["supplier"], c["customer"]
+    header = [
+        ("Document", doc.title), ("Nummer", c["number"]), ("Datum", c["issue_date"]),
+        ("Vervaldatum", c["due_date"] if c["kind"] != "credit" else None),
+        ("Betalingstermijn (dagen)", c["payment_term_days"]),
+        ("Leverancier", sup["name"]), ("Adres leverancier", ", ".join(sup["address_lines"])),
+        ("KvK leverancier", sup["kvk"]), ("Btw-id leverancier", sup["vat_id"]),
+        ("IBAN", sup["iban"]), ("Afnemer", cus["name"]), ("Adres afnemer", ", ".join(cus["address_lines"])),
+        ("Btw-id afnemer", cus["vat_id"]), ("OIN afnemer", cus["oin"]), ("Kenmerk", c["reference"]),
+        ("Periode van de dienst", c["period"]), ("Crediteert factuur", c["credit_of"]),
+        ("Reden creditnota", c["credit_reason"]), ("Uitgereikt door afnemer", c["self_billing_note"]),
+        ("Vrijstelling", "; ".join(c["exemption_notes"])),
+        ("Totaal excl. btw", c["total_excl"]), ("Btw", c["total_vat"]), ("Totaal", c["total"]),
+    ]
+    wb = Workbook()
+    wb.sheet("Factuur", [Column("Veld", "label", width=26), Column("Waarde", "value", width=48)],
+             [{"label": k, "value": v} for k, v in header])
+    # the amounts in the header are money: set their number format
+    ws = wb._wb["Factuur"]
+    for row in ws.iter_rows(min_row=2):
+        if row[0].value in ("Totaal excl. btw", "Btw", "Totaal"):
+            row[1].number_format = EURO
+    cols = [
+        Column("Nr", "position", INTEGER, 5), Column("Omschrijving", "description", None, 48),
+        Column("Van", "service_from", DATE, 12), Column("Tot en met", "service_to", DATE, 12),
+        Column("Aantal", "quantity", DECIMAL2, 9), Column("Eenheid", "unit", None, 11),
+        Column("Prijs per eenheid", "unit_price", EURO, 14), Column("Btw-tarief", "vat_rate", "0%", 10),
+        Column("Bedrag", "amount", EURO, 14), Column("Vrijstelling", "vat_note", None, 30),
+    ]
+    wb.sheet("Regels", cols, c["lines"], totals={"description": "Totaal excl. btw", "amount": c["total_excl"]},
+             heading=[f"{doc.title} {c['number']}", sup["name"]])
+    wb.sheet("Btw", [Column("Tarief", "rate", "0%", 10), Column("Grondslag", "base", EURO, 14),
+                     Column("Btw", "vat", EURO, 14), Column("Vrijstelling", "note", None, 60)],
+             c["vat_groups"], totals={"rate": None, "base": c["total_excl"], "vat": c["total_vat"]})
+    return wb.to_bytes()

@@ -1,0 +1,290 @@
+"""Invoices in the database: the numbering sequence, the life cycle and immutability.
+
+Numbering: one row per series in ``invoice_series`` holds the next number. It is read and
+advanced in the SAME transaction that inserts the issued invoice, so a failure anywhere
+rolls the number back too (no gaps), and a number is never reused (credit notes take a new
+one; nothing is ever deleted). Two writers never interleave: SQLite transactions start with
+``BEGIN IMMEDIATE`` (see :mod:`vergoeding.store.db`); on PostgreSQL the series row is read
+with ``SELECT ... FOR UPDATE``. Numbers are never derived from a count of rows.
+
+Life cycle: concept -> issued -> paid | credited. A concept has no number and may be
+discarded; from ``issued`` on, the snapshot (every printed field, JSON) never changes and
+the row is never deleted: change and delete attempts raise :class:`RuleViolation`. The
+only later changes are the status (paid / credited) and ``paid_at``.
+
+Credit notes (kind ``credit``) cancel an invoice in full: negative lines, a reference to the
+original number, a new number in the original's series. The original becomes ``credited``
+and its entries are RELEASED (``invoice_id`` / ``expert_invoice_id`` back to NULL) so that
+they can be invoiced again, correctly. Every change writes an audit row.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from datetime import date
+from typing import Any
+
+from sqlalchemy import Connection, func, select, update
+
+from vergoeding.core.invoice import (
+    Invoice,
+    credit_note,
+    format_number,
+    invoice_from_dict,
+    invoice_to_dict,
+    missing_fields,
+)
+from vergoeding.core.money import to_cents
+from vergoeding.errors import NotFoundError, RuleViolation
+from vergoeding.store.db import now_utc
+from vergoeding.store.schema import audit_log, entries, invoice_lines, invoice_series, invoices
+
+ENTRY_COLUMN = {"client": "invoice_id", "expert": "expert_invoice_id"}
+
+
+@dataclass(frozen=True)
+class StoredInvoice:
+    id: int
+    number: str | None
+    series: str | None
+    kind: str
+    status: str
+    issue_date: date | None
+    paid_at: date | None
+    credit_of_id: int | None
+    invoice: Invoice
+
+    @property
+    def label(self) -> str:
+        return self.number or f"concept-{self.id}"
+
+
+def audit(conn: Connection, actor: str, action: str, entity_id: int | None, detail: dict[str, Any]) -> None:
+    conn.execute(audit_log.insert().values(at=now_utc(), actor=actor, action=action, entity="invoice",
+                                           entity_id=entity_id, detail=json.dumps(detail, ensure_ascii=False,
+                                                                                  sort_keys=True)))
+
+
+def series_key(prefix: str, fmt: str, year: int, expert: str = "") -> str:
+    """A yearly series when the format contains {year}; one per expert when it has {expert}."""
+    parts = [prefix]
+    if "{expert" in fmt:
+        parts.append(expert)
+    if "{year" in fmt:
+        parts.append(str(year))
+    return ":".join(parts)
+
+
+def take_number(conn: Connection, series: str, fmt: str, *, year: int, expert: str = "") -> str:
+    """The next number of ``series``, advanced inside the caller's transaction."""
+    row = conn.execute(
+        select(invoice_series.c.next_number).where(invoice_series.c.series == series).with_for_update()
+    ).first()
+    if row is None:
+        seq = 1
+        conn.execute(invoice_series.insert().values(series=series, next_number=2))
+    else:
+        seq = int(row.next_number)
+        conn.execute(update(invoice_series).where(invoice_series.c.series == series)
+                     .values(next_number=seq + 1))
+    number = format_number(fmt, year=year, seq=seq, expert=expert, series=series)
+    if conn.execute(select(invoices.c.id).where(invoices.c.number == number)).first() is not None:
+        raise RuleViolation(f"factuurnummer {number} bestaat al: het nummerformaat geeft dubbele nummers "
+                            f"(serie {series}); pas [invoices] aan")
+    return number
+
+
+def _refuse_incomplete(inv: Invoice) -> None:
+    missing = missing_fields(replace(inv, number=inv.number or "(volgt)"))
+    if missing:
+        raise RuleViolation("factuur niet uitgereikt; verplichte gegevens (Wet OB art. 35a) ontbreken: "
+                            + "; ".join(missing))
+
+
+def _insert(conn: Connection, inv: Invoice, *, status: str, series: str | None, client_id: int | None,
+            expert_id: int | None, credit_of_id: int | None) -> int:
+    t = inv.totals
+    result = conn.execute(invoices.insert().values(
+        number=inv.number, series=series, kind=inv.kind, status=status,
+        issue_date=inv.issue_date if status != "concept" else None, client_id=client_id, expert_id=expert_id,
+        credit_of=credit_of_id, self_billed=inv.self_billed, period=inv.period[:10] or None,
+        total_excl_cents=to_cents(t.excl), vat_cents=to_cents(t.vat), total_cents=to_cents(t.total),
+        snapshot=json.dumps(invoice_to_dict(inv), ensure_ascii=False, sort_keys=True), created_at=now_utc(),
+    ))
+    inv_id = int(result.inserted_primary_key[0])  # type: ignore[index]
+    _insert_lines(conn, inv_id, inv)
+    return inv_id
+
+
+def _insert_lines(conn: Connection, inv_id: int, inv: Invoice) -> None:
+    conn.execute(invoice_lines.delete().where(invoice_lines.c.invoice_id == inv_id))
+    if inv.lines:
+        conn.execute(invoice_lines.insert(), [
+            dict(invoice_id=inv_id, position=i, description=x.description, service_from=x.service_from,
+                 service_to=x.service_to, quantity=str(x.quantity), unit=x.unit,
+                 unit_price_cents=to_cents(x.unit_price), amount_cents=to_cents(x.amount),
+                 vat_rate=str(x.vat.rate), vat_note=x.vat.note)
+            for i, x in enumerate(inv.lines, start=1)])
+
+
+def _link_entries(conn: Connection, inv_id: int, kind: str, entry_ids: Sequence[int]) -> None:
+    if not entry_ids:
+        return
+    col = entries.c[ENTRY_COLUMN[kind]]
+    n = conn.execute(update(entries).where(entries.c.id.in_(list(entry_ids)), col.is_(None))
+                     .values({col: inv_id})).rowcount
+    if n != len(entry_ids):
+        raise RuleViolation("een deel van de uren is intussen al gefactureerd (door een ander proces?); "
+                            "er is niets opgeslagen, probeer het opnieuw")
+
+
+def issue(conn: Connection, inv: Invoice, *, fmt: str, series_prefix: str, actor: str,
+          client_id: int | None = None, expert_id: int | None = None, entry_ids: Sequence[int] = (),
+          expert_code: str = "", credit_of_id: int | None = None) -> StoredInvoice:
+    """Number and store an issued invoice; link its entries. All inside the caller's
+    transaction: if anything fails, the number is not consumed."""
+    _refuse_incomplete(inv)
+    year = inv.issue_date.year
+    series = series_key(series_prefix, fmt, year, expert_code)
+    number = take_number(conn, series, fmt, year=year, expert=expert_code)
+    inv = replace(inv, number=number)
+    inv_id = _insert(conn, inv, status="issued", series=series, client_id=client_id, expert_id=expert_id,
+                     credit_of_id=credit_of_id)
+    if inv.kind != "credit":
+        _link_entries(conn, inv_id, inv.kind, entry_ids)
+    audit(conn, actor, "invoice.issue", inv_id, {
+        "number": number, "kind": inv.kind, "series": series, "total": str(inv.totals.total),
+        "entries": len(entry_ids), "credit_of": inv.credit_of})
+    return get(conn, inv_id)
+
+
+def save_concept(conn: Connection, inv: Invoice, *, actor: str, client_id: int | None = None,
+                 expert_id: int | None = None, entry_ids: Sequence[int] = ()) -> StoredInvoice:
+    """A concept: no number yet; its entries are reserved (and so locked) until it is
+    issued or discarded."""
+    inv = replace(inv, number=None)
+    inv_id = _insert(conn, inv, status="concept", series=None, client_id=client_id, expert_id=expert_id,
+                     credit_of_id=None)
+    _link_entries(conn, inv_id, inv.kind, entry_ids)
+    audit(conn, actor, "invoice.concept", inv_id, {"kind": inv.kind, "total": str(inv.totals.total),
+                                                  "entries": len(entry_ids)})
+    return get(conn, inv_id)
+
+
+def issue_concept(conn: Connection, invoice_id: int, *, issue_date: date, fmt: str, series_prefix: str,
+                  actor: str, expert_code: str = "") -> StoredInvoice:
+    cur = get(conn, invoice_id)
+    if cur.status != "concept":
+        raise RuleViolation(f"factuur {cur.label} is al uitgereikt")
+    inv = replace(cur.invoice, issue_date=issue_date)
+    _refuse_incomplete(inv)
+    series = series_key(series_prefix, fmt, issue_date.year, expert_code)
+    number = take_number(conn, series, fmt, year=issue_date.year, expert=expert_code)
+    inv = replace(inv, number=number)
+    t = inv.totals
+    conn.execute(update(invoices).where(invoices.c.id == invoice_id, invoices.c.status == "concept").values(
+        number=number, series=series, status="issued", issue_date=issue_date,
+        total_excl_cents=to_cents(t.excl), vat_cents=to_cents(t.vat), total_cents=to_cents(t.total),
+        snapshot=json.dumps(invoice_to_dict(inv), ensure_ascii=False, sort_keys=True)))
+    audit(conn, actor, "invoice.issue", invoice_id, {"number": number, "kind": inv.kind, "series": series,
+                                                     "total": str(t.total), "from_concept": True})
+    return get(conn, invoice_id)
+
+
+def _row_to_stored(r: Any) -> StoredInvoice:
+    return StoredInvoice(int(r.id), r.number, r.series, r.kind, r.status, r.issue_date, r.paid_at,
+                         r.credit_of, invoice_from_dict(json.loads(r.snapshot)))
+
+
+def get(conn: Connection, key: int | str) -> StoredInvoice:
+    """By id (int) or by number (str; ``concept-12`` finds concept 12)."""
+    q = select(invoices)
+    if isinstance(key, int):
+        q = q.where(invoices.c.id == key)
+    elif key.startswith("concept-") and key[8:].isdigit():
+        q = q.where(invoices.c.id == int(key[8:]), invoices.c.status == "concept")
+    else:
+        q = q.where(invoices.c.number == key)
+    r = conn.execute(q).first()
+    if r is None:
+        raise NotFoundError(f"factuur {key!r} bestaat niet")
+    return _row_to_stored(r)
+
+
+def list_invoices(conn: Connection, *, status: str | None = None, kind: str | None = None) -> list[StoredInvoice]:
+    q = select(invoices).order_by(invoices.c.id)
+    if status:
+        q = q.where(invoices.c.status == status)
+    if kind:
+        q = q.where(invoices.c.kind == kind)
+    return [_row_to_stored(r) for r in conn.execute(q)]
+
+
+def change(conn: Connection, key: int | str, **values: Any) -> None:
+    """Change a concept's stored fields. An issued invoice is immutable: refused."""
+    cur = get(conn, key)
+    if cur.status != "concept":
+        raise RuleViolation(f"factuur {cur.label} is uitgereikt en kan niet meer worden gewijzigd; "
+                            "maak een creditnota ('vergoeding invoice credit') en een nieuwe factuur")
+    conn.execute(update(invoices).where(invoices.c.id == cur.id).values(**values))
+
+
+def delete(conn: Connection, key: int | str, *, actor: str) -> None:
+    """Discard a concept (its entries are released). Issued invoices are never deleted."""
+    cur = get(conn, key)
+    if cur.status != "concept":
+        raise RuleViolation(f"factuur {cur.label} is uitgereikt en wordt nooit verwijderd "
+                            "(bewaarplicht 7 jaar); corrigeer met een creditnota")
+    _release(conn, cur)
+    conn.execute(invoice_lines.delete().where(invoice_lines.c.invoice_id == cur.id))
+    conn.execute(invoices.delete().where(invoices.c.id == cur.id, invoices.c.status == "concept"))
+    audit(conn, actor, "invoice.discard", cur.id, {"kind": cur.kind})
+
+
+def _release(conn: Connection, cur: StoredInvoice) -> int:
+    col = entries.c[ENTRY_COLUMN.get(cur.kind, "invoice_id")]
+    return int(conn.execute(update(entries).where(col == cur.id).values({col: None})).rowcount)
+
+
+def mark_paid(conn: Connection, key: str, *, paid_on: date, actor: str) -> StoredInvoice:
+    cur = get(conn, key)
+    if cur.status != "issued" or cur.kind == "credit":
+        raise RuleViolation(f"factuur {cur.label} heeft status {cur.status!r}: alleen een uitgereikte "
+                            "factuur kan als betaald worden gemarkeerd")
+    conn.execute(update(invoices).where(invoices.c.id == cur.id, invoices.c.status == "issued")
+                 .values(status="paid", paid_at=paid_on))
+    audit(conn, actor, "invoice.paid", cur.id, {"number": cur.number, "paid_at": paid_on.isoformat()})
+    return get(conn, cur.id)
+
+
+def credit(conn: Connection, key: str, *, reason: str, issue_date: date, fmt: str, actor: str) -> StoredInvoice:
+    """Credit note for invoice ``key`` (issued or paid), numbered in the original's series."""
+    cur = get(conn, key)
+    if cur.kind == "credit":
+        raise RuleViolation(f"{cur.label} is zelf een creditnota")
+    if cur.status not in ("issued", "paid"):
+        raise RuleViolation(f"factuur {cur.label} heeft status {cur.status!r}: alleen een uitgereikte of "
+                            "betaalde factuur kan worden gecrediteerd")
+    if not reason.strip():
+        raise RuleViolation("geef een reden voor de creditnota (--reason)")
+    note = credit_note(cur.invoice, issue_date=issue_date, reason=reason)
+    _refuse_incomplete(replace(note, number="(volgt)"))
+    series = cur.series or "factuur"
+    number = take_number(conn, series, fmt, year=issue_date.year,
+                         expert=(cur.invoice.supplier.code if cur.kind == "expert" else ""))
+    note = replace(note, number=number)
+    r = conn.execute(select(invoices.c.client_id, invoices.c.expert_id).where(invoices.c.id == cur.id)).one()
+    new_id = _insert(conn, note, status="issued", series=series, client_id=r.client_id,
+                     expert_id=r.expert_id, credit_of_id=cur.id)
+    conn.execute(update(invoices).where(invoices.c.id == cur.id).values(status="credited"))
+    released = _release(conn, cur)
+    audit(conn, actor, "invoice.credit", new_id, {"number": number, "credit_of": cur.number,
+                                                 "reason": reason, "released_entries": released})
+    audit(conn, actor, "invoice.credited", cur.id, {"number": cur.number, "by": number})
+    return get(conn, new_id)
+
+
+def count_in_series(conn: Connection, series: str) -> int:
+    return int(conn.execute(select(func.count()).select_from(invoices).where(invoices.c.series == series)).scalar_one())
