@@ -213,6 +213,15 @@ STEPS: list[Step] = [
 ]
 
 
+def _append_invoice_steps() -> None:
+    from vergoeding.api.invoices_demo import DEMO_STEPS
+
+    STEPS.extend(DEMO_STEPS)
+
+
+_append_invoice_steps()
+
+
 def demo_workspace(ws: Workspace, out_dir: Path) -> Workspace:
     """A workspace on a FRESH ``out_dir/vergoeding.db`` (an existing demo database is removed)."""
     out_dir.mkdir(parents=True, exist_ok=True)
