@@ -3,10 +3,12 @@ statement PDF per expert and the SEPA batch.
 
 Atomicity: every file is rendered to bytes from the snapshot BEFORE the database changes;
 the payouts row (with the JSON snapshot), the settled entries and the audit row are one
-transaction; the files are written (each with ``write_atomic``) after the commit. A crash
-before the commit leaves nothing; a crash after it leaves the payout recorded, and
-``--reprint`` writes the same files again from the snapshot, byte for byte (the SEPA message
-id and creation time, the workbook's dates and every PDF input are pinned in the snapshot).
+transaction; the files are written (each with ``write_atomic``) after the commit, and then
+``files_written_at`` is set. A crash before the commit leaves nothing; a crash after it
+leaves the payout recorded without ``files_written_at``, and the next run of the same
+command writes the files from the snapshot (nothing is paid twice). ``--reprint`` writes the
+same files again, byte for byte (the SEPA message id and creation time, the workbook's dates
+and every PDF input are pinned in the snapshot).
 
 Routes: vrijwilliger, vacatiegeld and particulier are paid in the SEPA batch; zzp is paid
 against the expert's invoice (listed "via factuur", not settled here); loondienst goes to
@@ -19,12 +21,13 @@ import hashlib
 import os
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from vergoeding import faults
 from vergoeding.api.checks import check_input, price_all
 from vergoeding.api.workspace import Workspace
 from vergoeding.core.checks import run_checks
@@ -43,8 +46,10 @@ from vergoeding.store.payouts import (
     already_paid_message,
     find_payout,
     load_snapshot,
+    mark_written,
     record_payout,
     record_reprint,
+    unfinished_payout,
 )
 
 Progress = Callable[[int, int], None]
@@ -63,6 +68,7 @@ class PayoutResult:
     findings: tuple[Finding, ...]
     reprint: bool
     override_reason: str | None
+    completed: bool = False  # this run wrote the files of a payout whose earlier run was killed
 
 
 def _line(p: PricedEntry, names: dict[str, str]) -> dict[str, Any]:
@@ -255,7 +261,16 @@ def payout(ws: Workspace, period: Period | str, out_dir: Path | str, today: date
         files = render_files(ws, snap, progress)
         written = tuple(write_atomic(out / n, b) for n, b in sorted(files.items()))
         record_reprint(ws.engine, period=str(p), at=now_utc(), actor=ws.actor)
+        mark_written(ws.engine, period=str(p), at=now_utc(), actor=ws.actor, completed=False)
         return _result(snap, written, 0, True)
+    unfinished = unfinished_payout(ws.engine, str(p))
+    if unfinished is not None:
+        # The previous run committed the payment and died before writing its files: write
+        # them now from the stored snapshot. Nothing is paid a second time.
+        files = render_files(ws, unfinished, progress)
+        written = tuple(write_atomic(out / n, b) for n, b in sorted(files.items()))
+        mark_written(ws.engine, period=str(p), at=now_utc(), actor=ws.actor, completed=True)
+        return replace(_result(unfinished, written, 0, False), completed=True)
     snap, settle, findings = build_snapshot(ws, p, today, override_reason)
     files = render_files(ws, snap, progress)  # before the commit: a rendering error changes nothing
     from datetime import datetime
@@ -264,7 +279,9 @@ def payout(ws: Workspace, period: Period | str, out_dir: Path | str, today: date
                   total_cents=to_cents(Decimal(snap["total"])), msg_id=snap["msg_id"], snapshot=snap,
                   settle_ids=settle, override_reason=override_reason, actor=ws.actor,
                   n_errors=sum(f.severity is Severity.ERROR for f in findings))
+    faults.point("payout.after_commit")
     written = tuple(write_atomic(out / n, b) for n, b in sorted(files.items()))
+    mark_written(ws.engine, period=str(p), at=now_utc(), actor=ws.actor, completed=False)
     return _result(snap, written, len(settle), False)
 
 

@@ -46,9 +46,12 @@ def payout_cmd(ctx: click.Context, period: Period, out: str, override_reason: st
 
     r = payout(workspace(ctx), period, Path(out), today(), override_reason=override_reason, reprint=reprint,
                progress=on_progress)
-    if not reprint:
+    if not reprint and not r.completed:
         emit_findings(r.findings, "table")
-    verb = "Opnieuw gemaakt" if reprint else "Betaald"
+    if r.completed:
+        click.echo(f"De vorige uitvoering voor {r.period} is afgebroken nadat de betaling was vastgelegd. "
+                   "De bestanden zijn nu alsnog gemaakt; er is niets opnieuw betaald.")
+    verb = "Opnieuw gemaakt" if reprint or r.completed else "Betaald"
     click.echo(f"{verb}: {r.period}, {r.transfers} overboeking(en), totaal € {r.total}, "
                f"{r.settled} regel(s) afgerekend.")
     for f in r.files:

@@ -62,11 +62,19 @@ def _v2_signed_corrections(conn: Connection) -> None:
     conn.exec_driver_sql("CREATE INDEX ix_entries_date_status ON entries (work_date, status)")
 
 
+def _v3_payout_files_written(conn: Connection) -> None:
+    # A payout is complete once its files are written; a run killed between the commit and
+    # the files is finished by the next run. Payouts from before this column were complete.
+    conn.exec_driver_sql("ALTER TABLE payouts ADD COLUMN files_written_at DATETIME")
+    conn.exec_driver_sql("UPDATE payouts SET files_written_at = created_at")
+
+
 # Append new migrations here; never edit one that has shipped. Each runs in the same
 # transaction as its schema_version row, so an interrupted upgrade leaves the old schema.
 MIGRATIONS: list[Migration] = [
     (1, "initial schema", _v1),
     (2, "correction entries may carry a negative minutes delta", _v2_signed_corrections),
+    (3, "payouts record when their files were written", _v3_payout_files_written),
 ]
 
 

@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine, and_, select, update
 from sqlalchemy.exc import IntegrityError
 
+from vergoeding import faults
 from vergoeding.errors import NotFoundError, RuleViolation
 from vergoeding.store.schema import audit_log, entries, payouts
 
@@ -73,10 +74,37 @@ def record_payout(engine: Engine, *, period: str, created: datetime, execution_d
             conn.execute(audit_log.insert().values(
                 at=created, actor=actor, action="payout.override" if override_reason else "payout.create",
                 entity="payout", entity_id=pid, detail=json.dumps(detail, ensure_ascii=False)))
+            faults.point("payout.before_commit")
             return pid
     except IntegrityError:
         # Another process paid this period between our check and our insert.
         raise RuleViolation(already_paid_message(period)) from None
+
+
+def unfinished_payout(engine: Engine, period: str) -> dict[str, Any] | None:
+    """The snapshot of a payout of ``period`` that was committed but whose files were never
+    written (its process died in between), else None."""
+    with engine.connect() as conn:
+        row = find_payout(conn, period)
+    if row is None or row.files_written_at is not None:
+        return None
+    snap: dict[str, Any] = json.loads(row.snapshot)
+    return snap
+
+
+def mark_written(engine: Engine, *, period: str, at: datetime, actor: str, completed: bool) -> None:
+    """The payout's files are on disk. ``completed``: this run finished an interrupted one."""
+    with engine.begin() as conn:
+        row = find_payout(conn, period)
+        if row is None:
+            return
+        first = row.files_written_at is None
+        if first:
+            conn.execute(update(payouts).where(payouts.c.id == row.id).values(files_written_at=at))
+        if completed and first:
+            conn.execute(audit_log.insert().values(
+                at=at, actor=actor, action="payout.complete", entity="payout", entity_id=row.id,
+                detail=json.dumps({"period": period, "note": "bestanden gemaakt na een afgebroken uitvoering"})))
 
 
 def record_reprint(engine: Engine, *, period: str, at: datetime, actor: str) -> None:

@@ -148,6 +148,7 @@ payouts = Table(
     Column("override_reason", Text),  # set when paid despite error findings
     Column("batch_msg_id", String(35), nullable=False),
     Column("snapshot", Text, nullable=False),  # JSON of the overview, for --reprint
+    Column("files_written_at", DateTime),  # NULL: killed after the commit, before the files
 )
 
 invoice_series = Table(
