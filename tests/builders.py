@@ -39,7 +39,7 @@ def org(conn: Connection, code: str, *, kind: str = "client", name: str | None =
 def expert(conn: Connection, code: str, *, name: str | None = None, dob: date | None = date(1980, 5, 17), **kw: Any) -> int:
     values = dict(code=code, name=name or f"Deskundige {code}", street="Kerkstraat 5", postcode="3511 BB",
                   city="Utrecht", date_of_birth=dob, email=f"{code.lower()}@example.nl",
-                  iban="NL02RABO0123456789", created_at=now_utc())
+                  iban="NL44RABO0123456789", created_at=now_utc())
     values.update(kw)
     return int(conn.execute(s.experts.insert().values(**values)).inserted_primary_key[0])
 

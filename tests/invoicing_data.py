@@ -47,7 +47,7 @@ def build(db: Path, *, client_name: str | None = None) -> Workspace:
         # G001: 2:30 + 1:15 = 3.75 h x 45.00 = 168.75
         entry(c, "G001", date(2026, 10, 6), minutes=150, activity="adviesraad")
         entry(c, "G001", date(2026, 10, 20), minutes=75, activity="voorbereiding")
-        # G002: 4:00 + 3:20 = 7.333.. h x 85.00 = 623.33 (client); x 62.50 = 458.33 (expert)
+        # G002: 4:00 + 3:20 = 7:20 = 7.33 h (invoiced to 2 decimals) x 85.00 = 623.05 (client); x 62.50 = 458.13 (expert)
         entry(c, "G002", date(2026, 10, 8), minutes=240, activity="training")
         entry(c, "G002", date(2026, 10, 22), minutes=200, activity="training")
         # G003: 2 h x 80 = 160.00 (client); x 55 = 110.00 (expert)

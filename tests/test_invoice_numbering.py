@@ -132,9 +132,9 @@ def test_credit_note_rules_and_audit(tmp_path: Path) -> None:
     ws = build(tmp_path / "db.sqlite")
     api.create_client_invoice(ws, "GEM-UTR", OCT, issue_date=ISSUE)
     cn = api.credit(ws, "2026-0001", "uren dubbel geteld", issue_date=date(2026, 11, 10))
-    assert cn.invoice.totals.total == Decimal("-958.42")
-    assert cn.invoice.totals.vat == Decimal("-166.34")
-    assert [x.quantity for x in cn.invoice.lines] == [Decimal("-3.75"), -Decimal(440) / Decimal(60)]
+    assert cn.invoice.totals.total == Decimal("-958.08")
+    assert cn.invoice.totals.vat == Decimal("-166.28")
+    assert [x.quantity for x in cn.invoice.lines] == [Decimal("-3.75"), Decimal("-7.33")]  # 440 min: 7.33 h as invoiced
     assert api.show(ws, "2026-0001").status == "credited"
     with pytest.raises(RuleViolation, match="status 'credited'"):
         api.credit(ws, "2026-0001", "nog eens", issue_date=ISSUE)

@@ -48,11 +48,11 @@ def test_client_invoice_pdf_has_every_mandatory_field(ws) -> None:  # type: igno
         "adviesraad sociaal domein", "training schuldhulp",  # description
         "3,75", "7,33", "uur",  # extent (quantity and unit)
         "€ 45,00", "€ 85,00",  # unit prices
-        "€ 168,75", "€ 623,33",  # line amounts
+        "€ 168,75", "€ 623,05",  # line amounts
         "06-10-2026", "20-10-2026", "08-10-2026", "22-10-2026",  # service dates
-        "21%", "€ 792,08", "€ 166,34",  # amount per rate, VAT rate and amount
+        "21%", "€ 791,80", "€ 166,28",  # amount per rate, VAT rate and amount
         "IBAN NL91ABNA0417164300", "30 dagen", "5 december 2026",  # payment details and term
-        "€ 958,42",  # total due
+        "€ 958,08",  # total due
         "OIN 00000001002220647000", "pagina 1 van 1",
     ):
         assert field in text, field
@@ -70,7 +70,7 @@ def test_expert_invoices_carry_exemption_and_self_billing_notes(ws) -> None:  # 
     sb = pdf_text(api.render(ws, "ZF2026-E002-001", "pdf"))[0]
     assert "Factuur uitgereikt door afnemer" in sb
     assert "Bram Jansen" in sb and "Btw-id NL001234567B01" in sb and "Stichting Ervaring Werkt" in sb
-    assert "€ 458,33" in sb and "€ 96,25" in sb and "€ 554,58" in sb
+    assert "€ 458,13" in sb and "€ 96,21" in sb and "€ 554,34" in sb
 
 
 def test_credit_note_pdf(ws) -> None:  # type: ignore[no-untyped-def]
@@ -78,7 +78,7 @@ def test_credit_note_pdf(ws) -> None:  # type: ignore[no-untyped-def]
     api.credit(ws, "2026-0001", "verkeerd tarief", issue_date=date(2026, 11, 12))
     text = pdf_text(api.render(ws, "2026-0002", "pdf"))[0]
     assert "Creditnota" in text and "Crediteert factuur 2026-0001" in text and "verkeerd tarief" in text
-    assert "€ -958,42" in text and "12 november 2026" in text
+    assert "€ -958,08" in text and "12 november 2026" in text
 
 
 def _long_invoice(ws, n: int = 120) -> str:  # type: ignore[no-untyped-def]
@@ -114,16 +114,16 @@ def test_xlsx_reads_back_as_typed_cells(ws) -> None:  # type: ignore[no-untyped-
     assert head["Nummer"] == "2026-0001"
     assert head["Datum"] == datetime(2026, 11, 5)
     assert head["Btw-id leverancier"] == "NL000099998B57" and head["KvK leverancier"] == "12345678"
-    assert head["Totaal"] == pytest.approx(958.42) and isinstance(head["Totaal"], float | int)
+    assert head["Totaal"] == pytest.approx(958.08) and isinstance(head["Totaal"], float | int)
     rows = list(wb["Regels"].iter_rows(min_row=4, values_only=True))
     assert rows[0][:6] == (1, "Adviseur (beleidsadvies): adviesraad sociaal domein (G001, Anna de Vries)",
                            datetime(2026, 10, 6), datetime(2026, 10, 20), 3.75, "uur")
     assert rows[0][6] == 45 and rows[0][8] == pytest.approx(168.75) and rows[0][7] == pytest.approx(0.21)
-    assert rows[1][8] == pytest.approx(623.33)
-    assert rows[2][1] == "Totaal excl. btw" and rows[2][8] == pytest.approx(792.08)
+    assert rows[1][8] == pytest.approx(623.05)
+    assert rows[2][1] == "Totaal excl. btw" and rows[2][8] == pytest.approx(791.80)
     assert wb["Regels"]["I4"].number_format.startswith('"€"')
     btw = list(wb["Btw"].iter_rows(min_row=2, values_only=True))
-    assert btw[0][:3] == (pytest.approx(0.21), pytest.approx(792.08), pytest.approx(166.34))
+    assert btw[0][:3] == (pytest.approx(0.21), pytest.approx(791.80), pytest.approx(166.28))
 
 
 def test_ubl_e_invoice(ws) -> None:  # type: ignore[no-untyped-def]
@@ -138,16 +138,16 @@ def test_ubl_e_invoice(ws) -> None:  # type: ignore[no-untyped-def]
     assert root.findtext("cbc:IssueDate", namespaces=ns) == "2026-11-05"
     ep = root.find("cac:AccountingCustomerParty/cac:Party/cbc:EndpointID", ns)
     assert ep is not None and ep.get("schemeID") == "0190" and ep.text == "00000001002220647000"
-    assert root.findtext("cac:TaxTotal/cbc:TaxAmount", namespaces=ns) == "166.34"
+    assert root.findtext("cac:TaxTotal/cbc:TaxAmount", namespaces=ns) == "166.28"
     sub = root.find("cac:TaxTotal/cac:TaxSubtotal", ns)
     assert sub is not None
-    assert sub.findtext("cbc:TaxableAmount", namespaces=ns) == "792.08"
+    assert sub.findtext("cbc:TaxableAmount", namespaces=ns) == "791.80"
     assert sub.findtext("cac:TaxCategory/cbc:ID", namespaces=ns) == "S"
     assert sub.findtext("cac:TaxCategory/cbc:Percent", namespaces=ns) == "21"
-    assert root.findtext("cac:LegalMonetaryTotal/cbc:PayableAmount", namespaces=ns) == "958.42"
-    assert root.findtext("cac:LegalMonetaryTotal/cbc:TaxExclusiveAmount", namespaces=ns) == "792.08"
+    assert root.findtext("cac:LegalMonetaryTotal/cbc:PayableAmount", namespaces=ns) == "958.08"
+    assert root.findtext("cac:LegalMonetaryTotal/cbc:TaxExclusiveAmount", namespaces=ns) == "791.80"
     lines = root.findall("cac:InvoiceLine", ns)
-    assert [x.findtext("cbc:LineExtensionAmount", namespaces=ns) for x in lines] == ["168.75", "623.33"]
+    assert [x.findtext("cbc:LineExtensionAmount", namespaces=ns) for x in lines] == ["168.75", "623.05"]
     assert lines[0].find("cbc:InvoicedQuantity", ns).get("unitCode") == "HUR"
     assert root.findtext("cac:PaymentMeans/cac:PayeeFinancialAccount/cbc:ID", namespaces=ns) == "NL91ABNA0417164300"
 
@@ -180,7 +180,7 @@ def test_template_override_is_used_and_unknown_field_fails(tmp_path: Path) -> No
     ws = Workspace(Settings(db=str(tmp_path / "db.sqlite"), templates_dir=tdir, actor="t"))
     api.create_client_invoice(ws, "GEM-UTR", OCT, issue_date=ISSUE)
     text = pdf_text(api.render(ws, "2026-0001", "pdf"))[0]
-    assert "EIGEN SJABLOON 2026-0001" in text and "Gemeente Utrecht € 958,42" in text
+    assert "EIGEN SJABLOON 2026-0001" in text and "Gemeente Utrecht € 958,08" in text
     (tdir / "invoice.html").write_text("<p>{{ klant_naam }}</p>", encoding="utf-8")
     from vergoeding.render import templating
 

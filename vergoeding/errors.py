@@ -7,13 +7,33 @@ expected. The CLI turns a ``VergoedingError`` into a message on stderr and exit 
 
 from __future__ import annotations
 
+import re
+
+# A BSN as people write it: 123456782, 1234.56.782, 123.456.782, 1234 56 782, 123 456 782.
+_BSN_LIKE = re.compile(r"(?<![\d.])(\d{4}[. ]\d{2}[. ]\d{3}|\d{3}[. ]\d{3}[. ]\d{3}|\d{9})(?![\d])")
+
+
+def mask_bsns(message: str) -> str:
+    """Mask every number in ``message`` that is a valid BSN (11-test), the way
+    ``render.formatting.mask_bsn`` does (``*****4567``): a BSN typed into the wrong field
+    (a KvK number, an IBAN, a date) must not be repeated in an error message."""
+    from stdnum.nl import bsn
+
+    def mask(m: re.Match[str]) -> str:
+        digits = re.sub(r"[. ]", "", m.group(0))
+        return "*****" + digits[-4:] if bsn.is_valid(digits) else m.group(0)
+
+    return _BSN_LIKE.sub(mask, message)
+
 
 class VergoedingError(Exception):
-    """Base of every error the package raises on purpose."""
+    """Base of every error the package raises on purpose. A valid BSN in the message is
+    masked (:func:`mask_bsns`): messages end up on screens and in logs."""
 
     exit_code = 1
 
     def __init__(self, message: str) -> None:
+        message = mask_bsns(message)
         super().__init__(message)
         self.message = message
 
@@ -47,7 +67,7 @@ class InputError(VergoedingError):
             where.append(f"kolom/veld {field}")
         prefix = ", ".join(where)
         super().__init__(f"{prefix}: {message}" if prefix else message)
-        self.reason = message
+        self.reason = mask_bsns(message)
 
 
 class ManyInputErrors(InputError):

@@ -42,7 +42,7 @@ from vergoeding.core.invoice import (
     expert_vat,
     invoice_to_dict,
 )
-from vergoeding.core.money import ZERO
+from vergoeding.core.money import ZERO, round_cents
 from vergoeding.core.period import Period
 from vergoeding.core.regimes import Regime, Unit
 from vergoeding.core.work import Engagement, Entry, Expert, Organisation
@@ -133,9 +133,22 @@ def _role_label(ws: Workspace, role: str) -> str:
         return role
 
 
+def invoice_hours(minutes: int) -> Decimal:
+    """The quantity of an hourly invoice line: the line's minutes in hours, to two decimals
+    (the 0.01 step of :func:`round_cents`, ROUND_HALF_UP), e.g. 440 min -> 7.33.
+
+    Decision: the invoice shows decimal hours, and the line amount is computed from the
+    SHOWN quantity (7,33 uur x € 85,00 = € 623,05), so that the paper, the xlsx and the
+    UBL e-invoice (where LineExtensionAmount must equal quantity x price) all add up and a
+    client's finance department can recompute every line. The minutes are summed per line
+    first and rounded once, so the difference to the exact minutes is at most 0.3 minute
+    per line."""
+    return round_cents(Decimal(minutes) / Decimal(60))
+
+
 def _quantity(unit: Unit, items: Sequence[PricedEntry]) -> Decimal:
     if unit is Unit.UUR:
-        return Decimal(sum(p.entry.minutes for p in items)) / Decimal(60)
+        return invoice_hours(sum(p.entry.minutes for p in items))
     return Decimal(sum(p.entry.quantity for p in items))
 
 

@@ -62,6 +62,8 @@ class InvoiceDocument:
             "total_excl": t.excl,
             "total_vat": t.vat,
             "total": t.total,
+            # what changes hands, always positive: the payment sentence never shows "€ -958,42"
+            "amount_due": abs(t.total),
             "logo": self.logo.resolve().as_uri() if self.logo else None,
         }
 

@@ -1,0 +1,217 @@
+"""Injection: names that look like spreadsheet formulas or HTML come out as plain text.
+
+One administration is built through the CLI in which every client, expert and engagement
+description carries one of the hostile names below; then every document kind is written
+through the CLI and checked: each xlsx stores the names as text cells (openpyxl read-back:
+data type 's', never a formula) and each PDF shows the literal text (pdftotext)."""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import subprocess
+import xml.etree.ElementTree as ET
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import click
+import pytest
+from click.testing import CliRunner, Result
+from openpyxl import load_workbook
+
+from vergoeding.__main__ import load_cli
+
+NAMES = {
+    "formula": '=HYPERLINK("http://x","klik")',
+    "plus": "+SUM(A1)",
+    "minus": "-1+1",
+    "at": "@cmd",
+    "script": "<script>alert(1)</script>",
+    "bold": "<b>vet</b>",
+}
+KEYS = list(NAMES)
+# regime per expert: volunteers, one private person (in the third-party report) and one
+# freelancer whose invoice we make ourselves (self-billing)
+REGIME = {"formula": "particulier", "bold": "zzp"}
+BSNS = {"formula": "111222333"}
+ZZP = "bold"
+UNSAFE_START = ("=", "+", "-", "@")
+# per-expert PDFs (hours, year statement, contract) for a few names only, to keep the test
+# fast; the payout overview, the invoices and the xlsx files carry every name
+FEW = ("formula", "script", "bold")
+
+
+def code(prefix: str, key: str) -> str:
+    return f"{prefix}{KEYS.index(key) + 1}"
+
+
+@dataclass
+class Admin:
+    runner: CliRunner
+    cli: click.Group
+    out: Path
+
+    def __call__(self, *args: str) -> Result:
+        r = self.runner.invoke(self.cli, list(args), catch_exceptions=False)
+        assert r.exit_code == 0, (args, r.stdout, r.stderr)
+        return r
+
+    def file(self, name: str, *args: str) -> Path:
+        path = self.out / name
+        self(*[a.replace("{out}", str(path)) for a in args])
+        assert path.is_file(), name
+        return path
+
+
+@pytest.fixture(scope="module")
+def admin(tmp_path_factory: pytest.TempPathFactory) -> Admin:
+    out = tmp_path_factory.mktemp("injection")
+    unset: dict[str, str | None] = {k: None for k in os.environ if k.startswith("VERGOEDING_")}
+    runner = CliRunner(env={**unset, "VERGOEDING_DB": str(out / "db.sqlite"), "VERGOEDING_TODAY": "2026-11-02"})
+    a = Admin(runner, load_cli().cli, out)
+    a("org", "add", "--own", "--code", "EIGEN", "--name", "Stichting Ervaring Werkt", "--street", "Oudegracht 100",
+      "--postcode", "3511AZ", "--city", "Utrecht", "--kvk", "12345678", "--vat-id", "NL000099998B57",
+      "--iban", "NL91ABNA0417164300", "--bic", "ABNANL2A", "--anbi", "--may-pay-volunteers",
+      "--payroll-tax-number")
+    for key, name in NAMES.items():
+        a("org", "add", "--code", code("KL", key), "--name", name, "--street", "Stadsplateau 1",
+          "--postcode", "3521AZ", "--city", "Utrecht")
+        extra = ["--kvk", "87654321", "--vat-id", "NL002000003B01"] if key == ZZP else []
+        a("expert", "add", "--code", code("E", key), "--name", name, "--birth-date", "17-5-1980",
+          "--street", "Kerkstraat 5", "--postcode", "3511BB", "--city", "Utrecht",
+          "--iban", "NL44RABO0123456789", *(["--bsn", BSNS[key]] if key in BSNS else []), *extra)
+        regime = REGIME.get(key, "vrijwilliger")
+        a("engagement", "add", "--code", code("G", key), "--expert", code("E", key), "--client", code("KL", key),
+          "--role", "adviseur", "--regime", regime, "--start", "1-1-2026", "--description", name,
+          *(["--self-billing", "--expert-rate", "62,50", "--client-rate", "85"] if key == ZZP else []))
+        a("log", "--engagement", code("G", key), "--date", "6-10-2026", "--hours", "7:20" if key == ZZP else "2",
+          "--activity", name)
+    a("approve", "--period", "2026-10")
+    return a
+
+
+def _produce(a: Admin) -> dict[str, list[tuple[Path, list[str]]]]:
+    """Every document kind -> [(file, the names it must show)]."""
+    docs: dict[str, list[tuple[Path, list[str]]]] = {}
+    pay = a.out / "uitbetaling"
+    a("payout", "--period", "2026-10", "--out", str(pay), "--override-reason", "test")
+    paid = [k for k in KEYS if k != ZZP]  # the freelancer is paid against the invoice
+    docs["uitbetaling.xlsx"] = [(pay / "uitbetaling-2026-10.xlsx", [NAMES[k] for k in paid])]
+    docs["uitbetaling.pdf"] = [(pay / "uitbetaling-2026-10.pdf", [NAMES[k] for k in paid])]
+    docs["specificatie.pdf"] = [(pay / f"specificatie-2026-10-{code('E', k)}.pdf", [NAMES[k]]) for k in paid]
+    for fmt in ("xlsx", "pdf"):
+        docs[f"urenoverzicht.{fmt}"] = [
+            (a.file(f"uren-{code('E', k)}.{fmt}", "hours", "--expert", code("E", k), "--period", "2026-10",
+                    "--format", fmt, "-o", "{out}"), [NAMES[k]]) for k in (KEYS if fmt == "xlsx" else FEW)]
+    docs["jaaropgave.pdf"] = [
+        (a.file(f"jaaropgave-{code('E', k)}.pdf", "statement", "--expert", code("E", k), "--year", "2026",
+                "-o", "{out}"), [NAMES[k]]) for k in FEW if k in paid]
+    a("invoice", "create", "--all-clients", "--period", "2026-10", "--group-by", "expert",
+      "--out", str(a.out / "facturen"))
+    numbers = {k: f"2026-{i:04d}" for i, k in enumerate(KEYS, start=1)}  # one per client, in code order
+    for fmt, ext in (("xlsx", "xlsx"), ("ubl", "xml")):
+        docs[f"factuur.{ext}"] = [
+            (a.file(f"factuur-{numbers[k]}.{ext}", "invoice", "render", numbers[k], "--format", fmt, "-o", "{out}"),
+             [NAMES[k]]) for k in KEYS]
+    docs["factuur.pdf"] = [(a.out / "facturen" / f"factuur-{numbers[k]}.pdf", [NAMES[k]]) for k in KEYS]
+    a("invoice", "expert", "--expert", code("E", ZZP), "--period", "2026-10", "--self-billing")
+    sb = f"ZF2026-{code('E', ZZP)}-001"
+    docs["zelffactuur"] = [
+        (a.file(f"{sb}.{ext}", "invoice", "render", sb, "--format", fmt, "-o", "{out}"), [NAMES[ZZP]])
+        for fmt, ext in (("pdf", "pdf"), ("xlsx", "xlsx"), ("ubl", "xml"))]
+    docs["contract.pdf"] = [
+        (a.file(f"contract-{code('G', k)}.pdf", "contract", code("G", k), "-o", "{out}"), [NAMES[k]]) for k in FEW]
+    docs["overeenkomst-opdrachtgever.pdf"] = [
+        (a.file(f"overeenkomst-{code('G', k)}.pdf", "contract", code("G", k), "--kind", "client", "-o", "{out}"),
+         [NAMES[k]]) for k in ("script",)]
+    docs["contractenregister.xlsx"] = [
+        (a.file("contracten.xlsx", "contracts", "--format", "xlsx", "-o", "{out}"), list(NAMES.values()))]
+    docs["opgave-derden.xlsx"] = [
+        (a.file("derden.xlsx", "report", "derden", "--year", "2026", "-o", "{out}"), [NAMES["formula"]])]
+    return docs
+
+
+@pytest.fixture(scope="module")
+def documents(admin: Admin) -> dict[str, list[tuple[Path, list[str]]]]:
+    return _produce(admin)
+
+
+# --- checks per file type ------------------------------------------------------------------
+
+def check_xlsx(path: Path, names: list[str]) -> None:
+    data = path.read_bytes()
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        sheets = [n for n in z.namelist() if n.startswith("xl/worksheets/")]
+        assert sheets and not any(b"<f>" in z.read(n) or b"<f " in z.read(n) for n in sheets), "formula in " + path.name
+    texts: list[str] = []
+    for ws in load_workbook(io.BytesIO(data)):
+        for row in ws.iter_rows():
+            for cell in row:
+                assert cell.data_type != "f", (path.name, cell.coordinate, cell.value)
+                if isinstance(cell.value, str):
+                    texts.append(cell.value)
+                    if cell.value.startswith(UNSAFE_START):
+                        assert cell.data_type == "s", (path.name, cell.coordinate, cell.value)
+    for name in names:
+        # the name is a cell of its own, or leads it (e.g. "naam: rol"), stored as text
+        assert any(t.startswith(name) for t in texts), (path.name, name)
+
+
+def check_pdf(path: Path, names: list[str]) -> None:
+    out = subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"], capture_output=True, check=True, text=True)
+    text = re.sub(r"\s+", "", out.stdout)
+    for name in names:
+        assert re.sub(r"\s+", "", name) in text, (path.name, name)
+
+
+def check_xml(path: Path, names: list[str]) -> None:
+    root = ET.fromstring(path.read_bytes())  # well-formed: the names were escaped
+    texts = [e.text or "" for e in root.iter()]
+    for name in names:
+        assert name in texts or any(t.startswith(name) for t in texts), (path.name, name)
+
+
+CHECKS: dict[str, Callable[[Path, list[str]], Any]] = {".xlsx": check_xlsx, ".pdf": check_pdf, ".xml": check_xml}
+
+KINDS = ["uitbetaling.xlsx", "uitbetaling.pdf", "specificatie.pdf", "urenoverzicht.xlsx", "urenoverzicht.pdf",
+         "jaaropgave.pdf", "factuur.pdf", "factuur.xlsx", "factuur.xml", "zelffactuur", "contract.pdf",
+         "overeenkomst-opdrachtgever.pdf", "contractenregister.xlsx", "opgave-derden.xlsx"]
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_names_come_out_as_plain_text(documents: dict[str, list[tuple[Path, list[str]]]], kind: str) -> None:
+    files = documents[kind]
+    assert files
+    for path, names in files:
+        CHECKS[path.suffix](path, names)
+
+
+def test_every_document_kind_is_covered(documents: dict[str, list[tuple[Path, list[str]]]]) -> None:
+    assert sorted(documents) == sorted(KINDS)
+    seen = {n for files in documents.values() for _, names in files for n in names}
+    assert seen == set(NAMES.values())
+
+
+def test_invoice_xlsx_keeps_formula_like_names_as_text(documents: dict[str, list[tuple[Path, list[str]]]]) -> None:
+    path = next(p for p, names in documents["factuur.xlsx"] if names == [NAMES["formula"]])
+    wb = load_workbook(path)
+    head = {r[0].value: r[1] for r in wb["Factuur"].iter_rows(min_row=2)}
+    assert head["Afnemer"].value == NAMES["formula"] and head["Afnemer"].data_type == "s"
+    line = wb["Regels"]["B4"]  # grouped by expert: "<expert name>: <role>"
+    assert line.value == NAMES["formula"] + ": Adviseur (beleidsadvies)" and line.data_type == "s"
+
+
+def test_listings_show_names_verbatim(admin: Admin) -> None:
+    """json/csv listings are data for scripts: the names are passed on exactly (quoted by the
+    json and csv writers), not escaped or mangled."""
+    import csv
+    import json
+
+    rows = json.loads(admin("expert", "list", "--format", "json").stdout)
+    assert sorted(r["name"] for r in rows) == sorted(NAMES.values())
+    got = list(csv.DictReader(io.StringIO(admin("org", "list", "--kind", "client", "--format", "csv").stdout)))
+    assert {r[next(iter(r))] for r in got} and {NAMES[k] for k in KEYS} <= {v for r in got for v in r.values()}
