@@ -172,3 +172,75 @@ def test_two_payouts_of_one_period_at_once(db: Path, tmp_path: Path) -> None:
     assert "3 regel(s) afgerekend" in winner[1]
     assert payout_state(db)[:2] == (1, 3)
     assert audit_actions(db) == ["payout.create"]
+
+
+# --- the invoice batch ----------------------------------------------------------------------
+
+CLIENTS = [f"C{i:02d}" for i in range(4)]
+
+
+@pytest.fixture
+def clients_db(tmp_path: Path) -> Path:
+    """Four clients with approved October hours: a batch of four invoices."""
+    from datetime import date
+
+    import builders as b
+
+    path = tmp_path / "facturen.db"
+    engine = b.new_engine(path)
+    with engine.begin() as c:
+        b.org(c, "EIGEN", kind="own", name="Stichting Ervaring Werkt")
+        b.expert(c, "E001")
+        for i, code in enumerate(CLIENTS):
+            b.org(c, code, name=f"Opdrachtgever {code}")
+            b.engagement(c, f"G{code}", "E001", code, unit="uur", expert_rate="5.00", client_rate="40.00")
+            b.entry(c, f"G{code}", date(2026, 10, 1 + i), minutes=60 * (i + 1))
+    engine.dispose()
+    return path
+
+
+def invoice_rows(db: Path) -> list[tuple[str, int]]:
+    engine = create_engine(f"sqlite:///{db}")
+    with engine.connect() as c:
+        rows = [(str(r[0]), int(r[1])) for r in c.execute(text(
+            "SELECT number, total_cents FROM invoices ORDER BY number"))]
+    engine.dispose()
+    return rows
+
+
+BATCH = ("invoice", "create", "--all-clients", "--period", "2026-10", "--date", "2026-11-05")
+NUMBERS = [("2026-0001", 4840), ("2026-0002", 9680), ("2026-0003", 14520), ("2026-0004", 19360)]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("point", ["invoice.batch.issued:2", "invoice.batch.before_commit"])
+def test_invoice_batch_killed_before_commit_leaves_no_invoice(clients_db: Path, tmp_path: Path, point: str) -> None:
+    before = dump(clients_db)
+    out = tmp_path / "facturen"
+    out.mkdir()
+    r = run(clients_db, *BATCH, "--out", str(out), kill_at=point)
+    assert r.returncode == -signal.SIGKILL
+    assert dump(clients_db) == before  # not one invoice, no number taken
+    r = run(clients_db, *BATCH, "--out", str(out))
+    assert r.returncode == 0, r.stderr
+    assert invoice_rows(clients_db) == NUMBERS  # € 40 an hour, 21% btw: 1 h = € 48,40
+    assert visible(out) == [f"factuur-2026-000{i}.pdf" for i in range(1, 5)]
+
+
+@pytest.mark.slow
+def test_invoice_batch_killed_while_writing_pdfs_is_completed_by_a_rerun(clients_db: Path, tmp_path: Path) -> None:
+    out = tmp_path / "facturen"
+    out.mkdir()
+    r = run(clients_db, *BATCH, "--out", str(out), kill_at="write.before_rename:2")
+    assert r.returncode == -signal.SIGKILL
+    assert invoice_rows(clients_db) == NUMBERS  # the batch was committed before the files
+    assert len(visible(out)) == 1
+    r = run(clients_db, *BATCH, "--out", str(out))
+    assert r.returncode == 0, r.stderr
+    assert invoice_rows(clients_db) == NUMBERS  # nothing invoiced twice
+    assert visible(out) == [f"factuur-2026-000{i}.pdf" for i in range(1, 5)]
+    assert not [p for p in out.iterdir() if p.name.startswith(".")]
+    assert r.stdout.count("geschreven:") == 3
+    for name in visible(out):
+        data = (out / name).read_bytes()
+        assert data.startswith(b"%PDF") and data.rstrip().endswith(b"%%EOF")

@@ -18,7 +18,7 @@ from __future__ import annotations
 import json
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import as_completed
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -27,6 +27,7 @@ from typing import Any
 
 from sqlalchemy import Connection, select
 
+from vergoeding import faults
 from vergoeding.api.workspace import Workspace
 from vergoeding.core.compensation import PricedEntry, price_entry
 from vergoeding.core.invoice import (
@@ -48,6 +49,7 @@ from vergoeding.core.regimes import Regime, Unit
 from vergoeding.core.work import Engagement, Entry, Expert, Organisation
 from vergoeding.documents.invoice import InvoiceDocument
 from vergoeding.errors import ConfigError, InputError, RuleViolation, VergoedingError
+from vergoeding.render.pool import worker_pool
 from vergoeding.store import invoices as store
 from vergoeding.store import queries
 from vergoeding.store.schema import engagements, entries, experts, organisations
@@ -218,23 +220,32 @@ def create_client_invoice(ws: Workspace, client: str, period: Period, *, issue_d
     """Invoice a client for its approved/settled entries of ``period`` not yet invoiced."""
     _check_group_by(group_by)
     with ws.engine.begin() as conn:
-        inv, ids, client_id = _client_draft(ws, conn, client, period, group_by, issue_date)
-        if concept:
-            return store.save_concept(conn, inv, actor=ws.actor, client_id=client_id, entry_ids=ids)
-        return store.issue(conn, inv, fmt=number_format(ws, "client"), series_prefix=_prefix("client", False),
-                           actor=ws.actor, client_id=client_id, entry_ids=ids)
+        return _client_invoice(ws, conn, client, period, issue_date, group_by, concept)
+
+
+def _client_invoice(ws: Workspace, conn: Connection, client: str, period: Period, issue_date: date,
+                    group_by: str, concept: bool) -> store.StoredInvoice:
+    inv, ids, client_id = _client_draft(ws, conn, client, period, group_by, issue_date)
+    if concept:
+        return store.save_concept(conn, inv, actor=ws.actor, client_id=client_id, entry_ids=ids)
+    return store.issue(conn, inv, fmt=number_format(ws, "client"), series_prefix=_prefix("client", False),
+                       actor=ws.actor, client_id=client_id, entry_ids=ids)
 
 
 def invoiceable_clients(ws: Workspace, period: Period) -> list[str]:
     with ws.engine.connect() as conn:
-        q = (select(organisations.c.code).distinct()
-             .join(engagements, engagements.c.client_id == organisations.c.id)
-             .join(entries, entries.c.engagement_id == engagements.c.id)
-             .where(entries.c.work_date >= period.start, entries.c.work_date < period.end,
-                    entries.c.status.in_(["approved", "settled"]), entries.c.invoice_id.is_(None),
-                    organisations.c.kind == "client")
-             .order_by(organisations.c.code))
-        return [str(r.code) for r in conn.execute(q)]
+        return _invoiceable_clients(conn, period)
+
+
+def _invoiceable_clients(conn: Connection, period: Period) -> list[str]:
+    q = (select(organisations.c.code).distinct()
+         .join(engagements, engagements.c.client_id == organisations.c.id)
+         .join(entries, entries.c.engagement_id == engagements.c.id)
+         .where(entries.c.work_date >= period.start, entries.c.work_date < period.end,
+                entries.c.status.in_(["approved", "settled"]), entries.c.invoice_id.is_(None),
+                organisations.c.kind == "client")
+         .order_by(organisations.c.code))
+    return [str(r.code) for r in conn.execute(q)]
 
 
 def _render_job(snapshot: str, status: str, user_dir: str | None, shipped_dir: str,
@@ -252,29 +263,42 @@ def create_all_client_invoices(
     out_dir: Path | None = None, workers: int = 2,
     progress: Callable[[int, int, str], None] | None = None,
 ) -> BatchResult:
-    """Every client with invoiceable entries gets an invoice, each in its own transaction
-    (so numbers are consecutive in client-code order and a failing client does not stop
-    the others). PDFs are rendered in parallel into ``out_dir`` (``progress(done, total,
-    number)`` after each)."""
+    """Every client with invoiceable entries gets an invoice, numbered consecutively in
+    client-code order. The batch is ONE transaction, with a savepoint per client: a client
+    that cannot be invoiced is rolled back alone and reported, the others go on; a process
+    killed during the batch leaves none of its invoices. After the commit the PDFs are
+    rendered in parallel into ``out_dir`` (``progress(done, total, number)`` after each),
+    together with the PDFs of this period's earlier client invoices that are missing there:
+    a batch killed while writing its files is completed by running it again."""
     _check_group_by(group_by)
     issued: list[store.StoredInvoice] = []
     failed: list[tuple[str, str]] = []
-    for code in invoiceable_clients(ws, period):
-        try:
-            issued.append(create_client_invoice(ws, code, period, issue_date=issue_date, group_by=group_by))
-        except RuleViolation as exc:
-            failed.append((code, exc.message))
+    with ws.engine.begin() as conn:
+        for code in _invoiceable_clients(conn, period):
+            savepoint = conn.begin_nested()
+            try:
+                issued.append(_client_invoice(ws, conn, code, period, issue_date, group_by, False))
+            except RuleViolation as exc:
+                savepoint.rollback()
+                failed.append((code, exc.message))
+                continue
+            savepoint.commit()
+            faults.point("invoice.batch.issued")
+        faults.point("invoice.batch.before_commit")
     files: list[Path] = []
-    if out_dir is not None and issued:
+    todo: list[store.StoredInvoice] = []
+    if out_dir is not None:
         from vergoeding.render.files import write_atomic
 
+        todo = issued + _missing_pdfs(ws, period, out_dir, {s.id for s in issued})
+    if out_dir is not None and todo:
         logo = logo_path(ws)
         user = str(ws.settings.templates_dir) if ws.settings.templates_dir else None
         shipped = str(ws.settings.shipped_templates)
-        total = len(issued)
-        with ProcessPoolExecutor(max_workers=max(1, workers)) as pool:
+        total = len(todo)
+        with worker_pool(min(workers, total)) as pool:
             futures = {pool.submit(_render_job, json.dumps(invoice_to_dict(s.invoice)), s.status, user, shipped,
-                                   str(logo) if logo else None): s for s in issued}
+                                   str(logo) if logo else None): s for s in todo}
             for done, fut in enumerate(as_completed(futures), start=1):
                 s = futures[fut]
                 files.append(write_atomic(out_dir / f"factuur-{s.label}.pdf", fut.result()))
@@ -282,6 +306,14 @@ def create_all_client_invoices(
                     progress(done, total, s.label)
         files.sort()
     return BatchResult(issued, failed, files)
+
+
+def _missing_pdfs(ws: Workspace, period: Period, out_dir: Path, skip: set[int]) -> list[store.StoredInvoice]:
+    """Issued client invoices of ``period`` whose PDF is not in ``out_dir``."""
+    with ws.engine.connect() as conn:
+        rows = store.list_invoices(conn, kind="client")
+    return [s for s in rows if s.id not in skip and s.number and s.invoice.period == str(period)
+            and not (out_dir / f"factuur-{s.label}.pdf").exists()]
 
 
 # --- expert invoices ----------------------------------------------------------------------

@@ -86,7 +86,7 @@ def create(ctx: click.Context, client: str | None, all_clients: bool, period: Pe
             click.echo(f"geschreven: {path}")
         for code, message in result.failed:
             click.echo(f"fout: {code}: {message}", err=True)
-        if not result.issued and not result.failed:
+        if not result.issued and not result.failed and not result.files:
             click.echo(f"geen factureerbare uren in {period}")
         if result.failed:
             ctx.exit(1)
