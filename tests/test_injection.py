@@ -205,13 +205,24 @@ def test_invoice_xlsx_keeps_formula_like_names_as_text(documents: dict[str, list
     assert line.value == NAMES["formula"] + ": Adviseur (beleidsadvies)" and line.data_type == "s"
 
 
-def test_listings_show_names_verbatim(admin: Admin) -> None:
-    """json/csv listings are data for scripts: the names are passed on exactly (quoted by the
-    json and csv writers), not escaped or mangled."""
+def test_listings_json_verbatim_csv_neutralised(admin: Admin) -> None:
+    """json is data for scripts: the names are passed on exactly. csv is opened in
+    spreadsheets: text that would start a formula gets a leading apostrophe."""
     import csv
     import json
 
     rows = json.loads(admin("expert", "list", "--format", "json").stdout)
     assert sorted(r["name"] for r in rows) == sorted(NAMES.values())
     got = list(csv.DictReader(io.StringIO(admin("org", "list", "--kind", "client", "--format", "csv").stdout)))
-    assert {r[next(iter(r))] for r in got} and {NAMES[k] for k in KEYS} <= {v for r in got for v in r.values()}
+    values = {v for r in got for v in r.values()}
+    assert "'" + NAMES["formula"] in values and "'+SUM(A1)" in values and "'-1+1" in values and "'@cmd" in values
+    assert NAMES["script"] in values and NAMES["bold"] in values  # not formulas: unchanged
+    assert NAMES["formula"] not in values
+
+
+def test_csv_text_leaves_numbers_alone() -> None:
+    from vergoeding.render.csvtext import csv_text
+
+    assert csv_text("-3.00") == "-3.00" and csv_text("+31") == "+31" and csv_text("-1.234,56") == "-1.234,56"
+    assert csv_text("-1+1") == "'-1+1" and csv_text("=1") == "'=1" and csv_text("\tx") == "'\tx"
+    assert csv_text("Anne") == "Anne" and csv_text("") == ""

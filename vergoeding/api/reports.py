@@ -195,9 +195,11 @@ def write_derden(ws: Workspace, year: int, out: Path) -> tuple[list[DerdenRow], 
 
         buf = io.StringIO()
         w = csv.writer(buf, delimiter=";", lineterminator="\n")
+        from vergoeding.render.csvtext import csv_text
+
         w.writerow([h for _, h in DERDEN_COLUMNS])
         for r in rows:
-            w.writerow([r.bsn, r.name, r.street, r.postcode, r.city,
+            w.writerow([r.bsn, csv_text(r.name), csv_text(r.street), r.postcode, csv_text(r.city),
                         r.date_of_birth.isoformat() if r.date_of_birth else "", f"{r.amount:.2f}".replace(".", ","),
                         r.payment_date.isoformat(), r.kind])
         write_atomic(out, buf.getvalue().encode("utf-8"))

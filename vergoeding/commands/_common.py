@@ -138,11 +138,13 @@ def emit(
                               ensure_ascii=False, indent=2))
         return
     if fmt == "csv":
+        from vergoeding.render.csvtext import csv_text
+
         buf = io.StringIO()
         w = csv.writer(buf, lineterminator="\n")
         w.writerow(cols)
         for r in rows:
-            w.writerow([_cell(r.get(c)) for c in cols])
+            w.writerow([csv_text(_cell(r.get(c))) for c in cols])
         click.echo(buf.getvalue(), nl=False)
         return
     names = [(headers or {}).get(c, c) for c in cols]
