@@ -1,4 +1,4 @@
-"""The batch path of an import (``store.ledger.add_entries``): the same refusals and messages
+"""The batch path of an import (``store.entries.add_entries``): the same refusals and messages
 as ``log`` one by one, day totals across rows of the batch, dedupe inside the batch, one
 audit row per entry, nothing written when any row is refused."""
 
@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from vergoeding.api import ledger as api
 from vergoeding.api.workspace import Workspace, open_workspace
 from vergoeding.core.period import parse_period
-from vergoeding.store import ledger
+from vergoeding.store import entries
 from vergoeding.store import schema as s
 from vergoeding.store.db import transaction
 
@@ -37,13 +37,13 @@ def count(ws: Workspace, table: str) -> int:
         return int(conn.execute(select(func.count()).select_from(s.metadata.tables[table])).scalar() or 0)
 
 
-def E(code: str, day: date, minutes: int = 120, **kw: object) -> ledger.EntryData:  # noqa: N802
-    return ledger.EntryData(engagement=code, work_date=day, minutes=minutes, **kw)  # type: ignore[arg-type]
+def E(code: str, day: date, minutes: int = 120, **kw: object) -> entries.EntryData:  # noqa: N802
+    return entries.EntryData(engagement=code, work_date=day, minutes=minutes, **kw)  # type: ignore[arg-type]
 
 
-def bulk(ws: Workspace, items: list[ledger.EntryData]) -> ledger.BulkResult:
+def bulk(ws: Workspace, items: list[entries.EntryData]) -> entries.BulkResult:
     with transaction(ws.engine) as conn:
-        return ledger.add_entries(conn, ws.actor, items, ws.ratecard)
+        return entries.add_entries(conn, ws.actor, items, ws.ratecard)
 
 
 def test_good_batch_stores_each_entry_with_its_audit_row(ws: Workspace) -> None:
@@ -98,3 +98,30 @@ def test_day_total_counts_what_is_already_stored(ws: Workspace) -> None:
     result = bulk(ws, [E("G1", date(2026, 10, 5), 3 * 60), E("G1", date(2026, 10, 5), 5 * 60)])
     assert result.added == 0 and [n for n, _ in result.errors] == [1]
     assert "al 23:00 uur" in result.errors[0][1].reason
+
+
+def test_a_large_batch_checks_stored_keys_and_day_totals_the_same_way(ws: Workspace) -> None:
+    """More than one chunk (500): the lookups go through scratch tables; same outcome."""
+    from datetime import timedelta
+
+    logged = api.log(ws, E("G1", date(2026, 9, 1), 20 * 60, activity="hele dag"))
+    first = date(2026, 9, 2)
+    items = [E("G1", first + timedelta(days=i % 100), 30, activity=f"taak {i}") for i in range(600)]
+    bad = [*items, E("G2", date(2026, 9, 1), 5 * 60), E("G1", date(2026, 9, 1), 20 * 60, activity="hele dag")]
+    result = bulk(ws, bad)
+    assert result.added == 0 and result.duplicates == 1  # the last one is the logged entry
+    assert [(n, e.field) for n, e in result.errors] == [(600, "uren")]
+    assert "al 20:00 uur" in result.errors[0][1].reason
+    before = count(ws, "audit_log")
+    result = bulk(ws, [*items, E("G1", date(2026, 9, 1), 20 * 60, activity="hele dag")])
+    assert (result.added, result.duplicates, result.errors) == (600, 1, ())
+    assert count(ws, "entries") == 601 and count(ws, "audit_log") == before + 600
+    with ws.engine.connect() as conn:
+        a = s.audit_log
+        details = [r[0] for r in conn.execute(select(a.c.detail).where(a.c.entity == "entry").order_by(a.c.id))]
+        ids = conn.execute(select(a.c.entity_id).where(a.c.entity == "entry").order_by(a.c.id)).scalars().all()
+        keys = dict(conn.execute(select(s.entries.c.id, s.entries.c.activity)).all())
+    # the batch writes the same audit detail as logging one by one, each pointing at its entry
+    assert details[0] == '{"date": "2026-09-01", "engagement": "G1", "minutes": 1200, "quantity": 0}'
+    assert details[1] == '{"date": "2026-09-02", "engagement": "G1", "minutes": 30, "quantity": 0}'
+    assert ids[0] == logged.id and sorted(keys[i] for i in ids[1:]) == sorted(f"taak {i}" for i in range(600))

@@ -28,7 +28,8 @@ from vergoeding.render.formatting import euro
 from vergoeding.store import ledger, queries
 from vergoeding.store import schema as s
 from vergoeding.store.db import transaction
-from vergoeding.store.ledger import DeclarationData, EntryData
+from vergoeding.store.entries import EntryData
+from vergoeding.store.ledger import DeclarationData
 
 DEMO_DB = "vergoeding.db"
 DEMO_PERIOD = Period(date(2026, 8, 1), date(2026, 11, 1), "2026-08..2026-10")

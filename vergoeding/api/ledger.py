@@ -24,11 +24,10 @@ from vergoeding.errors import NotFoundError
 from vergoeding.store import ledger, queries
 from vergoeding.store import schema as s
 from vergoeding.store.db import transaction
+from vergoeding.store.entries import EntryData, EntryResult
 from vergoeding.store.ledger import (
     DeclarationData,
     EngagementData,
-    EntryData,
-    EntryResult,
     ExpertData,
     OrganisationData,
 )

@@ -126,4 +126,7 @@ def parse_amount(text: str, *, field: str | None = None) -> Decimal:
     exponent = value.as_tuple().exponent
     if isinstance(exponent, int) and exponent < -2:
         raise InputError(f"{raw!r} heeft meer dan twee decimalen", field=field)
-    return value.quantize(CENT)
+    try:
+        return value.quantize(CENT)
+    except InvalidOperation:  # more digits than a Decimal holds (28)
+        raise InputError(f"{raw!r} is te groot voor een bedrag", field=field) from None

@@ -66,17 +66,20 @@ def month_of(day: date) -> Period:
 def parse_period(text: str, *, field: str | None = None) -> Period:
     """``2026-11`` (month), ``2026-Q4`` (quarter), ``2026`` (year) -> a half-open Period."""
     s = text.strip()
-    if m := _MONTH.match(s):
-        y, mo = int(m.group(1)), int(m.group(2))
-        if not 1 <= mo <= 12:
-            raise InputError(f"{text!r}: maand {mo} bestaat niet", field=field)
-        return month(y, mo)
-    if m := _QUARTER.match(s):
-        y, q = int(m.group(1)), int(m.group(2))
-        start = date(y, 3 * (q - 1) + 1, 1)
-        return Period(start, start + relativedelta(months=3), f"{y}-Q{q}")
-    if m := _YEAR.match(s):
-        return year(int(m.group(1)))
+    try:
+        if m := _MONTH.match(s):
+            y, mo = int(m.group(1)), int(m.group(2))
+            if not 1 <= mo <= 12:
+                raise InputError(f"{text!r}: maand {mo} bestaat niet", field=field)
+            return month(y, mo)
+        if m := _QUARTER.match(s):
+            y, q = int(m.group(1)), int(m.group(2))
+            start = date(y, 3 * (q - 1) + 1, 1)
+            return Period(start, start + relativedelta(months=3), f"{y}-Q{q}")
+        if m := _YEAR.match(s):
+            return year(int(m.group(1)))
+    except ValueError:  # year 0, or a period that ends after the year 9999
+        raise InputError(f"{text!r}: deze periode valt buiten de kalender", field=field) from None
     raise InputError(
         f"{text!r} is geen periode (verwacht 2026-11, 2026-Q4 of 2026)", field=field
     )

@@ -2,7 +2,7 @@
 a note per column and the fixed values of a column (for the template's dropdowns).
 
 The column headers are the field names the ledger uses in its messages
-(:data:`vergoeding.store.ledger.LABELS`), so an error from the ledger points at a column.
+(:data:`vergoeding.store.base.LABELS`), so an error from the ledger points at a column.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from vergoeding.core.regimes import Benefit, Regime, TravelPolicy, Unit
-from vergoeding.store.ledger import LABELS
+from vergoeding.store.base import LABELS
 
 YES_NO = ("ja", "nee")
 

@@ -10,6 +10,8 @@ with ``edit``). An hour entry that is already stored is skipped (dedupe key).
 from __future__ import annotations
 
 import datetime as dt
+import math
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, fields
 from decimal import Decimal, InvalidOperation
@@ -24,9 +26,9 @@ from vergoeding.core.rates import RateCard
 from vergoeding.errors import InputError, VergoedingError
 from vergoeding.importing.fields import KIND_VALUES, Field, Sheet, normalise_header
 from vergoeding.importing.readers import RawTable
-from vergoeding.store import ledger
+from vergoeding.store import entries, ledger
 from vergoeding.store import schema as s
-from vergoeding.store.ledger import LABELS
+from vergoeding.store.base import LABELS
 
 _TRUE = {"ja", "j", "yes", "y", "waar", "true", "1", "x", "wel"}
 _FALSE = {"nee", "n", "no", "onwaar", "false", "0", "niet"}
@@ -43,24 +45,50 @@ class Outcome:
 # ---------------------------------------------------------------------------- cells
 
 
+MAX_TEXT = 1000  # characters in a text cell (a name, a note, an activity)
+MAX_VALUE_TEXT = 100  # characters in a cell that holds a number, date, code or choice
+MAX_AMOUNT = Decimal(1_000_000_000)  # euro (or km) in one cell
+MAX_INT = 1_000_000
+_INT = re.compile(r"-?[0-9]{1,9}")
+_NAMED_DATE = re.compile(r"(\d{1,2})\s+([^\W\d_]+)\.?\s+(\d{4})")
+MONTHS = {"januari": 1, "jan": 1, "februari": 2, "feb": 2, "maart": 3, "mrt": 3, "april": 4, "apr": 4,
+          "mei": 5, "juni": 6, "jun": 6, "juli": 7, "jul": 7, "augustus": 8, "aug": 8, "september": 9,
+          "sep": 9, "sept": 9, "oktober": 10, "okt": 10, "november": 11, "nov": 11, "december": 12, "dec": 12}
+
+
 def _number_text(value: Any) -> str:
     if isinstance(value, float):
         return repr(value) if not value.is_integer() else str(int(value))
     return str(value)
 
 
+def _show(value: Any, limit: int = 40) -> str:
+    """A cell value for a message: quoted, and never longer than ``limit``."""
+    text = repr(value) if isinstance(value, str) else _number_text(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def parse_cell(f: Field, value: Any) -> Any:
-    """One cell -> a typed value; raises InputError (without location) when it cannot."""
+    """One cell -> a typed value; raises InputError (without location) when it cannot.
+
+    Kinds: text, choice, digits, date, lastday (a last day, stored as the day after),
+    bool, money, decimal, duration, int. Only InputError comes out, whatever the value."""
+    if isinstance(value, str):
+        limit = MAX_TEXT if f.kind == "text" else MAX_VALUE_TEXT
+        if len(value) > limit:
+            raise InputError(f"tekst van {len(value):,} tekens is te lang (hoogstens {limit})".replace(",", "."))
+    elif isinstance(value, float) and not math.isfinite(value):
+        raise InputError(f"{value!r}: verwacht een getal")
     if f.kind in ("text", "choice"):
         text = _number_text(value).strip()
         if f.kind == "choice":
             low = text.lower()
             if f.attr == "kind":
                 if low not in KIND_VALUES:
-                    raise InputError(f"{text!r}: verwacht eigen of opdrachtgever")
+                    raise InputError(f"{_show(text)}: verwacht eigen of opdrachtgever")
                 return KIND_VALUES[low]
             if f.choices and low not in f.choices:
-                raise InputError(f"{text!r}: verwacht een van {', '.join(f.choices)}")
+                raise InputError(f"{_show(text)}: verwacht een van {', '.join(f.choices)}")
             return low if f.choices else text
         return text
     if f.kind == "digits":
@@ -71,10 +99,12 @@ def parse_cell(f: Field, value: Any) -> Any:
             text = text.zfill(9)  # Excel drops a leading zero
         return text
     if f.kind in ("date", "lastday"):
-        if isinstance(value, float) and value.is_integer():
-            value = int(value)
-        day = parse_date(value)
-        return day + dt.timedelta(days=1) if f.kind == "lastday" else day
+        day = _parse_day(value)
+        if f.kind == "lastday":
+            if day == dt.date.max:
+                raise InputError(f"{_show(value)}: verwacht een einddatum vóór het jaar 9999")
+            return day + dt.timedelta(days=1)
+        return day
     if f.kind == "bool":
         if isinstance(value, bool):
             return value
@@ -83,40 +113,69 @@ def parse_cell(f: Field, value: Any) -> Any:
             return True
         if text in _FALSE:
             return False
-        raise InputError(f"{value!r}: verwacht ja of nee")
+        raise InputError(f"{_show(value)}: verwacht ja of nee")
     if f.kind in ("money", "decimal"):
-        if isinstance(value, bool):
-            raise InputError(f"{value!r}: verwacht een bedrag")
-        if isinstance(value, int | Decimal):
-            return D(value)
-        if isinstance(value, float):
-            try:
-                d = Decimal(repr(value))
-            except InvalidOperation:
-                raise InputError(f"{value!r}: verwacht een getal") from None
-            exponent = d.as_tuple().exponent
-            if isinstance(exponent, int) and exponent < -2:
-                raise InputError(f"{value!r} heeft meer dan twee decimalen")
-            return d
-        return parse_amount(str(value))
+        amount = _parse_amount(value)
+        if abs(amount) >= MAX_AMOUNT:
+            raise InputError(f"{_show(value)}: bedrag is te groot")
+        return amount
     if f.kind == "duration":
         if isinstance(value, dt.time):
             return value.hour * 60 + value.minute
         if isinstance(value, dt.timedelta):
             return int(value.total_seconds() // 60)
         if isinstance(value, int | float) and not isinstance(value, bool):
+            if not -MAX_INT < value < MAX_INT:
+                raise InputError(f"{_show(value)}: verwacht een duur, bijvoorbeeld 2,5 of 2:30")
             return parse_duration(_number_text(value))
         return parse_duration(str(value))
     if f.kind == "int":
         if isinstance(value, float) and value.is_integer():
-            return int(value)
-        if isinstance(value, int) and not isinstance(value, bool):
-            return value
-        text = str(value).strip()
-        if not text.lstrip("-").isdigit():
-            raise InputError(f"{value!r}: verwacht een heel getal")
-        return int(text)
+            number = int(value)
+        elif isinstance(value, int) and not isinstance(value, bool):
+            number = value
+        else:
+            text = str(value).strip()
+            if not _INT.fullmatch(text):
+                raise InputError(f"{_show(value)}: verwacht een heel getal")
+            number = int(text)
+        if abs(number) > MAX_INT:
+            raise InputError(f"{_show(value)}: getal is te groot")
+        return number
     raise ValueError(f"unknown field kind {f.kind}")  # pragma: no cover - a programming error
+
+
+def _parse_day(value: Any) -> dt.date:
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, int) and not isinstance(value, bool) and not 1 <= value <= 2958465:
+        raise InputError(f"{_show(value)} is geen Excel-datum")
+    if isinstance(value, str) and (m := _NAMED_DATE.fullmatch(value.strip().lower())):
+        month = MONTHS.get(m.group(2))
+        if month is None:
+            raise InputError(f"{_show(value)}: onbekende maand {m.group(2)!r} (verwacht bijvoorbeeld 3 oktober 2026)")
+        try:
+            return dt.date(int(m.group(3)), month, int(m.group(1)))
+        except ValueError:
+            raise InputError(f"{_show(value)}: deze datum bestaat niet") from None
+    return parse_date(value)
+
+
+def _parse_amount(value: Any) -> Decimal:
+    if isinstance(value, bool):
+        raise InputError(f"{value!r}: verwacht een bedrag")
+    if isinstance(value, int | Decimal):
+        return D(value)
+    if isinstance(value, float):
+        try:
+            d = Decimal(repr(value))
+        except InvalidOperation:
+            raise InputError(f"{value!r}: verwacht een getal") from None
+        exponent = d.as_tuple().exponent
+        if isinstance(exponent, int) and exponent < -2:
+            raise InputError(f"{value!r} heeft meer dan twee decimalen")
+        return d
+    return parse_amount(str(value))
 
 
 # ---------------------------------------------------------------------------- rows
@@ -126,7 +185,7 @@ def parse_cell(f: Field, value: Any) -> Any:
 class ParsedRow:
     table: RawTable
     row: int
-    values: dict[str, Any]
+    values: Any  # dict of typed cells by attribute; for an hour entry already its EntryData
 
 
 def _where(table: RawTable, row: int | None, header: str | None, message: str) -> InputError:
@@ -148,6 +207,11 @@ def parse_table(table: RawTable, errors: list[InputError]) -> list[ParsedRow]:
             errors.append(_where(table, None, f.title, "verplichte kolom ontbreekt"))
     if any(e.file == table.file and e.sheet == table.sheet and e.row is None for e in errors):
         return []
+    errors.extend(table.problems)
+    flagged = {(e.row, e.field) for e in table.problems}  # a formula or merged cell is not also "empty"
+    flagged_rows = {r for r, _ in flagged}
+    is_entry = spec.entity == "entry"
+    required = [f for f in spec.fields if f.required]
     out = []
     for number, cells in table.rows:
         values: dict[str, Any] = {}
@@ -160,13 +224,15 @@ def parse_table(table: RawTable, errors: list[InputError]) -> list[ParsedRow]:
             except InputError as exc:
                 errors.append(_where(table, number, f.title, exc.reason))
                 ok = False
-        for f in spec.fields:
-            if f.required and f.attr not in values and not any(
-                    e.row == number and e.field == f.title and e.file == table.file for e in errors):
-                errors.append(_where(table, number, f.title, "verplicht veld is leeg"))
+        for f in required:
+            if f.attr not in values and (number, f.title) not in flagged:
+                if not any(f.attr == c.attr for c, raw in zip(columns, cells, strict=False) if c is not None
+                           and raw is not None and not (isinstance(raw, str) and not raw.strip())):
+                    errors.append(_where(table, number, f.title, "verplicht veld is leeg"))
                 ok = False
-        if ok:
-            out.append(ParsedRow(table, number, values))
+        if ok and number not in flagged_rows:
+            # an hour entry becomes its ledger value at once (no second copy of 100,000 dicts)
+            out.append(ParsedRow(table, number, entries.EntryData(**values) if is_entry else values))
     return out
 
 
@@ -194,7 +260,7 @@ _NORMALISE: dict[str, Callable[..., Any]] = {
 
 def apply_rows(conn: Connection, actor: str, rows: Iterable[ParsedRow], card: RateCard, outcome: Outcome) -> None:
     """Organisations, experts, declarations and engagements row by row (they are few); hour
-    entries, which may be 100,000, in one batch through :func:`ledger.add_entries`."""
+    entries, which may be 100,000, in one batch through :func:`entries.add_entries`."""
     hours: list[ParsedRow] = []
     for pr in rows:
         spec = pr.table.spec
@@ -206,8 +272,8 @@ def apply_rows(conn: Connection, actor: str, rows: Iterable[ParsedRow], card: Ra
         except VergoedingError as exc:
             outcome.errors.append(_located(pr, exc))
     if hours:
-        items = [ledger.EntryData(**pr.values) for pr in hours]
-        result = ledger.add_entries(conn, actor, items, card)
+        items = [pr.values for pr in hours]
+        result = entries.add_entries(conn, actor, items, card)
         outcome.errors.extend(_located(hours[n], exc) for n, exc in result.errors)
         if result.added:
             outcome.added["entry"] = outcome.added.get("entry", 0) + result.added

@@ -1,5 +1,5 @@
 """Reading import files into raw tables: an .xlsx workbook (a sheet per entity, read with
-openpyxl in read-only mode) or .csv files whose name says the entity (delimiter ``;`` or
+openpyxl in read-only mode, after a quick scan in ``xlsxscan``) or .csv files whose name says the entity (delimiter ``;`` or
 ``,`` sniffed; UTF-8, UTF-8 with BOM, or Windows-1252 as Dutch Excel saves it).
 
 Row numbers are the numbers the user sees in Excel (the header is row 1 when it is the
@@ -9,14 +9,17 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from vergoeding.errors import InputError
 from vergoeding.importing.fields import SHEETS, Sheet, normalise_header
+from vergoeding.importing.xlsxscan import MAX_ROWS, SheetScan, scan
 
 IGNORED_SHEETS = {"uitleg", "lijsten", "toelichting"}
+MAX_CSV_BYTES = 200_000_000
 
 
 @dataclass
@@ -25,7 +28,9 @@ class RawTable:
     sheet: str | None  # None for CSV
     spec: Sheet
     headers: list[str]
-    rows: list[tuple[int, list[Any]]] = field(default_factory=list)  # (row number, values)
+    rows: list[tuple[int, Sequence[Any]]] = field(default_factory=list)  # (row number, values)
+    header_row: int = 1
+    problems: list[InputError] = field(default_factory=list)  # found while reading (formulas, merged cells)
 
 
 def _sheet_for(name: str) -> Sheet | None:
@@ -48,19 +53,30 @@ def _blank(v: Any) -> bool:
     return v is None or (isinstance(v, str) and not v.strip())
 
 
-def _table(file: str, sheet: str | None, spec: Sheet, rows: list[tuple[int, list[Any]]]) -> RawTable | None:
-    data = [(n, vals) for n, vals in rows if not all(_blank(v) for v in vals)]
-    if not data:
+def _nonblank(values: Any) -> bool:
+    for v in values:
+        if v is not None and (not isinstance(v, str) or v.strip()):
+            return True
+    return False
+
+
+def _table(file: str, sheet: str | None, spec: Sheet, rows: Iterable[tuple[int, Sequence[Any]]]) -> RawTable | None:
+    """One pass over the rows: the first non-empty row is the header, empty rows are
+    skipped (their numbers are kept, so a message names the row the user sees)."""
+    it = ((n, vals) for n, vals in rows if _nonblank(vals))
+    first = next(it, None)
+    if first is None:
         return None
-    header_no, header = data[0]
+    header = first[1]
     last = max((i for i, v in enumerate(header) if not _blank(v)), default=-1)
     headers = ["" if _blank(v) else str(v).strip() for v in header[: last + 1]]
-    return RawTable(file, sheet, spec, headers, [(n, list(v)) for n, v in data[1:] if n > header_no])
+    return RawTable(file, sheet, spec, headers, list(it), header_row=first[0])
 
 
 def read_xlsx(path: Path) -> list[RawTable]:
     from openpyxl import load_workbook
 
+    scans = scan(path)  # refuses a far too large or broken workbook before openpyxl reads it
     try:
         wb = load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # noqa: BLE001 - any unreadable workbook
@@ -68,28 +84,94 @@ def read_xlsx(path: Path) -> list[RawTable]:
     tables: list[RawTable] = []
     try:
         for ws in wb.worksheets:
-            rows = [(i, list(values)) for i, values in enumerate(ws.iter_rows(min_row=1, values_only=True), start=1)]
+            rows = enumerate(ws.iter_rows(min_row=1, values_only=True), start=1)
             spec = _sheet_for(ws.title)
             if spec is None:
-                if normalise_header(ws.title) in IGNORED_SHEETS or not any(
-                        not _blank(v) for _, vals in rows for v in vals):
+                if normalise_header(ws.title) in IGNORED_SHEETS or not any(_nonblank(vals) for _, vals in rows):
                     continue
                 names = ", ".join(s.name for s in SHEETS)
                 raise InputError(f"blad {ws.title!r} wordt niet herkend (verwacht: {names})", file=path.name)
             table = _table(path.name, ws.title, spec, rows)
+            info = scans.get(str(getattr(ws, "_worksheet_path", "")).lstrip("/"))
+            if info is not None and (info.formulas or info.merged):
+                table = _check_cells(path, ws.title, spec, table, info)
             if table is not None:
                 tables.append(table)
+    except InputError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - a sheet openpyxl cannot parse
+        raise InputError(f"kan het Excel-bestand niet lezen ({type(exc).__name__}: {exc})", file=path.name) from None
     finally:
         wb.close()
     return tables
 
 
-def decode(data: bytes) -> str:
+def _check_cells(path: Path, title: str, spec: Sheet, table: RawTable | None, info: SheetScan) -> RawTable | None:
+    """Merged cells, and formulas without a stored result (a workbook written by a program,
+    never opened and saved in Excel): the value would silently be empty, so each is an error
+    naming the cell."""
+    from openpyxl.utils.cell import get_column_letter, range_boundaries
+
+    if table is None:
+        table = RawTable(path.name, title, spec, [], header_row=0)
+    headers = table.headers
+
+    by_header = spec.field_by_header()
+
+    def where(row: int, col: int, message: str) -> InputError:
+        header = headers[col - 1] if 0 < col <= len(headers) and headers[col - 1] else None
+        f = by_header.get(normalise_header(header)) if header else None
+        return InputError(message, file=path.name, sheet=title, row=row, field=f.title if f else header)
+
+    for ref in info.merged:
+        try:
+            min_col, min_row, _, _ = range_boundaries(ref)
+        except ValueError:
+            continue
+        table.problems.append(where(min_row or 0, min_col or 0, f"cellen {ref} zijn samengevoegd; maak het samenvoegen "
+                                                                "ongedaan en vul elke cel apart in"))
+    if info.formulas:
+        values = {n: vals for n, vals in table.rows}
+        for row, col, formula in _formula_cells(path, title):
+            vals = values.get(row, ())
+            if row > table.header_row and (col > len(vals) or vals[col - 1] is None):
+                table.problems.append(where(row, col, f"cel {get_column_letter(col)}{row} bevat een formule "
+                                                      f"({_short(formula)}) zonder opgeslagen uitkomst; open het "
+                                                      "bestand in Excel en sla het op, of plak de cellen als waarden"))
+    if not table.headers and table.problems:
+        raise table.problems[0]
+    table.problems.sort(key=lambda e: e.row or 0)
+    return table
+
+
+def _formula_cells(path: Path, title: str) -> Iterator[tuple[int, int, str]]:
+    from openpyxl import load_workbook
+
+    wb = load_workbook(path, read_only=True, data_only=False)
+    try:
+        for row in wb[title].iter_rows():
+            for cell in row:
+                if getattr(cell, "data_type", None) == "f":
+                    yield int(cell.row), int(cell.column), str(cell.value)
+    finally:
+        wb.close()
+
+
+def _short(text: str, limit: int = 40) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def decode(data: bytes, file: str | None = None) -> str:
     """UTF-8 (with or without BOM), else Windows-1252 (Dutch Excel's 'CSV (puntkomma)')."""
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
+        pass
+    try:
         return data.decode("cp1252")
+    except UnicodeDecodeError as exc:
+        raise InputError(f"dit is geen tekstbestand in UTF-8 of Windows-1252 (onleesbaar teken op positie "
+                         f"{exc.start}); sla het op als 'CSV UTF-8'", file=file) from None
 
 
 def read_csv(path: Path) -> list[RawTable]:
@@ -98,15 +180,33 @@ def read_csv(path: Path) -> list[RawTable]:
         names = ", ".join(f"{s.name}.csv" for s in SHEETS)
         raise InputError(f"uit de bestandsnaam blijkt niet wat erin staat; noem het bijvoorbeeld {names}",
                          file=path.name)
-    text = decode(path.read_bytes())
+    if path.stat().st_size > MAX_CSV_BYTES:
+        raise InputError(f"het bestand is groter dan {MAX_CSV_BYTES // 1_000_000} MB; splits het, bijvoorbeeld per maand",
+                         file=path.name)
+    text = decode(path.read_bytes(), path.name)
+    if "\x00" in text:
+        raise InputError("dit is geen tekstbestand (het bevat nul-tekens); sla het op als CSV", file=path.name)
     first = text.split("\n", 1)[0]
     delimiter = ";" if first.count(";") >= first.count(",") and ";" in first else ","
     if "\t" in first and first.count("\t") > max(first.count(";"), first.count(",")):
         delimiter = "\t"
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    rows = [(i, list(r)) for i, r in enumerate(reader, start=1)]
-    table = _table(path.name, None, spec, rows)
+    try:
+        table = _table(path.name, None, spec, _limited(enumerate(reader, start=1), path.name))
+    except csv.Error as exc:
+        if "field larger than field limit" in str(exc):
+            raise InputError(f"een cel is langer dan {csv.field_size_limit():,} tekens".replace(",", "."),
+                             file=path.name, row=reader.line_num) from None
+        raise InputError(f"geen geldige CSV ({exc})", file=path.name, row=reader.line_num) from None
     return [table] if table else []
+
+
+def _limited(rows: Iterator[tuple[int, list[str]]], file: str) -> Iterator[tuple[int, list[str]]]:
+    for n, row in rows:
+        if n > MAX_ROWS:
+            raise InputError(f"meer dan {MAX_ROWS:,} regels; splits het bestand, bijvoorbeeld per maand"
+                             .replace(",", "."), file=file)
+        yield n, row
 
 
 def read_file(path: Path) -> list[RawTable]:

@@ -1,68 +1,73 @@
-"""The write side of the administration: organisations, experts, declarations, engagements,
-hour entries, approval, locked periods and corrections.
+"""The write side of the administration: organisations, experts, declarations and
+engagements. Hour entries, approval, locked periods and corrections live in
+:mod:`vergoeding.store.entries`; labels, audit and helpers in :mod:`vergoeding.store.base`.
+This module also re-exports their public names, so ``ledger.add_entry`` and
+``ledger.LABELS`` keep working for callers that see the ledger as one thing.
 
 Every public function takes a :class:`~sqlalchemy.Connection`; the caller owns the
 transaction (one command or one import = one transaction). A function validates
 everything first and writes only when all is well, so a refusal leaves nothing behind.
 Every change writes an ``audit_log`` row (who, when, what); a BSN never enters the log.
-
-Field names in messages are the Dutch column names of the import template
-(:data:`LABELS`), so a message means the same on the command line and in a workbook.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
-import re
-from bisect import bisect_right
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, fields, replace
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Connection, delete, func, insert, select, update
+from sqlalchemy import Connection, func, insert, select, update
 
 from vergoeding.core import ids
-from vergoeding.core.duration import MAX_MINUTES_PER_DAY, format_minutes
-from vergoeding.core.money import ZERO, from_cents, round_cents, to_cents
-from vergoeding.core.period import Period
-from vergoeding.core.rates import Override, RateCard, resolve_rate
+from vergoeding.core.money import from_cents, round_cents
+from vergoeding.core.rates import RateCard
 from vergoeding.core.regimes import Benefit, Regime, TravelPolicy, Unit
-from vergoeding.errors import InputError, NotFoundError, RuleViolation
+from vergoeding.errors import NotFoundError
 from vergoeding.store import schema as s
+from vergoeding.store.base import (
+    LABELS,
+    STATUS_LABELS,
+    _cents,
+    _changes,
+    _check_code,
+    _err,
+    _id_of,
+    _maybe,
+    _new_id,
+    _non_negative,
+    _opt,
+    _text,
+    audit,
+    next_code,
+)
 from vergoeding.store.db import now_utc
+from vergoeding.store.entries import (
+    BulkResult,
+    EntryData,
+    EntryResult,
+    add_entries,
+    add_entry,
+    approve,
+    correct_entry,
+    dedupe_key,
+    is_locked,
+    lock_period,
+    locked_period_on,
+    minutes_on_day,
+    unit_of,
+    unlock_period,
+)
 
-# Dutch names of the fields: used in messages and as the import template's column headers.
-LABELS: dict[str, str] = {
-    "code": "code", "kind": "soort", "name": "naam", "street": "straat", "postcode": "postcode",
-    "city": "plaats", "kvk": "kvk", "vat_id": "btw-nummer", "iban": "iban", "bic": "bic", "oin": "oin",
-    "contact_name": "contactpersoon", "contact_email": "e-mail contactpersoon", "is_anbi": "anbi",
-    "corporate_tax_liable": "vpb-plichtig", "may_pay_volunteers": "mag vrijwilligers betalen",
-    "has_payroll_tax_number": "loonheffingennummer", "payment_term_days": "betaaltermijn dagen",
-    "date_of_birth": "geboortedatum", "email": "e-mail", "kor": "kor", "crkbo": "crkbo", "bsn": "bsn",
-    "benefit": "uitkering", "employed_by_us": "in loondienst",
-    "expert": "deskundige", "client": "opdrachtgever", "role": "rol", "level": "niveau",
-    "regime": "regime", "description": "omschrijving", "start_date": "startdatum",
-    "end_date": "einddatum", "unit": "eenheid", "expert_rate": "tarief deskundige",
-    "client_rate": "tarief opdrachtgever", "budget_minutes": "budget uren",
-    "budget_amount": "budget euro", "travel_policy": "reiskosten", "km_rate": "km-tarief",
-    "hourly_justification": "onderbouwing uurtarief", "self_billing": "self-billing",
-    "vat_exemption": "btw-vrijstelling",
-    "engagement": "opdracht", "work_date": "datum", "minutes": "uren", "quantity": "aantal",
-    "activity": "activiteit", "km": "km", "expense": "onkosten", "expense_receipt": "bonnetje",
-    "expense_note": "toelichting onkosten", "inkind": "in natura", "inkind_note": "toelichting in natura",
-    "amount": "vast bedrag", "year": "jaar", "month": "maand", "organisation": "organisatie",
-    "note": "toelichting", "reason": "reden",
-}
-
-STATUS_LABELS = {"logged": "ingevoerd", "approved": "goedgekeurd", "settled": "uitbetaald"}
-_CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,39}$")
-
-
-def _err(message: str, attr: str) -> InputError:
-    return InputError(message, field=LABELS.get(attr, attr))
+__all__ = [
+    "LABELS", "STATUS_LABELS", "BulkResult", "DeclarationData", "EngagementData", "EntryData", "EntryResult",
+    "ExpertData", "OrganisationData", "add_declaration", "add_engagement", "add_entries", "add_entry",
+    "add_expert", "add_organisation", "approve", "audit", "correct_entry", "dedupe_key", "edit_engagement",
+    "edit_expert", "edit_organisation", "engagement_data", "expert_data", "is_locked", "lock_period",
+    "locked_period_on", "minutes_on_day", "next_code", "normalise_engagement", "normalise_expert",
+    "normalise_organisation", "organisation_data", "unit_of", "unlock_period",
+]
 
 
 # ---------------------------------------------------------------------------- values in
@@ -135,21 +140,6 @@ class EngagementData:
     vat_exemption: str | None = None
 
 
-@dataclass(frozen=True)
-class EntryData:
-    engagement: str  # engagement code
-    work_date: date
-    minutes: int = 0
-    quantity: int | None = None  # None: 1 for a meeting/session/day engagement, 0 for hours
-    activity: str = ""
-    km: Decimal = Decimal(0)
-    expense: Decimal = ZERO
-    expense_receipt: bool = False
-    expense_note: str = ""
-    inkind: Decimal = ZERO
-    inkind_note: str = ""
-    amount: Decimal | None = None
-
 
 @dataclass(frozen=True)
 class DeclarationData:
@@ -160,98 +150,6 @@ class DeclarationData:
     organisation: str = ""
     note: str = ""
 
-
-@dataclass(frozen=True)
-class EntryResult:
-    id: int
-    created: bool  # False: the same entry was already stored (dedupe)
-
-
-# ---------------------------------------------------------------------------- audit
-
-
-def audit(conn: Connection, actor: str, action: str, entity: str, entity_id: int | None,
-          detail: Mapping[str, Any] | None = None) -> None:
-    conn.execute(insert(s.audit_log).values(
-        at=now_utc(), actor=actor, action=action, entity=entity, entity_id=entity_id,
-        detail=json.dumps(_jsonable(detail or {}), ensure_ascii=False, sort_keys=True)))
-
-
-def _jsonable(value: Any) -> Any:
-    if isinstance(value, Mapping):
-        return {str(k): ("(gewijzigd)" if k == "bsn" and v else _jsonable(v)) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_jsonable(v) for v in value]
-    if isinstance(value, Decimal | date):
-        return str(value)
-    return value
-
-
-def _changes(old: Any, new: Any) -> dict[str, list[Any]]:
-    out: dict[str, list[Any]] = {}
-    for f in fields(old):
-        a, b = getattr(old, f.name), getattr(new, f.name)
-        if a != b:
-            out[f.name] = ["***", "***"] if f.name == "bsn" else [a, b]
-    return out
-
-
-# ---------------------------------------------------------------------------- helpers
-
-
-def _text(value: str | None) -> str:
-    return (value or "").strip()
-
-
-def _opt(value: str | None) -> str | None:
-    v = _text(value)
-    return v or None
-
-
-def _maybe(check: Any, value: str | None, **kw: Any) -> str | None:
-    """Empty -> None; otherwise the checked, normalised value."""
-    v = _opt(value)
-    return None if v is None else str(check(v, **kw))
-
-
-def _new_id(result: Any) -> int:
-    key = result.inserted_primary_key
-    if key is None:  # pragma: no cover - an INSERT always returns its key
-        raise RuntimeError("no primary key returned")
-    return int(key[0])
-
-
-def _check_code(code: str) -> str:
-    c = _text(code)
-    if not _CODE.match(c):
-        raise _err(f"{code!r} is geen geldige code (letters, cijfers, - _ . ; hoogstens 40 tekens)", "code")
-    return c
-
-
-def _cents(v: Decimal | None) -> int | None:
-    return None if v is None else to_cents(round_cents(v))
-
-
-def _non_negative(value: Decimal | int | None, attr: str) -> None:
-    if value is not None and value < 0:
-        raise _err(f"mag niet negatief zijn (nu {value})", attr)
-
-
-def next_code(conn: Connection, table: str, prefix: str) -> str:
-    """The next free code ``PREFIX001``, ``PREFIX002``... for a table with a code column."""
-    t = s.metadata.tables[table]
-    taken = {r[0] for r in conn.execute(select(t.c.code).where(t.c.code.like(f"{prefix}%")))}
-    n = len(taken) + 1
-    while f"{prefix}{n:03d}" in taken:
-        n += 1
-    return f"{prefix}{n:03d}"
-
-
-def _id_of(conn: Connection, table: Any, code: str, what: str, attr: str) -> int:
-    found = conn.execute(select(table.c.id).where(table.c.code == code)).scalar()
-    if found is None:
-        raise _err(f"{what} {code!r} bestaat niet", attr)
-    return int(found)
 
 
 # ---------------------------------------------------------------------------- organisations
@@ -520,324 +418,3 @@ def edit_engagement(conn: Connection, actor: str, code: str, changes: Mapping[st
         conn.execute(update(s.engagements).where(s.engagements.c.id == gid).values(**values))
         audit(conn, actor, "edit", "engagement", gid, {"code": code, "changes": diff})
     return new
-
-
-# ---------------------------------------------------------------------------- entries
-
-
-def dedupe_key(d: EntryData, quantity: int) -> str:
-    """sha256 of the natural key: the same line imported twice gets the same key."""
-    parts = [d.engagement, d.work_date.isoformat(), str(d.minutes), str(quantity), d.activity.strip(),
-             f"{d.km.normalize():f}", str(_cents(d.expense)), str(_cents(d.inkind)),
-             "" if d.amount is None else str(_cents(d.amount))]
-    return hashlib.sha256("|".join(parts).encode("utf-8")).hexdigest()
-
-
-def locked_period_on(conn: Connection, day: date) -> Any:
-    lp = s.locked_periods
-    return conn.execute(select(lp).where(lp.c.start_date <= day, lp.c.end_date > day)).first()
-
-
-def unit_of(eng: Any, day: date, card: RateCard | None) -> Unit:
-    if eng.unit:
-        return Unit(eng.unit)
-    if eng.regime == Regime.LOONDIENST.value or card is None:
-        return Unit.UUR
-    try:
-        override = Override(None if eng.expert_rate_cents is None else from_cents(eng.expert_rate_cents),
-                            None if eng.client_rate_cents is None else from_cents(eng.client_rate_cents))
-        return resolve_rate(card, eng.role, Regime(eng.regime), day, level=eng.level,
-                            override=None if override == Override() else override).unit
-    except NotFoundError:
-        return Unit.UUR
-
-
-def minutes_on_day(conn: Connection, expert_id: int, day: date) -> int:
-    e, g = s.entries, s.engagements
-    total = conn.execute(select(func.coalesce(func.sum(e.c.minutes), 0)).select_from(e.join(g, g.c.id == e.c.engagement_id))
-                         .where(g.c.expert_id == expert_id, e.c.work_date == day)).scalar()
-    return int(total or 0)
-
-
-def _engagement_row(conn: Connection, code: str) -> Any:
-    g = s.engagements
-    row = conn.execute(select(g).where(g.c.code == _text(code))).first()
-    if row is None:
-        raise _err(f"opdracht {code!r} bestaat niet", "engagement")
-    return row
-
-
-def _span(eng: Any) -> str:
-    end = f"tot en met {eng.end_date - timedelta(days=1):%d-%m-%Y}" if eng.end_date else "zonder einddatum"
-    return f"{eng.start_date:%d-%m-%Y} {end}"
-
-
-def _check_entry(eng: Any, data: EntryData, unit: Unit) -> tuple[EntryData, int]:
-    """The refusals that need only the engagement; returns the cleaned entry and its quantity."""
-    d = replace(data, engagement=eng.code, activity=_text(data.activity),
-                expense_note=_text(data.expense_note), inkind_note=_text(data.inkind_note))
-    if d.minutes < 0:
-        raise _err(f"negatieve tijd ({format_minutes(d.minutes)}) kan niet; een fout in een vastgelegde regel "
-                   "herstelt u met 'vergoeding correct'", "minutes")
-    if d.quantity is not None and d.quantity < 0:
-        raise _err(f"negatief aantal ({d.quantity}) kan niet", "quantity")
-    quantity = d.quantity if d.quantity is not None else (0 if unit is Unit.UUR else 1)
-    if unit is Unit.UUR and d.minutes == 0:
-        raise _err("0 uur: vul de gewerkte tijd in (bijvoorbeeld 2,5 of 2:30)", "minutes")
-    if unit is not Unit.UUR and d.minutes == 0 and quantity == 0:
-        raise _err(f"geen tijd en geen aantal: vul uren of het aantal ({unit.label}) in", "quantity")
-    if d.minutes > MAX_MINUTES_PER_DAY:
-        raise _err(f"{format_minutes(d.minutes)} uur op één dag kan niet (hoogstens 24 uur)", "minutes")
-    for attr in ("km", "expense", "inkind", "amount"):
-        _non_negative(getattr(d, attr), attr)
-    if d.km and eng.travel_policy == TravelPolicy.GEEN.value:
-        raise _err(f"opdracht {eng.code} vergoedt geen reiskosten; laat km leeg", "km")
-    if not (eng.start_date <= d.work_date and (eng.end_date is None or d.work_date < eng.end_date)):
-        raise _err(f"{d.work_date:%d-%m-%Y} valt buiten opdracht {eng.code} ({_span(eng)})", "work_date")
-    return d, quantity
-
-
-def _locked_error(d: EntryData, locked: Any) -> InputError:
-    return _err(f"{d.work_date:%d-%m-%Y} ligt in een afgesloten periode "
-                f"({locked.start_date:%d-%m-%Y} tot en met {locked.end_date - timedelta(days=1):%d-%m-%Y}: "
-                f"{locked.reason}); een fout herstelt u met 'vergoeding correct'", "work_date")
-
-
-def _day_error(d: EntryData, already: int) -> InputError:
-    return _err(f"op {d.work_date:%d-%m-%Y} staat voor deze deskundige al {format_minutes(already)} uur; "
-                f"met {format_minutes(d.minutes)} erbij wordt het {format_minutes(already + d.minutes)}, "
-                "meer dan 24 uur op één dag", "minutes")
-
-
-def _entry_values(eng: Any, d: EntryData, quantity: int, key: str, actor: str) -> dict[str, Any]:
-    return dict(
-        engagement_id=eng.id, work_date=d.work_date, minutes=d.minutes, quantity=quantity,
-        activity=d.activity, km=f"{d.km.normalize():f}", expense_cents=_cents(d.expense),
-        expense_receipt=d.expense_receipt, expense_note=d.expense_note, inkind_cents=_cents(d.inkind),
-        inkind_note=d.inkind_note, amount_cents=_cents(d.amount), status="logged", dedupe_key=key,
-        created_at=now_utc(), created_by=actor,
-    )
-
-
-def _entry_audit(eng: Any, d: EntryData, quantity: int) -> dict[str, Any]:
-    return {"engagement": eng.code, "date": d.work_date, "minutes": d.minutes, "quantity": quantity}
-
-
-def add_entry(conn: Connection, actor: str, data: EntryData, card: RateCard | None = None) -> EntryResult:
-    """Log an hour entry. Refused: unknown engagement, zero or negative time, more than 24
-    hours for the expert on that day (across all engagements), a date outside the
-    engagement, a date in a locked period. The same entry twice is stored once."""
-    eng = _engagement_row(conn, data.engagement)
-    d, quantity = _check_entry(eng, data, unit_of(eng, data.work_date, card))
-    key = dedupe_key(d, quantity)
-    existing = conn.execute(select(s.entries.c.id).where(s.entries.c.dedupe_key == key)).scalar()
-    if existing is not None:
-        return EntryResult(int(existing), False)
-    locked = locked_period_on(conn, d.work_date)
-    if locked is not None:
-        raise _locked_error(d, locked)
-    already = minutes_on_day(conn, eng.expert_id, d.work_date)
-    if already + d.minutes > MAX_MINUTES_PER_DAY:
-        raise _day_error(d, already)
-    new_id = _new_id(conn.execute(insert(s.entries).values(**_entry_values(eng, d, quantity, key, actor))))
-    audit(conn, actor, "add", "entry", new_id, _entry_audit(eng, d, quantity))
-    return EntryResult(new_id, True)
-
-
-@dataclass(frozen=True)
-class BulkResult:
-    added: int
-    duplicates: int  # already stored, or twice in this batch: skipped
-    errors: tuple[tuple[int, InputError], ...]  # (index in the batch, error); nothing stored when any
-
-
-_CHUNK = 500
-
-
-def add_entries(conn: Connection, actor: str, items: list[EntryData], card: RateCard | None = None) -> BulkResult:
-    """Many entries at once (an import): the same checks, messages and audit rows as
-    :func:`add_entry` one by one, in the same order, but with a handful of queries for the
-    whole batch and one multi-row INSERT for the entries and one for their audit rows.
-    When any item is refused nothing is written and every refusal is returned."""
-    g, e = s.engagements, s.entries
-    codes = sorted({_text(d.engagement) for d in items})
-    engs: dict[str, Any] = {}
-    for i in range(0, len(codes), _CHUNK):
-        for row in conn.execute(select(g).where(g.c.code.in_(codes[i:i + _CHUNK]))):
-            engs[row.code] = row
-    locks = conn.execute(select(s.locked_periods)).all()
-    # The rate card only changes at its valid_from/valid_to dates: between two of them an
-    # engagement's unit is the same, so it is resolved once per engagement and stretch.
-    edges = sorted({d for role in (card.roles.values() if card else ()) for r in role.rates
-                    for d in (r.valid_from, r.valid_to) if d is not None})
-    units: dict[tuple[int, int], Unit] = {}
-    errors: list[tuple[int, InputError]] = []
-    checked: list[tuple[int, Any, EntryData, int, str]] = []
-    for n, data in enumerate(items):
-        eng = engs.get(_text(data.engagement))
-        if eng is None:
-            errors.append((n, _err(f"opdracht {data.engagement!r} bestaat niet", "engagement")))
-            continue
-        stretch = (eng.id, bisect_right(edges, data.work_date))
-        unit = units.get(stretch)
-        if unit is None:
-            unit = units[stretch] = unit_of(eng, data.work_date, card)
-        try:
-            d, quantity = _check_entry(eng, data, unit)
-        except InputError as exc:
-            errors.append((n, exc))
-            continue
-        checked.append((n, eng, d, quantity, dedupe_key(d, quantity)))
-    keys = sorted({c[4] for c in checked})
-    stored: set[str] = set()
-    for i in range(0, len(keys), _CHUNK):
-        stored.update(conn.execute(select(e.c.dedupe_key).where(e.c.dedupe_key.in_(keys[i:i + _CHUNK]))).scalars())
-    day_minutes: dict[tuple[int, date], int] = {}
-    if checked:
-        expert_ids = sorted({c[1].expert_id for c in checked})
-        first, last = min(c[2].work_date for c in checked), max(c[2].work_date for c in checked)
-        for i in range(0, len(expert_ids), _CHUNK):
-            q = (select(g.c.expert_id, e.c.work_date, func.sum(e.c.minutes))
-                 .select_from(e.join(g, g.c.id == e.c.engagement_id))
-                 .where(g.c.expert_id.in_(expert_ids[i:i + _CHUNK]), e.c.work_date >= first, e.c.work_date <= last)
-                 .group_by(g.c.expert_id, e.c.work_date))
-            for expert_id, day, total in conn.execute(q):
-                day_minutes[(int(expert_id), day)] = int(total or 0)
-    duplicates = 0
-    rows: list[dict[str, Any]] = []
-    audits: list[dict[str, Any]] = []
-    for n, eng, d, quantity, key in checked:
-        if key in stored:
-            duplicates += 1
-            continue
-        locked = next((lp for lp in locks if lp.start_date <= d.work_date < lp.end_date), None)
-        if locked is not None:
-            errors.append((n, _locked_error(d, locked)))
-            continue
-        already = day_minutes.get((eng.expert_id, d.work_date), 0)
-        if already + d.minutes > MAX_MINUTES_PER_DAY:
-            errors.append((n, _day_error(d, already)))
-            continue
-        day_minutes[(eng.expert_id, d.work_date)] = already + d.minutes
-        stored.add(key)
-        rows.append(_entry_values(eng, d, quantity, key, actor))
-        audits.append(_entry_audit(eng, d, quantity))
-    if errors or not rows:
-        return BulkResult(0 if errors else len(rows), duplicates, tuple(sorted(errors, key=lambda x: x[0])))
-    conn.execute(insert(e), rows)  # one executemany
-    new_ids: dict[str, int] = {}
-    for i in range(0, len(rows), _CHUNK):
-        chunk = [r["dedupe_key"] for r in rows[i:i + _CHUNK]]
-        new_ids.update((k, int(v)) for k, v in conn.execute(select(e.c.dedupe_key, e.c.id).where(e.c.dedupe_key.in_(chunk))))
-    at = now_utc()
-    conn.execute(insert(s.audit_log), [
-        dict(at=at, actor=actor, action="add", entity="entry", entity_id=new_ids[r["dedupe_key"]],
-             detail=json.dumps(_jsonable(detail), ensure_ascii=False, sort_keys=True))
-        for r, detail in zip(rows, audits, strict=True)])
-    return BulkResult(len(rows), duplicates, ())
-
-
-def _period_filter(period: Period, expert: str | None) -> list[Any]:
-    e, g, x = s.entries, s.engagements, s.experts
-    conds: list[Any] = [e.c.work_date >= period.start, e.c.work_date < period.end]
-    if expert:
-        conds.append(e.c.engagement_id.in_(select(g.c.id).join(x, x.c.id == g.c.expert_id).where(x.c.code == expert)))
-    return conds
-
-
-def approve(conn: Connection, actor: str, period: Period, expert: str | None = None) -> list[int]:
-    """logged -> approved for the period (and expert); returns the ids approved."""
-    if expert:
-        _id_of(conn, s.experts, expert, "ervaringsdeskundige", "expert")
-    e = s.entries
-    conds = [*_period_filter(period, expert), e.c.status == "logged"]
-    ids_ = [int(r[0]) for r in conn.execute(select(e.c.id).where(*conds).order_by(e.c.id))]
-    if ids_:
-        conn.execute(update(e).where(*conds).values(status="approved"))
-        audit(conn, actor, "approve", "entry", None, {"period": str(period), "expert": expert,
-                                                      "count": len(ids_), "ids": ids_})
-    return ids_
-
-
-def lock_period(conn: Connection, actor: str, period: Period, reason: str) -> int:
-    """Close a period: no entry may be added or changed with a work date inside it.
-    Refused while entries in it still wait for approval."""
-    if not _text(reason):
-        raise _err("geef een reden (bijvoorbeeld 'uitbetaald en verantwoord')", "reason")
-    lp, e = s.locked_periods, s.entries
-    if conn.execute(select(lp.c.id).where(lp.c.start_date <= period.start, lp.c.end_date >= period.end)).first():
-        raise RuleViolation(f"periode {period} is al afgesloten")
-    waiting = conn.execute(select(func.count()).select_from(e).where(*_period_filter(period, None),
-                                                                     e.c.status == "logged")).scalar()
-    if waiting:
-        raise RuleViolation(f"in {period} staan nog {waiting} regel(s) die niet zijn goedgekeurd; "
-                            f"keur ze eerst goed: vergoeding approve --period {period}")
-    new_id = _new_id(conn.execute(insert(lp).values(start_date=period.start, end_date=period.end,
-                                                reason=_text(reason), created_at=now_utc())))
-    audit(conn, actor, "lock", "locked_period", new_id, {"period": str(period), "reason": _text(reason)})
-    return new_id
-
-
-def unlock_period(conn: Connection, actor: str, period: Period, reason: str) -> int:
-    if not _text(reason):
-        raise _err("geef een reden voor het heropenen", "reason")
-    lp = s.locked_periods
-    rows = conn.execute(select(lp.c.id).where(lp.c.start_date == period.start, lp.c.end_date == period.end)).all()
-    if not rows:
-        raise RuleViolation(f"periode {period} is niet als geheel afgesloten; zie 'vergoeding audit --entity locked_period'")
-    conn.execute(delete(lp).where(lp.c.id.in_([r[0] for r in rows])))
-    for r in rows:
-        audit(conn, actor, "unlock", "locked_period", int(r[0]), {"period": str(period), "reason": _text(reason)})
-    return len(rows)
-
-
-def is_locked(conn: Connection, row: Any) -> bool:
-    """Settled, invoiced, or dated in a locked period."""
-    return bool(row.status == "settled" or row.invoice_id is not None or row.expert_invoice_id is not None
-                or locked_period_on(conn, row.work_date) is not None)
-
-
-def correct_entry(conn: Connection, actor: str, entry_id: int, *, reason: str, minutes: int | None = None,
-                  quantity: int | None = None, km: Decimal | None = None, expense: Decimal | None = None) -> int:
-    """Record a correction: a new entry holding the difference between the corrected values
-    and what is stored now (the original plus earlier corrections). The original is never
-    changed. The values given are the NEW totals for the original entry."""
-    if not _text(reason):
-        raise _err("een correctie heeft een reden nodig", "reason")
-    e = s.entries
-    row = conn.execute(select(e).where(e.c.id == entry_id)).first()
-    if row is None:
-        raise _err(f"regel {entry_id} bestaat niet", "id")
-    root = row if row.correction_of is None else conn.execute(select(e).where(e.c.id == row.correction_of)).one()
-    family = conn.execute(select(e).where((e.c.id == root.id) | (e.c.correction_of == root.id))).all()
-    now_minutes = sum(int(r.minutes) for r in family)
-    now_quantity = sum(int(r.quantity) for r in family)
-    now_km = sum((Decimal(r.km) for r in family), Decimal(0))
-    now_expense = sum((from_cents(int(r.expense_cents)) for r in family), ZERO)
-    if minutes is not None and minutes < 0:
-        raise _err("de gecorrigeerde tijd kan niet negatief zijn (0 schrapt de uren)", "minutes")
-    for attr, v in (("quantity", quantity), ("km", km), ("expense", expense)):
-        _non_negative(v, attr)
-    dm = 0 if minutes is None else minutes - now_minutes
-    dq = 0 if quantity is None else quantity - now_quantity
-    dkm = Decimal(0) if km is None else km - now_km
-    dexp = ZERO if expense is None else round_cents(expense) - now_expense
-    if not (dm or dq or dkm or dexp):
-        raise _err(f"de correctie verandert niets aan regel {root.id}", "id")
-    eng = conn.execute(select(s.engagements).where(s.engagements.c.id == root.engagement_id)).one()
-    day_total = minutes_on_day(conn, eng.expert_id, root.work_date)
-    if day_total + dm > MAX_MINUTES_PER_DAY:
-        raise _err(f"na de correctie staat op {root.work_date:%d-%m-%Y} {format_minutes(day_total + dm)} uur, "
-                   "meer dan 24 uur op één dag", "minutes")
-    key = hashlib.sha256(f"correction|{root.id}|{len(family)}|{dm}|{dq}|{dkm}|{dexp}".encode()).hexdigest()
-    values = dict(
-        engagement_id=root.engagement_id, work_date=root.work_date, minutes=dm, quantity=dq,
-        activity=f"correctie op regel {root.id}", km=f"{dkm.normalize():f}", expense_cents=to_cents(dexp),
-        expense_receipt=bool(root.expense_receipt), status="logged" if root.status == "logged" else "approved",
-        correction_of=root.id, reason=_text(reason), dedupe_key=key, created_at=now_utc(), created_by=actor,
-    )
-    new_id = _new_id(conn.execute(insert(e).values(**values)))
-    audit(conn, actor, "correct", "entry", new_id, {"correction_of": root.id, "reason": _text(reason),
-                                                   "minutes_delta": dm, "quantity_delta": dq,
-                                                   "km_delta": dkm, "expense_delta": dexp})
-    return new_id

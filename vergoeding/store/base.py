@@ -1,0 +1,143 @@
+"""What the write side of the administration shares (:mod:`~vergoeding.store.ledger` for
+organisations, experts, declarations and engagements; :mod:`~vergoeding.store.entries` for
+hour entries): the Dutch field names used in every message, the audit log, and small helpers.
+
+Field names in messages are the Dutch column names of the import template
+(:data:`LABELS`), so a message means the same on the command line and in a workbook.
+Every change writes an ``audit_log`` row (who, when, what); a BSN never enters the log.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping
+from dataclasses import fields
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import Connection, insert, select
+
+from vergoeding.core.money import round_cents, to_cents
+from vergoeding.errors import InputError
+from vergoeding.store import schema as s
+from vergoeding.store.db import now_utc
+
+# Dutch names of the fields: used in messages and as the import template's column headers.
+LABELS: dict[str, str] = {
+    "code": "code", "kind": "soort", "name": "naam", "street": "straat", "postcode": "postcode",
+    "city": "plaats", "kvk": "kvk", "vat_id": "btw-nummer", "iban": "iban", "bic": "bic", "oin": "oin",
+    "contact_name": "contactpersoon", "contact_email": "e-mail contactpersoon", "is_anbi": "anbi",
+    "corporate_tax_liable": "vpb-plichtig", "may_pay_volunteers": "mag vrijwilligers betalen",
+    "has_payroll_tax_number": "loonheffingennummer", "payment_term_days": "betaaltermijn dagen",
+    "date_of_birth": "geboortedatum", "email": "e-mail", "kor": "kor", "crkbo": "crkbo", "bsn": "bsn",
+    "benefit": "uitkering", "employed_by_us": "in loondienst",
+    "expert": "deskundige", "client": "opdrachtgever", "role": "rol", "level": "niveau",
+    "regime": "regime", "description": "omschrijving", "start_date": "startdatum",
+    "end_date": "einddatum", "unit": "eenheid", "expert_rate": "tarief deskundige",
+    "client_rate": "tarief opdrachtgever", "budget_minutes": "budget uren",
+    "budget_amount": "budget euro", "travel_policy": "reiskosten", "km_rate": "km-tarief",
+    "hourly_justification": "onderbouwing uurtarief", "self_billing": "self-billing",
+    "vat_exemption": "btw-vrijstelling",
+    "engagement": "opdracht", "work_date": "datum", "minutes": "uren", "quantity": "aantal",
+    "activity": "activiteit", "km": "km", "expense": "onkosten", "expense_receipt": "bonnetje",
+    "expense_note": "toelichting onkosten", "inkind": "in natura", "inkind_note": "toelichting in natura",
+    "amount": "vast bedrag", "year": "jaar", "month": "maand", "organisation": "organisatie",
+    "note": "toelichting", "reason": "reden",
+}
+
+STATUS_LABELS = {"logged": "ingevoerd", "approved": "goedgekeurd", "settled": "uitbetaald"}
+_CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,39}$")
+
+
+def _err(message: str, attr: str) -> InputError:
+    return InputError(message, field=LABELS.get(attr, attr))
+
+
+# ---------------------------------------------------------------------------- audit
+
+
+def audit(conn: Connection, actor: str, action: str, entity: str, entity_id: int | None,
+          detail: Mapping[str, Any] | None = None) -> None:
+    conn.execute(insert(s.audit_log).values(
+        at=now_utc(), actor=actor, action=action, entity=entity, entity_id=entity_id,
+        detail=json.dumps(_jsonable(detail or {}), ensure_ascii=False, sort_keys=True)))
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, Mapping):
+        return {str(k): ("(gewijzigd)" if k == "bsn" and v else _jsonable(v)) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, Decimal | date):
+        return str(value)
+    return value
+
+
+def _changes(old: Any, new: Any) -> dict[str, list[Any]]:
+    out: dict[str, list[Any]] = {}
+    for f in fields(old):
+        a, b = getattr(old, f.name), getattr(new, f.name)
+        if a != b:
+            out[f.name] = ["***", "***"] if f.name == "bsn" else [a, b]
+    return out
+
+
+# ---------------------------------------------------------------------------- helpers
+
+
+def _text(value: str | None) -> str:
+    return (value or "").strip()
+
+
+def _opt(value: str | None) -> str | None:
+    v = _text(value)
+    return v or None
+
+
+def _maybe(check: Any, value: str | None, **kw: Any) -> str | None:
+    """Empty -> None; otherwise the checked, normalised value."""
+    v = _opt(value)
+    return None if v is None else str(check(v, **kw))
+
+
+def _new_id(result: Any) -> int:
+    key = result.inserted_primary_key
+    if key is None:  # pragma: no cover - an INSERT always returns its key
+        raise RuntimeError("no primary key returned")
+    return int(key[0])
+
+
+def _check_code(code: str) -> str:
+    c = _text(code)
+    if not _CODE.match(c):
+        raise _err(f"{code!r} is geen geldige code (letters, cijfers, - _ . ; hoogstens 40 tekens)", "code")
+    return c
+
+
+def _cents(v: Decimal | None) -> int | None:
+    return None if v is None else to_cents(round_cents(v))
+
+
+def _non_negative(value: Decimal | int | None, attr: str) -> None:
+    if value is not None and value < 0:
+        raise _err(f"mag niet negatief zijn (nu {value})", attr)
+
+
+def next_code(conn: Connection, table: str, prefix: str) -> str:
+    """The next free code ``PREFIX001``, ``PREFIX002``... for a table with a code column."""
+    t = s.metadata.tables[table]
+    taken = {r[0] for r in conn.execute(select(t.c.code).where(t.c.code.like(f"{prefix}%")))}
+    n = len(taken) + 1
+    while f"{prefix}{n:03d}" in taken:
+        n += 1
+    return f"{prefix}{n:03d}"
+
+
+def _id_of(conn: Connection, table: Any, code: str, what: str, attr: str) -> int:
+    found = conn.execute(select(table.c.id).where(table.c.code == code)).scalar()
+    if found is None:
+        raise _err(f"{what} {code!r} bestaat niet", attr)
+    return int(found)
+

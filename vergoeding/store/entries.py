@@ -1,0 +1,503 @@
+"""Hour entries: logging one (``add_entry``) or an import's batch (``add_entries``),
+approval, locked periods and corrections.
+
+Refused with a clear reason: zero or negative time, more than 24 hours for one expert on
+one day, a date outside the engagement, a date in a locked period. A locked entry
+(settled, invoiced, or in a locked period) is never changed: it is corrected by a new
+correction entry with a reason. Every change writes an audit row.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from bisect import bisect_right
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import (
+    Column,
+    Connection,
+    Date,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    delete,
+    func,
+    insert,
+    select,
+    update,
+)
+
+from vergoeding.core.duration import MAX_MINUTES_PER_DAY, format_minutes
+from vergoeding.core.money import ZERO, from_cents, round_cents, to_cents
+from vergoeding.core.period import Period
+from vergoeding.core.rates import Override, RateCard, resolve_rate
+from vergoeding.core.regimes import Regime, TravelPolicy, Unit
+from vergoeding.errors import InputError, NotFoundError, RuleViolation
+from vergoeding.store import schema as s
+from vergoeding.store.base import (
+    _cents,
+    _err,
+    _id_of,
+    _new_id,
+    _non_negative,
+    _text,
+    audit,
+)
+from vergoeding.store.db import now_utc
+
+
+@dataclass(frozen=True)
+class EntryData:
+    engagement: str  # engagement code
+    work_date: date
+    minutes: int = 0
+    quantity: int | None = None  # None: 1 for a meeting/session/day engagement, 0 for hours
+    activity: str = ""
+    km: Decimal = Decimal(0)
+    expense: Decimal = ZERO
+    expense_receipt: bool = False
+    expense_note: str = ""
+    inkind: Decimal = ZERO
+    inkind_note: str = ""
+    amount: Decimal | None = None
+
+
+@dataclass(frozen=True)
+class EntryResult:
+    id: int
+    created: bool  # False: the same entry was already stored (dedupe)
+
+
+
+# ---------------------------------------------------------------------------- entries
+
+
+def dedupe_key(d: EntryData, quantity: int) -> str:
+    """sha256 of the natural key: the same line imported twice gets the same key."""
+    return _key(d, quantity, _km_text(d.km), _money(d))
+
+
+def _key(d: EntryData, quantity: int, km: str, money: tuple[int, int, int | None]) -> str:
+    expense, inkind, amount = money
+    parts = [d.engagement, d.work_date.isoformat(), str(d.minutes), str(quantity), d.activity.strip(),
+             km, str(expense), str(inkind), "" if amount is None else str(amount)]
+    return hashlib.sha256("|".join(parts).encode("utf-8")).hexdigest()
+
+
+def _km_text(km: Decimal) -> str:
+    return f"{km.normalize():f}"
+
+
+def _cents0(v: Decimal) -> int:
+    """Cents of an amount that defaults to zero (most rows: no expense, nothing in kind)."""
+    return 0 if not v else int(_cents(v) or 0)
+
+
+def _money(d: EntryData) -> tuple[int, int, int | None]:
+    """(expense, inkind, amount) in cents, computed once per entry."""
+    return _cents0(d.expense), _cents0(d.inkind), _cents(d.amount)
+
+
+def locked_period_on(conn: Connection, day: date) -> Any:
+    lp = s.locked_periods
+    return conn.execute(select(lp).where(lp.c.start_date <= day, lp.c.end_date > day)).first()
+
+
+def unit_of(eng: Any, day: date, card: RateCard | None) -> Unit:
+    if eng.unit:
+        return Unit(eng.unit)
+    if eng.regime == Regime.LOONDIENST.value or card is None:
+        return Unit.UUR
+    try:
+        override = Override(None if eng.expert_rate_cents is None else from_cents(eng.expert_rate_cents),
+                            None if eng.client_rate_cents is None else from_cents(eng.client_rate_cents))
+        return resolve_rate(card, eng.role, Regime(eng.regime), day, level=eng.level,
+                            override=None if override == Override() else override).unit
+    except NotFoundError:
+        return Unit.UUR
+
+
+def minutes_on_day(conn: Connection, expert_id: int, day: date) -> int:
+    e, g = s.entries, s.engagements
+    total = conn.execute(select(func.coalesce(func.sum(e.c.minutes), 0)).select_from(e.join(g, g.c.id == e.c.engagement_id))
+                         .where(g.c.expert_id == expert_id, e.c.work_date == day)).scalar()
+    return int(total or 0)
+
+
+def _engagement_row(conn: Connection, code: str) -> Any:
+    g = s.engagements
+    row = conn.execute(select(g).where(g.c.code == _text(code))).first()
+    if row is None:
+        raise _err(f"opdracht {code!r} bestaat niet", "engagement")
+    return row
+
+
+def _span(eng: Any) -> str:
+    end = f"tot en met {eng.end_date - timedelta(days=1):%d-%m-%Y}" if eng.end_date else "zonder einddatum"
+    return f"{eng.start_date:%d-%m-%Y} {end}"
+
+
+def _check_entry(eng: Any, data: EntryData, unit: Unit) -> tuple[EntryData, int]:
+    """The refusals that need only the engagement; returns the cleaned entry and its quantity."""
+    activity, expense_note, inkind_note = _text(data.activity), _text(data.expense_note), _text(data.inkind_note)
+    if (data.engagement, data.activity, data.expense_note, data.inkind_note) == (
+            eng.code, activity, expense_note, inkind_note):
+        d = data  # already clean (most rows of an import): no copy
+    else:
+        d = replace(data, engagement=eng.code, activity=activity, expense_note=expense_note, inkind_note=inkind_note)
+    if d.minutes < 0:
+        raise _err(f"negatieve tijd ({format_minutes(d.minutes)}) kan niet; een fout in een vastgelegde regel "
+                   "herstelt u met 'vergoeding correct'", "minutes")
+    if d.quantity is not None and d.quantity < 0:
+        raise _err(f"negatief aantal ({d.quantity}) kan niet", "quantity")
+    quantity = d.quantity if d.quantity is not None else (0 if unit is Unit.UUR else 1)
+    if unit is Unit.UUR and d.minutes == 0:
+        raise _err("0 uur: vul de gewerkte tijd in (bijvoorbeeld 2,5 of 2:30)", "minutes")
+    if unit is not Unit.UUR and d.minutes == 0 and quantity == 0:
+        raise _err(f"geen tijd en geen aantal: vul uren of het aantal ({unit.label}) in", "quantity")
+    if d.minutes > MAX_MINUTES_PER_DAY:
+        raise _err(f"{format_minutes(d.minutes)} uur op één dag kan niet (hoogstens 24 uur)", "minutes")
+    for attr in ("km", "expense", "inkind", "amount"):
+        _non_negative(getattr(d, attr), attr)
+    if d.km and eng.travel_policy == TravelPolicy.GEEN.value:
+        raise _err(f"opdracht {eng.code} vergoedt geen reiskosten; laat km leeg", "km")
+    if not (eng.start_date <= d.work_date and (eng.end_date is None or d.work_date < eng.end_date)):
+        raise _err(f"{d.work_date:%d-%m-%Y} valt buiten opdracht {eng.code} ({_span(eng)})", "work_date")
+    return d, quantity
+
+
+def _locked_error(d: EntryData, locked: Any) -> InputError:
+    return _err(f"{d.work_date:%d-%m-%Y} ligt in een afgesloten periode "
+                f"({locked.start_date:%d-%m-%Y} tot en met {locked.end_date - timedelta(days=1):%d-%m-%Y}: "
+                f"{locked.reason}); een fout herstelt u met 'vergoeding correct'", "work_date")
+
+
+def _day_error(d: EntryData, already: int) -> InputError:
+    return _err(f"op {d.work_date:%d-%m-%Y} staat voor deze deskundige al {format_minutes(already)} uur; "
+                f"met {format_minutes(d.minutes)} erbij wordt het {format_minutes(already + d.minutes)}, "
+                "meer dan 24 uur op één dag", "minutes")
+
+
+def _entry_values(eng: Any, d: EntryData, quantity: int, key: str, actor: str, *, km: str | None = None,
+                  money: tuple[int, int, int | None] | None = None, at: Any = None) -> dict[str, Any]:
+    expense, inkind, amount = money or _money(d)
+    return dict(
+        engagement_id=eng.id, work_date=d.work_date, minutes=d.minutes, quantity=quantity,
+        activity=d.activity, km=_km_text(d.km) if km is None else km, expense_cents=expense,
+        expense_receipt=d.expense_receipt, expense_note=d.expense_note, inkind_cents=inkind,
+        inkind_note=d.inkind_note, amount_cents=amount, status="logged", dedupe_key=key,
+        created_at=at or now_utc(), created_by=actor,
+    )
+
+
+def _entry_audit(eng: Any, d: EntryData, quantity: int) -> dict[str, Any]:
+    return {"engagement": eng.code, "date": d.work_date, "minutes": d.minutes, "quantity": quantity}
+
+
+def _entry_audit_json(eng: Any, d: EntryData, quantity: int) -> dict[str, Any]:
+    """:func:`_entry_audit` already in the form :func:`audit` stores (the date as text)."""
+    return {"engagement": eng.code, "date": d.work_date.isoformat(), "minutes": d.minutes, "quantity": quantity}
+
+
+def add_entry(conn: Connection, actor: str, data: EntryData, card: RateCard | None = None) -> EntryResult:
+    """Log an hour entry. Refused: unknown engagement, zero or negative time, more than 24
+    hours for the expert on that day (across all engagements), a date outside the
+    engagement, a date in a locked period. The same entry twice is stored once."""
+    eng = _engagement_row(conn, data.engagement)
+    d, quantity = _check_entry(eng, data, unit_of(eng, data.work_date, card))
+    key = dedupe_key(d, quantity)
+    existing = conn.execute(select(s.entries.c.id).where(s.entries.c.dedupe_key == key)).scalar()
+    if existing is not None:
+        return EntryResult(int(existing), False)
+    locked = locked_period_on(conn, d.work_date)
+    if locked is not None:
+        raise _locked_error(d, locked)
+    already = minutes_on_day(conn, eng.expert_id, d.work_date)
+    if already + d.minutes > MAX_MINUTES_PER_DAY:
+        raise _day_error(d, already)
+    new_id = _new_id(conn.execute(insert(s.entries).values(**_entry_values(eng, d, quantity, key, actor))))
+    audit(conn, actor, "add", "entry", new_id, _entry_audit(eng, d, quantity))
+    return EntryResult(new_id, True)
+
+
+@dataclass(frozen=True)
+class BulkResult:
+    added: int
+    duplicates: int  # already stored, or twice in this batch: skipped
+    errors: tuple[tuple[int, InputError], ...]  # (index in the batch, error); nothing stored when any
+
+
+_CHUNK = 500
+_WRITE_SLICE = 5000
+_AUDIT_JSON = json.JSONEncoder(ensure_ascii=False, sort_keys=True).encode  # what audit() writes
+
+# Scratch tables for the lookups of a batch (portable: SQLite and PostgreSQL both have
+# temporary tables, private to the connection and dropped again before returning).
+_scratch = MetaData()
+_TMP_KEYS = Table("tmp_entry_keys", _scratch, Column("dedupe_key", String(64), primary_key=True),
+                  prefixes=["TEMPORARY"])
+_TMP_DAYS = Table("tmp_entry_days", _scratch, Column("engagement_id", Integer, primary_key=True),
+                  Column("work_date", Date, primary_key=True), prefixes=["TEMPORARY"])
+
+
+@dataclass
+class _Checked:
+    n: int  # index in the batch
+    eng: Any
+    d: EntryData
+    quantity: int
+    km: str
+    money: tuple[int, int, int | None]
+    key: str
+
+
+def add_entries(conn: Connection, actor: str, items: list[EntryData], card: RateCard | None = None) -> BulkResult:
+    """Many entries at once (an import): the same checks, messages and audit rows as
+    :func:`add_entry` one by one, in the same order, but with a handful of queries for the
+    whole batch (engagements, locked periods, stored keys and day totals each loaded once)
+    and one multi-row INSERT for the entries and one for their audit rows.
+    When any item is refused nothing is written and every refusal is returned."""
+    with _big_cache(conn):
+        return _add_entries(conn, actor, items, card)
+
+
+@contextmanager
+def _big_cache(conn: Connection) -> Iterator[None]:
+    """SQLite only: a 64 MB page cache while a batch goes in (the default 2 MB makes every
+    insert into the dedupe-key index of a large administration read pages again)."""
+    if conn.dialect.name != "sqlite":
+        yield
+        return
+    before = conn.exec_driver_sql("PRAGMA cache_size").scalar()
+    conn.exec_driver_sql("PRAGMA cache_size = -65536")
+    try:
+        yield
+    finally:
+        conn.exec_driver_sql(f"PRAGMA cache_size = {int(before or -2000)}")
+
+
+def _add_entries(conn: Connection, actor: str, items: list[EntryData], card: RateCard | None) -> BulkResult:
+    g, e = s.engagements, s.entries
+    codes = sorted({_text(d.engagement) for d in items})
+    engs: dict[str, Any] = {}
+    for i in range(0, len(codes), _CHUNK):
+        for row in conn.execute(select(g).where(g.c.code.in_(codes[i:i + _CHUNK]))):
+            engs[row.code] = row
+    locks = conn.execute(select(s.locked_periods)).all()
+    # The rate card only changes at its valid_from/valid_to dates: between two of them an
+    # engagement's unit is the same, so it is resolved once per engagement and stretch.
+    edges = sorted({d for role in (card.roles.values() if card else ()) for r in role.rates
+                    for d in (r.valid_from, r.valid_to) if d is not None})
+    units: dict[tuple[int, int], Unit] = {}
+    errors: list[tuple[int, InputError]] = []
+    checked: list[_Checked] = []
+    for n, data in enumerate(items):
+        eng = engs.get(_text(data.engagement))
+        if eng is None:
+            errors.append((n, _err(f"opdracht {data.engagement!r} bestaat niet", "engagement")))
+            continue
+        stretch = (eng.id, bisect_right(edges, data.work_date))
+        unit = units.get(stretch)
+        if unit is None:
+            unit = units[stretch] = unit_of(eng, data.work_date, card)
+        try:
+            d, quantity = _check_entry(eng, data, unit)
+        except InputError as exc:
+            errors.append((n, exc))
+            continue
+        km, money = _km_text(d.km), _money(d)
+        checked.append(_Checked(n, eng, d, quantity, km, money, _key(d, quantity, km, money)))
+    stored = _stored_keys(conn, {c.key for c in checked})
+    day_minutes = _day_minutes(conn, {(c.eng.expert_id, c.d.work_date) for c in checked if c.key not in stored})
+    duplicates = 0
+    at = now_utc()
+    accepted: list[_Checked] = []
+    for c in checked:
+        d, eng = c.d, c.eng
+        if c.key in stored:
+            duplicates += 1
+            continue
+        locked = next((lp for lp in locks if lp.start_date <= d.work_date < lp.end_date), None) if locks else None
+        if locked is not None:
+            errors.append((c.n, _locked_error(d, locked)))
+            continue
+        day = (eng.expert_id, d.work_date)
+        already = day_minutes.get(day, 0)
+        if already + d.minutes > MAX_MINUTES_PER_DAY:
+            errors.append((c.n, _day_error(d, already)))
+            continue
+        day_minutes[day] = already + d.minutes
+        stored.add(c.key)
+        accepted.append(c)
+    del checked
+    if errors or not accepted:
+        return BulkResult(0 if errors else len(accepted), duplicates, tuple(sorted(errors, key=lambda x: x[0])))
+    # Written in slices, so the row dicts of 100,000 entries never exist all at once; each
+    # slice is one multi-row INSERT ... RETURNING (the new ids, matched by key) and one
+    # executemany for its audit rows.
+    for i in range(0, len(accepted), _WRITE_SLICE):
+        part = accepted[i:i + _WRITE_SLICE]
+        rows = [_entry_values(c.eng, c.d, c.quantity, c.key, actor, km=c.km, money=c.money, at=at) for c in part]
+        new_ids = {key: int(new_id) for new_id, key in conn.execute(insert(e).returning(e.c.id, e.c.dedupe_key), rows)}
+        conn.execute(insert(s.audit_log), [
+            dict(at=at, actor=actor, action="add", entity="entry", entity_id=new_ids[c.key],
+                 detail=_AUDIT_JSON(_entry_audit_json(c.eng, c.d, c.quantity))) for c in part])
+    return BulkResult(len(accepted), duplicates, ())
+
+
+def _stored_keys(conn: Connection, keys: set[str]) -> set[str]:
+    """Which of these dedupe keys are stored already (one join, not a query per key)."""
+    if not keys:
+        return set()
+    e = s.entries
+    if len(keys) <= _CHUNK:
+        return set(conn.execute(select(e.c.dedupe_key).where(e.c.dedupe_key.in_(sorted(keys)))).scalars())
+    _TMP_KEYS.create(conn)
+    try:
+        conn.execute(insert(_TMP_KEYS), [{"dedupe_key": k} for k in keys])
+        return set(conn.execute(select(e.c.dedupe_key).join(_TMP_KEYS, _TMP_KEYS.c.dedupe_key == e.c.dedupe_key))
+                   .scalars())
+    finally:
+        _TMP_KEYS.drop(conn)
+
+
+def _day_minutes(conn: Connection, days: set[tuple[int, date]]) -> dict[tuple[int, date], int]:
+    """Minutes already stored per (expert id, day), for exactly these expert-days, across
+    all the expert's engagements (through the entries' engagement/date index)."""
+    if not days:
+        return {}
+    g, e = s.engagements, s.entries
+    expert_ids = sorted({x for x, _ in days})
+    engagements_of: dict[int, list[int]] = {}
+    for i in range(0, len(expert_ids), _CHUNK):
+        for gid, xid in conn.execute(select(g.c.id, g.c.expert_id).where(g.c.expert_id.in_(expert_ids[i:i + _CHUNK]))):
+            engagements_of.setdefault(int(xid), []).append(int(gid))
+    expert_of = {gid: xid for xid, gids in engagements_of.items() for gid in gids}
+    pairs = [{"engagement_id": gid, "work_date": day} for xid, day in days for gid in engagements_of.get(xid, ())]
+    out: dict[tuple[int, date], int] = {}
+    _TMP_DAYS.create(conn)
+    try:
+        conn.execute(insert(_TMP_DAYS), pairs)
+        t = _TMP_DAYS
+        q = (select(e.c.engagement_id, e.c.work_date, func.sum(e.c.minutes))
+             .select_from(t.join(e, (e.c.engagement_id == t.c.engagement_id) & (e.c.work_date == t.c.work_date)))
+             .group_by(e.c.engagement_id, e.c.work_date))
+        for gid, day, total in conn.execute(q):
+            key = (expert_of[int(gid)], day)
+            out[key] = out.get(key, 0) + int(total or 0)
+    finally:
+        _TMP_DAYS.drop(conn)
+    return out
+
+
+def _period_filter(period: Period, expert: str | None) -> list[Any]:
+    e, g, x = s.entries, s.engagements, s.experts
+    conds: list[Any] = [e.c.work_date >= period.start, e.c.work_date < period.end]
+    if expert:
+        conds.append(e.c.engagement_id.in_(select(g.c.id).join(x, x.c.id == g.c.expert_id).where(x.c.code == expert)))
+    return conds
+
+
+def approve(conn: Connection, actor: str, period: Period, expert: str | None = None) -> list[int]:
+    """logged -> approved for the period (and expert); returns the ids approved."""
+    if expert:
+        _id_of(conn, s.experts, expert, "ervaringsdeskundige", "expert")
+    e = s.entries
+    conds = [*_period_filter(period, expert), e.c.status == "logged"]
+    ids_ = [int(r[0]) for r in conn.execute(select(e.c.id).where(*conds).order_by(e.c.id))]
+    if ids_:
+        conn.execute(update(e).where(*conds).values(status="approved"))
+        audit(conn, actor, "approve", "entry", None, {"period": str(period), "expert": expert,
+                                                      "count": len(ids_), "ids": ids_})
+    return ids_
+
+
+def lock_period(conn: Connection, actor: str, period: Period, reason: str) -> int:
+    """Close a period: no entry may be added or changed with a work date inside it.
+    Refused while entries in it still wait for approval."""
+    if not _text(reason):
+        raise _err("geef een reden (bijvoorbeeld 'uitbetaald en verantwoord')", "reason")
+    lp, e = s.locked_periods, s.entries
+    if conn.execute(select(lp.c.id).where(lp.c.start_date <= period.start, lp.c.end_date >= period.end)).first():
+        raise RuleViolation(f"periode {period} is al afgesloten")
+    waiting = conn.execute(select(func.count()).select_from(e).where(*_period_filter(period, None),
+                                                                     e.c.status == "logged")).scalar()
+    if waiting:
+        raise RuleViolation(f"in {period} staan nog {waiting} regel(s) die niet zijn goedgekeurd; "
+                            f"keur ze eerst goed: vergoeding approve --period {period}")
+    new_id = _new_id(conn.execute(insert(lp).values(start_date=period.start, end_date=period.end,
+                                                reason=_text(reason), created_at=now_utc())))
+    audit(conn, actor, "lock", "locked_period", new_id, {"period": str(period), "reason": _text(reason)})
+    return new_id
+
+
+def unlock_period(conn: Connection, actor: str, period: Period, reason: str) -> int:
+    if not _text(reason):
+        raise _err("geef een reden voor het heropenen", "reason")
+    lp = s.locked_periods
+    rows = conn.execute(select(lp.c.id).where(lp.c.start_date == period.start, lp.c.end_date == period.end)).all()
+    if not rows:
+        raise RuleViolation(f"periode {period} is niet als geheel afgesloten; zie 'vergoeding audit --entity locked_period'")
+    conn.execute(delete(lp).where(lp.c.id.in_([r[0] for r in rows])))
+    for r in rows:
+        audit(conn, actor, "unlock", "locked_period", int(r[0]), {"period": str(period), "reason": _text(reason)})
+    return len(rows)
+
+
+def is_locked(conn: Connection, row: Any) -> bool:
+    """Settled, invoiced, or dated in a locked period."""
+    return bool(row.status == "settled" or row.invoice_id is not None or row.expert_invoice_id is not None
+                or locked_period_on(conn, row.work_date) is not None)
+
+
+def correct_entry(conn: Connection, actor: str, entry_id: int, *, reason: str, minutes: int | None = None,
+                  quantity: int | None = None, km: Decimal | None = None, expense: Decimal | None = None) -> int:
+    """Record a correction: a new entry holding the difference between the corrected values
+    and what is stored now (the original plus earlier corrections). The original is never
+    changed. The values given are the NEW totals for the original entry."""
+    if not _text(reason):
+        raise _err("een correctie heeft een reden nodig", "reason")
+    e = s.entries
+    row = conn.execute(select(e).where(e.c.id == entry_id)).first()
+    if row is None:
+        raise _err(f"regel {entry_id} bestaat niet", "id")
+    root = row if row.correction_of is None else conn.execute(select(e).where(e.c.id == row.correction_of)).one()
+    family = conn.execute(select(e).where((e.c.id == root.id) | (e.c.correction_of == root.id))).all()
+    now_minutes = sum(int(r.minutes) for r in family)
+    now_quantity = sum(int(r.quantity) for r in family)
+    now_km = sum((Decimal(r.km) for r in family), Decimal(0))
+    now_expense = sum((from_cents(int(r.expense_cents)) for r in family), ZERO)
+    if minutes is not None and minutes < 0:
+        raise _err("de gecorrigeerde tijd kan niet negatief zijn (0 schrapt de uren)", "minutes")
+    for attr, v in (("quantity", quantity), ("km", km), ("expense", expense)):
+        _non_negative(v, attr)
+    dm = 0 if minutes is None else minutes - now_minutes
+    dq = 0 if quantity is None else quantity - now_quantity
+    dkm = Decimal(0) if km is None else km - now_km
+    dexp = ZERO if expense is None else round_cents(expense) - now_expense
+    if not (dm or dq or dkm or dexp):
+        raise _err(f"de correctie verandert niets aan regel {root.id}", "id")
+    eng = conn.execute(select(s.engagements).where(s.engagements.c.id == root.engagement_id)).one()
+    day_total = minutes_on_day(conn, eng.expert_id, root.work_date)
+    if day_total + dm > MAX_MINUTES_PER_DAY:
+        raise _err(f"na de correctie staat op {root.work_date:%d-%m-%Y} {format_minutes(day_total + dm)} uur, "
+                   "meer dan 24 uur op één dag", "minutes")
+    key = hashlib.sha256(f"correction|{root.id}|{len(family)}|{dm}|{dq}|{dkm}|{dexp}".encode()).hexdigest()
+    values = dict(
+        engagement_id=root.engagement_id, work_date=root.work_date, minutes=dm, quantity=dq,
+        activity=f"correctie op regel {root.id}", km=f"{dkm.normalize():f}", expense_cents=to_cents(dexp),
+        expense_receipt=bool(root.expense_receipt), status="logged" if root.status == "logged" else "approved",
+        correction_of=root.id, reason=_text(reason), dedupe_key=key, created_at=now_utc(), created_by=actor,
+    )
+    new_id = _new_id(conn.execute(insert(e).values(**values)))
+    audit(conn, actor, "correct", "entry", new_id, {"correction_of": root.id, "reason": _text(reason),
+                                                   "minutes_delta": dm, "quantity_delta": dq,
+                                                   "km_delta": dkm, "expense_delta": dexp})
+    return new_id
