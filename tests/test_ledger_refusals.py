@@ -181,3 +181,8 @@ def test_approve_by_expert_and_period(ws: Workspace) -> None:
     assert len(api.approve(ws, parse_period("2026-10"), "E1")) == 1
     assert api.approve(ws, parse_period("2026-10")) == []
     refused(ws, lambda: api.approve(ws, parse_period("2026-11"), "E9"), "bestaat niet")
+
+
+def test_new_expert_audit_says_bsn_on_file_without_it(ws: Workspace) -> None:
+    rows = [r for r in api.audit_log(ws, "expert") if r.action == "add" and "bsn" in r.detail]
+    assert rows and all(r.detail["bsn"] == "(vastgelegd)" for r in rows)

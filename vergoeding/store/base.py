@@ -67,12 +67,17 @@ def audit(conn: Connection, actor: str, action: str, entity: str, entity_id: int
 
 def _jsonable(value: Any) -> Any:
     if isinstance(value, Mapping):
-        return {str(k): ("(gewijzigd)" if k == "bsn" and v else _jsonable(v)) for k, v in value.items()}
+        return {str(k): (_bsn_note(v) if k == "bsn" and v else _jsonable(v)) for k, v in value.items()}
     if isinstance(value, list | tuple):
         return [_jsonable(v) for v in value]
     if isinstance(value, Decimal | date):
         return str(value)
     return value
+
+
+def _bsn_note(value: Any) -> str:
+    """The audit log never holds a BSN: an edit says it changed, a new record that one is on file."""
+    return "(gewijzigd)" if isinstance(value, list | tuple) else "(vastgelegd)"
 
 
 def _changes(old: Any, new: Any) -> dict[str, list[Any]]:
