@@ -16,10 +16,11 @@ import sys
 import time
 from dataclasses import asdict
 from pathlib import Path
+from typing import Any
 
 from bench import cases
 from bench.harness import Result
-from bench.synth import build
+from bench.synth import VERSION, build
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
@@ -52,7 +53,7 @@ def main(argv: list[str] | None = None) -> int:
     RESULTS.mkdir(parents=True, exist_ok=True)
     scale = 10 if args.quick else 1
     sizes = dict(experts=2000 // scale, clients=100 // scale, entries=1_000_000 // scale)
-    db = RESULTS / f"network-{sizes['entries']}.db"
+    db = RESULTS / f"network-{sizes['entries']}-v{VERSION}.db"
     t0 = time.perf_counter()
     if not db.exists():
         print(f"building synthetic network {sizes} -> {db}", file=sys.stderr)
@@ -75,7 +76,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"  {r.name}: ours {r.ours:.3f} {r.unit}, baseline {r.baseline:.3f} {r.unit}, "
                   f"ratio {r.ratio:.2f} (target {r.target}) {'OK' if r.ok else 'MISSED'}", file=sys.stderr)
     payload = {"machine": machine(), "sizes": sizes, "when": time.strftime("%Y-%m-%d %H:%M"),
-               "results": [asdict(r) for r in results]}
+               "quick": args.quick, "only": args.only or [], "results": [asdict(r) for r in results]}
     (RESULTS / "latest.json").write_text(json.dumps(payload, indent=2), encoding="utf-8")
     table = render_table(payload)
     print(table)
@@ -84,8 +85,14 @@ def main(argv: list[str] | None = None) -> int:
     return 0 if all(r.ok for r in results) else 1
 
 
-def render_table(payload: dict) -> str:
-    lines = [f"Machine: {payload['machine']}  ", f"Data: {payload['sizes']}, run {payload['when']}", "",
+def render_table(payload: dict[str, Any]) -> str:
+    lines = []
+    if payload.get("quick"):
+        lines += ["**QUICK RUN** (`--quick`: a tenth of the sizes, for development) — not the reference "
+                  "numbers; the reference is a full `make bench`.", ""]
+    if payload.get("only"):
+        lines += [f"Only these cases were run: {', '.join(payload['only'])}.", ""]
+    lines += [f"Machine: {payload['machine']}  ", f"Data: {payload['sizes']}, run {payload['when']}", "",
              "| benchmark | ours | baseline | ratio | target | met |", "|---|---|---|---|---|---|"]
     for r in payload["results"]:
         lines.append(f"| {r['name']} | {r['ours']:.3f} {r['unit']} | {r['baseline']:.3f} {r['unit']} | "

@@ -12,11 +12,27 @@ from pathlib import Path
 
 from sqlalchemy import Engine, insert
 
+from vergoeding.api.workspace import open_workspace
 from vergoeding.store import schema as s
 from vergoeding.store.db import make_engine, migrate, now_utc
 
 ROLES = ["adviseur", "trainer", "voorlichter", "buddy", "co-onderzoeker", "intervisiebegeleider", "toegangsteam"]
 REGIMES = ["vrijwilliger"] * 6 + ["zzp"] * 2 + ["particulier"]
+VERSION = 3  # bump when the generated data changes: the cached database is named after it
+
+
+def _roles_by_regime(year: int) -> dict[str, list[str]]:
+    """The roles of the shipped rate card that have an hourly rate for each regime in
+    ``year`` (so that every synthetic entry can be priced)."""
+    card = open_workspace().ratecard
+    out: dict[str, list[str]] = {}
+    for regime in set(REGIMES):
+        out[regime] = [r for r in ROLES if r in card.roles and any(
+            rr.regime.value == regime and rr.unit.value == "uur" and rr.level == "standaard"
+            and rr.valid_on(date(year, 1, 1)) for rr in card.roles[r].rates)]
+        if not out[regime]:
+            raise RuntimeError(f"the rate card has no hourly role for {regime}")
+    return out
 
 
 def build(path: Path, *, experts: int = 2000, clients: int = 100, entries: int = 1_000_000,
@@ -27,6 +43,7 @@ def build(path: Path, *, experts: int = 2000, clients: int = 100, entries: int =
     migrate(engine)
     rnd = random.Random(seed)
     now = now_utc()
+    roles = _roles_by_regime(year)
     with engine.begin() as c:
         c.execute(insert(s.organisations), [dict(
             code="EIGEN", kind="own", name="Stichting Benchmarknetwerk", street="Plein 1", postcode="3511 AA",
@@ -37,13 +54,14 @@ def build(path: Path, *, experts: int = 2000, clients: int = 100, entries: int =
             postcode="1234 AB", city="Ergens", created_at=now) for i in range(1, clients + 1)])
         c.execute(insert(s.experts), [dict(
             code=f"E{i:04d}", name=f"Deskundige {i}", street=f"Laan {i}", postcode="1234 AB", city="Ergens",
-            date_of_birth=date(1960 + i % 45, 1 + i % 12, 1 + i % 28), iban="NL02RABO0123456789",
+            date_of_birth=date(1960 + i % 45, 1 + i % 12, 1 + i % 28), iban="NL44RABO0123456789",
             created_at=now) for i in range(1, experts + 1)])
         engs = []
         for i in range(1, experts + 1):
             for k in range(2 if i % 4 == 0 else 1):
+                regime = rnd.choice(REGIMES)
                 engs.append(dict(code=f"G{i:04d}-{k}", expert_id=i, client_id=2 + rnd.randrange(clients),
-                                 role=rnd.choice(ROLES), regime=rnd.choice(REGIMES), start_date=date(year, 1, 1),
+                                 role=rnd.choice(roles[regime]), regime=regime, start_date=date(year, 1, 1),
                                  end_date=None, travel_policy="km", created_at=now))
         c.execute(insert(s.engagements), engs)
     n_eng = len(engs)

@@ -2,22 +2,27 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal, InvalidOperation
 
 from sqlalchemy import Connection
 from stdnum import iban as stdnum_iban
 from stdnum.nl import bsn as stdnum_bsn
 
 from vergoeding.api.workspace import Workspace
-from vergoeding.core.checks import CheckInput, run_checks
-from vergoeding.core.compensation import PricedEntry, price_entry
+from vergoeding.core.checks import CheckInput, HourlyWork, run_checks
+from vergoeding.core.compensation import CAPPED_REGIMES, PricedEntry, price_entry
+from vergoeding.core.dates import age_on
 from vergoeding.core.findings import Finding
+from vergoeding.core.money import ZERO, from_cents, to_cents
 from vergoeding.core.period import Period, month_of
 from vergoeding.core.period import year as year_period
+from vergoeding.core.regimes import Regime, Unit
 from vergoeding.core.room import Room, room_on
 from vergoeding.core.work import Engagement, Entry
-from vergoeding.errors import InputError
+from vergoeding.errors import InputError, VergoedingError
 from vergoeding.store import queries
 from vergoeding.store.declarations import load_declarations
 
@@ -28,7 +33,8 @@ def price_all(ws: Workspace, entries: Sequence[Entry], engagements: dict[str, En
 
 def check_input(ws: Workspace, conn: Connection, period: Period, *, expert: str | None, today: date) -> CheckInput:
     """Every entry (any status) of the period's years up to the period's end: the year cap
-    needs the year so far, the month caps the months of the period."""
+    needs the year so far, the month caps the months of the period. Priced one by one (see
+    :func:`fast_check_input` for the summed path that ``check`` uses)."""
     engs = {e.code: e for e in queries.all_engagements(conn, expert_code=expert)}
     scope = Period(date(period.start.year, 1, 1), period.end)
     priced = price_all(ws, queries.load_entries(conn, period=scope, expert_code=expert), engs)
@@ -46,6 +52,190 @@ def check_input(ws: Workspace, conn: Connection, period: Period, *, expert: str 
         iban_valid=stdnum_iban.is_valid, bsn_valid=stdnum_bsn.is_valid)
 
 
+# --- the summed path ------------------------------------------------------------------------
+#
+# Pricing a year of a large network entry by entry (a million Python objects) is slow, and the
+# checks only need sums per expert, engagement and month. The database sums instead: every
+# distinct (minutes, quantity) and km value is priced once per price class with the real
+# ``price_entry`` (so per-entry rounding is exactly the same), the database looks each entry's
+# price up and sums per engagement, month, price segment and kind. A price segment is a stretch
+# of days in which no rate, fiscal figure or year changes (the days come from the rate card, the
+# limits and the period). What needs single entries still gets them: the hourly presumption
+# (it names work days and ages) for engagements whose rate may exceed it, and every entry with a
+# negative part (corrections). When anything does not fit (a missing rate, an unknown year)
+# the path gives up and the entries are priced one by one, which also raises the same errors.
+
+
+@dataclass
+class _Classes:
+    """Price classes: engagements that price every entry alike within a segment."""
+
+    fee: dict[tuple[object, ...], int] = field(default_factory=dict)
+    km: dict[tuple[object, ...], int] = field(default_factory=dict)
+    of: dict[tuple[int, int], tuple[int, int, bool]] = field(default_factory=dict)
+    template: dict[int, PricedEntry] = field(default_factory=dict)
+    fees: list[tuple[int, int, int, int, int]] = field(default_factory=list)
+    kms: list[tuple[int, str, int]] = field(default_factory=list)
+
+
+def _breakpoints(ws: Workspace, scope: Period, extra: Sequence[date]) -> list[date]:
+    """Days inside ``scope`` on which a price or fiscal figure may change."""
+    days: set[date] = {date(y, 1, 1) for y in range(scope.start.year, scope.end.year + 1)}
+    days.update(extra)
+    for role in ws.ratecard.roles.values():
+        for r in role.rates:
+            days.add(r.valid_from)
+            if r.valid_to is not None:
+                days.add(r.valid_to)
+    for y in range(scope.start.year, scope.end.year + 1):
+        if y in ws.limits.years:
+            days.update(f.valid_from for f in ws.limits.for_year(y).minimum_wage)
+    return sorted(d for d in days if scope.start < d < scope.end)
+
+
+def _may_exceed_presumption(ws: Workspace, t: PricedEntry, day: date) -> bool:
+    """Can hourly work priced like ``t`` exceed the hourly presumption (for any age)?"""
+    if t.regime not in CAPPED_REGIMES or t.unit is not Unit.UUR:
+        return False
+    lim = ws.limits.for_day(day)
+    return t.expert_unit_price > min(lim.volunteer_hour(20).amount, lim.volunteer_hour(21).amount)
+
+
+def _price_classes(ws: Workspace, engs: Sequence[Engagement], days: Sequence[date],
+                   pairs: Sequence[tuple[int, int]], kms: Sequence[str]) -> _Classes:
+    c = _Classes()
+    for eng in engs:
+        for seg, day in enumerate(days):
+            fee_sig: tuple[object, ...] = (eng.role, eng.regime, eng.level, eng.expert_rate, eng.client_rate,
+                                           eng.unit, seg)
+            km_sig = (*fee_sig, eng.travel_policy, eng.km_rate)
+            try:
+                if fee_sig not in c.fee:
+                    template = price_entry(Entry(0, eng.code, day), eng, ws.ratecard, ws.limits)
+                    cls = c.fee[fee_sig] = len(c.fee)
+                    c.template[cls] = template
+                    for m, q in pairs:
+                        p = price_entry(Entry(0, eng.code, day, minutes=m, quantity=q), eng, ws.ratecard, ws.limits)
+                        c.fees.append((cls, m, q, to_cents(p.fee), to_cents(p.client_amount)))
+                if km_sig not in c.km:
+                    kcls = c.km[km_sig] = len(c.km)
+                    for k in kms:
+                        p = price_entry(Entry(0, eng.code, day, km=Decimal(k)), eng, ws.ratecard, ws.limits)
+                        c.kms.append((kcls, k, to_cents(p.travel)))
+                hourly = _may_exceed_presumption(ws, c.template[c.fee[fee_sig]], day)
+            except (VergoedingError, InvalidOperation):
+                continue  # no price here: an entry in this class makes entry_sums give up
+            c.of[(eng.id, seg)] = (c.fee[fee_sig], c.km[km_sig], hourly)
+    return c
+
+
+def _summed(s: queries.EntrySums, eng: Engagement, template: PricedEntry) -> PricedEntry:
+    amount = from_cents(s.amount_cents) if s.has_amount else None
+    quantity = Decimal(s.minutes) / Decimal(60) if template.unit is Unit.UUR else Decimal(s.quantity)
+    entry = Entry(0, eng.code, s.first_date, minutes=s.minutes, quantity=s.quantity,
+                  expense=from_cents(s.expense_fixed_cents + s.expense_receipt_cents),
+                  inkind=from_cents(s.inkind_cents), amount=amount, status="som")
+    trace = (f"som van {s.count} regels vanaf {s.first_date.isoformat()}",)
+    if eng.regime is Regime.LOONDIENST:  # hours only, as price_entry: the payroll system pays
+        return PricedEntry(entry, eng, template.unit, quantity, ZERO, ZERO, ZERO, ZERO, ZERO, ZERO, ZERO, ZERO, trace)
+    fee = from_cents(s.amount_cents if s.has_amount else s.fee_cents)
+    return PricedEntry(entry, eng, template.unit, quantity, template.expert_unit_price, template.client_unit_price,
+                       fee, from_cents(s.travel_cents), from_cents(s.expense_fixed_cents),
+                       from_cents(s.expense_receipt_cents), from_cents(s.inkind_cents), from_cents(s.client_cents),
+                       trace)
+
+
+@dataclass
+class _Summed:
+    priced: list[PricedEntry]
+    hourly_single: set[str]  # engagements whose hourly work goes in entry by entry
+    hourly: list[HourlyWork]
+
+
+def _hourly_work(s: queries.EntrySums, eng: Engagement, template: PricedEntry, dob: date | None) -> HourlyWork | None:
+    """The summed hourly work of ``s``, or None when it must go in entry by entry."""
+    if s.inexact_minutes or not s.days:
+        return None
+    first, last = date.fromisoformat(min(s.days)), date.fromisoformat(max(s.days))
+    if dob is not None and (age_on(dob, first) >= 21) != (age_on(dob, last) >= 21):
+        return None  # turns 21 this month: the presumption changes on the birthday
+    labels = frozenset(f"{d[8:10]}-{d[5:7]}" for d in s.days)
+    return HourlyWork(eng, template.expert_unit_price, first, last, labels, Decimal(s.minutes) / Decimal(60))
+
+
+def priced_sums(ws: Workspace, conn: Connection, scope: Period, engs: Sequence[Engagement], *,
+                extra_days: Sequence[date] = (), all_engagements: bool = True,
+                birthdays: dict[str, date | None] | None = None) -> _Summed | None:
+    """The entries of ``engs`` in ``scope`` priced as sums (see above); with ``birthdays``
+    (expert code -> date of birth) also the hourly work for the presumption. None: price
+    one by one."""
+    ids = None if all_engagements else [e.id for e in engs]
+    breakpoints = _breakpoints(ws, scope, extra_days)
+    days = [scope.start, *breakpoints]
+    pairs, kms, irregular = queries.regular_entry_values(conn, scope, ids)
+    c = _price_classes(ws, engs, days, pairs, kms)
+    if birthdays is None:
+        c.of = {k: (f, km, False) for k, (f, km, _) in c.of.items()}
+    sums = queries.entry_sums(conn, scope, breakpoints=breakpoints, classes=c.of, fees=c.fees, kms=c.kms,
+                              engagement_ids=ids)
+    if sums is None:
+        return None
+    by_id = {e.id: e for e in engs}
+    by_code = {e.code: e for e in engs}
+    out = _Summed([], set(), [])
+    for s in sums:
+        eng = by_id[s.engagement_id]
+        cls, _, hourly = c.of[(s.engagement_id, s.segment)]
+        template = c.template[cls]
+        out.priced.append(_summed(s, eng, template))
+        if hourly and not s.has_amount and birthdays is not None:
+            work = _hourly_work(s, eng, template, birthdays.get(eng.expert_code))
+            if work is None:
+                out.hourly_single.add(eng.code)
+            else:
+                out.hourly.append(work)
+    for e in queries.irregular_entries(conn, scope, ids) if irregular else ():
+        out.priced.append(price_entry(e, by_code[e.engagement_code], ws.ratecard, ws.limits))
+        out.hourly_single.add(e.engagement_code)
+    out.hourly = [w for w in out.hourly if w.engagement.code not in out.hourly_single]
+    return out
+
+
+def fast_check_input(ws: Workspace, conn: Connection, period: Period, *, expert: str | None,
+                     today: date) -> CheckInput:
+    """:func:`check_input`, with the entries priced as sums per engagement and month (the same
+    findings and totals; ``hourly_priced`` holds the single entries the hourly presumption
+    needs). Falls back to :func:`check_input` when the sums do not fit."""
+    engs = {e.code: e for e in queries.all_engagements(conn, expert_code=expert)}
+    scope = Period(date(period.start.year, 1, 1), period.end)
+    experts = queries.all_experts(conn, [expert] if expert else None)
+    try:
+        got = priced_sums(ws, conn, scope, list(engs.values()), extra_days=(period.start,),
+                          all_engagements=expert is None, birthdays={x.code: x.date_of_birth for x in experts})
+        budget_priced: list[PricedEntry] = []
+        for e in engs.values():
+            if got is not None and (e.budget_minutes is not None or e.budget_amount is not None):
+                before = Period(min(e.start, period.start), period.end)
+                b = priced_sums(ws, conn, before, [e], extra_days=(period.start,), all_engagements=False)
+                if b is None:
+                    got = None
+                    break
+                budget_priced += b.priced
+    except VergoedingError:
+        got = None
+    if got is None:
+        return check_input(ws, conn, period, expert=expert, today=today)
+    hourly = [p for code in sorted(got.hourly_single) for p in price_all(
+        ws, queries.load_entries(conn, period=scope, engagement_code=code), engs)]
+    years = tuple(range(period.start.year, period.last_day.year + 1))
+    return CheckInput(
+        period=period, priced=got.priced, experts=experts, engagements=list(engs.values()),
+        own=queries.own_organisation(conn), declarations=load_declarations(conn, expert_code=expert, years=years),
+        limits=ws.limits, today=today, budget_priced=budget_priced,
+        iban_valid=stdnum_iban.is_valid, bsn_valid=stdnum_bsn.is_valid, hourly_priced=hourly,
+        hourly_summed=got.hourly)
+
+
 def resolve_period(period: Period | None, year: int | None, today: date) -> Period:
     if period is not None and year is not None:
         raise InputError("geef --period of --year, niet allebei")
@@ -61,11 +251,24 @@ def check(ws: Workspace, period: Period | None = None, year: int | None = None, 
         if period is None and year is None:
             raise InputError("geef een periode, een jaar of de datum van vandaag")
         today = (period.last_day if period is not None else date(year or 1900, 12, 31))
+    return _check(ws, period, year, expert, today, fast_check_input)
+
+
+def _check_per_entry(ws: Workspace, period: Period | None = None, year: int | None = None,
+                     expert: str | None = None, *, today: date | None = None) -> list[Finding]:
+    """:func:`check` with every entry priced one by one (the reference for the summed path)."""
+    if today is None:
+        today = (period.last_day if period is not None else date(year or 1900, 12, 31))
+    return _check(ws, period, year, expert, today, check_input)
+
+
+def _check(ws: Workspace, period: Period | None, year: int | None, expert: str | None, today: date,
+           make_input: Callable[..., CheckInput]) -> list[Finding]:
     p = resolve_period(period, year, today)
     with ws.engine.connect() as conn:
         if expert:
             queries.expert(conn, expert)  # NotFoundError with a clear message
-        ci = check_input(ws, conn, p, expert=expert, today=today)
+        ci = make_input(ws, conn, p, expert=expert, today=today)
     return run_checks(ci)
 
 

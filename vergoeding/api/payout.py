@@ -192,38 +192,68 @@ def _in_payout(conn: Any, ids: list[int]) -> set[int]:
 # --- rendering -----------------------------------------------------------------------------
 
 
-def _pdf_worker(job: tuple[str, str]) -> bytes:
+_BASE_URL = ""
+
+
+def _pdf_init(base: str) -> None:
+    """Worker start: the base URL is sent once, and WeasyPrint is imported before the first job."""
+    global _BASE_URL
+    _BASE_URL = base
+    import vergoeding.render.pdf  # noqa: F401
+
+
+def _pdf_worker(html: str) -> bytes:
     from vergoeding.render.pdf import html_to_pdf
 
-    html, base = job
-    return html_to_pdf(html, base_url=Path(base))
+    return html_to_pdf(html, base_url=Path(_BASE_URL))
 
 
-def render_pdfs(htmls: Sequence[str], base_url: Path, progress: Progress | None = None) -> list[bytes]:
-    """HTML -> PDF bytes on up to two processes (both cores); ``progress(done, total)`` after
-    each document. One document is rendered in this process."""
-    jobs = [(h, str(base_url)) for h in htmls]
-    workers = min(2, os.cpu_count() or 1, len(jobs))
+def render_pdfs(htmls: Sequence[str], base_url: Path, progress: Progress | None = None,
+                workers: int | None = None) -> list[bytes]:
+    """HTML -> PDF bytes, in order, on ``workers`` processes (default: up to two, both cores);
+    ``progress(done, total)`` after each document. With one worker, or one document, it is
+    rendered in this process. Jobs go to the workers in small chunks (less traffic between
+    the processes; the chunks stay small so both workers finish at about the same time)."""
+    n = len(htmls)
+    workers = min(workers or min(2, os.cpu_count() or 1), n)
     out: list[bytes] = []
     if workers <= 1:
-        for i, j in enumerate(jobs, start=1):
-            out.append(_pdf_worker(j))
+        from vergoeding.render.pdf import html_to_pdf
+
+        for i, h in enumerate(htmls, start=1):
+            out.append(html_to_pdf(h, base_url=base_url))
             if progress:
-                progress(i, len(jobs))
+                progress(i, n)
         return out
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        for i, pdf in enumerate(pool.map(_pdf_worker, jobs), start=1):
+    chunk = max(1, min(8, n // (workers * 8)))
+    with ProcessPoolExecutor(max_workers=workers, initializer=_pdf_init, initargs=(str(base_url),)) as pool:
+        for i, pdf in enumerate(pool.map(_pdf_worker, htmls, chunksize=chunk), start=1):
             out.append(pdf)
             if progress:
-                progress(i, len(jobs))
+                progress(i, n)
     return out
+
+
+def statement_htmls(ws: Workspace, snap: dict[str, Any]) -> list[tuple[str, str]]:
+    """(file name, HTML) of every expert's statement of the payout ``snap``."""
+    from vergoeding.documents.statement import statements_from_snapshot
+    from vergoeding.render.templating import render_html
+
+    period = snap["period"]
+    return [(st.filename, render_html("statement.html", {"st": st, "title": f"Uw vergoeding {period}"},
+                                      user_dir=ws.settings.templates_dir, shipped_dir=ws.settings.shipped_templates))
+            for st in statements_from_snapshot(snap)]
+
+
+def pdf_base_url(ws: Workspace) -> Path:
+    """Where templates' stylesheets and images resolve."""
+    return ws.settings.templates_dir or ws.settings.shipped_templates
 
 
 def render_files(ws: Workspace, snap: dict[str, Any], progress: Progress | None = None) -> dict[str, bytes]:
     """Every payout file as bytes, from the snapshot alone."""
     from vergoeding.documents.payout import overview_context, overview_from_snapshot, overview_xlsx
     from vergoeding.documents.sepa import sepa_xml
-    from vergoeding.documents.statement import statements_from_snapshot
     from vergoeding.render.templating import render_html
 
     def html(template: str, context: dict[str, Any]) -> str:
@@ -235,11 +265,10 @@ def render_files(ws: Workspace, snap: dict[str, Any], progress: Progress | None 
     files: dict[str, bytes] = {f"uitbetaling-{period}.xlsx": overview_xlsx(ov)}
     names = [f"uitbetaling-{period}.pdf"]
     htmls = [html("overview.html", overview_context(ov))]
-    for st in statements_from_snapshot(snap):
-        names.append(st.filename)
-        htmls.append(html("statement.html", {"st": st, "title": f"Uw vergoeding {period}"}))
-    base = ws.settings.templates_dir or ws.settings.shipped_templates
-    for name, pdf in zip(names, render_pdfs(htmls, base, progress), strict=True):
+    for name, h in statement_htmls(ws, snap):
+        names.append(name)
+        htmls.append(h)
+    for name, pdf in zip(names, render_pdfs(htmls, pdf_base_url(ws), progress), strict=True):
         files[name] = pdf
     if snap["transfers"]:
         files[f"sepa-{period}.xml"] = sepa_xml(snap)

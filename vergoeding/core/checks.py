@@ -27,6 +27,7 @@ from vergoeding.core.checks_other import (
 )
 from vergoeding.core.checks_volunteer import (
     Declaration,
+    HourlyWork,
     also_employed,
     hourly_presumption,
     month_cap,
@@ -39,7 +40,7 @@ from vergoeding.core.limits import LimitsBook
 from vergoeding.core.period import Period
 from vergoeding.core.work import Engagement, Expert, Organisation
 
-__all__ = ["CheckInput", "Declaration", "run_checks"]
+__all__ = ["CheckInput", "Declaration", "HourlyWork", "run_checks"]
 
 
 @dataclass(frozen=True)
@@ -62,13 +63,20 @@ class CheckInput:
     budget_priced: Sequence[PricedEntry] = ()
     iban_valid: Callable[[str], bool] = field(default=lambda s: bool(s))
     bsn_valid: Callable[[str], bool] = field(default=lambda s: bool(s))
+    # For the hourly presumption, when the caller passes ``priced`` summed per engagement and
+    # month (the fast path of ``api.checks``): this check lists work days and ages, so it gets
+    # single entries (``hourly_priced``) and work summed with its days (``hourly_summed``).
+    # Only work that may exceed the presumption is needed.
+    hourly_priced: Sequence[PricedEntry] | None = None
+    hourly_summed: Sequence[HourlyWork] = ()
 
 
 def run_checks(ci: CheckInput) -> list[Finding]:
     experts = by_code(ci.experts)
     p = ci.period
     findings: list[Finding] = []
-    findings += hourly_presumption(ci.priced, experts, ci.limits, p)
+    hourly = ci.priced if ci.hourly_priced is None else ci.hourly_priced
+    findings += hourly_presumption(hourly, experts, ci.limits, p, ci.hourly_summed)
     findings += month_cap(ci.priced, ci.declarations, ci.limits, p)
     findings += year_cap(ci.priced, ci.declarations, ci.limits, p)
     findings += org_not_eligible(ci.priced, ci.own, p)

@@ -12,6 +12,8 @@ from vergoeding.core.checks_volunteer import (
     _eur,
     _limit_fields,
     capped,
+    capped_by_expert,
+    declarations_by_expert,
     expert_of,
     month_totals,
     year_totals,
@@ -51,12 +53,18 @@ def benefit_notices(priced: Sequence[PricedEntry], experts: Mapping[str, Expert]
     """Per expert on a benefit and per month with payments: what the benefit agency may do.
     The software warns; it never decides."""
     out: list[Finding] = []
-    for code in sorted({expert_of(p) for p in priced if p.entry.work_date in period}):
+    by_expert: dict[str, list[PricedEntry]] = defaultdict(list)
+    for p in priced:
+        by_expert[expert_of(p)].append(p)
+    capped_of = capped_by_expert(priced)
+    decl_of = declarations_by_expert(declarations)
+    months = list(period.months())
+    for code in sorted({code for code, mine in by_expert.items() if any(p.entry.work_date in period for p in mine)}):
         ex = experts.get(code)
         if ex is None or ex.benefit is Benefit.GEEN:
             continue
-        for mp in period.months():
-            items = [p for p in priced if expert_of(p) == code and p.entry.work_date in mp
+        for mp in months:
+            items = [p for p in by_expert[code] if p.entry.work_date in mp
                      and p.regime is not Regime.LOONDIENST]
             if not items:
                 continue
@@ -64,8 +72,9 @@ def benefit_notices(priced: Sequence[PricedEntry], experts: Mapping[str, Expert]
             lim = limits.for_year(y)
             vol = capped(items)
             income = money_sum(p.payable + p.inkind for p in items if p.regime not in CAPPED_REGIMES)
-            over = (month_totals(priced, declarations, code, y, m).total > lim.volunteer_month.amount
-                    or year_totals(priced, declarations, code, y, mp.end).total > lim.volunteer_year.amount)
+            mine, decl = capped_of.get(code, []), decl_of.get(code, [])
+            over = (month_totals(mine, decl, code, y, m).total > lim.volunteer_month.amount
+                    or year_totals(mine, decl, code, y, mp.end).total > lim.volunteer_year.amount)
             figures = {"vrijwilligersvergoeding": _eur(money_sum(p.cap_amount for p in vol)),
                        "overige betalingen (inkomen)": _eur(income),
                        "boven de vrijwilligersgrens": "ja" if over else "nee"}

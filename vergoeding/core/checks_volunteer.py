@@ -90,44 +90,99 @@ def expert_of(p: PricedEntry) -> str:
     return p.engagement.expert_code
 
 
+def capped_by_expert(priced: Iterable[PricedEntry]) -> dict[str, list[PricedEntry]]:
+    """The capped entries per expert code, in their order (an index: the checks look at one
+    expert at a time, and scanning every entry per expert and month is quadratic)."""
+    out: dict[str, list[PricedEntry]] = defaultdict(list)
+    for p in priced:
+        if p.regime in CAPPED_REGIMES:
+            out[p.engagement.expert_code].append(p)
+    return out
+
+
+def declarations_by_expert(declarations: Iterable[Declaration]) -> dict[str, list[Declaration]]:
+    out: dict[str, list[Declaration]] = defaultdict(list)
+    for d in declarations:
+        out[d.expert_code].append(d)
+    return out
+
+
 # --- hourly presumption --------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class HourlyWork:
+    """Hourly volunteer work of one engagement at one rate within one month, summed by the
+    caller (the fast path of the checks): the first and last work day, the "dd-mm" label of
+    every work day and the hours. The caller keeps the age on ``first`` and ``last`` on the
+    same side of 21 (otherwise it passes single entries)."""
+
+    engagement: Engagement
+    rate: Decimal
+    first: date
+    last: date
+    days: frozenset[str]
+    hours: Decimal
+
+
+@dataclass
+class _HourlyGroup:
+    engagement: Engagement
+    first: date
+    days: set[str]
+    hours: list[Decimal]
+
+
 def hourly_presumption(priced: Sequence[PricedEntry], experts: Mapping[str, Expert],
-                       limits: LimitsBook, period: Period) -> list[Finding]:
+                       limits: LimitsBook, period: Period, summed: Sequence[HourlyWork] = ()) -> list[Finding]:
     """Volunteer rate per hour above the year's presumption, by age on the day of the work.
 
     Fixed allowances (per meeting/month, lump sums) are not tested per hour. Above the
     presumption: a warning, or an info when the engagement records why the allowance is not
-    market-conform."""
-    groups: dict[tuple[str, str, str, Decimal], list[PricedEntry]] = defaultdict(list)
+    market-conform. ``summed``: more work, summed per engagement and month (see HourlyWork)."""
+    groups: dict[tuple[str, str, str, Decimal], _HourlyGroup] = {}
     ages: dict[tuple[str, str, str, Decimal], set[int]] = defaultdict(set)
-    for p in capped(priced):
-        if p.entry.work_date not in period or p.fixed_allowance or p.quantity <= 0:
-            continue
-        ex = experts.get(expert_of(p))
+
+    def add(eng: Engagement, rate: Decimal, first: date, last: date, days: Iterable[str], hours: Decimal) -> None:
+        if first not in period:
+            return
+        ex = experts.get(eng.expert_code)
         dob = ex.date_of_birth if ex else None
-        age = age_on(dob, p.entry.work_date) if dob else 21
-        fig = limits.for_day(p.entry.work_date).volunteer_hour(age)
-        if p.expert_unit_price <= fig.amount:
-            continue
-        key = (p.engagement.code, month_of(p.entry.work_date).label, fig.key, p.expert_unit_price)
-        groups[key].append(p)
+        age = age_on(dob, first) if dob else 21
+        fig = limits.for_day(first).volunteer_hour(age)
+        if rate <= fig.amount:
+            return
+        key = (eng.code, month_of(first).label, fig.key, rate)
+        g = groups.get(key)
+        if g is None:
+            g = groups[key] = _HourlyGroup(eng, first, set(), [])
+        g.days.update(days)
+        g.hours.append(hours)
         ages[key].add(age)
+        if last != first and dob:
+            ages[key].add(age_on(dob, last))
+
+    for p in capped(priced):
+        if p.fixed_allowance or p.quantity <= 0:
+            continue
+        day = p.entry.work_date
+        add(p.engagement, p.expert_unit_price, day, day, (day.strftime("%d-%m"),), p.quantity)
+    for w in summed:
+        if w.engagement.regime in CAPPED_REGIMES and w.hours > 0:
+            add(w.engagement, w.rate, w.first, w.last, w.days, w.hours)
     out: list[Finding] = []
-    for key, items in sorted(groups.items()):
+    for key, g in sorted(groups.items(), key=lambda kv: kv[0]):
         code, month_label, fig_key, rate = key
-        eng = items[0].engagement
-        first = items[0].entry.work_date
-        fig = limits.for_day(first).figure(fig_key)
+        eng = g.engagement
+        fig = limits.for_day(g.first).figure(fig_key)
         ex = experts.get(eng.expert_code)
         age_text = "21 jaar of ouder" if fig_key.endswith("21_plus") else "jonger dan 21"
-        days = ", ".join(sorted({p.entry.work_date.strftime("%d-%m") for p in items}))
+        days = ", ".join(sorted(g.days))
         figures = {
             "uurvergoeding": _eur(rate),
             "leeftijd op de werkdag": ", ".join(str(a) for a in sorted(ages[key])),
             "werkdagen": days,
-            "uren": f"{money_sum(p.quantity for p in items).normalize():f}".replace(".", ","),
+            "uren": f"{money_sum(g.hours).normalize():f}".replace(".", ","),
             "vermoeden per uur": _eur(fig.amount),
         }
         if ex and ex.date_of_birth is None:
@@ -210,18 +265,22 @@ def month_cap(priced: Sequence[PricedEntry], declarations: Sequence[Declaration]
     """Each month of ``period``, per expert: counted allowance of the work done in that month
     plus allowances declared from other organisations for that month, against the month cap."""
     out: list[Finding] = []
-    experts = sorted({expert_of(p) for p in capped(priced) if p.entry.work_date in period}
+    by_expert = capped_by_expert(priced)
+    decl_by_expert = declarations_by_expert(declarations)
+    experts = sorted({code for code, items in by_expert.items() if any(p.entry.work_date in period for p in items)}
                      | {d.expert_code for d in declarations if d.month is not None
                         and date(d.year, d.month, 1) in period})
+    months = list(period.months())
     for code in experts:
-        for mp in period.months():
+        mine = by_expert.get(code, [])
+        for mp in months:
             y, m = mp.start.year, mp.start.month
-            t = month_totals(priced, declarations, code, y, m)
+            t = month_totals(mine, decl_by_expert.get(code, []), code, y, m)
             fig = limits.for_year(y).volunteer_month
             if t.total <= fig.amount or t.own <= ZERO:
                 continue
-            regimes = {p.regime for p in capped(priced) if expert_of(p) == code and p.entry.work_date in mp}
-            engs = sorted({p.engagement.code for p in capped(priced) if expert_of(p) == code and p.entry.work_date in mp})
+            regimes = {p.regime for p in mine if p.entry.work_date in mp}
+            engs = sorted({p.engagement.code for p in mine if p.entry.work_date in mp})
             declared = f" (waarvan {_eur(t.declared)} opgegeven door andere organisaties)" if t.declared else ""
             out.append(Finding(
                 Severity.ERROR, "volunteer.month_cap",
@@ -243,14 +302,17 @@ def year_cap(priced: Sequence[PricedEntry], declarations: Sequence[Declaration],
     for y in range(period.start.year, period.last_day.year + 1):
         yp = year(y)
         until = min(period.end, yp.end)
-        codes = sorted({expert_of(p) for p in capped(priced) if p.entry.work_date in period
-                        and p.entry.work_date.year == y})
+        by_expert = capped_by_expert(priced)
+        decl_by_expert = declarations_by_expert(declarations)
+        codes = sorted({code for code, items in by_expert.items()
+                        if any(p.entry.work_date in period and p.entry.work_date.year == y for p in items)})
         for code in codes:
-            t = year_totals(priced, declarations, code, y, until)
+            mine = by_expert[code]
+            t = year_totals(mine, decl_by_expert.get(code, []), code, y, until)
             fig = limits.for_year(y).volunteer_year
             if t.total <= fig.amount:
                 continue
-            regimes = {p.regime for p in capped(priced) if expert_of(p) == code and p.entry.work_date.year == y}
+            regimes = {p.regime for p in mine if p.entry.work_date.year == y}
             declared = f" (waarvan {_eur(t.declared)} opgegeven door andere organisaties)" if t.declared else ""
             out.append(Finding(
                 Severity.ERROR, "volunteer.year_cap",
@@ -275,8 +337,11 @@ def org_not_eligible(priced: Sequence[PricedEntry], own: Organisation, period: P
     if organisation_eligible(own):
         return []
     out = []
+    first: dict[str, Engagement] = {}
+    for p in priced:
+        first.setdefault(p.engagement.code, p.engagement)
     for code in sorted({p.engagement.code for p in capped(priced) if p.entry.work_date in period}):
-        eng = next(p.engagement for p in priced if p.engagement.code == code)
+        eng = first[code]
         out.append(Finding(
             Severity.ERROR, "volunteer.org_not_eligible",
             f"{own.name} is vennootschapsbelastingplichtig en geen ANBI of sportclub: zij mag geen "
@@ -293,13 +358,16 @@ def also_employed(priced: Sequence[PricedEntry], experts: Mapping[str, Expert],
     """A volunteer who is also employed, or paid as a freelancer, by the same organisation in
     the same year cannot receive a tax-free volunteer allowance there."""
     out = []
+    engs_by_expert: dict[str, list[Engagement]] = defaultdict(list)
+    for e in engagements:
+        engs_by_expert[e.expert_code].append(e)
     for y in range(period.start.year, period.last_day.year + 1):
         yp = year(y)
         codes = sorted({expert_of(p) for p in capped(priced) if p.entry.work_date in period and p.entry.work_date.year == y})
         for code in codes:
             ex = experts.get(code)
             other = sorted(
-                e.code for e in engagements
+                e.code for e in engs_by_expert.get(code, [])
                 if e.expert_code == code and e.regime in (Regime.ZZP, Regime.LOONDIENST)
                 and e.start < yp.end and (e.end is None or e.end > yp.start))
             if not (ex and ex.employed_by_us) and not other:

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Connection, Select, select
+from sqlalchemy import Connection, Select, select, text
 
 from vergoeding.core.money import from_cents
 from vergoeding.core.period import Period
@@ -146,4 +148,166 @@ def load_entries(
         q = q.where(engagements.c.code == engagement_code)
     if statuses:
         q = q.where(entries.c.status.in_(list(statuses)))
+    return [entry_from_row(r) for r in conn.execute(q)]
+
+
+# --- summed entries (the fast path of the checks) --------------------------------------------
+
+# Entries the summed path takes: no negative part (a correction that lowers an amount is
+# priced one by one, because "payable > 0" is decided per entry) and km as plain decimal text.
+REGULAR_ENTRY_SQL = (
+    "{t}minutes >= 0 AND {t}quantity >= 0 AND {t}expense_cents >= 0 AND {t}inkind_cents >= 0 "
+    "AND COALESCE({t}amount_cents, 0) >= 0 AND {t}km GLOB '*[0-9]*' AND {t}km NOT GLOB '*[^0-9.]*' "
+    "AND {t}km NOT GLOB '*.*.*'"
+)
+
+
+def _regular(table: str = "") -> str:
+    return REGULAR_ENTRY_SQL.format(t=f"{table}." if table else "")
+SEGMENTS_MAX = 64
+
+
+@dataclass(frozen=True)
+class EntrySums:
+    """The regular entries of one engagement, month, price segment and kind (with or without
+    a fixed amount), summed. Each entry is priced and rounded first (through the price tables
+    the caller fills), so every sum equals the sum of the rounded entries."""
+
+    engagement_id: int
+    segment: int
+    has_amount: bool
+    first_date: date
+    count: int
+    minutes: int
+    quantity: int
+    amount_cents: int
+    fee_cents: int  # rate x quantity per entry (entries without a fixed amount)
+    client_cents: int
+    travel_cents: int
+    expense_fixed_cents: int
+    expense_receipt_cents: int
+    inkind_cents: int
+    # for classes marked "hourly" and entries without a fixed amount: the work days (ISO) of the
+    # entries with minutes, and how many of those have minutes that are not a multiple of 3
+    # (minutes / 60 is then not an exact decimal)
+    days: tuple[str, ...] = ()
+    inexact_minutes: int = 0
+
+
+def _in_ids(column: str, ids: Iterable[int] | None) -> str:
+    if ids is None:
+        return ""
+    return f" AND {column} IN ({', '.join(str(int(i)) for i in ids) or 'NULL'})"
+
+
+def _segment_sql(breakpoints: Sequence[date]) -> tuple[str, list[str]]:
+    if not breakpoints:
+        return "0", []
+    return " + ".join("(work_date >= ?)" for _ in breakpoints), [b.isoformat() for b in breakpoints]
+
+
+def _scan(conn: Connection, period: Period, engagement_ids: Iterable[int] | None) -> str:
+    """"NOT INDEXED" when ``period`` holds most entries: reading the table in order is then
+    several times faster than looking each row up through the date index."""
+    if engagement_ids is not None:
+        return ""
+    lo, hi = conn.exec_driver_sql("SELECT MIN(id), MAX(id) FROM entries").one()
+    if lo is None:
+        return ""
+    n = conn.exec_driver_sql("SELECT COUNT(*) FROM entries WHERE work_date >= ? AND work_date < ?",
+                             (period.start.isoformat(), period.end.isoformat())).scalar_one()
+    return "NOT INDEXED" if n * 4 >= hi - lo + 1 else ""
+
+
+def regular_entry_values(conn: Connection, period: Period, engagement_ids: Iterable[int] | None = None
+                         ) -> tuple[list[tuple[int, int]], list[str], bool]:
+    """The distinct (minutes, quantity) pairs and km texts of the regular entries of
+    ``period``, and whether it holds irregular entries (see REGULAR_ENTRY_SQL)."""
+    where = f"work_date >= ? AND work_date < ?{_in_ids('engagement_id', engagement_ids)}"
+    args = (period.start.isoformat(), period.end.isoformat())
+    scan = _scan(conn, period, engagement_ids)
+    sql = f"SELECT DISTINCT minutes, quantity, km, {_regular()} FROM entries {scan} WHERE {where}"  # noqa: S608
+    rows = conn.exec_driver_sql(sql, args).all()
+    pairs = sorted({(int(m), int(q)) for m, q, _, ok in rows if ok})
+    kms = sorted({str(k) for _, _, k, ok in rows if ok})
+    return pairs, kms, any(not ok for *_, ok in rows)
+
+
+def entry_sums(conn: Connection, period: Period, *, breakpoints: Sequence[date],
+               classes: dict[tuple[int, int], tuple[int, int, bool]],
+               fees: Iterable[tuple[int, int, int, int, int]], kms: Iterable[tuple[int, str, int]],
+               engagement_ids: Iterable[int] | None = None) -> list[EntrySums] | None:
+    """Regular entries of ``period`` summed per engagement, month, segment and kind.
+
+    ``breakpoints``: the days on which a price may change (segment n starts at the n-th);
+    ``classes``: (engagement id, segment) -> (fee class, km class, hourly: collect the work
+    days, see EntrySums); ``fees``: (fee class,
+    minutes, quantity, fee cents, client cents); ``kms``: (km class, km text, travel cents).
+    Returns None when an entry falls outside the tables (the caller prices one by one)."""
+    if len(breakpoints) >= SEGMENTS_MAX:
+        return None
+    seg_sql, seg_args = _segment_sql(breakpoints)
+    conn.exec_driver_sql("DROP TABLE IF EXISTS temp.vg_class")
+    conn.exec_driver_sql("DROP TABLE IF EXISTS temp.vg_fee")
+    conn.exec_driver_sql("DROP TABLE IF EXISTS temp.vg_km")
+    conn.exec_driver_sql("CREATE TEMP TABLE vg_class (key INTEGER PRIMARY KEY, cls INTEGER, kcls INTEGER, hourly INTEGER)")
+    conn.exec_driver_sql("CREATE TEMP TABLE vg_fee (cls INTEGER, minutes INTEGER, quantity INTEGER, fee INTEGER, "
+                         "cli INTEGER, PRIMARY KEY (cls, minutes, quantity)) WITHOUT ROWID")
+    conn.exec_driver_sql("CREATE TEMP TABLE vg_km (kcls INTEGER, km TEXT, cents INTEGER, "
+                         "PRIMARY KEY (kcls, km)) WITHOUT ROWID")
+    try:
+        raw: Any = conn.connection.driver_connection
+        raw.executemany("INSERT INTO vg_class VALUES (?, ?, ?, ?)",
+                        [(eid * SEGMENTS_MAX + seg, c, k, h) for (eid, seg), (c, k, h) in classes.items()])
+        raw.executemany("INSERT INTO vg_fee VALUES (?, ?, ?, ?, ?)", list(fees))
+        raw.executemany("INSERT INTO vg_km VALUES (?, ?, ?)", list(kms))
+        scan = _scan(conn, period, engagement_ids)
+        where = (f"work_date >= ? AND work_date < ? AND {_regular()}"
+                 f"{_in_ids('engagement_id', engagement_ids)}")
+        # only constants and integers are formatted into this text
+        sql = (
+            "SELECT e.engagement_id, substr(e.work_date, 1, 7), e.seg, e.amount_cents IS NOT NULL, "  # noqa: S608
+            "MIN(e.work_date), COUNT(*), SUM(e.minutes), SUM(e.quantity), SUM(COALESCE(e.amount_cents, 0)), "
+            "SUM(f.fee), SUM(f.cli), SUM(k.cents), "
+            "SUM(CASE WHEN e.expense_receipt THEN 0 ELSE e.expense_cents END), "
+            "SUM(CASE WHEN e.expense_receipt THEN e.expense_cents ELSE 0 END), SUM(e.inkind_cents), "
+            "COUNT(f.fee) + COUNT(k.cents), "
+            "GROUP_CONCAT(DISTINCT CASE WHEN c.hourly AND e.amount_cents IS NULL AND e.minutes > 0 "
+            "THEN e.work_date END), "
+            "SUM(CASE WHEN c.hourly AND e.amount_cents IS NULL AND e.minutes % 3 <> 0 THEN 1 ELSE 0 END) "
+            "FROM (SELECT engagement_id, work_date, minutes, quantity, km, amount_cents, expense_cents, "
+            f"expense_receipt, inkind_cents, {seg_sql} AS seg FROM entries {scan} WHERE {where}) e "
+            f"LEFT JOIN vg_class c ON c.key = e.engagement_id * {SEGMENTS_MAX} + e.seg "
+            "LEFT JOIN vg_fee f ON f.cls = c.cls AND f.minutes = e.minutes AND f.quantity = e.quantity "
+            "LEFT JOIN vg_km k ON k.kcls = c.kcls AND k.km = e.km "
+            "GROUP BY 1, 2, 3, 4")
+        rows = raw.execute(sql, (*seg_args, period.start.isoformat(), period.end.isoformat())).fetchall()
+    finally:
+        conn.exec_driver_sql("DROP TABLE IF EXISTS temp.vg_class")
+        conn.exec_driver_sql("DROP TABLE IF EXISTS temp.vg_fee")
+        conn.exec_driver_sql("DROP TABLE IF EXISTS temp.vg_km")
+    out = []
+    for (eid, _month, seg, has_amount, first, n, minutes, quantity, amount, fee, cli, travel,
+         fixed, receipt, inkind, found, days, inexact) in rows:
+        if found != 2 * n:
+            return None
+        out.append(EntrySums(int(eid), int(seg), bool(has_amount), date.fromisoformat(first), int(n),
+                             int(minutes), int(quantity), int(amount), int(fee), int(cli), int(travel),
+                             int(fixed), int(receipt), int(inkind), tuple(days.split(",")) if days else (),
+                             int(inexact)))
+    return out
+
+
+def irregular_entries(conn: Connection, period: Period, engagement_ids: Iterable[int] | None = None) -> list[Entry]:
+    """The entries of ``period`` that the summed path leaves out (see REGULAR_ENTRY_SQL),
+    oldest first."""
+    q = (
+        select(entries, engagements.c.code.label("engagement_code"))
+        .join(engagements, engagements.c.id == entries.c.engagement_id)
+        .where(entries.c.work_date >= period.start, entries.c.work_date < period.end,
+               text(f"NOT ({_regular('entries')})"))
+        .order_by(entries.c.work_date, entries.c.id)
+    )
+    if engagement_ids is not None:
+        q = q.where(entries.c.engagement_id.in_(list(engagement_ids)))
     return [entry_from_row(r) for r in conn.execute(q)]

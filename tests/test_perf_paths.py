@@ -1,0 +1,246 @@
+"""The fast paths give exactly what the slow ones give.
+
+``api.checks.check`` prices entries as sums per engagement, month and price segment (in the
+database); ``api.checks._check_per_entry`` prices every entry one by one (the reference). A
+varied administration — several regimes and units, ages on both sides of 21 (one expert turns
+21 mid-month), a rate change in the middle of a month, km at several rates, expenses with and
+without receipts, gifts in kind, fixed amounts, corrections with negative parts, declarations,
+budgets over two years, benefits, missing payment data — must give the same findings and the
+same totals on both paths, for a year, a quarter, a month and one expert."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date, timedelta
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from builders import engagement, entry, expert, new_engine, org
+
+from vergoeding.api import checks
+from vergoeding.api.workspace import Workspace, open_workspace
+from vergoeding.core.compensation import PricedEntry
+from vergoeding.core.findings import Finding
+from vergoeding.core.period import Period, parse_period
+from vergoeding.errors import NotFoundError
+from vergoeding.store import schema as s
+from vergoeding.store.db import now_utc
+
+CARD = """
+[card]
+name = "Testkaart met tariefwijziging"
+organisation = "Test"
+example = true
+
+[roles.adviseur]
+label = "Adviseur"
+regimes = ["vrijwilliger", "vacatiegeld", "zzp", "particulier"]
+
+[[roles.adviseur.rates]]
+regime = "vrijwilliger"
+unit = "uur"
+expert = "5.50"
+client = "37.50"
+valid_from = 2025-01-01
+valid_to = 2026-07-15
+
+[[roles.adviseur.rates]]
+regime = "vrijwilliger"
+unit = "uur"
+expert = "6.35"
+client = "41.15"
+valid_from = 2026-07-15
+
+[[roles.adviseur.rates]]
+regime = "vacatiegeld"
+unit = "bijeenkomst"
+expert = "27.50"
+client = "60.00"
+valid_from = 2025-01-01
+
+[[roles.adviseur.rates]]
+regime = "zzp"
+unit = "uur"
+expert = "55.00"
+client = "80.00"
+valid_from = 2025-01-01
+
+[[roles.adviseur.rates]]
+regime = "particulier"
+unit = "uur"
+expert = "17.50"
+client = "45.00"
+valid_from = 2025-01-01
+"""
+
+# Minutes that give inexact hours (20, 40, 50: priced one by one for the hourly presumption)
+# on two engagements, and km with decimals.
+MINUTES = [30, 60, 90, 120, 20, 40, 45, 50, 150, 75]
+EXACT_MINUTES = [30, 60, 90, 120, 45, 150, 75, 6]
+KMS = ["0", "3", "12.5", "7.25", "0.125", "19", "4.4"]
+
+
+def _build(tmp_path: Path) -> Workspace:
+    (tmp_path / "card.toml").write_text(CARD, encoding="utf-8")
+    db = tmp_path / "perf.db"
+    engine = new_engine(db)
+    with engine.begin() as c:
+        org(c, "EIGEN", kind="own", name="Stichting Eigen")
+        org(c, "K1")
+        org(c, "K2")
+        expert(c, "E1", dob=date(1980, 5, 17))  # adult, many hours: month and year caps
+        expert(c, "E2", dob=date(2005, 8, 20))  # turns 21 on 20 August 2026
+        expert(c, "E3", dob=date(2008, 3, 3), benefit="bijstand")  # under 21, on benefit
+        expert(c, "E4", dob=None)  # no date of birth: tested as 21+
+        expert(c, "E5", benefit="ww")
+        expert(c, "E6", employed_by_us=True)
+        expert(c, "E7", iban=None)  # missing IBAN
+        engagement(c, "G1", "E1", "K1", travel_policy="km", budget_minutes=60 * 300)
+        engagement(c, "G1B", "E1", "K2", travel_policy="km", km_rate="0.19", budget_cents=900_00, start=date(2025, 6, 1))
+        engagement(c, "G2", "E2", "K1", travel_policy="km")
+        engagement(c, "G3", "E3", "K2", travel_policy="km", hourly_justification="Gelijk aan vergelijkbaar werk.")
+        engagement(c, "G4", "E4", "K1", travel_policy="km", expert_rate="6.10", client_rate="39.99")
+        engagement(c, "G5", "E5", "K1", regime="vacatiegeld")
+        engagement(c, "G6", "E6", "K2", regime="zzp", expert_rate="13.00", travel_policy="km")
+        engagement(c, "G6V", "E6", "K2")  # volunteer while employed
+        engagement(c, "G7", "E7", "K1", regime="particulier", travel_policy="km")
+        engagement(c, "G8", "E1", "K2", regime="loondienst")
+        codes = ["G1", "G1B", "G2", "G3", "G4", "G5", "G6", "G6V", "G7", "G8"]
+        n = 0
+        day = date(2025, 11, 3)
+        while day < date(2027, 1, 1):
+            for k, code in enumerate(codes):
+                if (day.toordinal() + k) % (2 if code in ("G1", "G2") else 5):
+                    continue
+                n += 1
+                minutes = MINUTES if code in ("G2", "G6") else EXACT_MINUTES
+                kw: dict[str, object] = dict(minutes=minutes[n % len(minutes)], km=KMS[n % len(KMS)])
+                if code == "G5":
+                    kw = dict(quantity=1 + n % 2)
+                if n % 23 == 0:
+                    kw.update(expense="4.35", receipt=n % 2 == 0)
+                if n % 31 == 0:
+                    kw.update(inkind="7.50")
+                if n % 37 == 0 and code != "G5":
+                    kw.update(amount="25.00")
+                entry(c, code, day, status="approved" if n % 3 else "logged", **kw)  # type: ignore[arg-type]
+            day += timedelta(days=1)
+        # corrections with negative parts, and a km written as 1E+1 (priced one by one)
+        first = entry(c, "G1", date(2026, 3, 10), minutes=120, km="10")
+        entry(c, "G1", date(2026, 3, 20), minutes=-60, correction_of=first, reason="te veel geboekt")
+        entry(c, "G2", date(2026, 8, 21), minutes=60, expense="-2.00", correction_of=first, reason="terugboeking")
+        entry(c, "G4", date(2026, 9, 2), minutes=60, km="1E+1")
+        # other organisations' allowances
+        eid = c.execute(s.experts.select().where(s.experts.c.code == "E2")).first().id  # type: ignore[union-attr]
+        c.execute(s.declarations.insert(), [
+            dict(expert_id=eid, year=2026, month=8, amount_cents=150_00, organisation="Club", created_at=now_utc()),
+            dict(expert_id=eid, year=2026, month=None, amount_cents=900_00, organisation="Stichting", created_at=now_utc()),
+        ])
+    engine.dispose()
+    return open_workspace(db=str(db), rate_card=str(tmp_path / "card.toml"))
+
+
+@pytest.fixture(scope="module")
+def ws(tmp_path_factory: pytest.TempPathFactory) -> Workspace:
+    return _build(tmp_path_factory.mktemp("perf"))
+
+
+def _fast_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Make sure the summed path is really taken (no silent fallback to the slow one)."""
+    def refuse(*a: object, **kw: object) -> None:
+        raise AssertionError("fell back to pricing entry by entry")
+    monkeypatch.setattr(checks, "check_input", refuse)
+
+
+def _key(f: Finding) -> tuple[str, str, str, str]:
+    return (f.rule, f.expert or "", f.period or "", f.where)
+
+
+@pytest.mark.parametrize("period", ["2026", "2026-Q3", "2026-08", "2026-07", "2025-12"])
+def test_same_findings_as_entry_by_entry(ws: Workspace, period: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    p = parse_period(period)
+    slow = checks._check_per_entry(ws, period=p)
+    _fast_only(monkeypatch)
+    fast = checks.check(ws, period=p)
+    assert [f.as_dict() for f in fast] == [f.as_dict() for f in slow]
+    assert fast == slow
+
+
+def test_the_administration_is_varied_enough(ws: Workspace) -> None:
+    """The comparison means something: every kind of finding is there, with real figures."""
+    found = checks._check_per_entry(ws, year=2026)
+    rules = {f.rule for f in found}
+    assert {"volunteer.month_cap", "volunteer.year_cap", "volunteer.hourly_presumption", "volunteer.also_employed",
+            "freelance.minimum_wage", "engagement.budget", "payment.missing_data",
+            "benefit.bijstand_under_27", "benefit.ww"} <= rules
+    hourly = [f for f in found if f.rule == "volunteer.hourly_presumption" and f.expert == "E2" and f.period == "2026-08"]
+    # E2 turns 21 on 20 August: two groups (under 21 / 21+), the hours of inexact minutes summed
+    assert sorted(f.figures["leeftijd op de werkdag"] for f in hourly) == ["20", "21"]
+    assert all("-08" in f.figures["werkdagen"] for f in hourly)
+
+
+@pytest.mark.parametrize("expert_code", ["E1", "E2", "E6"])
+def test_same_findings_for_one_expert(ws: Workspace, expert_code: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    slow = checks._check_per_entry(ws, year=2026, expert=expert_code)
+    _fast_only(monkeypatch)
+    assert checks.check(ws, year=2026, expert=expert_code) == slow
+
+
+def _totals(priced: list[PricedEntry]) -> dict[tuple[str, str], tuple[Decimal, ...]]:
+    out: dict[tuple[str, str], list[Decimal]] = defaultdict(lambda: [Decimal(0)] * 9)
+    for p in priced:
+        t = out[(p.engagement.code, p.entry.work_date.strftime("%Y-%m"))]
+        for i, v in enumerate((p.fee, p.travel, p.expenses_fixed, p.expenses_receipt, p.inkind, p.client_amount,
+                               p.cap_amount, p.payable, Decimal(p.entry.minutes))):
+            t[i] += v
+    return {k: tuple(v) for k, v in out.items()}
+
+
+def test_same_totals_per_engagement_and_month(ws: Workspace) -> None:
+    p = parse_period("2026")
+    with ws.engine.connect() as conn:
+        slow = checks.check_input(ws, conn, p, expert=None, today=date(2026, 12, 31))
+        fast = checks.fast_check_input(ws, conn, p, expert=None, today=date(2026, 12, 31))
+    assert fast.hourly_summed, "the summed hourly path was not used"
+    assert len(fast.priced) < len(slow.priced) / 3
+    assert _totals(list(fast.priced)) == _totals(list(slow.priced))
+    assert _totals(list(fast.budget_priced)) == _totals(list(slow.budget_priced))
+    g1_march = _totals(list(slow.priced))[("G1", "2026-03")]
+    assert g1_march[0] > Decimal("100.00")  # a real amount, to the cent on both paths
+
+
+def test_a_missing_rate_gives_the_same_error(tmp_path: Path) -> None:
+    ws = _build(tmp_path)
+    with ws.engine.begin() as c:
+        engagement(c, "GX", "E1", "K1", role="trainer")  # not on the test card
+        entry(c, "GX", date(2026, 5, 5), minutes=60)
+    with pytest.raises(NotFoundError) as slow:
+        checks._check_per_entry(ws, year=2026)
+    with pytest.raises(NotFoundError) as fast:
+        checks.check(ws, year=2026)
+    assert str(fast.value) == str(slow.value)
+    assert "trainer" in str(fast.value)
+
+
+def test_period_touching_two_years(ws: Workspace, monkeypatch: pytest.MonkeyPatch) -> None:
+    p = Period(date(2025, 12, 1), date(2026, 2, 1))
+    slow = checks._check_per_entry(ws, period=p, today=date(2026, 1, 31))
+    _fast_only(monkeypatch)
+    assert checks.check(ws, period=p, today=date(2026, 1, 31)) == slow
+
+
+def test_render_pdfs_two_workers_keep_the_order(tmp_path: Path) -> None:
+    """Chunked jobs on two workers come back in order, with the same text as one worker."""
+    import io
+
+    from pypdf import PdfReader
+
+    from vergoeding.api.payout import render_pdfs
+
+    htmls = [f"<html><body><h1>Overzicht {i}</h1><p>Deskundige nummer {i}</p></body></html>" for i in range(7)]
+    two = render_pdfs(htmls, tmp_path, workers=2)
+    one = render_pdfs(htmls[:2], tmp_path, workers=1)
+    texts = [PdfReader(io.BytesIO(b)).pages[0].extract_text() for b in two]
+    assert [t.splitlines()[0] for t in texts] == [f"Overzicht {i}" for i in range(7)]
+    assert [PdfReader(io.BytesIO(b)).pages[0].extract_text() for b in one] == texts[:2]
