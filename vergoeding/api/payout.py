@@ -96,7 +96,8 @@ def build_snapshot(ws: Workspace, period: Period, today: date, override_reason: 
         engs = {e.code: e for e in ci.engagements}
         experts = {e.code: e for e in ci.experts}
         to_pay = price_all(ws, queries.load_entries(conn, period=period, statuses=["approved"]), engs)
-        to_pay = [p for p in to_pay if p.entry.id not in _in_payout(conn, [p.entry.id for p in to_pay])]
+        in_payout = _in_payout(conn, [p.entry.id for p in to_pay])
+        to_pay = [p for p in to_pay if p.entry.id not in in_payout]
         settled_before = queries.load_entries(conn, period=Period(date(period.start.year, 1, 1), period.start),
                                               statuses=["settled"])
         decl = load_declarations(conn, years=(period.last_day.year,))
@@ -110,13 +111,16 @@ def build_snapshot(ws: Workspace, period: Period, today: date, override_reason: 
     created = now_utc()
     digest = hashlib.sha256(f"{period}|{created.isoformat()}".encode()).hexdigest()[:10]
     msg_id = f"VERG-{period}-{digest}"
-    # Settle per expert only when the expert's net SEPA amount is not negative.
+    # Settle per expert only when the expert's net SEPA amount is not negative. Everything
+    # below is grouped by expert once: a network of thousands of experts stays linear.
     settle: list[int] = []
     transfers = []
     net_sepa: dict[str, Decimal] = {}
+    sepa_of: dict[str, list[PricedEntry]] = {}
     for p in to_pay:
         if ROUTE[p.regime] == "sepa":
             net_sepa[p.engagement.expert_code] = net_sepa.get(p.engagement.expert_code, ZERO) + p.payable
+            sepa_of.setdefault(p.engagement.expert_code, []).append(p)
     extra: list[Finding] = []
     from stdnum import iban as stdnum_iban
 
@@ -134,24 +138,26 @@ def build_snapshot(ws: Workspace, period: Period, today: date, override_reason: 
                                  f"Het saldo van {names[code]} is negatief ({amount}): niets betaald, de regels "
                                  "blijven open voor de volgende uitbetaling.", expert=code, period=str(period)))
             continue
-        settle += [p.entry.id for p in to_pay if p.engagement.expert_code == code and ROUTE[p.regime] == "sepa"]
+        settle += [p.entry.id for p in sepa_of[code]]
         if amount > ZERO:
             ex = experts[code]
             transfers.append({"expert": code, "name": ex.name, "iban": (ex.iban or "").replace(" ", "").upper(),
                               "amount": str(amount), "description": f"Vergoeding {period} {own.name}"[:140],
                               "endtoend_id": f"{period}-{code}"[:35]})
-    all_year = [p for p in ci.priced]
+    year_of: dict[str, list[PricedEntry]] = {}
+    for p in ci.priced:
+        year_of.setdefault(p.engagement.expert_code, []).append(p)
     expert_rows = []
-    settled_ids = {e.id for e in settled_before}
+    paid_ids = {e.id for e in settled_before} | set(settle)
     for code in sorted(set(net_sepa) - unpaid):
         ex = experts[code]
         ytd: dict[str, Decimal] = {}
-        for p in all_year:
-            if p.engagement.expert_code == code and (p.entry.id in settled_ids or p.entry.id in settle):
+        for p in year_of.get(code, ()):
+            if p.entry.id in paid_ids:
                 ytd[p.regime.label] = ytd.get(p.regime.label, ZERO) + p.payable
         room = None
-        if any(p.engagement.expert_code == code and p.regime in (Regime.VRIJWILLIGER, Regime.VACATIEGELD) for p in to_pay):
-            r = room_on(code, ci.priced, decl, ws.limits, period.last_day)
+        if any(p.regime in (Regime.VRIJWILLIGER, Regime.VACATIEGELD) for p in sepa_of[code]):
+            r = room_on(code, year_of.get(code, []), decl, ws.limits, period.last_day)
             room = {"month_label": r.month.label, "month_limit": str(r.month.limit.amount),
                     "month_left": str(r.month.left), "month_over": str(r.month.over), "year_label": r.year.label,
                     "year_limit": str(r.year.limit.amount), "year_left": str(r.year.left),
@@ -183,10 +189,12 @@ def _in_payout(conn: Any, ids: list[int]) -> set[int]:
 
     from vergoeding.store.schema import entries
 
-    if not ids:
-        return set()
-    rows = conn.execute(select(entries.c.id).where(entries.c.id.in_(ids), entries.c.payout_id.is_not(None)))
-    return {int(r.id) for r in rows}
+    out: set[int] = set()
+    for i in range(0, len(ids), 500):  # bounded IN lists: a month of a large network has ~80,000
+        rows = conn.execute(select(entries.c.id).where(entries.c.id.in_(ids[i:i + 500]),
+                                                       entries.c.payout_id.is_not(None)))
+        out.update(int(r.id) for r in rows)
+    return out
 
 
 # --- rendering -----------------------------------------------------------------------------
