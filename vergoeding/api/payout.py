@@ -20,7 +20,6 @@ from __future__ import annotations
 import hashlib
 import os
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
@@ -39,6 +38,7 @@ from vergoeding.core.regimes import Regime
 from vergoeding.core.room import room_on
 from vergoeding.errors import RuleViolation
 from vergoeding.render.files import write_atomic
+from vergoeding.render.pool import worker_pool
 from vergoeding.store import queries
 from vergoeding.store.db import now_utc
 from vergoeding.store.declarations import load_declarations
@@ -234,7 +234,7 @@ def render_pdfs(htmls: Sequence[str], base_url: Path, progress: Progress | None 
                 progress(i, n)
         return out
     chunk = max(1, min(8, n // (workers * 8)))
-    with ProcessPoolExecutor(max_workers=workers, initializer=_pdf_init, initargs=(str(base_url),)) as pool:
+    with worker_pool(workers, _pdf_init, (str(base_url),)) as pool:
         for i, pdf in enumerate(pool.map(_pdf_worker, htmls, chunksize=chunk), start=1):
             out.append(pdf)
             if progress:

@@ -10,11 +10,23 @@ from __future__ import annotations
 import os
 import threading
 import time
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
+from typing import Any
 
 
-def worker_pool(workers: int) -> ProcessPoolExecutor:
-    return ProcessPoolExecutor(max_workers=max(1, workers), initializer=_watch_parent, initargs=(os.getpid(),))
+def worker_pool(workers: int, initializer: Callable[..., None] | None = None,
+                initargs: tuple[Any, ...] = ()) -> ProcessPoolExecutor:
+    """A process pool whose workers exit when this process dies; ``initializer(*initargs)``
+    runs once in each worker, as with ProcessPoolExecutor."""
+    return ProcessPoolExecutor(max_workers=max(1, workers), initializer=_start,
+                               initargs=(os.getpid(), initializer, initargs))
+
+
+def _start(parent: int, initializer: Callable[..., None] | None, initargs: tuple[Any, ...]) -> None:
+    _watch_parent(parent)
+    if initializer is not None:
+        initializer(*initargs)
 
 
 def _watch_parent(parent: int) -> None:
