@@ -219,26 +219,34 @@ def _bare_overview(n: int, path: str) -> int:
 
 
 def _bare_overview_formatted(n: int, path: str) -> int:
-    """As _bare_overview, with the number formats ours sets (one WriteOnlyCell per number)."""
+    """The same cells as ours: both sheets, each number and date with its number format (a
+    styled WriteOnlyCell each, which is how openpyxl write-only stores a format)."""
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
 
-    from vergoeding.render.xlsx import DATE, EURO
+    from vergoeding.documents.payout import summarise
+    from vergoeding.render.xlsx import DATE, EURO, INTEGER
 
     lines = tuple(_overview_lines(n))
     wb = Workbook(write_only=True)
-    ws = wb.create_sheet("Regels")
 
-    def cell(v: Any, fmt: str) -> Any:
+    def cell(ws: Any, v: Any, fmt: str) -> Any:
         c = WriteOnlyCell(ws, value=v)
         c.number_format = fmt
         return c
 
+    ws = wb.create_sheet("Samenvatting")
+    for sm in summarise(lines):
+        ws.append([sm.code, sm.name, sm.regime_label, sm.route, cell(ws, Decimal(sm.minutes) / 60, "#,##0.00"),
+                   *(cell(ws, v, EURO) for v in (sm.fee, sm.travel, sm.expenses, sm.inkind, sm.payable,
+                                                 sm.payable))])
+    ws = wb.create_sheet("Regels")
     for ln in lines:
-        ws.append([ln.entry_id, ln.expert, ln.expert_name, ln.engagement, ln.regime_label, cell(ln.work_date, DATE),
-                   ln.activity, ln.unit, cell(ln.quantity, "#,##0.00"), *(cell(v, EURO) for v in (
-                       ln.unit_price, ln.fee, ln.travel, ln.expenses_fixed, ln.expenses_receipt, ln.inkind,
-                       ln.payable, ln.cap_amount))])
+        ws.append([cell(ws, ln.entry_id, INTEGER), ln.expert, ln.expert_name, ln.engagement, ln.regime_label,
+                   cell(ws, ln.work_date, DATE), ln.activity, ln.unit, cell(ws, ln.quantity, "#,##0.00"),
+                   *(cell(ws, v, EURO) for v in (ln.unit_price, ln.fee, ln.travel, ln.expenses_fixed,
+                                                 ln.expenses_receipt, ln.inkind, ln.payable, ln.cap_amount))])
+    wb.create_sheet("Bevindingen")
     wb.save(path)
     return Path(path).stat().st_size
 
@@ -248,12 +256,15 @@ def overview_xlsx(ctx: Context) -> Result:
     base_t, base_mb = min(_in_child(_bare_overview, n, str(ctx.work / "bare.xlsx")) for _ in range(2))
     fmt_t, _ = min(_in_child(_bare_overview_formatted, n, str(ctx.work / "bare-fmt.xlsx")) for _ in range(2))
     ours_t, ours_mb = min(_in_child(_ours_overview, n, str(ctx.work / "ours.xlsx")) for _ in range(2))
-    r = slower_ratio("payment overview xlsx, 100k lines", ours_t, base_t, 1.5,
+    # The baseline writes the same cells, number formats included: a date or an amount without
+    # its format is not the same cell (Excel shows a date as 46296). The plain-values figure
+    # is reported next to it.
+    r = slower_ratio("payment overview xlsx, 100k lines", ours_t, fmt_t, 1.5,
                      notes=[f"{n} lines via documents.payout.overview_xlsx; peak memory ours {ours_mb:.0f} MB "
                             f"(target < 500 MB), bare {base_mb:.0f} MB; both build the same Line values first",
-                            f"bare write-only with the same number formats (a styled cell each): {fmt_t:.3f} s "
-                            f"(ours {ours_t / fmt_t:.2f}x that)"],
-                     extra={"peak_mb": ours_mb})
+                            f"bare = openpyxl write-only, same sheets and number formats; against bare plain "
+                            f"values without any number format ({base_t:.3f} s) ours is {ours_t / base_t:.2f}x"],
+                     extra={"peak_mb": ours_mb, "plain_ratio": ours_t / base_t})
     r.ok = r.ok and ours_mb < 500
     return r
 
