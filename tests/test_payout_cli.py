@@ -72,6 +72,9 @@ def test_payout_writes_everything(cli, runner: CliRunner, db: Path, tmp_path: Pa
     lines = list(wb["Regels"].iter_rows(min_row=2, values_only=True))
     assert {ln[1] for ln in lines if ln[1]} == {"E001", "E002", "E003", "Totaal"}
     assert wb["Regels"]["F2"].is_date
+    # streamed sheets keep their filter buttons: header to last data row, not the totals
+    assert wb["Regels"].auto_filter.ref == f"A1:Q{len(lines)}"
+    assert ws.auto_filter.ref == "A3:K6"
     # SEPA validated against the schema, amounts and IBANs
     import sepaxml
 

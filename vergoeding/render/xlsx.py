@@ -108,8 +108,8 @@ class Workbook:
                 for i, (v, c) in enumerate(zip(values, columns, strict=True), start=1):
                     self._set(ws.cell(row=r, column=i), v, c.fmt)
         last_data = header_row + n
-        if not self.write_only:
-            ws.auto_filter.ref = f"A{header_row}:{get_column_letter(len(columns))}{max(last_data, header_row)}"
+        # Also in write-only mode: openpyxl writes the filter when the sheet is closed.
+        ws.auto_filter.ref = f"A{header_row}:{get_column_letter(len(columns))}{max(last_data, header_row)}"
         if totals:
             values = [totals.get(c.key) for c in columns]
             if self.write_only:
