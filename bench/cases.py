@@ -272,14 +272,9 @@ def overview_xlsx(ctx: Context) -> Result:
 # 4. Importing a 100,000-row hours workbook vs bare openpyxl read-only iteration -------------
 
 def import_hours(ctx: Context) -> Result:
-    try:
-        from vergoeding.api import importing
-    except ImportError as exc:
-        raise NotAvailable(str(exc)) from None
-    bench_fn = getattr(importing, "bench_import", None)
-    if bench_fn is None:
-        raise NotAvailable("vergoeding.api.importing.bench_import missing")
-    return bench_fn(ctx.workspace(), ctx.work, rows=100_000 // ctx.scale)  # type: ignore[no-any-return]
+    from bench import import_case
+
+    return import_case.run(ctx.workspace(), ctx.work, rows=100_000 // ctx.scale)  # type: ignore[no-any-return]
 
 
 # 5. One expert's year of hours from the 1,000,000-entry database vs bare indexed SQL ---------

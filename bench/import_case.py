@@ -1,0 +1,161 @@
+"""Case 4: importing a 100,000-row hours workbook vs bare openpyxl read-only iteration.
+
+Lives in bench/, not in the library: it writes a realistic workbook for the synthetic
+network, then times ``vergoeding.api.importing.import_files`` end to end (in a fresh process,
+into a fresh copy of the database) against a bare read of the same file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from vergoeding.api.importing import import_files
+from vergoeding.api.workspace import Workspace
+
+
+def run(ws: Workspace, work_dir: Path, rows: int = 100_000) -> Any:
+    """The import benchmark (``python -m bench``, case ``import_hours``): a realistic hours
+    workbook of ``rows`` entries for the workspace's engagements, read bare with openpyxl
+    (read-only, values only) against ``import_files`` end to end; target at most 2x.
+
+    The workspace's database is never touched: every run imports into a fresh COPY in
+    ``work_dir``. Both sides run in a fresh process so that the peak memory is theirs."""
+    import dataclasses
+    import multiprocessing as mp
+
+    from bench.harness import slower_ratio
+
+    work_dir.mkdir(parents=True, exist_ok=True)
+    source = work_dir / "import-source.db"  # never the cached network: a copy, read and imported into
+    _copy_db(_sqlite_file(ws.settings.db), source)
+    base_settings = dataclasses.replace(ws.settings, db=str(source))
+    xlsx = work_dir / f"import-uren-{rows}.xlsx"
+    _write_hours_workbook(Workspace(base_settings), xlsx, rows)
+    spawn = mp.get_context("spawn")
+
+    def in_child(fn: Any, *args: Any) -> tuple[float, float, int]:
+        with spawn.Pool(1) as pool:
+            return pool.apply(fn, args)  # type: ignore[no-any-return]
+
+    base = min(in_child(_bare_read, str(xlsx)) for _ in range(2))
+    runs = []
+    for n in range(2 if rows <= 20_000 else 1):
+        copy = work_dir / f"import-run{n}.db"
+        _copy_db(source, copy)
+        runs.append(in_child(_timed_import, dataclasses.replace(ws.settings, db=str(copy)), str(xlsx)))
+        _remove_db(copy)
+    _remove_db(source)
+    ours = min(runs)
+    added = ours[2]
+    if added != rows:
+        raise RuntimeError(f"import benchmark: {added} of {rows} rows stored")
+    return slower_ratio(f"import hours workbook, {rows // 1000}k rows", ours[0], base[0], 2.0,
+                        notes=[f"{rows} rows, {xlsx.stat().st_size // 1024} KiB; peak memory ours {ours[1]:.0f} MB, "
+                               f"bare {base[1]:.0f} MB"],
+                        extra={"peak_mb": ours[1]})
+
+
+def _sqlite_file(db: str) -> Path:
+    if "://" not in db:
+        return Path(db)
+    prefix = "sqlite:///"
+    if not db.startswith(prefix):
+        raise ValueError(f"bench_import needs a SQLite file, not {db}")
+    return Path(db[len(prefix):])
+
+
+def _copy_db(src: Path, dst: Path) -> None:
+    """A consistent copy through SQLite's backup API (the source may be in WAL mode and in
+    use by another process); the source is opened read-only."""
+    import sqlite3
+
+    if dst.exists():
+        dst.unlink()
+    source = sqlite3.connect(f"file:{src}?mode=ro", uri=True)
+    try:
+        target = sqlite3.connect(dst)
+        try:
+            source.backup(target)
+        finally:
+            target.close()
+    finally:
+        source.close()
+
+
+def _remove_db(path: Path) -> None:
+    for p in (path, Path(f"{path}-wal"), Path(f"{path}-shm"), Path(f"{path}-journal")):
+        p.unlink(missing_ok=True)
+
+
+def _peak_mb() -> float:
+    from bench.cases import (
+        _peak_mb as peak,  # VmHWM: ru_maxrss would carry the parent's peak over exec
+    )
+
+    return peak()
+
+
+def _bare_read(path: str) -> tuple[float, float, int]:
+    import gc
+    import time
+
+    from openpyxl import load_workbook
+
+    gc.collect()
+    t0 = time.perf_counter()
+    wb = load_workbook(path, read_only=True, data_only=True)
+    n = 0
+    for sheet in wb.worksheets:
+        for _values in sheet.iter_rows(values_only=True):
+            n += 1
+    wb.close()
+    return time.perf_counter() - t0, _peak_mb(), n
+
+
+def _timed_import(settings: Any, path: str) -> tuple[float, float, int]:
+    import gc
+    import time
+
+    w = Workspace(settings)
+    w.engine  # noqa: B018 - open and migrate before the clock starts
+    w.ratecard  # noqa: B018
+    gc.collect()
+    t0 = time.perf_counter()
+    report = import_files(w, [Path(path)])
+    took = time.perf_counter() - t0
+    w.close()
+    return took, _peak_mb(), report.added.get("entry", 0)
+
+
+def _write_hours_workbook(ws: Workspace, path: Path, rows: int) -> None:
+    """Rows the way people fill the template: real Excel dates, hours as numbers (2,5) and
+    sometimes as text (2:30), km, now and then an expense with a receipt."""
+    import datetime as dt
+
+    from openpyxl import Workbook
+    from sqlalchemy import select
+
+    from vergoeding.store import schema as s
+
+    g = s.engagements
+    with ws.engine.connect() as conn:
+        engs = conn.execute(select(g.c.code, g.c.start_date, g.c.end_date, g.c.travel_policy)
+                            .order_by(g.c.id)).all()
+    ws.close()
+    if not engs:
+        raise RuntimeError("import benchmark: the database has no engagements")
+    wb = Workbook(write_only=True)
+    sheet = wb.create_sheet("uren")
+    sheet.append(["opdracht", "datum", "uren", "activiteit", "km", "onkosten", "bonnetje"])
+    activities = ("training", "voorbereiding", "overleg", "gesprek met cliënt", "voorlichting op school")
+    for i in range(rows):
+        code, start, end, travel = engs[i % len(engs)]
+        span = ((end - start).days if end else 365)
+        day = start + dt.timedelta(days=(i // len(engs) * 7 + i % len(engs) % 7) % span)  # one a week
+        minutes = 60 + 30 * (i % 5)
+        hours: Any = f"{minutes // 60}:{minutes % 60:02d}" if i % 4 == 0 else minutes / 60
+        km = (i % 23) if travel == "km" else None
+        expense = 4.5 if i % 10 == 0 else None
+        sheet.append([code, dt.datetime(day.year, day.month, day.day), hours, activities[i % len(activities)],
+                      km, expense, "ja" if expense else None])
+    wb.save(path)
