@@ -69,12 +69,18 @@ def _v3_payout_files_written(conn: Connection) -> None:
     conn.exec_driver_sql("UPDATE payouts SET files_written_at = created_at")
 
 
+def _v4_engagements_expert_index(conn: Connection) -> None:
+    conn.exec_driver_sql("CREATE INDEX ix_engagements_expert ON engagements (expert_id)")
+
+
 # Append new migrations here; never edit one that has shipped. Each runs in the same
 # transaction as its schema_version row, so an interrupted upgrade leaves the old schema.
 MIGRATIONS: list[Migration] = [
     (1, "initial schema", _v1),
     (2, "correction entries may carry a negative minutes delta", _v2_signed_corrections),
     (3, "payouts record when their files were written", _v3_payout_files_written),
+    (4, "index engagements by expert (one expert's hours without scanning the year)",
+     _v4_engagements_expert_index),
 ]
 
 

@@ -212,6 +212,10 @@ entries = Table(
 )
 Index("ix_entries_engagement_date", entries.c.engagement_id, entries.c.work_date)
 Index("ix_entries_date_status", entries.c.work_date, entries.c.status)
+# One expert's hours (``vergoeding hours``, ``room``, a check for one expert): experts ->
+# engagements -> entries by (engagement, date). Without it SQLite walks the whole year's
+# entries through the date index (migration 4).
+Index("ix_engagements_expert", engagements.c.expert_id)
 
 invoice_lines = Table(
     "invoice_lines",
