@@ -15,6 +15,11 @@ from vergoeding.__main__ import load_cli
 REPO = Path(__file__).resolve().parent.parent
 RATES = REPO / "rates"
 
+# A hang guard for subprocesses and queues, not a speed requirement: far beyond anything a
+# busy machine needs, it only turns a deadlock into a failure instead of a CI run that never
+# ends. Tests assert behaviour, never time (timing lives in `make bench`, as ratios).
+HANG_GUARD = 1800  # seconds
+
 
 def clean_env(**extra: str) -> dict[str, str]:
     """``os.environ`` without any ``VERGOEDING_*`` variable, plus ``extra`` (for subprocesses)."""

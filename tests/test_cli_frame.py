@@ -14,7 +14,7 @@ from pathlib import Path
 import click
 import pytest
 from click.testing import CliRunner
-from conftest import REPO, clean_env
+from conftest import HANG_GUARD, REPO, clean_env
 
 from vergoeding import __version__
 from vergoeding.__main__ import load_cli
@@ -154,7 +154,7 @@ print(len(names), "click" in sys.modules)
 
 def test_importing_the_library_never_imports_click(tmp_path: Path) -> None:
     proc = subprocess.run([sys.executable, "-c", LIBRARY_IMPORT], capture_output=True, text=True,
-                          cwd=tmp_path, env=clean_env(), timeout=120)
+                          cwd=tmp_path, env=clean_env(), timeout=HANG_GUARD)
     assert proc.returncode == 0, proc.stderr
     count, click_loaded = proc.stdout.split()
     assert int(count) >= 20
@@ -182,7 +182,7 @@ sys.exit(code)
 )
 def test_commands_that_render_nothing_do_not_import_renderers(tmp_path: Path, args: list[str]) -> None:
     proc = subprocess.run([sys.executable, "-c", RUN_CLI, *args], capture_output=True, text=True,
-                          cwd=tmp_path, env=clean_env(VERGOEDING_DB=str(tmp_path / "x.db")), timeout=120)
+                          cwd=tmp_path, env=clean_env(VERGOEDING_DB=str(tmp_path / "x.db")), timeout=HANG_GUARD)
     assert proc.returncode == 0, proc.stderr
     heavy = proc.stderr.strip().splitlines()[-1].removeprefix("HEAVY=").split(",")
     assert "weasyprint" not in heavy
@@ -192,7 +192,7 @@ def test_commands_that_render_nothing_do_not_import_renderers(tmp_path: Path, ar
 
 def test_python_dash_m(tmp_path: Path) -> None:
     proc = subprocess.run([sys.executable, "-m", "vergoeding", "limits", "show", "--year", "2022", "--format", "json"],
-                          capture_output=True, text=True, cwd=tmp_path, env=clean_env(), timeout=120)
+                          capture_output=True, text=True, cwd=tmp_path, env=clean_env(), timeout=HANG_GUARD)
     assert proc.returncode == 0, proc.stderr
     data = json.loads(proc.stdout)
     assert {f["key"]: f["amount"] for f in data["figures"]}["volunteer_month"] == "180"

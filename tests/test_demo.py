@@ -1,8 +1,8 @@
-"""The demo: a fresh, deterministic administration with the edge cases, fast."""
+"""The demo: a fresh, deterministic administration with the edge cases (its speed is
+`make bench`'s business, case demo)."""
 
 from __future__ import annotations
 
-import time
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -22,9 +22,7 @@ from vergoeding.store import schema as s
 
 def test_demo_builds_everything(tmp_path: Path) -> None:
     ws = open_workspace(db=str(tmp_path / "ignored.db"))
-    started = time.monotonic()
     report = run_demo(ws, tmp_path / "demo")
-    assert time.monotonic() - started < 15
     counts = report.facts["counts"]
     assert counts["organisations"] == 6 and counts["experts"] == 26 and counts["engagements"] == 27
     assert counts["entries"] == report.facts["entries"] == report.facts["approved"] == 371

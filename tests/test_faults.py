@@ -17,7 +17,7 @@ from typing import Any
 
 import openpyxl
 import pytest
-from conftest import clean_env
+from conftest import HANG_GUARD, clean_env
 from sqlalchemy import create_engine, select, text
 from test_payout_cli import seed
 
@@ -32,7 +32,7 @@ def run(db: Path, *args: str, kill_at: str | None = None) -> subprocess.Complete
     if kill_at:
         extra["VERGOEDING_KILL_AT"] = kill_at
     return subprocess.run([sys.executable, "-m", "vergoeding", *args], capture_output=True, text=True,
-                          env=clean_env(**extra), timeout=180)
+                          env=clean_env(**extra), timeout=HANG_GUARD)
 
 
 def popen(db: Path, *args: str) -> subprocess.Popen[str]:
@@ -163,7 +163,7 @@ def test_killed_between_write_and_rename_leaves_no_truncated_file(db: Path, tmp_
 @pytest.mark.slow
 def test_two_payouts_of_one_period_at_once(db: Path, tmp_path: Path) -> None:
     procs = [popen(db, "payout", "--period", PERIOD, "--out", str(tmp_path / f"uit{i}")) for i in range(2)]
-    results = [(p.wait(timeout=180), *p.communicate()) for p in procs]
+    results = [(p.wait(timeout=HANG_GUARD), *p.communicate()) for p in procs]
     codes = sorted(rc for rc, _, _ in results)
     assert codes == [0, 1], results
     loser = next(r for r in results if r[0] == 1)

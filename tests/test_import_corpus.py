@@ -5,7 +5,6 @@ as before (every table compared row by row)."""
 
 from __future__ import annotations
 
-import time
 import zipfile
 from datetime import date
 from pathlib import Path
@@ -174,18 +173,37 @@ def _million_rows(path: Path, rows: int) -> None:
     frame.unlink()
 
 
-def test_a_million_rows_is_refused_quickly(db: Path, tmp_path: Path, runner: CliRunner, cli: click.Group) -> None:
+def test_a_million_rows_is_refused_by_the_pre_scan(db: Path, tmp_path: Path, runner: CliRunner, cli: click.Group,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """Refused before openpyxl opens the workbook, and the pre-scan stops reading the sheet
+    soon after the limit (how long that takes is `make bench`'s business, case import_refusal)."""
+    import openpyxl
+
+    from vergoeding.importing import xlsxscan
+
     path = tmp_path / "miljoen.xlsx"
     _million_rows(path, 1_000_000)
     before = dump(db)
-    t0 = time.perf_counter()
+    opened: list[Any] = []
+    real_load = openpyxl.load_workbook
+
+    def spy(*args: Any, **kwargs: Any) -> Any:  # records, then does the real thing
+        opened.append(args)
+        return real_load(*args, **kwargs)
+
+    monkeypatch.setattr(openpyxl, "load_workbook", spy)
     result = run_import(runner, cli, path)
-    took = time.perf_counter() - t0
     assert result.exit_code == 1
     assert ("miljoen.xlsx, blad uren: blad 'uren' heeft meer dan 250.000 rijen; dat is te veel voor één keer "
             "inlezen: splits het bestand, bijvoorbeeld per maand") in result.stderr
-    assert took < 5, took
+    assert opened == []  # openpyxl never read a row
     assert dump(db) == before
+    # The scan counts rows in chunks and stops at the first chunk past the limit: it never
+    # reads the other ~750,000 rows.
+    sheet = xlsxscan.SheetScan("uren")
+    with zipfile.ZipFile(path) as z:
+        xlsxscan._scan_part(z, "xl/worksheets/sheet1.xml", sheet, xlsxscan.MAX_ROWS)
+    assert xlsxscan.MAX_ROWS < sheet.rows < 300_000, sheet.rows
 
 
 def test_the_row_limit_counts_rows_not_bytes(db: Path, tmp_path: Path, runner: CliRunner, cli: click.Group) -> None:

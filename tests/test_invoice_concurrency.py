@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from builders import engagement, entry, expert, new_engine, org
+from conftest import HANG_GUARD
 from invoicing_data import ISSUE, workspace
 from sqlalchemy import select
 
@@ -49,9 +50,9 @@ def test_parallel_processes_get_unique_consecutive_numbers(tmp_path: Path) -> No
     for p in procs:
         p.start()
     start.set()
-    results = [out.get(timeout=120) for _ in procs]
+    results = [out.get(timeout=HANG_GUARD) for _ in procs]
     for p in procs:
-        p.join(timeout=60)
+        p.join(timeout=HANG_GUARD)
         assert p.exitcode == 0
     numbers = sorted(n for r in results for n in r)
     assert numbers == [f"2026-{i:04d}" for i in range(1, PROCS * PER_PROC + 1)]

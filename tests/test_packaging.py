@@ -10,7 +10,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from conftest import REPO, clean_env
+from conftest import HANG_GUARD, REPO, clean_env
 
 from vergoeding import __version__
 
@@ -21,7 +21,7 @@ pytestmark = pytest.mark.slow
 def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("dist")
     proc = subprocess.run([sys.executable, "-m", "build", "--wheel", "--outdir", str(out), str(REPO)],
-                          capture_output=True, text=True, env=clean_env(), timeout=300)
+                          capture_output=True, text=True, env=clean_env(), timeout=HANG_GUARD)
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
     (whl,) = out.glob("vergoeding-*.whl")
     return whl
@@ -41,9 +41,9 @@ def test_wheel_contents(wheel: Path) -> None:
 
 def test_installed_wheel_runs_outside_the_checkout(wheel: Path, tmp_path: Path) -> None:
     venv = tmp_path / "venv"
-    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, timeout=120)
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, timeout=HANG_GUARD)
     pip = subprocess.run([str(venv / "bin" / "python"), "-m", "pip", "install", "-q", str(wheel)],
-                         capture_output=True, text=True, env=clean_env(), timeout=600)
+                         capture_output=True, text=True, env=clean_env(), timeout=HANG_GUARD)
     assert pip.returncode == 0, pip.stderr[-3000:]
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
@@ -51,7 +51,7 @@ def test_installed_wheel_runs_outside_the_checkout(wheel: Path, tmp_path: Path) 
     env.pop("PYTHONPATH", None)
 
     proc = subprocess.run([str(venv / "bin" / "vergoeding"), "limits", "show", "--year", "2026", "--format", "json"],
-                          capture_output=True, text=True, cwd=elsewhere, env=env, timeout=120)
+                          capture_output=True, text=True, cwd=elsewhere, env=env, timeout=HANG_GUARD)
     assert proc.returncode == 0, proc.stderr
     figures = {f["key"]: f for f in json.loads(proc.stdout)["figures"]}
     assert figures["volunteer_hour_21_plus"]["amount"] == "5.75"
@@ -59,20 +59,20 @@ def test_installed_wheel_runs_outside_the_checkout(wheel: Path, tmp_path: Path) 
     assert figures["volunteer_year"]["source"]
 
     proc = subprocess.run([str(venv / "bin" / "python"), "-m", "vergoeding", "--version"],
-                          capture_output=True, text=True, cwd=elsewhere, env=env, timeout=120)
+                          capture_output=True, text=True, cwd=elsewhere, env=env, timeout=HANG_GUARD)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.strip() == f"vergoeding, version {__version__}"
 
     # The rates come from the installed package, not from this checkout.
     proc = subprocess.run([str(venv / "bin" / "python"), "-c",
                            "from vergoeding.data.locate import shipped_rates_dir; print(shipped_rates_dir())"],
-                          capture_output=True, text=True, cwd=elsewhere, env=env, timeout=120)
+                          capture_output=True, text=True, cwd=elsewhere, env=env, timeout=HANG_GUARD)
     assert proc.returncode == 0, proc.stderr
     rates_dir = Path(proc.stdout.strip())
     assert rates_dir.name == "_rates" and rates_dir.parent.name == "vergoeding"
     assert str(venv) in str(rates_dir)
 
     proc = subprocess.run([str(venv / "bin" / "vergoeding"), "rates", "show", "--on", "2026-03-01", "--role", "trainer",
-                           "--format", "json"], capture_output=True, text=True, cwd=elsewhere, env=env, timeout=120)
+                           "--format", "json"], capture_output=True, text=True, cwd=elsewhere, env=env, timeout=HANG_GUARD)
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout)["example"] is True
