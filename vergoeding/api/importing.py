@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 from vergoeding.api.workspace import Workspace
+from vergoeding.core.dates import future_date_message
 from vergoeding.errors import InputError, ManyInputErrors
-from vergoeding.importing.fields import SHEETS
+from vergoeding.importing.fields import ENTRIES, SHEETS
 from vergoeding.importing.load import Outcome, ParsedRow, apply_rows, parse_table
 from vergoeding.importing.readers import RawTable, read_file
 
@@ -44,9 +46,11 @@ class ImportReport:
         return out
 
 
-def import_files(ws: Workspace, paths: Sequence[Path], *, dry_run: bool = False) -> ImportReport:
+def import_files(ws: Workspace, paths: Sequence[Path], *, dry_run: bool = False,
+                 today: date | None = None) -> ImportReport:
     """Validate every row of every file, then store everything in one transaction, or
-    nothing at all (``ImportRejected`` lists each problem; ``dry_run`` always rolls back)."""
+    nothing at all (``ImportRejected`` lists each problem; ``dry_run`` always rolls back).
+    With ``today``, an hour entry dated after it is refused (work that has not happened)."""
     errors: list[InputError] = []
     tables: list[RawTable] = []
     for path in paths:
@@ -60,6 +64,8 @@ def import_files(ws: Workspace, paths: Sequence[Path], *, dry_run: bool = False)
     for table in tables:
         parsed.extend(parse_table(table, errors))
         table.rows = []  # parsed: the raw cells are no longer needed (not every row held twice)
+    if today is not None:
+        parsed = [pr for pr in parsed if not _future(pr, today, errors)]
     outcome = Outcome(errors=errors)
     with ws.engine.connect() as conn:
         trans = conn.begin()
@@ -77,6 +83,18 @@ def import_files(ws: Workspace, paths: Sequence[Path], *, dry_run: bool = False)
             raise
     return ImportReport(tuple(str(p) for p in paths), dry_run, dict(outcome.added), dict(outcome.unchanged),
                         outcome.duplicates)
+
+
+_DATE_TITLE = next(f.title for f in ENTRIES.fields if f.attr == "work_date")
+
+
+def _future(pr: ParsedRow, today: date, errors: list[InputError]) -> bool:
+    """An hour entry dated after ``today``: recorded as an error (file, sheet, row, column)."""
+    if pr.table.spec.entity != "entry" or pr.values.work_date <= today:
+        return False
+    errors.append(InputError(future_date_message(pr.values.work_date, today), file=pr.table.file,
+                             sheet=pr.table.sheet, row=pr.row, field=_DATE_TITLE))
+    return True
 
 
 def _sorted(errors: list[InputError], tables: list[RawTable]) -> list[InputError]:

@@ -20,7 +20,7 @@ from vergoeding.core.period import Period
 from vergoeding.core.regimes import Unit
 from vergoeding.core.work import Engagement, Expert, Organisation
 from vergoeding.documents.hours import HoursDocument, build_hours, table_rows
-from vergoeding.errors import NotFoundError
+from vergoeding.errors import InputError, NotFoundError
 from vergoeding.store import ledger, queries
 from vergoeding.store import schema as s
 from vergoeding.store.db import transaction
@@ -145,7 +145,12 @@ def engagement(ws: Workspace, code: str) -> Engagement:
 # ---------------------------------------------------------------------------- hours
 
 
-def log(ws: Workspace, data: EntryData) -> EntryResult:
+def log(ws: Workspace, data: EntryData, *, today: date | None = None) -> EntryResult:
+    """Store one hour entry. With ``today``, work dated after it is refused."""
+    if today is not None and data.work_date > today:
+        from vergoeding.core.dates import future_date_message
+
+        raise InputError(future_date_message(data.work_date, today), field="date")
     with transaction(ws.engine) as conn:
         return ledger.add_entry(conn, ws.actor, data, ws.ratecard)
 

@@ -98,8 +98,9 @@ def build_snapshot(ws: Workspace, period: Period, today: date, override_reason: 
         to_pay = price_all(ws, queries.load_entries(conn, period=period, statuses=["approved"]), engs)
         in_payout = _in_payout(conn, [p.entry.id for p in to_pay])
         to_pay = [p for p in to_pay if p.entry.id not in in_payout]
-        settled_before = queries.load_entries(conn, period=Period(date(period.start.year, 1, 1), period.start),
-                                              statuses=["settled"])
+        year_start = date(period.start.year, 1, 1)  # a period from 1 January has nothing before it
+        settled_before = (queries.load_entries(conn, period=Period(year_start, period.start), statuses=["settled"])
+                          if period.start > year_start else [])
         decl = load_declarations(conn, years=(period.last_day.year,))
     if has_errors(findings) and not override_reason:
         n = sum(f.severity is Severity.ERROR for f in findings)
@@ -166,6 +167,11 @@ def build_snapshot(ws: Workspace, period: Period, today: date, override_reason: 
                             "iban_tail": (ex.iban or "")[-4:], "year": period.last_day.year,
                             "ytd": [{"regime_label": k, "amount": str(v)} for k, v in sorted(ytd.items())],
                             "room": room})
+    if not settle:
+        raise RuleViolation(
+            f"er is niets te betalen voor {period}: geen goedgekeurde, nog niet betaalde regels "
+            "(of alleen regels die via een factuur of de salarisadministratie lopen). Er is niets "
+            f"vastgelegd. Keur eerst uren goed met 'vergoeding approve --period {period}'.")
     all_findings = [*findings, *extra]
     snap = {
         "version": 1, "period": str(period), "created": created.isoformat(), "execution_date": today.isoformat(),

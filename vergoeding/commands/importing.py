@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from vergoeding.commands._common import workspace
+from vergoeding.commands._common import today, workspace
 
 
 @click.command("import")
@@ -49,7 +49,7 @@ def import_command(ctx: click.Context, files: tuple[Path, ...], dry_run: bool, t
         raise click.UsageError("geef een of meer bestanden om in te lezen (of --template -o BESTAND.xlsx)")
     from vergoeding.api.importing import import_files
 
-    report = import_files(ws, list(files), dry_run=dry_run)
+    report = import_files(ws, list(files), dry_run=dry_run, today=today())
     if dry_run:
         click.echo("Controle (--dry-run): er is niets opgeslagen.")
     for line in report.lines():

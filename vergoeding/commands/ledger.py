@@ -454,15 +454,15 @@ def engagement_show(ctx: click.Context, code: str, fmt: str) -> None:
 def log_command(ctx: click.Context, /, **params: Any) -> None:
     """Schrijf uren (en km, onkosten, in natura) op een opdracht.
 
-    Geweigerd: 0 of negatieve tijd, meer dan 24 uur op één dag, een datum buiten de opdracht
-    of in een afgesloten periode. Dezelfde regel twee keer wordt één keer opgeslagen.
+    Geweigerd: 0 of negatieve tijd, meer dan 24 uur op één dag, een datum na vandaag, buiten
+    de opdracht of in een afgesloten periode. Dezelfde regel twee keer wordt één keer opgeslagen.
 
     \b
     Voorbeeld:
       vergoeding log --engagement G001 --date 3-11-2026 --hours 2,5 --activity training --km 12,5
       vergoeding log --engagement G002 --date 4-11-2026 --hours 2 --inkind 25 --inkind-note VVV-bon
     """
-    result = api.log(workspace(ctx), api.EntryData(engagement=params.pop("engagement"), **params))
+    result = api.log(workspace(ctx), api.EntryData(engagement=params.pop("engagement"), **params), today=today())
     if result.created:
         click.echo(f"Regel {result.id} opgeslagen.")
     else:

@@ -49,3 +49,9 @@ def age_on(birth: date, day: date) -> int:
     if (day.month, day.day) < (birth.month, birth.day):
         years -= 1
     return years
+
+
+def future_date_message(day: date, today: date) -> str:
+    """Work dated after ``today`` has not happened: the one message for the CLI and imports."""
+    return (f"{day:%d-%m-%Y} ligt na vandaag ({today:%d-%m-%Y}): uren schrijft u op nadat het werk is "
+            "gedaan. Controleer de datum (dag-maand-jaar).")
