@@ -19,9 +19,9 @@ NOV = month(2026, 11)
 VOL = engagement("G1")
 
 
-def run(entries, experts, engagements=None, budget=()):
+def run(entries, experts, engagements=None, budget=(), period=NOV):
     engs = engagements or list({p.engagement.code: p.engagement for p in entries}.values())
-    return run_checks(CheckInput(period=NOV, priced=entries, experts=experts, engagements=engs, own=OWN,
+    return run_checks(CheckInput(period=period, priced=entries, experts=experts, engagements=engs, own=OWN,
                                  declarations=[], limits=limits(), today=date(2026, 12, 1), budget_priced=list(budget),
                                  iban_valid=iban.is_valid))
 
@@ -66,7 +66,8 @@ def test_budget_hours_and_amount() -> None:
 @pytest.mark.parametrize(("rate", "flagged"), [("14.71", True), ("14.70", True), ("14.72", False), ("67.50", False)])
 def test_freelance_minimum_wage(rate: str, flagged: bool) -> None:
     zzp = engagement("G5", regime=Regime.ZZP, rate=rate)
-    fs = run([priced(zzp, date(2026, 11, 3), minutes=60)], [expert()])
+    # work in May 2026: the minimum wage of 1 January 2026 (14.71) applies; from July it is 14.99
+    fs = run([priced(zzp, date(2026, 5, 4), minutes=60)], [expert()], period=month(2026, 5))
     assert [f.rule for f in fs] == (["freelance.minimum_wage"] if flagged else [])
     if flagged:
         assert fs[0].limit == Decimal("14.71")

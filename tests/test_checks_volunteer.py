@@ -51,8 +51,11 @@ CASES = [
      [priced(VOL, date(2026, 11, 30), amount="200.00")], [], []),
     ("lump sum 300 in one month: over",
      [priced(VOL, date(2026, 11, 30), amount="300.00")], [], [("volunteer.month_cap", "error")]),
-    ("receipts not counted: 200 fee + 500 receipts",
-     [priced(VOL, date(2026, 11, 3), amount="200.00", expense="500.00", receipt=True)], [], []),
+    ("receipts count next to an allowance: 200 fee + 500 receipts (Belastingdienst, inzet en kosten)",
+     [priced(VOL, date(2026, 11, 3), amount="200.00", expense="500.00", receipt=True)], [],
+     [("volunteer.month_cap", "error")]),
+    ("receipts only (no allowance): 500 receipts uncapped",
+     [priced(VOL, date(2026, 11, 3), expense="500.00", receipt=True)], [], []),
     ("in kind + km count: 200 + 15 gift + 20 km x 0.23 = 219.60... + forfait 1.00 = 220.60",
      [priced(engagement("G1", travel_policy=KM), date(2026, 11, 3), amount="200.00", inkind="15.00", km="20",
              expense="1.00")], [], [("volunteer.month_cap", "error")]),
@@ -77,8 +80,10 @@ def test_month_cap_figures_and_consequence() -> None:
     assert f.figures["waarvan opgegeven door andere organisaties"] == "€ 30,00"
     assert f.figures["totaal geteld"] == "€ 230,00"
     assert f.figures["erboven"] == "€ 10,00"
-    assert f.limit == Decimal("220") and f.limit_year == 2026 and f.limit_confirmed is False
+    # Wet LB 1964 art. 2 lid 6 itself says € 220 for 2026 (DOMAIN, changed 2026-12-01): confirmed
+    assert f.limit == Decimal("220") and f.limit_year == 2026 and f.limit_confirmed is True
     assert "HELE vrijwilligersvergoeding van 2026 belast" in f.message
+    assert "loonheffing over inhouden" in f.message
     assert "één regel per maand" in f.advice and "ander regime" in f.advice
     assert f.period == "2026-11" and f.expert == "E1"
 
@@ -156,8 +161,12 @@ def test_room() -> None:
     assert (r.month.counted, r.month.declared, r.month.left, r.month.over) == (
         Decimal("150.00"), Decimal("20.00"), Decimal("50.00"), Decimal("0.00"))
     assert r.year.left == Decimal("1930.00") and r.left == Decimal("50.00")
-    over = room_on("E1", [priced(VOL, date(2026, 11, 3), amount="250.00")], [], limits(), date(2026, 11, 1))
+    over = room_on("E1", [priced(VOL, date(2026, 11, 3), amount="250.00")], [], limits(), date(2026, 11, 3))
     assert over.month.left == Decimal("0.00") and over.month.over == Decimal("30.00")
+    # --on counts work up to and including that day: the 250 of 3 November is not yet done on the 2nd
+    before = room_on("E1", [priced(VOL, date(2026, 11, 3), amount="250.00")], [], limits(), date(2026, 11, 2))
+    assert (before.month.counted, before.month.left, before.year.counted) == (
+        Decimal("0.00"), Decimal("220.00"), Decimal("0.00"))
 
 
 def test_card_is_loaded() -> None:

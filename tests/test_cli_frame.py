@@ -58,17 +58,21 @@ def test_limits_show_json(runner: CliRunner, cli: click.Group) -> None:
     data = json.loads(result.stdout)
     assert data["year"] == 2026
     figures = {f["key"]: f for f in data["figures"] if f["key"] != "minimum_wage_hour"}
-    expected = {"volunteer_hour_21_plus": "5.75", "volunteer_hour_under_21": "3.40",
-                "volunteer_month": "220", "volunteer_year": "2200"}
-    for key, amount in expected.items():
+    # DOMAIN.md (changed 2026-12-01): hourly figures secondary, month/year caps in the law text
+    expected = {"volunteer_hour_21_plus": ("5.75", False, "minister"),
+                "volunteer_hour_under_21": ("3.40", False, "minister"),
+                "volunteer_month": ("220", True, "Wet LB 1964 art. 2 lid 6"),
+                "volunteer_year": ("2200", True, "Wet LB 1964 art. 2 lid 6")}
+    for key, (amount, confirmed, source) in expected.items():
         assert figures[key]["amount"] == amount
-        assert figures[key]["confirmed"] is False
-        assert "minister" in figures[key]["source"]
+        assert figures[key]["confirmed"] is confirmed
+        assert source in figures[key]["source"]
         assert figures[key]["valid_from"] == "2026-01-01"
     assert figures["vat_standard"]["amount"] == "0.21"
     assert figures["vat_standard"]["confirmed"] is True
     wages = [f for f in data["figures"] if f["key"] == "minimum_wage_hour"]
-    assert [w["amount"] for w in wages] == ["14.71"]
+    assert [(w["amount"], w["valid_from"]) for w in wages] == [("14.71", "2026-01-01"), ("14.99", "2026-07-01")]
+    assert all(f["source"] for f in data["figures"])
     assert all(f["source"] for f in data["figures"])
     assert result.stderr == ""  # the "not confirmed" note is for people (table) only
 
@@ -91,8 +95,11 @@ def test_limits_show_table_marks_unconfirmed(runner: CliRunner, cli: click.Group
     lines = result.stdout.splitlines()
     assert lines[0] == "Fiscale grenzen 2026"
     month = next(line for line in lines if line.startswith("volunteer_month "))
-    assert "220" in month and "NEE - niet bevestigd" in month
+    assert "220" in month and " ja " in month
+    hour = next(line for line in lines if line.startswith("volunteer_hour_21_plus "))
+    assert "5.75" in hour and "NEE - niet bevestigd" in hour
     assert "secundaire bronnen" in result.stderr
+    assert "Bevestigd door wettekst of Belastingdienst: 6 van 11 bedragen" in result.stderr
 
 
 def test_limits_show_defaults_to_this_year(runner: CliRunner, cli: click.Group) -> None:

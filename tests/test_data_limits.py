@@ -60,21 +60,29 @@ def test_volunteer_figures_match_the_domain(year: int) -> None:
         assert lim.figure("km_allowance").amount == Decimal(KM[year])
 
 
-def test_2026_is_unconfirmed_with_sources() -> None:
+def test_2026_confirmed_flags_follow_the_sources() -> None:
+    """DOMAIN.md, changed 2026-12-01: month and year caps and the gift disregard are in the law
+    text (Wet LB 1964 art. 2 lid 6; Participatiewet art. 31 lid 2 m); the hourly figures and the
+    2026 km figure remain secondary."""
     lim = load_limits(LIMITS).for_year(2026)
     assert lim.volunteer_hour(21).amount == Decimal("5.75")
     assert lim.volunteer_hour(20).amount == Decimal("3.40")
     assert lim.volunteer_month.amount == Decimal("220")
     assert lim.volunteer_year.amount == Decimal("2200")
-    for f in (lim.volunteer_hour(21), lim.volunteer_hour(20), lim.volunteer_month, lim.volunteer_year):
-        assert f.confirmed is False
-        assert f.source
-    assert lim.figure("km_allowance").confirmed is False  # DOMAIN.md: 2026 UNCONFIRMED
+    for f in (lim.volunteer_hour(21), lim.volunteer_hour(20)):
+        assert f.confirmed is False and "Secundaire" in f.source
+    for f in (lim.volunteer_month, lim.volunteer_year):
+        assert f.confirmed is True and "Wet LB 1964 art. 2 lid 6" in f.source
+    assert lim.figure("bijstand_gift_disregard").confirmed is True
+    assert "art. 31 lid 2 onder m" in lim.figure("bijstand_gift_disregard").source
+    assert lim.figure("km_allowance").confirmed is False  # DOMAIN.md: 2026 secondary
+    assert "25a" in lim.figure("kor_threshold").source
 
 
-def test_2025_volunteer_figures_are_unconfirmed_and_2024_confirmed() -> None:
+def test_2025_caps_confirmed_hourly_secondary_and_2024_confirmed() -> None:
     book = load_limits(LIMITS)
-    assert book.for_year(2025).volunteer_month.confirmed is False
+    assert book.for_year(2025).volunteer_month.confirmed is True  # law text 2025: € 210
+    assert book.for_year(2025).volunteer_hour(21).confirmed is False
     assert book.for_year(2024).volunteer_month.confirmed is True
     assert "Belastingdienst" in book.for_year(2024).volunteer_month.source
 

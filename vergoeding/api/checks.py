@@ -28,7 +28,10 @@ from vergoeding.store.declarations import load_declarations
 
 
 def price_all(ws: Workspace, entries: Sequence[Entry], engagements: dict[str, Engagement]) -> list[PricedEntry]:
-    return [price_entry(e, engagements[e.engagement_code], ws.ratecard, ws.limits) for e in entries]
+    """Priced for checks, payouts and statements: no client price is looked up that is not
+    needed (see ``price_entry(need_client=False)``)."""
+    return [price_entry(e, engagements[e.engagement_code], ws.ratecard, ws.limits, need_client=False)
+            for e in entries]
 
 
 def check_input(ws: Workspace, conn: Connection, period: Period, *, expert: str | None, today: date) -> CheckInput:
@@ -90,6 +93,7 @@ def _breakpoints(ws: Workspace, scope: Period, extra: Sequence[date]) -> list[da
     for y in range(scope.start.year, scope.end.year + 1):
         if y in ws.limits.years:
             days.update(f.valid_from for f in ws.limits.for_year(y).minimum_wage)
+            days.update(ws.limits.for_year(y).change_days)  # any figure that changes within the year
     return sorted(d for d in days if scope.start < d < scope.end)
 
 
@@ -98,7 +102,7 @@ def _may_exceed_presumption(ws: Workspace, t: PricedEntry, day: date) -> bool:
     if t.regime not in CAPPED_REGIMES or t.unit is not Unit.UUR:
         return False
     lim = ws.limits.for_day(day)
-    return t.expert_unit_price > min(lim.volunteer_hour(20).amount, lim.volunteer_hour(21).amount)
+    return t.expert_unit_price > min(lim.volunteer_hour(20, day).amount, lim.volunteer_hour(21, day).amount)
 
 
 def _price_classes(ws: Workspace, engs: Sequence[Engagement], days: Sequence[date],
@@ -111,16 +115,19 @@ def _price_classes(ws: Workspace, engs: Sequence[Engagement], days: Sequence[dat
             km_sig = (*fee_sig, eng.travel_policy, eng.km_rate)
             try:
                 if fee_sig not in c.fee:
-                    template = price_entry(Entry(0, eng.code, day), eng, ws.ratecard, ws.limits)
+                    template = price_entry(Entry(0, eng.code, day), eng, ws.ratecard, ws.limits,
+                                           need_client=False)
                     cls = c.fee[fee_sig] = len(c.fee)
                     c.template[cls] = template
                     for m, q in pairs:
-                        p = price_entry(Entry(0, eng.code, day, minutes=m, quantity=q), eng, ws.ratecard, ws.limits)
+                        p = price_entry(Entry(0, eng.code, day, minutes=m, quantity=q), eng, ws.ratecard,
+                                        ws.limits, need_client=False)
                         c.fees.append((cls, m, q, to_cents(p.fee), to_cents(p.client_amount)))
                 if km_sig not in c.km:
                     kcls = c.km[km_sig] = len(c.km)
                     for k in kms:
-                        p = price_entry(Entry(0, eng.code, day, km=Decimal(k)), eng, ws.ratecard, ws.limits)
+                        p = price_entry(Entry(0, eng.code, day, km=Decimal(k)), eng, ws.ratecard, ws.limits,
+                                        need_client=False)
                         c.kms.append((kcls, k, to_cents(p.travel)))
                 hourly = _may_exceed_presumption(ws, c.template[c.fee[fee_sig]], day)
             except (VergoedingError, InvalidOperation):
@@ -195,7 +202,8 @@ def priced_sums(ws: Workspace, conn: Connection, scope: Period, engs: Sequence[E
             else:
                 out.hourly.append(work)
     for e in queries.irregular_entries(conn, scope, ids) if irregular else ():
-        out.priced.append(price_entry(e, by_code[e.engagement_code], ws.ratecard, ws.limits))
+        out.priced.append(price_entry(e, by_code[e.engagement_code], ws.ratecard, ws.limits,
+                                      need_client=False))
         out.hourly_single.add(e.engagement_code)
     out.hourly = [w for w in out.hourly if w.engagement.code not in out.hourly_single]
     return out

@@ -204,7 +204,7 @@ def _client_draft(ws: Workspace, conn: Connection, client: str, period: Period, 
     if not priced:
         raise RuleViolation(f"geen goedgekeurde, nog niet gefactureerde uren voor {client} in {period}")
     exempt = _cfg(ws).get("vat_exempt_note")
-    rate = ws.limits.for_year(issue_date.year).figure("vat_standard").amount
+    rate = ws.limits.for_year(issue_date.year).figure("vat_standard", issue_date).amount
     vat = client_vat(rate, None if exempt is None else str(exempt))
     exps = {x.code: x for x in queries.all_experts(conn, {g.expert_code for g in engs.values()})}
     lines = client_lines(ws, priced, exps, group_by, vat)
@@ -320,7 +320,7 @@ def _missing_pdfs(ws: Workspace, period: Period, out_dir: Path, skip: set[int]) 
 
 def _expert_lines(ws: Workspace, priced: Sequence[PricedEntry], expert: Expert,
                   issue_date: date) -> tuple[InvoiceLine, ...]:
-    rate = ws.limits.for_year(issue_date.year).figure("vat_standard").amount
+    rate = ws.limits.for_year(issue_date.year).figure("vat_standard", issue_date).amount
     lines: list[InvoiceLine] = []
     by_eng: OrderedDict[str, list[PricedEntry]] = OrderedDict()
     for p in sorted(priced, key=lambda p: (p.engagement.code, p.entry.work_date, p.entry.id)):

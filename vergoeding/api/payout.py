@@ -30,7 +30,7 @@ from vergoeding import faults
 from vergoeding.api.checks import check_input, price_all
 from vergoeding.api.workspace import Workspace
 from vergoeding.core.checks import run_checks
-from vergoeding.core.compensation import PricedEntry
+from vergoeding.core.compensation import PricedEntry, apply_cost_rule
 from vergoeding.core.findings import Finding, Severity, has_errors
 from vergoeding.core.money import ZERO, money_sum, to_cents
 from vergoeding.core.period import Period, parse_period
@@ -98,6 +98,8 @@ def build_snapshot(ws: Workspace, period: Period, today: date, override_reason: 
         to_pay = price_all(ws, queries.load_entries(conn, period=period, statuses=["approved"]), engs)
         in_payout = _in_payout(conn, [p.entry.id for p in to_pay])
         to_pay = [p for p in to_pay if p.entry.id not in in_payout]
+        # receipts count towards the caps once an allowance is paid in the year (core rule)
+        to_pay = apply_cost_rule(to_pay, [*ci.priced, *to_pay])
         year_start = date(period.start.year, 1, 1)  # a period from 1 January has nothing before it
         settled_before = (queries.load_entries(conn, period=Period(year_start, period.start), statuses=["settled"])
                           if period.start > year_start else [])

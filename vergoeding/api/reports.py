@@ -17,7 +17,7 @@ from vergoeding.api.checks import price_all
 from vergoeding.api.workspace import Workspace
 from vergoeding.core.checks_other import reportable_regime
 from vergoeding.core.checks_volunteer import month_cap, year_cap
-from vergoeding.core.compensation import CAPPED_REGIMES, PricedEntry
+from vergoeding.core.compensation import CAPPED_REGIMES, PricedEntry, apply_cost_rule
 from vergoeding.core.findings import Finding, Severity
 from vergoeding.core.money import ZERO, from_cents, money_sum
 from vergoeding.core.period import year as year_period
@@ -76,7 +76,7 @@ def year_statement(ws: Workspace, expert: str, year: int, today: date) -> YearSt
         organisation=own.name, organisation_address=tuple(own.address.lines()), year=year, code=ex.code,
         name=ex.name, address=tuple(ex.address.lines()), date_of_birth=ex.date_of_birth, rows=tuple(rows),
         totals=tuple(RegimeAmount(k, v) for k, v in sorted(totals.items())), caps_exceeded=exceeded,
-        volunteer_total=money_sum(p.cap_amount for p in priced if p.regime in CAPPED_REGIMES),
+        volunteer_total=money_sum(p.cap_amount for p in apply_cost_rule(priced) if p.regime in CAPPED_REGIMES),
         year_limit=lim.volunteer_year.amount, limit_confirmed=lim.volunteer_year.confirmed, made_on=today)
 
 

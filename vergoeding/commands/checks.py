@@ -44,7 +44,10 @@ def room_cmd(ctx: click.Context, expert: str, on: date | None, fmt: str) -> None
     """Hoeveel belastingvrije vrijwilligersvergoeding er deze maand en dit jaar nog over is.
 
     Telt mee: de vergoeding, vaste reiskosten per km, forfaitaire onkosten en giften in
-    natura, plus wat de deskundige opgaf van andere organisaties.
+    natura, plus wat de deskundige opgaf van andere organisaties. Werkelijke kosten met
+    bonnetjes tellen mee zodra de deskundige dat jaar bij ons ook een vergoeding voor het werk
+    krijgt; alleen wie uitsluitend kosten vergoed krijgt, heeft geen maximum. Er telt werk
+    tot en met de datum van --on.
 
     \b
     Voorbeeld:
@@ -53,16 +56,20 @@ def room_cmd(ctx: click.Context, expert: str, on: date | None, fmt: str) -> None
     r = api.room(workspace(ctx), expert, on or today())
     rows = []
     for c in (r.month, r.year):
-        rows.append({"period": c.label, "limit": c.limit.amount, "counted": c.counted, "declared": c.declared,
-                     "left": c.left, "over": c.over, "confirmed": c.limit.confirmed})
-    emit(rows, fmt, columns=["period", "limit", "counted", "declared", "left", "over", "confirmed"],
+        rows.append({"period": c.label, "limit": c.limit.amount, "counted": c.counted, "receipts": c.receipts,
+                     "declared": c.declared, "left": c.left, "over": c.over, "confirmed": c.limit.confirmed})
+    emit(rows, fmt, columns=["period", "limit", "counted", "receipts", "declared", "left", "over", "confirmed"],
          headers={"period": "periode", "limit": "grens", "counted": "geteld bij ons",
+                  "receipts": "waarvan bonnetjes",
                   "declared": "opgegeven elders", "left": "nog over", "over": "erboven", "confirmed": "bevestigd"},
          payload={"expert": expert, "on": r.on, "left": r.left, "periods": rows},
          title=f"Belastingvrije ruimte voor {expert} op {r.on:%d-%m-%Y}" if fmt == "table" else None)
     if fmt == "table":
         if r.month.over or r.year.over:
-            click.echo("Let op: al over een grens. Dan is de HELE vrijwilligersvergoeding van het jaar belast.",
-                       err=True)
+            click.echo("Let op: al over een grens. Dan is de HELE vrijwilligersvergoeding van het jaar belast: "
+                       "het is loon, de organisatie houdt er normaal loonheffing over in.", err=True)
+        if r.year.receipts:
+            click.echo("Werkelijke kosten met bonnetjes tellen mee, omdat de deskundige dit jaar ook een "
+                       "vergoeding voor het werk krijgt.", err=True)
         if not (r.month.limit.confirmed and r.year.limit.confirmed):
             click.echo("Let op: de grensbedragen zijn niet bevestigd door de Belastingdienst.", err=True)

@@ -50,6 +50,10 @@ def limits_show(ctx: click.Context, year: int | None, fmt: str) -> None:
          headers={"key": "sleutel", "amount": "bedrag", "unit": "eenheid", "valid_from": "vanaf",
                   "confirmed": "bevestigd", "label": "omschrijving", "source": "bron"},
          payload={"year": y, "figures": rows}, title=f"Fiscale grenzen {y}" if fmt == "table" else None)
+    if fmt == "table":
+        n_ok = sum(f.confirmed for f in figures)
+        click.echo(f"Bevestigd door wettekst of Belastingdienst: {n_ok} van {len(figures)} bedragen. "
+                   "Een bedrag met een latere 'vanaf' geldt voor werk vanaf die datum.", err=True)
     if fmt == "table" and any(not f.confirmed for f in figures):
         click.echo("Let op: bedragen met 'NEE' komen alleen uit secundaire bronnen; "
                    "controleer ze voordat u erop vertrouwt.", err=True)

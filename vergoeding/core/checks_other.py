@@ -21,7 +21,7 @@ from vergoeding.core.checks_volunteer import (
 from vergoeding.core.compensation import CAPPED_REGIMES, PricedEntry
 from vergoeding.core.dates import age_on
 from vergoeding.core.findings import Finding, Severity
-from vergoeding.core.limits import LimitsBook
+from vergoeding.core.limits import Figure, LimitsBook
 from vergoeding.core.money import ZERO, money_sum
 from vergoeding.core.period import Period
 from vergoeding.core.regimes import Benefit, Regime, Unit
@@ -51,7 +51,11 @@ def reportable_regime(engagement: Engagement, expert: Expert | None) -> bool:
 def benefit_notices(priced: Sequence[PricedEntry], experts: Mapping[str, Expert],
                     declarations: Sequence[Declaration], limits: LimitsBook, period: Period) -> list[Finding]:
     """Per expert on a benefit and per month with payments: what the benefit agency may do.
-    The software warns; it never decides."""
+    The software warns; it never decides.
+
+    The benefit agencies keep their own view of costs: proven costs (receipts) are not offset
+    against a WW/WIA/Wajong benefit, so here the volunteer limits are compared with the
+    allowance WITHOUT receipts (``PricedEntry.allowance``), unlike the tax caps."""
     out: list[Finding] = []
     by_expert: dict[str, list[PricedEntry]] = defaultdict(list)
     for p in priced:
@@ -73,59 +77,81 @@ def benefit_notices(priced: Sequence[PricedEntry], experts: Mapping[str, Expert]
             vol = capped(items)
             income = money_sum(p.payable + p.inkind for p in items if p.regime not in CAPPED_REGIMES)
             mine, decl = capped_of.get(code, []), decl_of.get(code, [])
-            over = (month_totals(mine, decl, code, y, m).total > lim.volunteer_month.amount
-                    or year_totals(mine, decl, code, y, mp.end).total > lim.volunteer_year.amount)
-            figures = {"vrijwilligersvergoeding": _eur(money_sum(p.cap_amount for p in vol)),
+            month_allowance = money_sum(p.allowance for p in vol) + month_totals([], decl, code, y, m).declared
+            year_allowance = (money_sum(p.allowance for p in mine if p.entry.work_date.year == y
+                                        and p.entry.work_date < mp.end)
+                              + year_totals([], decl, code, y, mp.end).declared)
+            over = (month_allowance > lim.figure("volunteer_month", mp.start).amount
+                    or year_allowance > lim.figure("volunteer_year", mp.start).amount)
+            figures = {"vrijwilligersvergoeding": _eur(money_sum(p.allowance for p in vol)),
                        "overige betalingen (inkomen)": _eur(income),
                        "boven de vrijwilligersgrens": "ja" if over else "nee"}
+            receipts = money_sum(p.expenses_receipt for p in items)
+            if receipts:
+                figures["werkelijke kosten (bonnetjes, niet meegeteld)"] = _eur(receipts)
             first_day = min(p.entry.work_date for p in items)
             age = age_on(ex.date_of_birth, first_day) if ex.date_of_birth else None
-            f = _benefit_finding(ex, age, bool(vol), income > ZERO, over)
+            disregard = (lim.figure("bijstand_earnings_disregard", mp.start)
+                         if "bijstand_earnings_disregard" in lim.figures else None)
+            f = _benefit_finding(ex, age, bool(vol), income > ZERO, over, disregard)
             if f is None:
                 continue
             severity, rule, message, advice = f
             fields = _limit_fields(lim.volunteer_month)
+            if rule == "benefit.bijstand_27_plus" and severity is Severity.WARNING and disregard is not None:
+                figures["inkomstenvrijlating"] = f"25%, ten hoogste {_eur(disregard.amount)} per maand"
+                fields = _limit_fields(disregard)
             out.append(Finding(severity, rule, message, advice, expert=code, period=mp.label,
                                figures=figures, where=f"uitkering {ex.benefit.value}", **fields))
     return out
 
 
+BIJSTAND_SOURCE = "Participatiewet art. 31 lid 2 onder k (vrijwilligersvergoeding), onder n en lid 5 (inkomstenvrijlating)"
+
+
 def _benefit_finding(ex: Expert, age: int | None, volunteer: bool, income: bool,
-                     over: bool) -> tuple[Severity, str, str, str] | None:
+                     over: bool, disregard: Figure | None = None) -> tuple[Severity, str, str, str] | None:
     b = ex.benefit
     within = volunteer and not income and not over
+    costs = (" Aangetoonde werkelijke kosten (bonnetjes) zijn geen inkomen voor de uitkering; "
+             "de gemeente of UWV beslist.")
     if b is Benefit.BIJSTAND:
         if age is not None and age < 27:
             return (Severity.WARNING, "benefit.bijstand_under_27",
                     "Deze deskundige heeft bijstand en is jonger dan 27. Bij jongeren onder de 27 wordt "
                     "een vrijwilligersvergoeding normaal gesproken van de bijstand afgetrokken; andere "
-                    "betalingen zijn inkomen.",
+                    "betalingen zijn inkomen, zonder de inkomstenvrijlating van 25% (die geldt niet onder "
+                    f"de 27). Bron: {BIJSTAND_SOURCE}. De gemeente beslist.",
                     "Laat de deskundige de betaling melden bij de gemeente en geef het maand- of "
                     "jaaroverzicht mee (vergoeding statement).")
         if within:
             return (Severity.INFO, "benefit.bijstand_27_plus",
                     "Bijstand, 27 jaar of ouder: een vrijwilligersvergoeding binnen de grenzen wordt "
-                    "normaal niet gekort.",
+                    "normaal niet gekort (Participatiewet art. 31 lid 2 onder k). De gemeente beslist.",
                     "Geef de deskundige het maandoverzicht mee voor de gemeente.")
+        cap = f", ten hoogste {_eur(disregard.amount)} per maand" if disregard is not None else ""
         return (Severity.WARNING, "benefit.bijstand_27_plus",
                 "Bijstand, 27 jaar of ouder: wat boven de vrijwilligersgrenzen uitkomt of als ander "
-                "regime wordt betaald, is inkomen (met hooguit 6 maanden een vrijlating van 25%). "
-                "Betaling voor werk is nooit een gift.",
+                f"regime wordt betaald, is inkomen. De gemeente kan daarvan 25% vrijlaten{cap}, "
+                "hooguit 6 maanden lang; de rest wordt gekort. Betaling voor werk is nooit een gift. "
+                f"Bron: {BIJSTAND_SOURCE}. De gemeente beslist." + costs,
                 "Laat de deskundige de betaling melden bij de gemeente, met het maandoverzicht.")
     if b is Benefit.WW:
         if within:
             return (Severity.INFO, "benefit.ww",
-                    "WW: een vrijwilligersvergoeding binnen de grenzen bij een ANBI laat de uitkering "
-                    "normaal ongemoeid. Het werk moet wel binnen een week aan UWV worden gemeld.",
+                    "WW: een vrijwilligersvergoeding binnen de grenzen laat de uitkering normaal "
+                    "ongemoeid, bij een ANBI en sinds 2019 ook bij een andere organisatie zonder winstoogmerk. "
+                    "Het werk moet wel binnen een week aan UWV worden gemeld. UWV beslist.",
                     "Vraag de deskundige het vrijwilligerswerk binnen een week aan UWV te melden.")
         return (Severity.WARNING, "benefit.ww",
                 "WW: boven de vrijwilligersgrenzen, of bij een ander regime, rekent UWV met een fictief "
-                "inkomen en kort de uitkering.",
+                "inkomen en kort de uitkering. UWV beslist." + costs,
                 "Laat de deskundige de betaling binnen een week aan UWV melden, met het maandoverzicht.")
     if b in (Benefit.WIA, Benefit.WAJONG, Benefit.ZW):
         return (Severity.INFO if within else Severity.WARNING, "benefit.uwv",
                 f"{b.value.upper()}: de betaling moet aan UWV worden gemeld"
-                + ("; boven de vrijwilligersgrenzen telt het als betaald werk." if not within else "."),
+                + ("; boven de vrijwilligersgrenzen telt het als betaald werk." if not within else ".")
+                + " UWV beslist." + (costs if not within else ""),
                 "Laat de deskundige de betaling aan UWV melden, met het maandoverzicht.")
     return None
 

@@ -1,9 +1,12 @@
 """Volunteer allowance checks (Wet LB 1964 art. 2 lid 6): the hourly presumption, the hard
 month and year caps, the organisation's eligibility and "also employed here".
 
-Pure functions over priced entries. How amounts are counted (``PricedEntry.cap_amount``):
-the allowance itself, travel paid per km at a fixed rate, forfait expenses and gifts in kind
-count; reimbursement of actual costs backed by receipts does not.
+Pure functions over priced entries. How amounts are counted
+(:func:`vergoeding.core.compensation.counts_towards_caps`): the allowance itself, travel paid
+per km at a fixed rate, forfait expenses and gifts in kind always count; reimbursement of
+actual costs backed by receipts counts too once the volunteer gets an allowance for the work
+in that year at our organisation (Belastingdienst, "Vergoeding voor inzet en voor kosten"),
+and is uncapped only for a volunteer who gets costs only.
 
 A month is tested on the allowance that belongs to the work done IN that month (the
 entry's work date), never on the payment date, and never averaged over the year. A lump
@@ -16,11 +19,16 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import TypedDict
 
-from vergoeding.core.compensation import CAPPED_REGIMES, PricedEntry
+from vergoeding.core.compensation import (
+    CAPPED_REGIMES,
+    PricedEntry,
+    allowance_years,
+    counts_towards_caps,
+)
 from vergoeding.core.dates import age_on
 from vergoeding.core.findings import Finding, Severity
 from vergoeding.core.limits import Figure, LimitsBook
@@ -32,16 +40,25 @@ from vergoeding.core.work import Engagement, Expert, Organisation
 DECLARED_LABEL = "waarvan opgegeven door andere organisaties"
 
 CONSEQUENCE = (
-    "Gaat de vergoeding over een harde grens, dan wordt de HELE vrijwilligersvergoeding van "
-    "{year} belast (loon of inkomen), niet alleen het deel erboven."
+    "Boven een harde grens is de HELE vrijwilligersvergoeding van {year} belast, niet alleen het "
+    "deel erboven: het is dan loon. De organisatie moet er normaal loonheffing over inhouden en "
+    "afdragen (via de loonadministratie); alleen opgeven aan de Belastingdienst is niet genoeg. "
+    "De vrijwilliger mag dan nog wel werkelijke kosten met bonnetjes aantonen; die zijn niet belast."
 )
 
 CAP_ADVICE = (
-    "Verlaag het bedrag zodat het totaal op of onder de grens blijft; schuif werk alleen naar "
-    "een volgende maand als het werk ook echt in die maand is gedaan; of betaal deze opdracht "
-    "onder een ander regime (betaling aan particulier, zzp of loondienst) — dan is het inkomen "
-    "en wordt het opgegeven aan de Belastingdienst. Een vast bedrag voor meerdere maanden werk "
+    "Wat u nog kunt doen vóór de betaling: verlaag het bedrag zodat het totaal op of onder de "
+    "grens blijft; schuif werk alleen naar een volgende maand als het werk ook echt in die maand "
+    "is gedaan; of betaal deze opdracht onder een ander regime (loondienst via de "
+    "salarisadministratie, of zzp met een factuur). Is er al betaald, neem de vergoeding dan op in "
+    "de loonadministratie en houd loonheffing in. Een vast bedrag voor meerdere maanden werk "
     "boekt u als één regel per maand waarin het werk is gedaan."
+)
+
+RECEIPTS_TEXT = (
+    " Daarin zit {receipts} aan werkelijke kosten met bonnetjes: die tellen mee, omdat de vrijwilliger "
+    "in {year} bij ons ook een vergoeding voor het werk krijgt (Belastingdienst, 'Vergoeding voor "
+    "inzet en voor kosten'). Alleen wie uitsluitend kosten vergoed krijgt, heeft geen maximum."
 )
 
 
@@ -149,7 +166,7 @@ def hourly_presumption(priced: Sequence[PricedEntry], experts: Mapping[str, Expe
         ex = experts.get(eng.expert_code)
         dob = ex.date_of_birth if ex else None
         age = age_on(dob, first) if dob else 21
-        fig = limits.for_day(first).volunteer_hour(age)
+        fig = limits.for_day(first).volunteer_hour(age, first)
         if rate <= fig.amount:
             return
         key = (eng.code, month_of(first).label, fig.key, rate)
@@ -174,7 +191,7 @@ def hourly_presumption(priced: Sequence[PricedEntry], experts: Mapping[str, Expe
     for key, g in sorted(groups.items(), key=lambda kv: kv[0]):
         code, month_label, fig_key, rate = key
         eng = g.engagement
-        fig = limits.for_day(g.first).figure(fig_key)
+        fig = limits.for_day(g.first).figure(fig_key, g.first)
         ex = experts.get(eng.expert_code)
         age_text = "21 jaar of ouder" if fig_key.endswith("21_plus") else "jonger dan 21"
         days = ", ".join(sorted(g.days))
@@ -217,33 +234,51 @@ def hourly_presumption(priced: Sequence[PricedEntry], experts: Mapping[str, Expe
 class CapTotals:
     own: Decimal
     declared: Decimal
+    receipts: Decimal = ZERO  # part of ``own``: receipts that count next to an allowance
 
     @property
     def total(self) -> Decimal:
         return self.own + self.declared
 
 
+def _counted(items: list[PricedEntry]) -> tuple[Decimal, Decimal]:
+    """What ``items`` count towards the caps, and the receipts in it. Whether an allowance
+    is paid in the year is decided over the same ``items`` (the caller passes the year)."""
+    allowance = allowance_years(items)
+    own = money_sum(counts_towards_caps(p, allowance) for p in items)
+    receipts = money_sum(p.expenses_receipt for p in items
+                         if (expert_of(p), p.entry.work_date.year) in allowance)
+    return own, receipts
+
+
 def month_totals(priced: Iterable[PricedEntry], declarations: Iterable[Declaration],
-                 expert: str, y: int, m: int) -> CapTotals:
-    own = money_sum(p.cap_amount for p in capped(priced)
-                    if expert_of(p) == expert and (p.entry.work_date.year, p.entry.work_date.month) == (y, m))
+                 expert: str, y: int, m: int, until: date | None = None) -> CapTotals:
+    """Counted for month ``m`` of ``y``. ``priced``: the expert's entries of the year (an
+    allowance anywhere in the year makes the month's receipts count); ``until``: only work
+    dated before it (room on a day)."""
+    year_items = [p for p in capped(priced) if expert_of(p) == expert and p.entry.work_date.year == y
+                  and (until is None or p.entry.work_date < until)]
+    allowance = allowance_years(year_items)
+    items = [p for p in year_items if p.entry.work_date.month == m]
+    own = money_sum(counts_towards_caps(p, allowance) for p in items)
+    receipts = money_sum(p.expenses_receipt for p in items) if (expert, y) in allowance else ZERO
     declared = money_sum(d.amount for d in declarations
                          if d.expert_code == expert and d.year == y and d.month == m)
-    return CapTotals(own, declared)
+    return CapTotals(own, declared, receipts)
 
 
 def year_totals(priced: Iterable[PricedEntry], declarations: Iterable[Declaration],
                 expert: str, y: int, until: date | None = None) -> CapTotals:
     """Counted in year ``y`` (work dates before ``until`` when given) plus every declaration
     of that year (per month up to ``until``'s month, and whole-year declarations)."""
-    own = money_sum(p.cap_amount for p in capped(priced)
-                    if expert_of(p) == expert and p.entry.work_date.year == y
-                    and (until is None or p.entry.work_date < until))
+    items = [p for p in capped(priced) if expert_of(p) == expert and p.entry.work_date.year == y
+             and (until is None or p.entry.work_date < until)]
+    own, receipts = _counted(items)
     declared = money_sum(
         d.amount for d in declarations
         if d.expert_code == expert and d.year == y
         and (d.month is None or until is None or date(y, d.month, 1) < until))
-    return CapTotals(own, declared)
+    return CapTotals(own, declared, receipts)
 
 
 def _cap_figures(t: CapTotals, fig: Figure, regimes: set[Regime]) -> dict[str, str]:
@@ -255,6 +290,8 @@ def _cap_figures(t: CapTotals, fig: Figure, regimes: set[Regime]) -> dict[str, s
         "erboven": _eur(t.total - fig.amount),
         "regime": ", ".join(sorted(r.value for r in regimes)),
     }
+    if t.receipts:
+        figures["waarvan werkelijke kosten (bonnetjes)"] = _eur(t.receipts)
     if not t.declared:
         del figures[DECLARED_LABEL]
     return figures
@@ -276,7 +313,7 @@ def month_cap(priced: Sequence[PricedEntry], declarations: Sequence[Declaration]
         for mp in months:
             y, m = mp.start.year, mp.start.month
             t = month_totals(mine, decl_by_expert.get(code, []), code, y, m)
-            fig = limits.for_year(y).volunteer_month
+            fig = limits.for_year(y).figure("volunteer_month", mp.start)
             if t.total <= fig.amount or t.own <= ZERO:
                 continue
             regimes = {p.regime for p in mine if p.entry.work_date in mp}
@@ -286,8 +323,9 @@ def month_cap(priced: Sequence[PricedEntry], declarations: Sequence[Declaration]
                 Severity.ERROR, "volunteer.month_cap",
                 f"Voor het werk in {mp.label} telt {_eur(t.total)} mee voor de vrijwilligersgrens{declared}; "
                 f"de maandgrens is {_eur(fig.amount)}, dus {_eur(t.total - fig.amount)} te veel. Elke maand "
-                "wordt apart getoetst, middelen over het jaar mag niet. "
-                + CONSEQUENCE.format(year=y) + _unconfirmed(fig),
+                "wordt apart getoetst, middelen over het jaar mag niet."
+                + (RECEIPTS_TEXT.format(receipts=_eur(t.receipts), year=y) if t.receipts else "")
+                + " " + CONSEQUENCE.format(year=y) + _unconfirmed(fig),
                 CAP_ADVICE, expert=code, engagement=", ".join(engs) or None, period=mp.label,
                 figures=_cap_figures(t, fig, regimes), where=f"maand {mp.label}",
                 **_limit_fields(fig)))
@@ -309,7 +347,7 @@ def year_cap(priced: Sequence[PricedEntry], declarations: Sequence[Declaration],
         for code in codes:
             mine = by_expert[code]
             t = year_totals(mine, decl_by_expert.get(code, []), code, y, until)
-            fig = limits.for_year(y).volunteer_year
+            fig = limits.for_year(y).figure("volunteer_year", until - timedelta(days=1))
             if t.total <= fig.amount:
                 continue
             regimes = {p.regime for p in mine if p.entry.work_date.year == y}
@@ -318,7 +356,9 @@ def year_cap(priced: Sequence[PricedEntry], declarations: Sequence[Declaration],
                 Severity.ERROR, "volunteer.year_cap",
                 f"In {y} telt tot nu toe {_eur(t.total)} mee voor de vrijwilligersgrens{declared}; de "
                 f"jaargrens is {_eur(fig.amount)}, dus {_eur(t.total - fig.amount)} te veel, ook als "
-                "elke maand onder de maandgrens bleef. " + CONSEQUENCE.format(year=y) + _unconfirmed(fig),
+                "elke maand onder de maandgrens bleef."
+                + (RECEIPTS_TEXT.format(receipts=_eur(t.receipts), year=y) if t.receipts else "")
+                + " " + CONSEQUENCE.format(year=y) + _unconfirmed(fig),
                 CAP_ADVICE, expert=code, period=str(y), figures=_cap_figures(t, fig, regimes),
                 where=f"jaar {y}", **_limit_fields(fig)))
     return out

@@ -7,14 +7,17 @@ client amount) is rounded to the cent once, here; everything after is sums.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Iterable, Sequence
+from collections.abc import Set as AbstractSet
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from vergoeding.core.limits import LimitsBook
 from vergoeding.core.money import ZERO, round_cents
-from vergoeding.core.rates import Override, RateCard, resolve_rate
+from vergoeding.core.rates import Override, RateCard, ResolvedRate, resolve_rate
 from vergoeding.core.regimes import Regime, TravelPolicy, Unit
 from vergoeding.core.work import Engagement, Entry
+from vergoeding.errors import NotFoundError
 
 # Regimes whose payments are tested against the volunteer caps.
 CAPPED_REGIMES = (Regime.VRIJWILLIGER, Regime.VACATIEGELD)
@@ -31,19 +34,29 @@ class PricedEntry:
     fee: Decimal  # the allowance / fee for the work itself
     travel: Decimal  # km x rate (a fixed rate: counts towards the volunteer caps)
     expenses_fixed: Decimal  # forfait expenses without receipts: count towards the caps
-    expenses_receipt: Decimal  # actual costs with receipts: do not count
+    expenses_receipt: Decimal  # actual costs with receipts: count only next to an allowance
     inkind: Decimal  # vouchers/gifts in kind at value: count, but are not paid out
     client_amount: Decimal  # billable value at client rates (service only)
     trace: tuple[str, ...]
+    # Set by :func:`apply_cost_rule`: the expert gets an allowance for the work in this year,
+    # so the receipts of this entry count towards the caps too.
+    receipts_count: bool = False
 
     @property
     def regime(self) -> Regime:
         return self.engagement.regime
 
     @property
-    def cap_amount(self) -> Decimal:
-        """What counts towards the volunteer caps (Wet LB art. 2 lid 6)."""
+    def allowance(self) -> Decimal:
+        """The allowance for the work in the broad sense of Wet LB art. 2 lid 6: the fee, travel
+        at a fixed rate per km, forfait expenses and gifts in kind. Always counts."""
         return self.fee + self.travel + self.expenses_fixed + self.inkind
+
+    @property
+    def cap_amount(self) -> Decimal:
+        """What counts towards the volunteer caps (Wet LB art. 2 lid 6); receipts only when
+        :func:`apply_cost_rule` marked the entry (see :func:`counts_towards_caps`)."""
+        return self.allowance + (self.expenses_receipt if self.receipts_count else ZERO)
 
     @property
     def payable(self) -> Decimal:
@@ -62,7 +75,11 @@ def quantity_of(entry: Entry, unit: Unit) -> Decimal:
     return Decimal(entry.quantity)
 
 
-def price_entry(entry: Entry, engagement: Engagement, card: RateCard, limits: LimitsBook) -> PricedEntry:
+def price_entry(entry: Entry, engagement: Engagement, card: RateCard, limits: LimitsBook, *,
+                need_client: bool = True) -> PricedEntry:
+    """``need_client=False`` (checks, payouts, statements): an engagement with its own expert
+    price and unit is priced without the rate card when the card has no rate for it; the
+    client price is then 0 (only invoices need it, and they price with ``need_client``)."""
     override = Override(engagement.expert_rate, engagement.client_rate, engagement.unit)
     if override == Override():
         override = None  # type: ignore[assignment]
@@ -71,8 +88,15 @@ def price_entry(entry: Entry, engagement: Engagement, card: RateCard, limits: Li
         q = quantity_of(entry, unit)
         return PricedEntry(entry, engagement, unit, q, ZERO, ZERO, ZERO, ZERO, ZERO, ZERO, ZERO, ZERO,
                            ("loondienst: alleen uren, de salarisadministratie rekent",))
-    rate = resolve_rate(card, engagement.role, engagement.regime, entry.work_date,
-                        level=engagement.level, override=override)
+    try:
+        rate = resolve_rate(card, engagement.role, engagement.regime, entry.work_date,
+                            level=engagement.level, override=override)
+    except NotFoundError:
+        if need_client or override is None or override.expert is None or override.unit is None:
+            raise
+        rate = ResolvedRate(override.expert, ZERO, override.unit, (
+            f"afspraak in de opdracht: deskundige {override.expert} per {override.unit.value}; geen "
+            "opdrachtgeverstarief nodig voor deze berekening",))
     trace = list(rate.trace)
     q = quantity_of(entry, rate.unit)
     if entry.amount is not None:
@@ -85,7 +109,7 @@ def price_entry(entry: Entry, engagement: Engagement, card: RateCard, limits: Li
     if engagement.travel_policy is TravelPolicy.KM and entry.km:
         km_rate = engagement.km_rate
         if km_rate is None:
-            km_rate = limits.for_day(entry.work_date).figure("km_allowance").amount
+            km_rate = limits.for_day(entry.work_date).figure("km_allowance", entry.work_date).amount
             trace.append(f"km-vergoeding volgens fiscale grens {entry.work_date.year}: {km_rate}")
         travel = round_cents(entry.km * km_rate)
         trace.append(f"reiskosten {entry.km.normalize():f} km x {km_rate} = {travel} (telt mee voor de grenzen)")
@@ -94,3 +118,54 @@ def price_entry(entry: Entry, engagement: Engagement, card: RateCard, limits: Li
     client_amount = round_cents(q * rate.client)
     return PricedEntry(entry, engagement, rate.unit, q, rate.expert, rate.client, fee, travel,
                        fixed, receipt, round_cents(entry.inkind), client_amount, tuple(trace))
+
+
+# --- what counts towards the caps ----------------------------------------------------------
+#
+# Belastingdienst, "Vergoeding voor inzet en voor kosten" (vrijwilligers): a volunteer who
+# gets ONLY a reimbursement of costs actually made (receipts) has no allowance: no tax, no
+# maximum. A volunteer who also gets an allowance for the work counts the reimbursed costs
+# towards the month and year caps too (its example: € 4 an hour plus € 48 travel costs a
+# week = € 208 a month, "meer dan het maximum per maand ... geen vrijwilligersvergoeding").
+# The tool applies this per volunteer per year at our organisation: once any allowance
+# (fee, fixed km rate, forfait expenses, gifts in kind) is paid for work in a year, every
+# receipt of that year in a capped regime counts, also the receipts of earlier months.
+# Benefit agencies keep their own view (UWV: proven costs are not offset), so the benefit
+# notices speak of the allowance, not of this cap amount.
+
+AllowanceYears = AbstractSet[tuple[str, int]]
+
+
+def allowance_years(priced: Iterable[PricedEntry]) -> frozenset[tuple[str, int]]:
+    """(expert code, year) pairs in which the expert gets an allowance for the work in a
+    capped regime (the sum over the year is positive: a corrected-away fee does not count)."""
+    sums: dict[tuple[str, int], Decimal] = {}
+    for p in priced:
+        if p.regime in CAPPED_REGIMES:
+            key = (p.engagement.expert_code, p.entry.work_date.year)
+            sums[key] = sums.get(key, ZERO) + p.allowance
+    return frozenset(k for k, v in sums.items() if v > ZERO)
+
+
+def counts_towards_caps(p: PricedEntry, allowance: AllowanceYears) -> Decimal:
+    """What ``p`` counts towards the volunteer caps, given the years in which its expert gets
+    an allowance (:func:`allowance_years` over that year's entries). Zero outside the capped
+    regimes. This is THE rule; ``PricedEntry.cap_amount`` follows it once marked."""
+    if p.regime not in CAPPED_REGIMES:
+        return ZERO
+    if (p.engagement.expert_code, p.entry.work_date.year) in allowance:
+        return p.allowance + p.expenses_receipt
+    return p.allowance
+
+
+def apply_cost_rule(priced: Sequence[PricedEntry], context: Iterable[PricedEntry] | None = None
+                    ) -> list[PricedEntry]:
+    """``priced`` with ``receipts_count`` set where receipts count towards the caps. Whether
+    an allowance is paid is decided on ``context`` (default ``priced``): pass every entry of
+    the year(s) known so far, e.g. the check input of a payout."""
+    allowance = allowance_years(priced if context is None else context)
+    out = []
+    for p in priced:
+        flag = p.regime in CAPPED_REGIMES and (p.engagement.expert_code, p.entry.work_date.year) in allowance
+        out.append(p if flag == p.receipts_count else replace(p, receipts_count=flag))
+    return out

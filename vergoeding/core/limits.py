@@ -22,6 +22,7 @@ REQUIRED_FIGURES: Mapping[str, str] = {
 }
 OPTIONAL_FIGURES: Mapping[str, str] = {
     "bijstand_gift_disregard": "vrijlating giften in de bijstand per jaar",
+    "bijstand_earnings_disregard": "inkomstenvrijlating bijstand (25%), ten hoogste per maand",
 }
 
 
@@ -46,18 +47,42 @@ class Figure:
 
 @dataclass(frozen=True)
 class FiscalLimits:
+    """The figures of one year. A figure can change within the year (the minimum wage on 1
+    July, any other figure when the law changes it): ``figures`` holds each figure as it
+    starts the year, ``changes`` the later versions (each with its own ``valid_from``), and
+    ``figure(key, on)`` gives the version valid ON a day. Checks pass the work date."""
+
     year: int
     figures: Mapping[str, Figure]
     minimum_wage: tuple[Figure, ...] = ()
     origin: str = ""
+    changes: tuple[Figure, ...] = ()
 
-    def figure(self, key: str) -> Figure:
+    def figure(self, key: str, on: date | None = None) -> Figure:
+        """The figure ``key`` valid on ``on`` (default: as the year starts)."""
         try:
-            return self.figures[key]
+            current = self.figures[key]
         except KeyError:
             raise MissingYearError(
                 f"het bedrag {key!r} ontbreekt voor {self.year} in {self.origin or 'de grenzen'}"
             ) from None
+        if on is not None:
+            for f in sorted(self.changes, key=lambda f: f.valid_from):
+                if f.key == key and f.valid_from <= on:
+                    current = f
+        return current
+
+    def versions(self, key: str) -> list[Figure]:
+        """Every version of figure ``key`` in this year, oldest first."""
+        first = self.figures.get(key)
+        return [*([first] if first else []), *sorted((f for f in self.changes if f.key == key),
+                                                     key=lambda f: f.valid_from)]
+
+    @property
+    def change_days(self) -> list[date]:
+        """Days within the year on which some figure changes (1 January excluded)."""
+        return sorted({f.valid_from for f in (*self.changes, *self.minimum_wage)
+                       if f.valid_from != date(self.year, 1, 1)})
 
     @property
     def volunteer_month(self) -> Figure:
@@ -67,9 +92,9 @@ class FiscalLimits:
     def volunteer_year(self) -> Figure:
         return self.figure("volunteer_year")
 
-    def volunteer_hour(self, age: int) -> Figure:
-        """The hourly presumption for someone of ``age`` on the day of the work."""
-        return self.figure("volunteer_hour_21_plus" if age >= 21 else "volunteer_hour_under_21")
+    def volunteer_hour(self, age: int, on: date | None = None) -> Figure:
+        """The hourly presumption for someone of ``age`` on the day of the work ``on``."""
+        return self.figure("volunteer_hour_21_plus" if age >= 21 else "volunteer_hour_under_21", on)
 
     def minimum_wage_on(self, day: date) -> Figure | None:
         """The statutory minimum hourly wage (21+) in force on ``day``; None before 2024,
@@ -81,7 +106,14 @@ class FiscalLimits:
         return current
 
     def all_figures(self) -> list[Figure]:
-        return [*self.figures.values(), *self.minimum_wage]
+        """Every figure with its versions within the year, each key's versions together."""
+        order = {k: i for i, k in enumerate(self.figures)}
+        rest = sorted([*self.changes, *self.minimum_wage], key=lambda f: (order.get(f.key, len(order)), f.valid_from))
+        out = list(self.figures.values())
+        for f in rest:
+            after = max((i for i, g in enumerate(out) if g.key == f.key), default=len(out) - 1)
+            out.insert(after + 1, f)
+        return out
 
 
 class LimitsBook:

@@ -1,12 +1,17 @@
 """Tax-free room left for an expert: the month cap and the year cap minus what already
 counts (our own payments by work date, plus what the expert declared from other
-organisations). Never negative; ``over_*`` says by how much a cap is already exceeded."""
+organisations). Never negative; ``over_*`` says by how much a cap is already exceeded.
+
+Room on a day counts the work dated up to and including that day (work logged for later
+days of the month is not yet done and does not use room on that day). Receipts count
+as soon as an allowance is paid for work in the year up to that day
+(:func:`vergoeding.core.compensation.counts_towards_caps`)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from vergoeding.core.checks_volunteer import Declaration, month_totals, year_totals
@@ -21,6 +26,7 @@ class CapRoom:
     limit: Figure
     counted: Decimal  # our own payments that count
     declared: Decimal  # declared from other organisations
+    receipts: Decimal = ZERO  # part of ``counted``: receipts that count next to an allowance
 
     @property
     def total(self) -> Decimal:
@@ -50,13 +56,14 @@ class Room:
 
 def room_on(expert: str, priced: Sequence[PricedEntry], declarations: Sequence[Declaration],
             limits: LimitsBook, on: date) -> Room:
-    """Room in the month and the year of ``on``: everything booked with a work date in that
-    month / year counts (also work dated later in the month: it uses room too)."""
+    """Room in the month and the year of ``on``: work dated from the first of the month (of
+    the year) up to and including ``on`` counts, with the declarations of those months."""
     lim = limits.for_day(on)
-    m = month_totals(priced, declarations, expert, on.year, on.month)
-    y = year_totals(priced, declarations, expert, on.year)
+    until = on + timedelta(days=1)
+    m = month_totals(priced, declarations, expert, on.year, on.month, until=until)
+    y = year_totals(priced, declarations, expert, on.year, until=until)
     return Room(
         expert, on,
-        CapRoom(f"{on.year}-{on.month:02d}", lim.volunteer_month, m.own, m.declared),
-        CapRoom(str(on.year), lim.volunteer_year, y.own, y.declared),
+        CapRoom(f"{on.year}-{on.month:02d}", lim.figure("volunteer_month", on), m.own, m.declared, m.receipts),
+        CapRoom(str(on.year), lim.figure("volunteer_year", on), y.own, y.declared, y.receipts),
     )

@@ -7,8 +7,15 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from vergoeding.core.limits import REQUIRED_FIGURES, Figure, FiscalLimits, LimitsBook
+from vergoeding.core.limits import (
+    OPTIONAL_FIGURES,
+    REQUIRED_FIGURES,
+    Figure,
+    FiscalLimits,
+    LimitsBook,
+)
 from vergoeding.data.common import Amount, Fraction, pydantic_problems, read_toml, where
+from vergoeding.data.tomlpos import line_of
 from vergoeding.errors import DataFileError, MissingYearError
 
 _FROZEN = ConfigDict(frozen=True, extra="forbid")
@@ -30,45 +37,75 @@ class _Rate(_Figure):
 
 
 class _LimitsFile(BaseModel):
+    """A figure is one table (valid the whole year from ``valid_from``) or an array of tables
+    (``[[km_allowance]]``) when it changes within the year, each with its own ``valid_from``."""
+
     model_config = _FROZEN
     year: int
-    volunteer_hour_21_plus: _Figure
-    volunteer_hour_under_21: _Figure
-    volunteer_month: _Figure
-    volunteer_year: _Figure
-    km_allowance: _Figure
-    vat_standard: _Rate
-    kor_threshold: _Figure
-    bijstand_gift_disregard: _Figure | None = None
+    volunteer_hour_21_plus: list[_Figure]
+    volunteer_hour_under_21: list[_Figure]
+    volunteer_month: list[_Figure]
+    volunteer_year: list[_Figure]
+    km_allowance: list[_Figure]
+    vat_standard: list[_Rate]
+    kor_threshold: list[_Figure]
+    bijstand_gift_disregard: list[_Figure] | None = None
+    bijstand_earnings_disregard: list[_Figure] | None = None
     minimum_wage_hour: list[_Figure] = []
 
 
 def load_limits_file(path: Path) -> FiscalLimits:
     data, lines = read_toml(path)
+    # a figure written as one table is a list of one version; messages keep the table's name
+    tables = {k for k in (*REQUIRED_FIGURES, *OPTIONAL_FIGURES) if isinstance(data.get(k), dict)}
+    data = {k: [v] if k in tables else v for k, v in data.items()}
     try:
         model = _LimitsFile.model_validate(data)
     except ValidationError as exc:
-        problems = pydantic_problems(exc, path, lines)
+        problems = []
+        for key, ln, m in pydantic_problems(exc, path, lines):
+            head = key.split("[", 1)[0].split(".", 1)[0]
+            if head in tables and key.startswith(f"{head}[0]"):
+                key = head + key[len(head) + 3:]
+                ln = line_of(lines, key)
+            problems.append((key, ln, m))
         msg = "; ".join(f"{where(path, ln, key)}: {m}" for key, ln, m in problems)
         raise DataFileError(msg) from None
     if path.stem.isdigit() and int(path.stem) != model.year:
         raise DataFileError(f"year = {model.year}, maar de bestandsnaam zegt {path.stem}", file=str(path))
-    figures = {}
-    for key in (*REQUIRED_FIGURES, "bijstand_gift_disregard"):
-        f = getattr(model, key)
-        if f is None:
+    figures: dict[str, Figure] = {}
+    changes: list[Figure] = []
+    for key in (*REQUIRED_FIGURES, *OPTIONAL_FIGURES):
+        got = getattr(model, key)
+        if got is None:
             continue
-        if f.valid_from.year != model.year:
-            ln = lines.get(f"{key}.valid_from")
+        versions = got
+        if not versions:
+            raise DataFileError(f"{where(path, lines.get(key), key)}: geen bedrag; geef minstens één [[{key}]]")
+        for i, f in enumerate(versions):
+            name = key if key in tables else f"{key}[{i}]"
+            if f.valid_from.year != model.year:
+                ln = lines.get(f"{name}.valid_from")
+                raise DataFileError(
+                    f"{where(path, ln, name + '.valid_from')}: valid_from {f.valid_from} ligt niet in {model.year}"
+                )
+        ordered = sorted(versions, key=lambda f: f.valid_from)
+        if key not in tables and ordered[0].valid_from != date(model.year, 1, 1):
             raise DataFileError(
-                f"{where(path, ln, key + '.valid_from')}: valid_from {f.valid_from} ligt niet in {model.year}"
-            )
-        figures[key] = Figure(key, f.label, f.amount, f.unit, f.valid_from, f.source, f.confirmed, f.note)
+                f"{where(path, lines.get(f'{key}[0].valid_from'), key)}: de eerste versie moet gelden vanaf "
+                f"1 januari {model.year} (nu {ordered[0].valid_from}); een wijziging in het jaar is een "
+                "volgende [[...]] met een latere valid_from")
+        if len({f.valid_from for f in ordered}) != len(ordered):
+            raise DataFileError(f"{where(path, lines.get(key), key)}: twee versies met dezelfde valid_from")
+        made = [Figure(key, f.label, f.amount, f.unit, f.valid_from, f.source, f.confirmed, f.note) for f in ordered]
+        figures[key] = made[0]
+        changes += made[1:]
     wages = tuple(
         Figure("minimum_wage_hour", w.label, w.amount, w.unit, w.valid_from, w.source, w.confirmed, w.note)
         for w in model.minimum_wage_hour
     )
-    return FiscalLimits(year=model.year, figures=figures, minimum_wage=wages, origin=str(path))
+    return FiscalLimits(year=model.year, figures=figures, minimum_wage=wages, origin=str(path),
+                        changes=tuple(changes))
 
 
 def load_limits(limits_dir: Path) -> LimitsBook:
