@@ -29,6 +29,8 @@ def _cents(v: Any) -> int | None:
 def org(conn: Connection, code: str, *, kind: str = "client", name: str | None = None, **kw: Any) -> int:
     values = dict(code=code, kind=kind, name=name or f"Organisatie {code}", street="Stationsplein 1",
                   postcode="3511 AA", city="Utrecht", created_at=now_utc())
+    if kind == "client":  # every client is registered somewhere: the e-invoice needs KvK or OIN
+        values.update(kvk="41234567")
     if kind == "own":
         values.update(kvk="12345678", vat_id="NL000099998B57", iban="NL91ABNA0417164300", bic="ABNANL2A",
                       is_anbi=True, may_pay_volunteers=True, has_payroll_tax_number=True)

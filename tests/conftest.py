@@ -48,3 +48,14 @@ def runner(tmp_db: Path) -> CliRunner:
     ``VERGOEDING_*`` environment cleared and the database pointed at ``tmp_db``."""
     unset: dict[str, str | None] = {k: None for k in os.environ if k.startswith("VERGOEDING_")}
     return CliRunner(env={**unset, "VERGOEDING_DB": str(tmp_db)})
+
+
+@pytest.fixture(scope="session")
+def ubl_rules():  # type: ignore[no-untyped-def]
+    """The UBL 2.1 XSD and the official e-invoice rule sets (CEN, Peppol, NLCIUS), compiled
+    once per test session (a few seconds) and shared by every test that validates UBL."""
+    from einvoice_rules import UblRules
+
+    rules = UblRules()
+    yield rules
+    rules.close()

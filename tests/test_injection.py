@@ -79,7 +79,7 @@ def admin(tmp_path_factory: pytest.TempPathFactory) -> Admin:
       "--payroll-tax-number")
     for key, name in NAMES.items():
         a("org", "add", "--code", code("KL", key), "--name", name, "--street", "Stadsplateau 1",
-          "--postcode", "3521AZ", "--city", "Utrecht")
+          "--postcode", "3521AZ", "--city", "Utrecht", "--kvk", "41234567")
         extra = ["--kvk", "87654321", "--vat-id", "NL002000003B01"] if key == ZZP else []
         a("expert", "add", "--code", code("E", key), "--name", name, "--birth-date", "17-5-1980",
           "--street", "Kerkstraat 5", "--postcode", "3511BB", "--city", "Utrecht",

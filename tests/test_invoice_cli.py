@@ -75,7 +75,7 @@ def test_all_clients_batch_with_parallel_pdfs(runner: CliRunner, cli: click.Grou
     assert r.exit_code == 0, r.output
     assert "Factuur 2026-0001: Gemeente Utrecht" in r.stdout and "Factuur 2026-0002: Stichting Zorg Dichtbij" in r.stdout
     files = sorted(p.name for p in out.iterdir())
-    assert files == ["factuur-2026-0001.pdf", "factuur-2026-0002.pdf"]
+    assert files == ["factuur-2026-0001.pdf", "factuur-2026-0001.xml", "factuur-2026-0002.pdf", "factuur-2026-0002.xml"]
     assert "Stichting Zorg Dichtbij" in PdfReader(out / "factuur-2026-0002.pdf").pages[0].extract_text()
 
 

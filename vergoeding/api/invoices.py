@@ -30,6 +30,7 @@ from sqlalchemy import Connection, select
 from vergoeding import faults
 from vergoeding.api.workspace import Workspace
 from vergoeding.core.compensation import PricedEntry, price_entry
+from vergoeding.core.einvoice import buyer_references
 from vergoeding.core.invoice import (
     DEFAULT_EXPERT_FORMAT,
     DEFAULT_NUMBER_FORMAT,
@@ -40,6 +41,7 @@ from vergoeding.core.invoice import (
     Party,
     VatTreatment,
     client_vat,
+    einvoice_missing,
     expert_vat,
     invoice_to_dict,
 )
@@ -99,6 +101,18 @@ def logo_path(ws: Workspace) -> Path | None:
     return path
 
 
+def refuse_without_einvoice(inv: Invoice) -> None:
+    """Refuse to issue an invoice whose e-invoice the receiver would reject: both parties
+    need a KvK number or OIN (:func:`~vergoeding.core.invoice.einvoice_missing`). Checked
+    before the invoice gets its number. Credit notes are not checked: they correct an issued
+    invoice and must always be possible."""
+    gaps = einvoice_missing(inv)
+    if gaps:
+        code = inv.customer.code
+        raise RuleViolation(f"factuur niet uitgereikt: de e-factuur zou worden geweigerd; {'; '.join(gaps)}"
+                            + (f" (vul het aan met: vergoeding org edit {code} --kvk ... of --oin ...)" if code else ""))
+
+
 # --- parties ------------------------------------------------------------------------------
 
 def org_party(o: Organisation) -> Party:
@@ -155,9 +169,11 @@ def _quantity(unit: Unit, items: Sequence[PricedEntry]) -> Decimal:
 
 
 def client_lines(ws: Workspace, priced: Sequence[PricedEntry], experts_by_code: dict[str, Expert],
-                 group_by: str, vat: VatTreatment) -> tuple[InvoiceLine, ...]:
+                 group_by: str, vat: VatTreatment, *, order_per_line: bool = False) -> tuple[InvoiceLine, ...]:
     """Group priced entries into invoice lines at client rates; one line per group and unit
-    price (a different price is a different line)."""
+    price (a different price is a different line). With ``order_per_line`` (the invoiced
+    engagements have different order numbers, so the e-invoice has no single order
+    reference) a line never mixes order numbers and names its own."""
     _check_group_by(group_by)
     groups: OrderedDict[tuple[Any, ...], list[PricedEntry]] = OrderedDict()
     for p in sorted(priced, key=lambda p: (p.engagement.code, p.entry.work_date, p.entry.id)):
@@ -165,7 +181,8 @@ def client_lines(ws: Workspace, priced: Sequence[PricedEntry], experts_by_code: 
         base: tuple[Any, ...] = {
             "engagement": (g.code,), "expert": (g.expert_code, g.role), "role": (g.role,),
             "date": (p.entry.work_date, g.code)}[group_by]
-        groups.setdefault((*base, p.unit.value, p.client_unit_price), []).append(p)
+        order = (g.order_number or "") if order_per_line else ""
+        groups.setdefault((*base, p.unit.value, p.client_unit_price, order), []).append(p)
     if group_by == "date":
         groups = OrderedDict(sorted(groups.items(), key=lambda kv: (kv[0][0], kv[0][1])))
     lines = []
@@ -180,6 +197,8 @@ def client_lines(ws: Workspace, priced: Sequence[PricedEntry], experts_by_code: 
             "role": role,
             "date": f"{role}: {first.entry.activity or g.description or 'inzet'} ({who})",
         }[group_by]
+        if order_per_line and g.order_number:
+            desc += f" (inkoopnummer {g.order_number})"
         days = [p.entry.work_date for p in items]
         lines.append(InvoiceLine(desc, _quantity(first.unit, items), first.unit.label, first.client_unit_price,
                                  vat, min(days), max(days)))
@@ -207,11 +226,14 @@ def _client_draft(ws: Workspace, conn: Connection, client: str, period: Period, 
     rate = ws.limits.for_year(issue_date.year).figure("vat_standard", issue_date).amount
     vat = client_vat(rate, None if exempt is None else str(exempt))
     exps = {x.code: x for x in queries.all_experts(conn, {g.expert_code for g in engs.values()})}
-    lines = client_lines(ws, priced, exps, group_by, vat)
+    buyer, order = buyer_references(cust.buyer_reference, [p.engagement.order_number or "" for p in priced])
+    mixed = not order and any(p.engagement.order_number for p in priced)
+    lines = client_lines(ws, priced, exps, group_by, vat, order_per_line=mixed)
     codes = sorted({p.engagement.code for p in priced})
     inv = Invoice(kind="client", supplier=org_party(own), customer=org_party(cust), issue_date=issue_date,
                   lines=lines, payment_term_days=cust.payment_term_days, period=str(period),
-                  reference=", ".join(codes) if len(codes) <= 4 else f"{len(codes)} opdrachten")
+                  reference=", ".join(codes) if len(codes) <= 4 else f"{len(codes)} opdrachten",
+                  einvoice_format=cust.einvoice_format, buyer_reference=buyer, order_reference=order)
     return inv, [p.entry.id for p in priced], cust.id
 
 
@@ -228,6 +250,7 @@ def _client_invoice(ws: Workspace, conn: Connection, client: str, period: Period
     inv, ids, client_id = _client_draft(ws, conn, client, period, group_by, issue_date)
     if concept:
         return store.save_concept(conn, inv, actor=ws.actor, client_id=client_id, entry_ids=ids)
+    refuse_without_einvoice(inv)
     return store.issue(conn, inv, fmt=number_format(ws, "client"), series_prefix=_prefix("client", False),
                        actor=ws.actor, client_id=client_id, entry_ids=ids)
 
@@ -249,13 +272,17 @@ def _invoiceable_clients(conn: Connection, period: Period) -> list[str]:
 
 
 def _render_job(snapshot: str, status: str, user_dir: str | None, shipped_dir: str,
-                logo: str | None) -> bytes:
+                logo: str | None, ubl: bytes | None) -> bytes:
     """Runs in a worker process: everything it needs is passed in (picklable)."""
     from vergoeding.core.invoice import invoice_from_dict
     from vergoeding.render.invoice import invoice_pdf
 
     doc = InvoiceDocument(invoice_from_dict(json.loads(snapshot)), status, Path(logo) if logo else None)
-    return invoice_pdf(doc, user_dir=Path(user_dir) if user_dir else None, shipped_dir=Path(shipped_dir))
+    return invoice_pdf(doc, user_dir=Path(user_dir) if user_dir else None, shipped_dir=Path(shipped_dir), ubl=ubl)
+
+
+def _file_stem(s: store.StoredInvoice) -> str:
+    return f"factuur-{s.label}"
 
 
 def create_all_client_invoices(
@@ -269,7 +296,11 @@ def create_all_client_invoices(
     killed during the batch leaves none of its invoices. After the commit the PDFs are
     rendered in parallel into ``out_dir`` (``progress(done, total, number)`` after each),
     together with the PDFs of this period's earlier client invoices that are missing there:
-    a batch killed while writing its files is completed by running it again."""
+    a batch killed while writing its files is completed by running it again.
+
+    Every invoice gets its e-invoice: ``factuur-NUMBER.xml`` (UBL, in the client's format)
+    next to ``factuur-NUMBER.pdf`` (PDF/A-3 with the same UBL embedded). The XML is written
+    before the PDF, so a PDF on disk means its XML is there too."""
     _check_group_by(group_by)
     issued: list[store.StoredInvoice] = []
     failed: list[tuple[str, str]] = []
@@ -296,12 +327,17 @@ def create_all_client_invoices(
         user = str(ws.settings.templates_dir) if ws.settings.templates_dir else None
         shipped = str(ws.settings.shipped_templates)
         total = len(todo)
+        from vergoeding.render.ubl import invoice_ubl
+
+        ubls = {s.id: invoice_ubl(s.invoice) for s in todo}
         with worker_pool(min(workers, total)) as pool:
             futures = {pool.submit(_render_job, json.dumps(invoice_to_dict(s.invoice)), s.status, user, shipped,
-                                   str(logo) if logo else None): s for s in todo}
+                                   str(logo) if logo else None, ubls[s.id]): s for s in todo}
             for done, fut in enumerate(as_completed(futures), start=1):
                 s = futures[fut]
-                files.append(write_atomic(out_dir / f"factuur-{s.label}.pdf", fut.result()))
+                pdf = fut.result()
+                files.append(write_atomic(out_dir / f"{_file_stem(s)}.xml", ubls[s.id]))
+                files.append(write_atomic(out_dir / f"{_file_stem(s)}.pdf", pdf))
                 if progress:
                     progress(done, total, s.label)
         files.sort()
@@ -309,11 +345,11 @@ def create_all_client_invoices(
 
 
 def _missing_pdfs(ws: Workspace, period: Period, out_dir: Path, skip: set[int]) -> list[store.StoredInvoice]:
-    """Issued client invoices of ``period`` whose PDF is not in ``out_dir``."""
+    """Issued client invoices of ``period`` whose PDF or e-invoice is not in ``out_dir``."""
     with ws.engine.connect() as conn:
         rows = store.list_invoices(conn, kind="client")
     return [s for s in rows if s.id not in skip and s.number and s.invoice.period == str(period)
-            and not (out_dir / f"factuur-{s.label}.pdf").exists()]
+            and not all((out_dir / f"{_file_stem(s)}.{ext}").exists() for ext in ("pdf", "xml"))]
 
 
 # --- expert invoices ----------------------------------------------------------------------
@@ -383,10 +419,13 @@ def create_expert_invoice(ws: Workspace, expert: str, period: Period, *, issue_d
         inv = Invoice(kind="expert", supplier=expert_party(exp), customer=org_party(own), issue_date=issue_date,
                       lines=lines, payment_term_days=own.payment_term_days, period=str(period),
                       reference=", ".join(sorted(used)), self_billed=self_billing,
-                      notes=(SELF_BILLING_NOTE,) if self_billing else ())
+                      notes=(SELF_BILLING_NOTE,) if self_billing else (),
+                      # we are the buyer here: our engagement codes ARE the buyer's reference
+                      einvoice_format=own.einvoice_format, buyer_reference=", ".join(sorted(used)))
         ids = [e.id for e in open_entries]
         if concept:
             return store.save_concept(conn, inv, actor=ws.actor, expert_id=exp.id, entry_ids=ids)
+        refuse_without_einvoice(inv)
         return store.issue(conn, inv, fmt=number_format(ws, "expert", self_billed=self_billing),
                            series_prefix=_prefix("expert", self_billing), actor=ws.actor, expert_id=exp.id,
                            entry_ids=ids, expert_code=exp.code)
@@ -398,6 +437,8 @@ def issue(ws: Workspace, key: str, *, issue_date: date) -> store.StoredInvoice:
     """Issue a concept (``concept-12``): it gets its number now."""
     with ws.engine.begin() as conn:
         cur = store.get(conn, key)
+        if cur.status == "concept":
+            refuse_without_einvoice(cur.invoice)
         sb = cur.invoice.self_billed
         return store.issue_concept(conn, cur.id, issue_date=issue_date, fmt=number_format(ws, cur.kind, self_billed=sb),
                                    series_prefix=_prefix(cur.kind, sb), actor=ws.actor,
@@ -441,10 +482,13 @@ def render(ws: Workspace, number: str, fmt: str) -> bytes:
     if fmt not in FORMATS:
         raise InputError(f"formaat {fmt!r}: kies uit {', '.join(FORMATS)}", field="format")
     doc = document(ws, number)
-    if fmt == "pdf":
+    if fmt == "pdf":  # PDF/A-3; an issued invoice with its e-invoice embedded
         from vergoeding.render.invoice import invoice_pdf
+        from vergoeding.render.ubl import invoice_ubl
 
-        return invoice_pdf(doc, user_dir=ws.settings.templates_dir, shipped_dir=ws.settings.shipped_templates)
+        ubl = None if doc.status == "concept" else invoice_ubl(doc.invoice)
+        return invoice_pdf(doc, user_dir=ws.settings.templates_dir, shipped_dir=ws.settings.shipped_templates,
+                           ubl=ubl)
     if fmt == "xlsx":
         from vergoeding.render.invoice import invoice_xlsx
 

@@ -44,18 +44,19 @@ def step_invoices(ctx: Any) -> list[str]:
         except VergoedingError as exc:
             lines.append(f"geen factuur voor {g.expert_code}: {exc.message}")
             continue
+        ctx.files.append(write_atomic(out / f"factuur-{s.label}.xml", invoices.render(ws, s.label, "ubl")))
         path = write_atomic(out / f"factuur-{s.label}.pdf", invoices.render(ws, s.label, "pdf"))
         ctx.files.append(path)
         notes = ", ".join(s.invoice.exemption_notes) or ("zelffacturering" if s.invoice.self_billed else "21% btw")
         lines.append(f"factuur {s.label} van {s.invoice.supplier.name}: totaal {s.invoice.totals.total} ({notes})")
     if res.issued:
         first = res.issued[0].label
-        for fmt, ext in (("xlsx", "xlsx"), ("ubl", "xml")):
-            ctx.files.append(write_atomic(out / f"factuur-{first}.{ext}", invoices.render(ws, first, fmt)))
+        ctx.files.append(write_atomic(out / f"factuur-{first}.xlsx", invoices.render(ws, first, "xlsx")))
         if len(res.issued) > 1:
             last = res.issued[-1].label
             cn = invoices.credit(ws, last, "demo: verkeerd tarief", issue_date=ISSUE)
-            ctx.files.append(write_atomic(out / f"creditnota-{cn.label}.pdf", invoices.render(ws, cn.label, "pdf")))
+            for fmt, ext in (("ubl", "xml"), ("pdf", "pdf")):
+                ctx.files.append(write_atomic(out / f"creditnota-{cn.label}.{ext}", invoices.render(ws, cn.label, fmt)))
             lines.append(f"creditnota {cn.label} voor {last}: {cn.invoice.totals.total}")
     ctx.facts["invoices"] = [s.label for s in invoices.list_invoices(ws)]
     return lines

@@ -46,7 +46,8 @@ def _echo_issued(s: StoredInvoice) -> None:
 @click.option("--date", "issue_date", type=DATE, help="Factuurdatum (standaard vandaag).")
 @click.option("--concept", is_flag=True, help="Alleen een concept (nog geen nummer); uitreiken met 'invoice issue'.")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
-              help="Met --all-clients: schrijf de PDF's in deze map (parallel).")
+              help="Met --all-clients: schrijf per factuur de PDF (PDF/A-3, met de e-factuur erin) en de "
+                   "e-factuur (UBL) in deze map (parallel).")
 @click.pass_context
 def create(ctx: click.Context, client: str | None, all_clients: bool, period: Period, group_by: str,
            issue_date: object, concept: bool, out_dir: Path | None) -> None:
@@ -232,7 +233,8 @@ def show_cmd(ctx: click.Context, number: str, fmt: str) -> None:
 @invoice_group.command("render")
 @click.argument("number")
 @click.option("--format", "fmt", type=click.Choice(api.FORMATS), default="pdf", show_default=True,
-              help="pdf, xlsx of ubl (e-factuur, UBL 2.1 / Peppol BIS 3.0).")
+              help="pdf (PDF/A-3 met de e-factuur erin), xlsx of ubl (e-factuur, UBL 2.1: Peppol BIS 3.0 of "
+                   "SI-UBL 2.0, zoals ingesteld bij de opdrachtgever).")
 @click.option("-o", "--output", "output", type=click.Path(dir_okay=False, path_type=Path), required=True,
               help="Uitvoerbestand.")
 @click.pass_context

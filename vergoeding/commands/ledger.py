@@ -81,10 +81,15 @@ ORG_OPTIONS: list[tuple[Any, ...]] = [
      {"default": False, "help": "Heeft een loonheffingennummer (meldplicht uitbetaalde bedragen aan derden)."}),
     (("--payment-term", "payment_term_days"), {"type": click.IntRange(0, 365), "default": 30,
                                                "help": "Betaaltermijn in dagen."}),
+    (("--e-invoice", "einvoice_format"), {"type": click.Choice(["peppol", "si-ubl"], case_sensitive=False),
+                                          "help": "E-factuur: peppol (Peppol BIS Billing 3.0, standaard) of si-ubl "
+                                                  "(SI-UBL 2.0, NLCIUS; vraagt KvK of OIN)."}),
+    (("--buyer-reference", "buyer_reference"), {"help": "Referentie van de opdrachtgever die op elke factuur "
+                                                        "moet staan (bv. kostenplaats); '' wist."}),
 ]
 ORG_KEYS = ["name", "street", "postcode", "city", "kvk", "vat_id", "iban", "bic", "oin", "contact_name",
             "contact_email", "is_anbi", "corporate_tax_liable", "may_pay_volunteers", "has_payroll_tax_number",
-            "payment_term_days"]
+            "payment_term_days", "einvoice_format", "buyer_reference"]
 
 
 @click.group("org")
@@ -110,7 +115,7 @@ def org_add(ctx: click.Context, /, own: bool, code: str | None, **params: Any) -
     \b
     Voorbeeld:
       vergoeding org add --code UTR --name "Gemeente Utrecht" --street "Stadsplateau 1" \\
-        --postcode 3521AZ --city Utrecht --oin 00000001002220647000 --anbi
+        --postcode 3521AZ --city Utrecht --oin 00000001002220647000 --anbi --e-invoice si-ubl
     """
     data = api.OrganisationData(code=code or "", kind="own" if own else "client", **_given(params, ORG_KEYS))
     d = api.add_organisation(workspace(ctx), data)
@@ -138,7 +143,8 @@ def _org_row(o: Any) -> dict[str, Any]:
             "vat_id": o.vat_id, "iban": o.iban, "bic": o.bic, "oin": o.oin, "contact_name": o.contact_name,
             "contact_email": o.contact_email, "is_anbi": o.is_anbi, "corporate_tax_liable": o.corporate_tax_liable,
             "may_pay_volunteers": o.may_pay_volunteers, "has_payroll_tax_number": o.has_payroll_tax_number,
-            "payment_term_days": o.payment_term_days}
+            "payment_term_days": o.payment_term_days, "einvoice_format": o.einvoice_format,
+            "buyer_reference": o.buyer_reference}
 
 
 @org_group.command("list")
@@ -336,10 +342,12 @@ ENG_OPTIONS: list[tuple[Any, ...]] = [
                                                             "help": "Wij maken de factuur namens de zzp'er."}),
     (("--vat-exemption", "vat_exemption"), {"type": click.Choice(["kor", "crkbo", ""]),
                                             "help": "Btw-vrijstelling (zzp): kor of crkbo."}),
+    (("--order-number", "order_number"), {"help": "Inkoopnummer van de opdrachtgever voor deze opdracht "
+                                                  "(komt op de factuur); '' wist."}),
 ]
 ENG_KEYS = ["expert", "client", "role", "regime", "level", "description", "start_date", "unit", "expert_rate",
             "client_rate", "budget_minutes", "budget_amount", "travel_policy", "km_rate", "hourly_justification",
-            "self_billing", "vat_exemption"]
+            "self_billing", "vat_exemption", "order_number"]
 
 
 def _eng_values(params: dict[str, Any]) -> dict[str, Any]:
@@ -399,7 +407,8 @@ def _eng_row(g: Any) -> dict[str, Any]:
             "unit": g.unit.value if g.unit else None, "expert_rate": g.expert_rate, "client_rate": g.client_rate,
             "budget_hours": None if g.budget_minutes is None else Decimal(g.budget_minutes) / 60,
             "budget_amount": g.budget_amount, "travel": g.travel_policy.value, "km_rate": g.km_rate,
-            "self_billing": g.self_billing, "vat_exemption": g.vat_exemption, "description": g.description}
+            "self_billing": g.self_billing, "vat_exemption": g.vat_exemption, "description": g.description,
+            "order_number": g.order_number}
 
 
 @engagement_group.command("list")

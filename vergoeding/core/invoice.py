@@ -135,12 +135,17 @@ class Invoice:
     number: str | None = None  # None while a concept
     payment_term_days: int = 30
     period: str = ""
-    reference: str = ""  # e.g. the engagement codes or the client's order number
+    reference: str = ""  # our own reference: the engagement codes (never sent as the buyer's reference)
     self_billed: bool = False
     credit_of: str | None = None  # the original number, on a credit note
     credit_reason: str = ""
     original_kind: str = ""  # on a credit note: the kind of the credited invoice
     notes: tuple[str, ...] = field(default=())
+    # The e-invoice (see core/einvoice.py): the customer's format, its own reference for
+    # the invoice (UBL BuyerReference) and its order number (UBL OrderReference).
+    einvoice_format: str = "peppol"
+    buyer_reference: str = ""
+    order_reference: str = ""
 
     @property
     def due_date(self) -> date:
@@ -239,6 +244,16 @@ def missing_fields(inv: Invoice) -> list[str]:
     return out
 
 
+def einvoice_missing(inv: Invoice) -> list[str]:
+    """What the e-invoice (Peppol BIS 3.0 / SI-UBL 2.0) needs beyond :func:`missing_fields`
+    (which already asks the supplier's KvK number): the customer's legal registration, a KvK
+    number or OIN, as its electronic address (PEPPOL-EN16931-R010) and legal entity id
+    (BR-NL-10). Empty: the UBL passes those rules."""
+    if (inv.customer.kvk or "").strip() or (inv.customer.oin or "").strip():
+        return []
+    return ["KvK-nummer of OIN afnemer (nodig voor de e-factuur)"]
+
+
 def credit_note(original: Invoice, *, issue_date: date, reason: str) -> Invoice:
     """A credit note that cancels ``original`` in full: every line negated, same VAT."""
     if not reason.strip():
@@ -280,6 +295,8 @@ def invoice_to_dict(inv: Invoice) -> dict[str, Any]:
         "period": inv.period, "reference": inv.reference, "self_billed": inv.self_billed,
         "credit_of": inv.credit_of, "credit_reason": inv.credit_reason,
         "original_kind": inv.original_kind, "notes": list(inv.notes),
+        "einvoice_format": inv.einvoice_format, "buyer_reference": inv.buyer_reference,
+        "order_reference": inv.order_reference,
         "supplier": _party_dict(inv.supplier), "customer": _party_dict(inv.customer),
         "lines": [{"description": x.description, "quantity": str(x.quantity), "unit": x.unit,
                    "unit_price": str(x.unit_price), "amount": str(x.amount),
@@ -306,5 +323,6 @@ def invoice_from_dict(d: Mapping[str, Any]) -> Invoice:
         issue_date=issue, lines=lines, number=d["number"], payment_term_days=int(d["payment_term_days"]),
         period=d["period"], reference=d["reference"], self_billed=bool(d["self_billed"]),
         credit_of=d["credit_of"], credit_reason=d["credit_reason"], original_kind=d.get("original_kind", ""),
-        notes=tuple(d["notes"]),
+        notes=tuple(d["notes"]), einvoice_format=d.get("einvoice_format", "peppol"),
+        buyer_reference=d.get("buyer_reference", ""), order_reference=d.get("order_reference", ""),
     )

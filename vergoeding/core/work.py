@@ -46,6 +46,8 @@ class Organisation:
     may_pay_volunteers: bool = False
     has_payroll_tax_number: bool = False
     payment_term_days: int = 30
+    einvoice_format: str = "peppol"  # core.einvoice.FORMATS
+    buyer_reference: str | None = None  # the client's own reference for our invoices
 
 
 @dataclass(frozen=True)
@@ -91,6 +93,7 @@ class Engagement:
     hourly_justification: str | None = None
     self_billing: bool = False
     vat_exemption: str | None = None  # None | 'kor' | 'crkbo'
+    order_number: str | None = None  # the client's order number (its purchase order) for this engagement
 
     def active_on(self, day: date) -> bool:
         return self.start <= day and (self.end is None or day < self.end)

@@ -61,7 +61,8 @@ def clients(n: Numbers) -> list[OrganisationData]:
                          contact_email="sociaaldomein@lekstede.example", payment_term_days=30),
         OrganisationData(code="GEM-EEM", name="Gemeente Eemvallei", street="Stadhuisweg 4", postcode="3811 KL",
                          city="Eemvallei", oin="00000001823456789000", is_anbi=True, contact_name="Team Participatie",
-                         contact_email="participatie@eemvallei.example", payment_term_days=30),
+                         contact_email="participatie@eemvallei.example", payment_term_days=30,
+                         einvoice_format="si-ubl", buyer_reference="Kostenplaats 6120 Participatie"),
         OrganisationData(code="ZORGKR", name="Stichting Zorgkracht Utrecht", street="Biltstraat 140",
                          postcode="3572 BK", city="Utrecht", kvk=n.kvk(), vat_id=n.vat_id(), iban=n.iban(),
                          contact_name="Ilse Brouwer", contact_email="i.brouwer@zorgkracht.example",
@@ -186,7 +187,7 @@ PLANS = (
          (1, 2, 2), (90, 120), ("gastles mbo", "voorlichting buurthuis"), quantity=1),
     # Budget nearly used: 40 hours / 3,500 euro budget; 39 hours (3,315 euro at 85 an hour) logged.
     Plan(_g("G010", "E010", "JGD-RVE", "co-onderzoeker", "zzp", budget_minutes=2400, budget_amount=Decimal("3500.00"),
-            description="Onderzoek toegang jeugdhulp"), (4, 4, 5), (180,), ("interviews", "analyse")),
+            description="Onderzoek toegang jeugdhulp", order_number="IO-2026-0147"), (4, 4, 5), (180,), ("interviews", "analyse")),
     Plan(_g("G011", "E011", "GEM-EEM", "buddy", "vrijwilliger", description="Maatje voor nieuwkomers"),
          (8, 8, 8), (120,), ("maatjescontact",)),
     Plan(_g("G012", "E012", "WELZ", "voorlichter", "vrijwilliger", description="Voorlichting in de wijk"),

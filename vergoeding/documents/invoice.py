@@ -42,6 +42,10 @@ class InvoiceDocument:
             "payment_term_days": inv.payment_term_days,
             "period": inv.period,
             "reference": inv.reference,
+            # the client's own references (also in the e-invoice); shown once, not repeated
+            "buyer_reference": inv.buyer_reference
+            if inv.buyer_reference not in (inv.reference, inv.order_reference) else "",
+            "order_reference": inv.order_reference,
             "supplier": _party(inv.supplier),
             "customer": _party(inv.customer),
             "self_billed": inv.self_billed,

@@ -72,6 +72,10 @@ ORGANISATIONS = Sheet("organisation", "organisaties", ("organisatie", "organisat
     Field("has_payroll_tax_number", "bool", "Alleen eigen organisatie: ja als die een loonheffingennummer heeft.",
           choices=YES_NO, width=10),
     Field("payment_term_days", "int", "Betaaltermijn in dagen (leeg = 30).", width=9),
+    Field("einvoice_format", "choice", "Opdrachtgever: e-factuur als peppol (Peppol BIS 3.0) of si-ubl "
+          "(SI-UBL 2.0, NLCIUS; vraagt KvK of OIN). Leeg = peppol.", choices=("peppol", "si-ubl"), width=10),
+    Field("buyer_reference", "text", "Opdrachtgever: de referentie die zij op elke factuur willen zien "
+          "(bv. kostenplaats of afdeling).", width=16),
 ), "Eén regel per organisatie: uw eigen organisatie (soort eigen) en de opdrachtgevers.")
 
 EXPERTS = Sheet("expert", "deskundigen", ("deskundige", "expert"), (
@@ -132,6 +136,8 @@ ENGAGEMENTS = Sheet("engagement", "opdrachten", ("opdracht", "engagement"), (
     Field("self_billing", "bool", "Alleen zzp: ja als u de factuur namens de deskundige maakt.", choices=YES_NO, width=8),
     Field("vat_exemption", "choice", "Alleen zzp: kor of crkbo als er geen btw op de factuur komt.",
           choices=("kor", "crkbo"), width=10),
+    Field("order_number", "text", "Inkoopnummer (inkooporder) van de opdrachtgever voor deze opdracht; "
+          "komt op de factuur.", width=14),
 ), "Eén regel per opdracht: wie, voor wie, welke rol, welk regime, van wanneer tot wanneer.")
 
 ENTRIES = Sheet("entry", "uren", ("uren", "hours", "entries", "entry"), (

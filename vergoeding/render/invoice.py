@@ -15,11 +15,35 @@ def invoice_html(doc: InvoiceDocument, *, user_dir: Path | None, shipped_dir: Pa
     return render_html(TEMPLATE, doc.context(), user_dir=user_dir, shipped_dir=shipped_dir)
 
 
-def invoice_pdf(doc: InvoiceDocument, *, user_dir: Path | None, shipped_dir: Path) -> bytes:
-    from vergoeding.render.pdf import html_to_pdf
+def invoice_pdf(doc: InvoiceDocument, *, user_dir: Path | None, shipped_dir: Path,
+                ubl: bytes | None = None) -> bytes:
+    """The invoice as a PDF/A-3b archive copy. An issued invoice carries its e-invoice
+    (``ubl``, the same bytes as the ``.xml`` written next to it) as an embedded file with
+    relationship ``Alternative``, the way Factur-X/ZUGFeRD embed theirs: one file holds the
+    printable and the machine-readable invoice. A concept has no e-invoice."""
+    from datetime import datetime
+
+    from vergoeding.render.pdf import Embedded, html_to_pdfa3
 
     html = invoice_html(doc, user_dir=user_dir, shipped_dir=shipped_dir)
-    return html_to_pdf(html, base_url=user_dir or shipped_dir)
+    files: tuple[Embedded, ...] = ()
+    if ubl is not None:
+        inv = doc.invoice
+        when = datetime(inv.issue_date.year, inv.issue_date.month, inv.issue_date.day)
+        files = (Embedded(ubl_filename(doc), ubl, f"E-factuur {doc.number} (UBL 2.1, {ubl_spec_name(doc)})",
+                          "Alternative", when),)
+    return html_to_pdfa3(html, base_url=user_dir or shipped_dir, files=files)
+
+
+def ubl_filename(doc: InvoiceDocument) -> str:
+    """The e-invoice's file name: inside the PDF and next to it (``factuur-2026-0001.xml``)."""
+    return f"factuur-{doc.number}.xml"
+
+
+def ubl_spec_name(doc: InvoiceDocument) -> str:
+    from vergoeding.core.einvoice import spec_for
+
+    return spec_for(doc.invoice.einvoice_format, self_billed=doc.invoice.self_billed).name
 
 
 def invoice_xlsx(doc: InvoiceDocument) -> bytes:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 import weasyprint
@@ -20,3 +22,26 @@ def harfbuzz_subset_available() -> bool:
     from weasyprint.text import ffi
 
     return ffi.harfbuzz_subset is not None
+
+
+@dataclass(frozen=True)
+class Embedded:
+    """A file embedded in a PDF/A-3 (PDF 2.0 ``AFRelationship``: ``Alternative`` when it is
+    the same document in another form, as Factur-X/ZUGFeRD embed their XML)."""
+
+    name: str
+    data: bytes
+    description: str
+    relationship: str = "Alternative"
+    when: datetime | None = None  # its date in the PDF; fixed so that a reprint is identical
+
+
+def html_to_pdfa3(html: str, *, base_url: Path, files: tuple[Embedded, ...] = ()) -> bytes:
+    """An archival PDF/A-3b (ISO 19005-3; XMP ``pdfaid:part=3``, ``conformance=B``, sRGB
+    output intent) with ``files`` embedded and listed in the catalogue's ``/AF``."""
+    attachments = [weasyprint.Attachment(string=f.data, name=f.name, description=f.description,
+                                         relationship=f.relationship, created=f.when, modified=f.when)
+                   for f in files]
+    doc = weasyprint.HTML(string=html, base_url=str(base_url))
+    out: bytes = doc.write_pdf(pdf_variant="pdf/a-3b", attachments=attachments)
+    return out

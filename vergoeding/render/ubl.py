@@ -1,10 +1,16 @@
-"""An e-invoice: UBL 2.1 following Peppol BIS Billing 3.0 (EN 16931), with the NLCIUS
-basics: a buyer reference, KvK (scheme 0106) as legal id, and the customer's endpoint as
-its OIN (scheme 0190) when it has one (Dutch government bodies), else its KvK number.
+"""An e-invoice: UBL 2.1 (EN 16931) in the format the customer receives
+(:mod:`vergoeding.core.einvoice`): Peppol BIS Billing 3.0 or SI-UBL 2.0 (NLCIUS); a
+self-billed invoice follows Peppol BIS Self-Billing 3.0 (type 389, credit note 261).
 
-A credit note becomes a UBL ``CreditNote`` (type 381) with positive amounts that refers to
-the credited invoice (``BillingReference``); a self-billed invoice has type 389.
-This covers the basics; validate with the Peppol/NLCIUS Schematron before production use.
+Each party carries its legal registration as ``PartyLegalEntity/CompanyID`` and as its
+electronic address (``EndpointID``): the OIN (scheme 0190) for a public body that has one,
+else the KvK number (scheme 0106). The buyer reference and order reference are the
+client's own (``Invoice.buyer_reference`` / ``order_reference``), never our engagement
+codes. A credit note becomes a UBL ``CreditNote`` with positive amounts that refers to the
+credited invoice (``BillingReference``).
+
+The test suite runs every kind of document this module writes through the UBL 2.1 XSD and
+the official rule sets (CEN EN 16931, Peppol BIS 3.0, NLCIUS), see ``tests/test_einvoice_rules.py``.
 """
 
 from __future__ import annotations
@@ -12,6 +18,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from decimal import Decimal
 
+from vergoeding.core.einvoice import SI_UBL, legal_id, spec_for
 from vergoeding.core.invoice import Invoice, Party
 from vergoeding.core.money import round_cents
 
@@ -22,8 +29,6 @@ NS = {
     "cbc": "urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2",
 }
 CAC, CBC = NS["cac"], NS["cbc"]
-CUSTOMIZATION = "urn:cen.eu:en16931:2017#compliant#urn:fdc:peppol.eu:2017:poacc:billing:3.0"
-PROFILE = "urn:fdc:peppol.eu:2017:poacc:billing:01:1.0"
 UNIT_CODES = {"uur": "HUR", "dag": "DAY", "km": "KMT"}  # UN/ECE rec 20; everything else C62 (one)
 
 
@@ -45,10 +50,9 @@ def _qty(x: Decimal) -> str:
 
 def _party(parent: ET.Element, tag: str, p: Party, *, customer: bool) -> None:
     party = _el(_el(parent, CAC, tag), CAC, "Party")
-    if customer and p.oin:
-        _el(party, CBC, "EndpointID", p.oin, schemeID="0190")
-    elif p.kvk:
-        _el(party, CBC, "EndpointID", p.kvk, schemeID="0106")
+    legal = legal_id(p.kvk, p.oin)
+    if legal:
+        _el(party, CBC, "EndpointID", legal[0], schemeID=legal[1])
     if customer and p.oin:
         ident = _el(party, CAC, "PartyIdentification")
         _el(ident, CBC, "ID", p.oin, schemeID="0190")
@@ -62,10 +66,10 @@ def _party(parent: ET.Element, tag: str, p: Party, *, customer: bool) -> None:
         pts = _el(party, CAC, "PartyTaxScheme")
         _el(pts, CBC, "CompanyID", p.vat_id)
         _el(_el(pts, CAC, "TaxScheme"), CBC, "ID", "VAT")
-    legal = _el(party, CAC, "PartyLegalEntity")
-    _el(legal, CBC, "RegistrationName", p.name)
-    if p.kvk:
-        _el(legal, CBC, "CompanyID", p.kvk, schemeID="0106")
+    entity = _el(party, CAC, "PartyLegalEntity")
+    _el(entity, CBC, "RegistrationName", p.name)
+    if legal:  # BR-NL-1 (supplier), BR-NL-10 (customer): KvK 0106 or OIN 0190
+        _el(entity, CBC, "CompanyID", legal[0], schemeID=legal[1])
     if p.email:
         _el(_el(party, CAC, "Contact"), CBC, "ElectronicMail", p.email)
 
@@ -87,23 +91,28 @@ def invoice_ubl(inv: Invoice) -> bytes:
         ET.register_namespace(prefix, uri)
     ET.register_namespace("", root_ns)
     root = ET.Element(f"{{{root_ns}}}{'CreditNote' if credit else 'Invoice'}")
-    _el(root, CBC, "CustomizationID", CUSTOMIZATION)
-    _el(root, CBC, "ProfileID", PROFILE)
+    spec = spec_for(inv.einvoice_format, self_billed=inv.self_billed)
+    _el(root, CBC, "CustomizationID", spec.customization_id)
+    _el(root, CBC, "ProfileID", spec.profile_id)
     _el(root, CBC, "ID", inv.number or "")
     _el(root, CBC, "IssueDate", inv.issue_date.isoformat())
     if not credit:
         _el(root, CBC, "DueDate", inv.due_date.isoformat())
-        _el(root, CBC, "InvoiceTypeCode", "389" if inv.self_billed else "380")
+        _el(root, CBC, "InvoiceTypeCode", spec.invoice_type)
     else:
-        _el(root, CBC, "CreditNoteTypeCode", "381")
-    for note in (*inv.notes, *inv.exemption_notes, *([f"Reden: {inv.credit_reason}"] if credit else [])):
-        _el(root, CBC, "Note", note)
+        _el(root, CBC, "CreditNoteTypeCode", spec.credit_note_type)
+    notes = (*inv.notes, *inv.exemption_notes, *([f"Reden: {inv.credit_reason}"] if credit else []))
+    if notes:  # one note element: Peppol allows only one (PEPPOL-EN16931-R002)
+        _el(root, CBC, "Note", "\n".join(notes))
     _el(root, CBC, "DocumentCurrencyCode", "EUR")
-    _el(root, CBC, "BuyerReference", inv.reference or inv.number or "")
+    # the client's own reference; without one the invoice number (BR-NL-2 / PEPPOL-EN16931-R003)
+    _el(root, CBC, "BuyerReference", inv.buyer_reference or inv.number or "")
     if inv.service_from and inv.service_to:
         per = _el(root, CAC, "InvoicePeriod")
         _el(per, CBC, "StartDate", inv.service_from.isoformat())
         _el(per, CBC, "EndDate", inv.service_to.isoformat())
+    if inv.order_reference:
+        _el(_el(root, CAC, "OrderReference"), CBC, "ID", inv.order_reference)
     if credit and inv.credit_of:
         _el(_el(_el(root, CAC, "BillingReference"), CAC, "InvoiceDocumentReference"), CBC, "ID", inv.credit_of)
     _party(root, "AccountingSupplierParty", inv.supplier, customer=False)
@@ -114,7 +123,8 @@ def invoice_ubl(inv: Invoice) -> bytes:
         _el(pm, CBC, "PaymentID", inv.number or "")
         acct = _el(pm, CAC, "PayeeFinancialAccount")
         _el(acct, CBC, "ID", inv.supplier.iban.replace(" ", ""))
-        _el(acct, CBC, "Name", inv.supplier.name)
+        if inv.einvoice_format != SI_UBL or inv.self_billed:  # NLCIUS advises against it (BR-NL-30)
+            _el(acct, CBC, "Name", inv.supplier.name)
     _el(_el(root, CAC, "PaymentTerms"), CBC, "Note", f"Betaling binnen {inv.payment_term_days} dagen")
     t = inv.totals
     tax = _el(root, CAC, "TaxTotal")
@@ -140,6 +150,8 @@ def invoice_ubl(inv: Invoice) -> bytes:
             _el(per, CBC, "StartDate", line.service_from.isoformat())
             _el(per, CBC, "EndDate", line.service_to.isoformat())
         item = _el(el, CAC, "Item")
+        if len(line.description) > 100:  # the full text where the short name is cut
+            _el(item, CBC, "Description", line.description)
         _el(item, CBC, "Name", line.description[:100])
         _category(item, "ClassifiedTaxCategory", line.vat.rate, line.vat.note)
         _el(_el(el, CAC, "Price"), CBC, "PriceAmount", _money(line.unit_price), currencyID="EUR")

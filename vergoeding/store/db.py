@@ -73,6 +73,14 @@ def _v4_engagements_expert_index(conn: Connection) -> None:
     conn.exec_driver_sql("CREATE INDEX ix_engagements_expert ON engagements (expert_id)")
 
 
+def _v5_einvoice(conn: Connection) -> None:
+    """Per client the e-invoice format (Peppol BIS 3.0 or SI-UBL 2.0) and its own reference
+    for our invoices; per engagement the client's order number."""
+    conn.exec_driver_sql("ALTER TABLE organisations ADD COLUMN einvoice_format VARCHAR(10) DEFAULT 'peppol' NOT NULL")
+    conn.exec_driver_sql("ALTER TABLE organisations ADD COLUMN buyer_reference TEXT")
+    conn.exec_driver_sql("ALTER TABLE engagements ADD COLUMN order_number TEXT")
+
+
 # Append new migrations here; never edit one that has shipped. Each runs in the same
 # transaction as its schema_version row, so an interrupted upgrade leaves the old schema.
 MIGRATIONS: list[Migration] = [
@@ -81,6 +89,7 @@ MIGRATIONS: list[Migration] = [
     (3, "payouts record when their files were written", _v3_payout_files_written),
     (4, "index engagements by expert (one expert's hours without scanning the year)",
      _v4_engagements_expert_index),
+    (5, "e-invoice format and buyer reference per client, order number per engagement", _v5_einvoice),
 ]
 
 

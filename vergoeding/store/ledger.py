@@ -21,6 +21,7 @@ from typing import Any
 from sqlalchemy import Connection, func, insert, select, update
 
 from vergoeding.core import ids
+from vergoeding.core.einvoice import SI_UBL, parse_format
 from vergoeding.core.money import from_cents, round_cents
 from vergoeding.core.rates import RateCard
 from vergoeding.core.regimes import Benefit, Regime, TravelPolicy, Unit
@@ -93,6 +94,8 @@ class OrganisationData:
     may_pay_volunteers: bool = False
     has_payroll_tax_number: bool = False
     payment_term_days: int = 30
+    einvoice_format: str = "peppol"
+    buyer_reference: str | None = None
 
 
 @dataclass(frozen=True)
@@ -138,7 +141,7 @@ class EngagementData:
     hourly_justification: str | None = None
     self_billing: bool = False
     vat_exemption: str | None = None
-
+    order_number: str | None = None
 
 
 @dataclass(frozen=True)
@@ -162,6 +165,13 @@ def normalise_organisation(d: OrganisationData) -> OrganisationData:
         raise _err("naam ontbreekt", "name")
     if not 0 <= d.payment_term_days <= 365:
         raise _err(f"{d.payment_term_days}: verwacht 0 tot en met 365 dagen", "payment_term_days")
+    try:
+        einvoice_format = parse_format(d.einvoice_format)
+    except ValueError as exc:
+        raise _err(str(exc), "einvoice_format") from None
+    if einvoice_format == SI_UBL and not (_opt(d.kvk) or _opt(d.oin)):
+        raise _err("SI-UBL 2.0 vraagt het KvK-nummer of het OIN van de organisatie (regel BR-NL-10); "
+                   "vul --kvk of --oin in", "einvoice_format")
     pc = _text(d.postcode)
     return replace(
         d, code=_check_code(d.code), name=_text(d.name), street=_text(d.street),
@@ -173,6 +183,7 @@ def normalise_organisation(d: OrganisationData) -> OrganisationData:
         oin=_maybe(ids.oin, d.oin),
         contact_name=_opt(d.contact_name),
         contact_email=_maybe(ids.email, d.contact_email, field=LABELS["contact_email"]),
+        einvoice_format=einvoice_format, buyer_reference=_opt(d.buyer_reference),
     )
 
 
@@ -339,7 +350,7 @@ def normalise_engagement(d: EngagementData, card: RateCard | None) -> Engagement
         d, code=_check_code(d.code), expert=_text(d.expert), client=_text(d.client), role=role,
         regime=regime.value, level=_text(d.level) or "standaard", description=_text(d.description),
         unit=unit, travel_policy=travel.value, hourly_justification=_opt(d.hourly_justification),
-        vat_exemption=exemption,
+        vat_exemption=exemption, order_number=_opt(d.order_number),
         expert_rate=None if d.expert_rate is None else round_cents(d.expert_rate),
         client_rate=None if d.client_rate is None else round_cents(d.client_rate),
         km_rate=None if d.km_rate is None else round_cents(d.km_rate),
@@ -357,7 +368,7 @@ def _engagement_values(conn: Connection, d: EngagementData) -> dict[str, Any]:
         budget_minutes=d.budget_minutes, budget_cents=_cents(d.budget_amount),
         travel_policy=d.travel_policy, km_rate_cents=_cents(d.km_rate),
         hourly_justification=d.hourly_justification, self_billing=d.self_billing,
-        vat_exemption=d.vat_exemption,
+        vat_exemption=d.vat_exemption, order_number=d.order_number,
     )
 
 
@@ -381,6 +392,7 @@ def engagement_data(conn: Connection, code: str) -> EngagementData:
         budget_amount=money(r["budget_cents"]), travel_policy=r["travel_policy"],
         km_rate=money(r["km_rate_cents"]), hourly_justification=r["hourly_justification"],
         self_billing=bool(r["self_billing"]), vat_exemption=r["vat_exemption"],
+        order_number=r["order_number"],
     )
 
 

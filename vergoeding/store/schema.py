@@ -57,6 +57,9 @@ organisations = Table(
     Column("has_payroll_tax_number", Boolean, nullable=False, server_default="0"),
     Column("payment_term_days", Integer, nullable=False, server_default="30"),
     Column("created_at", DateTime, nullable=False),
+    # migration 5: the e-invoice format it receives (core.einvoice) and its own reference for invoices
+    Column("einvoice_format", String(10), nullable=False, server_default="peppol"),
+    Column("buyer_reference", Text),
     CheckConstraint("kind in ('own', 'client')", name="ck_org_kind"),
 )
 
@@ -120,6 +123,7 @@ engagements = Table(
     Column("self_billing", Boolean, nullable=False, server_default="0"),  # we issue the zzp invoice
     Column("vat_exemption", String(20)),  # NULL | 'kor' | 'crkbo'  (zzp)
     Column("created_at", DateTime, nullable=False),
+    Column("order_number", Text),  # migration 5: the client's order number for this engagement
     CheckConstraint(
         "regime in ('vrijwilliger', 'vacatiegeld', 'zzp', 'particulier', 'loondienst')",
         name="ck_eng_regime",
