@@ -224,7 +224,7 @@ def test_invoice_batch_killed_before_commit_leaves_no_invoice(clients_db: Path, 
     r = run(clients_db, *BATCH, "--out", str(out))
     assert r.returncode == 0, r.stderr
     assert invoice_rows(clients_db) == NUMBERS  # € 40 an hour, 21% btw: 1 h = € 48,40
-    assert visible(out) == [f"factuur-2026-000{i}.pdf" for i in range(1, 5)]
+    assert visible(out) == [f"factuur-2026-000{i}.{ext}" for i in range(1, 5) for ext in ("pdf", "xml")]
 
 
 @pytest.mark.slow
@@ -234,13 +234,17 @@ def test_invoice_batch_killed_while_writing_pdfs_is_completed_by_a_rerun(clients
     r = run(clients_db, *BATCH, "--out", str(out), kill_at="write.before_rename:2")
     assert r.returncode == -signal.SIGKILL
     assert invoice_rows(clients_db) == NUMBERS  # the batch was committed before the files
-    assert len(visible(out)) == 1
+    names = visible(out)  # the e-invoice of the first finished invoice goes first; its PDF was never renamed
+    assert len(names) == 1 and names[0].endswith(".xml")
     r = run(clients_db, *BATCH, "--out", str(out))
     assert r.returncode == 0, r.stderr
     assert invoice_rows(clients_db) == NUMBERS  # nothing invoiced twice
-    assert visible(out) == [f"factuur-2026-000{i}.pdf" for i in range(1, 5)]
+    assert visible(out) == [f"factuur-2026-000{i}.{ext}" for i in range(1, 5) for ext in ("pdf", "xml")]
     assert not [p for p in out.iterdir() if p.name.startswith(".")]
-    assert r.stdout.count("geschreven:") == 3
+    assert r.stdout.count("geschreven:") == 8  # each invoice's PDF and e-invoice
     for name in visible(out):
         data = (out / name).read_bytes()
-        assert data.startswith(b"%PDF") and data.rstrip().endswith(b"%%EOF")
+        if name.endswith(".pdf"):
+            assert data.startswith(b"%PDF") and data.rstrip().endswith(b"%%EOF")
+        else:
+            assert data.startswith(b"<?xml") and data.rstrip().endswith(b"</Invoice>")
