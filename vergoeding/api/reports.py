@@ -86,7 +86,7 @@ def year_statement_pdf(ws: Workspace, ys: YearStatement) -> bytes:
 
     html = render_html("year_statement.html", {"ys": ys, "title": f"Jaaropgave {ys.year}"},
                        user_dir=ws.settings.templates_dir, shipped_dir=ws.settings.shipped_templates)
-    return html_to_pdf(html, base_url=ws.settings.templates_dir or ws.settings.shipped_templates)
+    return html_to_pdf(html, base_url=ws.settings.templates_dir or ws.settings.shipped_templates, accessible=True)
 
 
 # --- third-party report --------------------------------------------------------------------

@@ -16,4 +16,4 @@ def contract_pdf(doc: ContractDocument, *, user_dir: Path | None, shipped_dir: P
     from vergoeding.render.pdf import html_to_pdf
 
     return html_to_pdf(contract_html(doc, user_dir=user_dir, shipped_dir=shipped_dir),
-                       base_url=user_dir or shipped_dir)
+                       base_url=user_dir or shipped_dir, accessible=True)

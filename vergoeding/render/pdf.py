@@ -8,11 +8,22 @@ from pathlib import Path
 
 import weasyprint
 
+ACCESSIBLE = "pdf/ua-1"
 
-def html_to_pdf(html: str, *, base_url: Path) -> bytes:
-    """``base_url`` is the template folder, so stylesheets and logos resolve."""
+
+def html_to_pdf(html: str, *, base_url: Path, accessible: bool = False) -> bytes:
+    """``base_url`` is the template folder, so stylesheets and logos resolve.
+
+    ``accessible`` writes a tagged PDF (WeasyPrint's PDF/UA-1 variant): a structure tree
+    from the HTML (H1/H2, P, Table/TR/TH/TD with header references), the document language
+    from ``<html lang="nl">``, the ``<title>`` as the title a reader shows, MarkInfo
+    Marked. Used for what experts read (statements, year statements, contracts); the
+    output looks the same and stays byte-identical for the same input. PDF/UA conformance
+    itself is not checked by a validator here (no veraPDF on the machine): WeasyPrint
+    leaves page-margin text (the footer) out of the structure tree, since marking it as an
+    artifact needs PDF 2.0."""
     doc = weasyprint.HTML(string=html, base_url=str(base_url))
-    out: bytes = doc.write_pdf()
+    out: bytes = doc.write_pdf(pdf_variant=ACCESSIBLE if accessible else None)
     return out
 
 

@@ -1,0 +1,178 @@
+# mypy: disable-error-code="no-untyped-def,no-untyped-call,index,call-overload"
+"""Accessible PDFs: statements, year statements and contracts are tagged (issue 14, item 5).
+
+The structure tree is read back with pypdf: the catalog's /StructTreeRoot, /Lang (nl),
+/MarkInfo Marked, the title a reader shows; headings H1/H2 in order without skipped levels,
+tables with TH header cells that the TD cells refer to, and the text in reading order."""
+
+from __future__ import annotations
+
+import os
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import builders as b
+import pytest
+from click.testing import CliRunner
+from pypdf import PdfReader
+from pypdf.generic import DictionaryObject
+
+from vergoeding.__main__ import load_cli
+
+ENV = {"VERGOEDING_TODAY": "2026-12-02"}
+
+
+def seed(path: Path) -> None:
+    eng = b.new_engine(path)
+    with eng.begin() as c:
+        b.org(c, "EIGEN", kind="own", name="Stichting Ervaringskracht")
+        b.org(c, "GEM", name="Gemeente Utrecht")
+        b.expert(c, "V1", name="Vera Binnen", iban="NL91ABNA0417164300")
+        b.engagement(c, "GV1", "V1", "GEM")
+        b.entry(c, "GV1", date(2026, 11, 3), minutes=600, activity="Adviesraad")  # 57.50
+        b.entry(c, "GV1", date(2026, 11, 10), minutes=60, activity="Voorbereiding")  # 5.75
+    eng.dispose()
+
+
+@pytest.fixture(scope="module")
+def pdfs(tmp_path_factory) -> dict[str, Path]:
+    """One payout statement, one year statement and one contract, made by the CLI."""
+    tmp = tmp_path_factory.mktemp("tags")
+    db = tmp / "db.sqlite"
+    seed(db)
+    unset: dict[str, str | None] = {k: None for k in os.environ if k.startswith("VERGOEDING_")}
+    runner = CliRunner(env={**unset, "VERGOEDING_DB": str(db), **ENV})
+    cli = load_cli().cli
+    out = tmp / "p"
+    r = runner.invoke(cli, ["payout", "--period", "2026-11", "--out", str(out)])
+    assert r.exit_code == 0, r.output
+    r = runner.invoke(cli, ["statement", "--expert", "V1", "--year", "2026", "-o", str(tmp / "jaar.pdf")])
+    assert r.exit_code == 0, r.output
+    r = runner.invoke(cli, ["contract", "GV1", "-o", str(tmp / "contract.pdf")])
+    assert r.exit_code == 0, r.output
+    return {"statement": out / "specificatie-2026-11-V1.pdf", "year": tmp / "jaar.pdf", "contract": tmp / "contract.pdf"}
+
+
+def walk(node: Any, out: list[DictionaryObject]) -> None:
+    """Structure elements in document (reading) order."""
+    node = node.get_object()
+    if isinstance(node, DictionaryObject):
+        if "/S" in node:
+            out.append(node)
+        kids = node.get("/K")
+        if kids is None:
+            return
+        kids = kids.get_object()
+        for k in kids if isinstance(kids, list) else [kids]:
+            walk(k, out)
+    elif isinstance(node, list):
+        for k in node:
+            walk(k, out)
+
+
+def structure(path: Path) -> tuple[PdfReader, list[DictionaryObject]]:
+    reader = PdfReader(path)
+    root = reader.trailer["/Root"]
+    assert "/StructTreeRoot" in root, f"{path.name} is not tagged"
+    elems: list[DictionaryObject] = []
+    walk(root["/StructTreeRoot"], elems)
+    return reader, elems
+
+
+@pytest.mark.parametrize("kind", ["statement", "year", "contract"])
+def test_catalog_says_tagged_dutch_and_titled(pdfs, kind: str) -> None:
+    reader = PdfReader(pdfs[kind])
+    root = reader.trailer["/Root"]
+    assert root["/Lang"] == "nl"
+    assert root["/MarkInfo"]["/Marked"].value is True
+    assert root["/ViewerPreferences"]["/DisplayDocTitle"].value is True
+    title = reader.metadata.title
+    assert title == {"statement": "Uw vergoeding 2026-11", "year": "Jaaropgave 2026 — Vera Binnen",
+                     "contract": "Vrijwilligersovereenkomst GV1"}[kind]
+    xmp = root["/Metadata"].get_object().get_data()
+    assert b"pdfuaid:part=\"1\"" in xmp and title.encode() in xmp
+
+
+@pytest.mark.parametrize("kind", ["statement", "year", "contract"])
+def test_headings_in_order_without_skipped_levels(pdfs, kind: str) -> None:
+    _, elems = structure(pdfs[kind])
+    tags = [str(e["/S"]) for e in elems]
+    assert tags[0] == "/Document"
+    levels = [int(t[2]) for t in tags if len(t) == 3 and t.startswith("/H") and t[2].isdigit()]
+    assert levels.count(1) == 1 and levels[0] == 1, levels
+    assert 2 in levels
+    for before, after in zip(levels, levels[1:], strict=False):
+        assert after <= before + 1, f"heading level skipped in {kind}: {levels}"
+    if kind == "contract":  # every clause is a section heading under the title
+        assert levels.count(2) >= 8
+
+
+@pytest.mark.parametrize("kind", ["statement", "year"])
+def test_tables_have_header_cells_that_data_cells_refer_to(pdfs, kind: str) -> None:
+    _, elems = structure(pdfs[kind])
+    tags = [str(e["/S"]) for e in elems]
+    assert "/Table" in tags and "/THead" in tags and "/TBody" in tags
+    ths = [e for e in elems if e["/S"] == "/TH"]
+    tds = [e for e in elems if e["/S"] == "/TD"]
+    assert len(ths) == {"statement": 4, "year": 5}[kind]
+    ids = {str(th["/ID"]) for th in ths}
+    # every data cell names its column header (WeasyPrint links them for scope="col")
+    refs = [{str(h) for h in td["/A"]["/Headers"]} for td in tds]
+    assert refs and all(r and r <= ids for r in refs)
+    # a table row is TR > TD/TH, in that order
+    trs = [e for e in elems if e["/S"] == "/TR"]
+    assert all(str(k.get_object()["/S"]) in ("/TD", "/TH") for tr in trs for k in tr["/K"])
+
+
+def test_reading_order_follows_the_letter(pdfs) -> None:
+    """The marked content of the statement is read as the letter is written: sender, title,
+    salutation, the table, the totals."""
+    reader, elems = structure(pdfs["statement"])
+    page = reader.pages[0]
+    # map MCIDs on page 1 to text with pypdf's visitor
+    texts: dict[int, str] = {}
+    current: list[int | None] = [None]
+
+    def before(op: bytes, args: list[Any], *_: Any) -> None:
+        if op == b"BDC" and len(args) > 1 and hasattr(args[1], "get") and "/MCID" in args[1]:
+            current[0] = int(args[1]["/MCID"])
+        elif op == b"EMC":
+            current[0] = None
+
+    def text(t: str, *_: Any) -> None:
+        if current[0] is not None:
+            texts[current[0]] = texts.get(current[0], "") + t
+
+    page.extract_text(visitor_operand_before=before, visitor_text=text)
+    ordered: list[str] = []
+    for e in elems:
+        for k in (e["/K"] if isinstance(e["/K"], list) else [e["/K"]]):
+            if isinstance(k, int) and k in texts and str(e.get("/Pg", page.indirect_reference)) == str(
+                    page.indirect_reference):
+                ordered.append(texts[k])
+    flat = " ".join(" ".join(ordered).split())
+    marks = ["Stichting Ervaringskracht", "Vera Binnen", "Uw vergoeding over 2026-11", "Beste Vera Binnen",
+             "Waarvoor u dit krijgt", "Datum", "Bedrag", "03-11-2026", "€ 57,50", "Totaal", "€ 63,25",
+             "Soort vergoeding"]
+    at = 0
+    for m in marks:  # each one after the one before
+        found = flat.find(m, at)
+        assert found >= 0, f"{m!r} not after position {at} in: {flat}"
+        at = found + len(m)
+
+
+def test_tagging_is_asked_for_per_document(tmp_path) -> None:
+    """``html_to_pdf`` tags only when asked (invoices follow their own PDF/A route)."""
+    from vergoeding.render.pdf import html_to_pdf
+
+    html = '<html lang="nl"><head><title>t</title></head><body><h1>Kop</h1></body></html>'
+    plain = PdfReader(_bytes_path(tmp_path / "a.pdf", html_to_pdf(html, base_url=tmp_path)))
+    tagged = PdfReader(_bytes_path(tmp_path / "b.pdf", html_to_pdf(html, base_url=tmp_path, accessible=True)))
+    assert "/StructTreeRoot" not in plain.trailer["/Root"]
+    assert "/StructTreeRoot" in tagged.trailer["/Root"]
+
+
+def _bytes_path(path: Path, data: bytes) -> Path:
+    path.write_bytes(data)
+    return path
