@@ -49,7 +49,7 @@ def test_year_statement(cli, runner: CliRunner, tmp_db: Path, tmp_path: Path) ->
     assert r.exit_code == 0, r.output
     data = json.loads(r.stdout)
     assert data["rows"] == [{"month": "2026-11", "regime": "Vrijwilligersvergoeding", "minutes": 600,
-                             "paid": "57.50", "inkind": "0.00", "paid_on": "02-12-2026"}]
+                             "paid": "57.50", "inkind": "0.00", "paid_on": "03-12-2026"}]  # next business day
     assert data["total"] == "57.50" and data["caps_exceeded"] is False
     pdf = tmp_path / "j.pdf"
     r = runner.invoke(cli, ["statement", "--expert", "V2", "--year", "2026", "-o", str(pdf)], env=ENV)
@@ -72,7 +72,7 @@ def test_derden_includes_only_reportable(cli, runner: CliRunner, tmp_db: Path, t
     assert set(body) == {"Victor Boven", "Pieter Particulier"}  # not V1 (within caps), not Z1 (zzp with VAT)
     assert body["Pieter Particulier"][0] == "111222333"  # full BSN, only here
     assert float(body["Pieter Particulier"][6]) == 60.0 and float(body["Victor Boven"][6]) == 250.0
-    assert body["Victor Boven"][7].date() == date(2026, 12, 2)
+    assert body["Victor Boven"][7].date() == date(2026, 12, 3)  # paid on the execution date: the next business day
     # the BSN appears nowhere else
     for f in (tmp_path / "p").iterdir():
         if f.suffix == ".pdf":

@@ -36,7 +36,8 @@ from vergoeding.core.money import ZERO, money_sum, to_cents
 from vergoeding.core.period import Period, parse_period
 from vergoeding.core.regimes import Regime
 from vergoeding.core.room import room_on
-from vergoeding.errors import RuleViolation
+from vergoeding.core.sepa_rules import execution_date_problem, next_business_day
+from vergoeding.errors import ConfigError, InputError, RuleViolation
 from vergoeding.render.files import write_atomic
 from vergoeding.render.pool import worker_pool
 from vergoeding.store import queries
@@ -53,6 +54,7 @@ from vergoeding.store.payouts import (
 )
 
 Progress = Callable[[int, int], None]
+SEPA_DEFAULT = "pain.001.001.03"
 
 ROUTE = {Regime.VRIJWILLIGER: "sepa", Regime.VACATIEGELD: "sepa", Regime.PARTICULIER: "sepa",
          Regime.ZZP: "factuur", Regime.LOONDIENST: "salaris"}
@@ -69,6 +71,8 @@ class PayoutResult:
     reprint: bool
     override_reason: str | None
     completed: bool = False  # this run wrote the files of a payout whose earlier run was killed
+    execution_date: date | None = None  # of the SEPA batch
+    sepa_version: str = SEPA_DEFAULT
 
 
 def _line(p: PricedEntry, names: dict[str, str]) -> dict[str, Any]:
@@ -84,9 +88,11 @@ def _line(p: PricedEntry, names: dict[str, str]) -> dict[str, Any]:
     }
 
 
-def build_snapshot(ws: Workspace, period: Period, today: date, override_reason: str | None
+def build_snapshot(ws: Workspace, period: Period, today: date, override_reason: str | None,
+                   execution_date: date | None = None, sepa_version: str | None = None,
                    ) -> tuple[dict[str, Any], list[int], list[Finding]]:
-    """Everything the documents need, as JSON-able data, plus the entry ids to settle."""
+    """Everything the documents need, as JSON-able data, plus the entry ids to settle.
+    ``execution_date`` defaults to the next SEPA business day after ``today``."""
     with ws.engine.connect() as conn:
         if find_payout(conn, period.label or str(period)) is not None:
             raise RuleViolation(already_paid_message(str(period)))
@@ -175,8 +181,9 @@ def build_snapshot(ws: Workspace, period: Period, today: date, override_reason: 
             "(of alleen regels die via een factuur of de salarisadministratie lopen). Er is niets "
             f"vastgelegd. Keur eerst uren goed met 'vergoeding approve --period {period}'.")
     all_findings = [*findings, *extra]
-    snap = {
-        "version": 1, "period": str(period), "created": created.isoformat(), "execution_date": today.isoformat(),
+    snap: dict[str, Any] = {
+        "version": 1, "period": str(period), "created": created.isoformat(), "execution_date": (execution_date or next_business_day(today)).isoformat(),
+        "sepa_version": sepa_version or SEPA_DEFAULT,
         "msg_id": msg_id, "override_reason": override_reason,
         "organisation": {"name": own.name, "address": own.address.lines(), "iban": (own.iban or "").replace(" ", ""),
                          "bic": own.bic or ""},
@@ -185,7 +192,11 @@ def build_snapshot(ws: Workspace, period: Period, today: date, override_reason: 
         "findings": [f.as_dict() for f in all_findings],
         "total": str(money_sum(D_(t["amount"]) for t in transfers)),
     }
-    return snap, settle, all_findings
+    from vergoeding.documents.sepa import name_findings
+
+    shortened = name_findings(snap)  # names the EPC limit of 70 characters cuts in the batch
+    snap["findings"] += [f.as_dict() for f in shortened]
+    return snap, settle, [*all_findings, *shortened]
 
 
 def D_(s: str) -> Decimal:  # noqa: N802
@@ -293,9 +304,26 @@ def render_files(ws: Workspace, snap: dict[str, Any], progress: Progress | None 
 
 def payout(ws: Workspace, period: Period | str, out_dir: Path | str, today: date,
            override_reason: str | None = None, reprint: bool = False,
-           progress: Progress | None = None) -> PayoutResult:
-    """Pay ``period`` (or, with ``reprint``, write its files again from the stored snapshot)."""
+           progress: Progress | None = None, execution_date: date | None = None,
+           sepa_version: str | None = None) -> PayoutResult:
+    """Pay ``period`` (or, with ``reprint``, write its files again from the stored snapshot).
+
+    ``execution_date``: the requested execution date of the SEPA batch; a business day, not
+    before ``today`` (default: the next business day, see :mod:`vergoeding.core.sepa_rules`).
+    ``sepa_version``: ``pain.001.001.03`` (default) or ``pain.001.001.09``."""
     p = parse_period(period) if isinstance(period, str) else period
+    if reprint and (execution_date is not None or sepa_version is not None):
+        raise InputError("--execution-date en --sepa-version horen bij een nieuwe uitbetaling; een herdruk "
+                         "(--reprint) maakt dezelfde bestanden opnieuw, met de vastgelegde datum en versie")
+    if sepa_version is not None:
+        from vergoeding.documents.sepa import sepa_version as full_version
+
+        try:
+            sepa_version = full_version(sepa_version)
+        except ConfigError as exc:
+            raise InputError(exc.message) from None
+    if execution_date is not None and (problem := execution_date_problem(execution_date, today)):
+        raise InputError(problem)
     out = Path(out_dir)
     if not out.is_dir():
         out.mkdir(parents=True, exist_ok=True)
@@ -316,11 +344,11 @@ def payout(ws: Workspace, period: Period | str, out_dir: Path | str, today: date
         written = tuple(write_atomic(out / n, b) for n, b in sorted(files.items()))
         mark_written(ws.engine, period=str(p), at=now_utc(), actor=ws.actor, completed=True)
         return replace(_result(unfinished, written, 0, False), completed=True)
-    snap, settle, findings = build_snapshot(ws, p, today, override_reason)
+    snap, settle, findings = build_snapshot(ws, p, today, override_reason, execution_date, sepa_version)
     files = render_files(ws, snap, progress)  # before the commit: a rendering error changes nothing
     from datetime import datetime
 
-    record_payout(ws.engine, period=str(p), created=datetime.fromisoformat(snap["created"]), execution_date=today,
+    record_payout(ws.engine, period=str(p), created=datetime.fromisoformat(snap["created"]), execution_date=date.fromisoformat(snap["execution_date"]),
                   total_cents=to_cents(Decimal(snap["total"])), msg_id=snap["msg_id"], snapshot=snap,
                   settle_ids=settle, override_reason=override_reason, actor=ws.actor,
                   n_errors=sum(f.severity is Severity.ERROR for f in findings))
@@ -337,4 +365,6 @@ def _result(snap: dict[str, Any], files: tuple[Path, ...], settled: int, reprint
                              expert=f.get("expert"), engagement=f.get("engagement"), period=f.get("period"))
                      for f in snap["findings"])
     return PayoutResult(snap["period"], files, Decimal(snap["total"]), len(snap["transfers"]), settled,
-                        findings, reprint, snap.get("override_reason"))
+                        findings, reprint, snap.get("override_reason"),
+                        execution_date=date.fromisoformat(snap["execution_date"]),
+                        sepa_version=snap.get("sepa_version") or SEPA_DEFAULT)

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import click
 
-from vergoeding.commands._common import PERIOD, emit_findings, today, workspace
+from vergoeding.commands._common import DATE, PERIOD, emit_findings, today, workspace
 from vergoeding.core.period import Period
 
 
@@ -16,17 +17,30 @@ from vergoeding.core.period import Period
 @click.option("--override-reason", "override_reason",
               help="Betaal ondanks fouten; de reden wordt vastgelegd (uitbetaling en audit-log).")
 @click.option("--reprint", is_flag=True, help="Maak de bestanden van een betaalde periode opnieuw (byte-gelijk).")
+@click.option("--execution-date", "execution_date", type=DATE,
+              help="Uitvoerdatum van de SEPA-batch (dd-mm-jjjj of jjjj-mm-dd): een werkdag, niet in het verleden. "
+                   "Standaard de eerstvolgende werkdag na vandaag.")
+@click.option("--sepa-version", "sepa_version", type=click.Choice(["pain.001.001.03", "pain.001.001.09", "03", "09"]),
+              help="SEPA-formaat dat uw bank vraagt: pain.001.001.03 (standaard) of pain.001.001.09.")
 @click.pass_context
-def payout_cmd(ctx: click.Context, period: Period, out: str, override_reason: str | None, reprint: bool) -> None:
+def payout_cmd(ctx: click.Context, period: Period, out: str, override_reason: str | None, reprint: bool,
+               execution_date: date | None, sepa_version: str | None) -> None:
     """Betaal de goedgekeurde uren van een periode uit.
 
     Schrijft het betaaloverzicht (xlsx en pdf), per deskundige een specificatie (pdf) en
     een SEPA-batch (pain.001), en zet de regels op 'afgerekend'. Weigert zolang er fouten
     zijn, behalve met --override-reason. Een periode wordt maar één keer betaald.
 
+    De SEPA-batch volgt de EPC-tekenset: é wordt e, & wordt 'en'; een naam langer dan 70
+    tekens wordt ingekort, met een waarschuwing. Zonder BIC van de organisatie staat er
+    NOTPROVIDED, zoals de banken vragen. Weekend- en TARGET2-sluitingsdagen (Nieuwjaar,
+    Goede Vrijdag, Tweede Paasdag, 1 mei, Kerst) zijn geen uitvoerdatum.
+
     \b
     Voorbeeld:
       vergoeding payout --period 2026-11 --out betalingen/2026-11
+      vergoeding payout --period 2026-11 --out betalingen/2026-11 --execution-date 01-12-2026
+      vergoeding payout --period 2026-11 --out betalingen/2026-11 --sepa-version pain.001.001.09
       vergoeding payout --period 2026-11 --out betalingen/2026-11 --reprint
     """
     from vergoeding.api.payout import payout
@@ -45,7 +59,7 @@ def payout_cmd(ctx: click.Context, period: Period, out: str, override_reason: st
             bar.render_finish()
 
     r = payout(workspace(ctx), period, Path(out), today(), override_reason=override_reason, reprint=reprint,
-               progress=on_progress)
+               progress=on_progress, execution_date=execution_date, sepa_version=sepa_version)
     if not reprint and not r.completed:
         emit_findings(r.findings, "table")
     if r.completed:
@@ -54,5 +68,7 @@ def payout_cmd(ctx: click.Context, period: Period, out: str, override_reason: st
     verb = "Opnieuw gemaakt" if reprint or r.completed else "Betaald"
     click.echo(f"{verb}: {r.period}, {r.transfers} overboeking(en), totaal € {r.total}, "
                f"{r.settled} regel(s) afgerekend.")
+    if r.transfers and r.execution_date:
+        click.echo(f"SEPA-batch ({r.sepa_version}): uitvoerdatum {r.execution_date:%d-%m-%Y}.")
     for f in r.files:
         click.echo(f"  {f}")
