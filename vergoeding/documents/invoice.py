@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from vergoeding.core.einvoice import spec_for
 from vergoeding.core.invoice import SELF_BILLING_NOTE, Invoice, Party
 
 
@@ -69,6 +70,9 @@ class InvoiceDocument:
             # what changes hands, always positive: the payment sentence never shows "€ -958,42"
             "amount_due": abs(t.total),
             "logo": self.logo.resolve().as_uri() if self.logo else None,
+            # an issued invoice carries its e-invoice inside the PDF (render/invoice.py)
+            "einvoice": "" if self.status == "concept" else spec_for(inv.einvoice_format, self_billed=inv.self_billed).name,
+            "einvoice_file": "" if self.status == "concept" else f"factuur-{self.number}.xml",  # = render.invoice.ubl_filename
         }
 
 
