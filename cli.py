@@ -5,10 +5,17 @@ commands live in ``vergoeding/commands/`` (one module per area) and call
 ``vergoeding.api``. A ``VergoedingError`` becomes a message on stderr and exit 1 (domain
 error, check failed) or 2 (bad input); click's own usage errors exit 2. Never a traceback
 for user error.
+
+Start-up is cheap (``tests/test_startup.py``, ``make bench`` case ``startup``): a command's
+module is imported only when that command is looked up (``_LAZY`` below; ``--help`` of the
+root looks up every one of them, which imports click and the core parsers but no database,
+pydantic, openpyxl, WeasyPrint, babel or Jinja2), and the command modules import the api
+lazily (``vergoeding/commands/_lazy.py``).
 """
 
 from __future__ import annotations
 
+import importlib
 from typing import Any
 
 import click
@@ -18,8 +25,49 @@ from vergoeding.api.workspace import Workspace
 from vergoeding.config import load_settings
 from vergoeding.errors import VergoedingError
 
+# Command name -> (module in vergoeding.commands, attribute). Commands added with
+# ``cli.add_command`` work as well (they are simply imported up front).
+_LAZY: dict[str, tuple[str, str]] = {
+    "limits": ("limits", "limits_group"),
+    "rates": ("limits", "rates_group"),
+    "check": ("checks", "check_cmd"),
+    "room": ("checks", "room_cmd"),
+    "payout": ("payout", "payout_cmd"),
+    "statement": ("reports", "statement_cmd"),
+    "report": ("reports", "report_group"),
+    "org": ("ledger", "org_group"),
+    "expert": ("ledger", "expert_group"),
+    "engagement": ("ledger", "engagement_group"),
+    "log": ("ledger", "log_command"),
+    "approve": ("ledger", "approve_command"),
+    "lock": ("ledger", "lock_command"),
+    "unlock": ("ledger", "unlock_command"),
+    "correct": ("ledger", "correct_command"),
+    "audit": ("ledger", "audit_command"),
+    "hours": ("ledger", "hours_command"),
+    "import": ("importing", "import_command"),
+    "demo": ("demo", "demo_command"),
+    "invoice": ("invoices", "invoice_group"),
+    "contract": ("contracts", "contract_cmd"),
+    "contracts": ("contracts", "contracts_cmd"),
+}
+
 
 class _Root(click.Group):
+    """The root group: loads a command's module on first look-up (click's lazy-group pattern)."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*self.commands, *_LAZY})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.commands and cmd_name in _LAZY:
+            module, attr = _LAZY[cmd_name]
+            command = getattr(importlib.import_module(f"vergoeding.commands.{module}"), attr)
+            if not isinstance(command, click.Command) or command.name != cmd_name:
+                raise RuntimeError(f"vergoeding.commands.{module}.{attr} is not the command {cmd_name!r}")
+            self.add_command(command)
+        return self.commands.get(cmd_name)
+
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
@@ -62,43 +110,6 @@ def cli(ctx: click.Context, db: str | None, rates: str | None, rate_card: str | 
     ws = Workspace(settings)
     ctx.obj = ws
     ctx.call_on_close(ws.close)
-
-
-def _register() -> None:
-    from vergoeding.commands import limits
-
-    cli.add_command(limits.limits_group)
-    cli.add_command(limits.rates_group)
-
-    from vergoeding.commands import checks, payout, reports
-
-    cli.add_command(checks.check_cmd)
-    cli.add_command(checks.room_cmd)
-    cli.add_command(payout.payout_cmd)
-    cli.add_command(reports.statement_cmd)
-    cli.add_command(reports.report_group)
-
-    from vergoeding.commands import ledger
-
-    for command in ledger.COMMANDS:
-        cli.add_command(command)
-
-    from vergoeding.commands import importing
-
-    cli.add_command(importing.import_command)
-
-    from vergoeding.commands import demo
-
-    cli.add_command(demo.demo_command)
-
-    from vergoeding.commands import contracts, invoices
-
-    cli.add_command(invoices.invoice_group)
-    cli.add_command(contracts.contract_cmd)
-    cli.add_command(contracts.contracts_cmd)
-
-
-_register()
 
 
 def main() -> None:

@@ -55,7 +55,8 @@ def main(argv: list[str] | None = None) -> int:
     sizes = dict(experts=2000 // scale, clients=100 // scale, entries=1_000_000 // scale)
     db = RESULTS / f"network-{sizes['entries']}-v{VERSION}.db"
     t0 = time.perf_counter()
-    if not db.exists():
+    needs_network = not args.only or not set(args.only) <= cases.OWN_DATA
+    if needs_network and not db.exists():
         print(f"building synthetic network {sizes} -> {db}", file=sys.stderr)
         build(db, **sizes).dispose()
         print(f"  built in {time.perf_counter() - t0:.1f} s", file=sys.stderr)

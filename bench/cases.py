@@ -315,10 +315,50 @@ def expert_year(ctx: Context) -> Result:
     return slower_ratio("one expert's year of hours", ours_t, base_t, 10.0, notes=[f"{n} rows bare, {m} ours; {note}"])
 
 
+# 6. A workbook far too large is refused by the pre-scan vs one bare pass over its sheet ----
+
+def import_refusal(ctx: Context) -> Result:
+    from bench import import_case
+    from vergoeding.api.workspace import open_workspace
+
+    ws = open_workspace(db=str(ctx.work / "refusal.db"))  # an empty administration will do
+    try:
+        return import_case.refusal(ws, ctx.work, rows=1_000_000)  # type: ignore[no-any-return]
+    finally:
+        ws.close()
+
+
+# 7-9. The demo; start-up CPU; read commands on the demo database vs bare scripts ----------
+
+def demo(ctx: Context) -> Result:
+    from bench import demo_case
+
+    return demo_case.demo(ctx)
+
+
+def startup(ctx: Context) -> list[Result]:
+    from bench import startup_case
+
+    return startup_case.startup(ctx)
+
+
+def read_commands(ctx: Context) -> list[Result]:
+    from bench import startup_case
+
+    return startup_case.read_commands(ctx)
+
+
+# The cases that do not read the synthetic network (it is not built for a run of only these).
+OWN_DATA = {"import_refusal", "demo", "startup", "read_commands"}
+
 CASES: dict[str, Callable[[Context], Any]] = {
     "check_year": check_year,
     "statements": statements,
     "overview_xlsx": overview_xlsx,
     "import_hours": import_hours,
     "expert_year": expert_year,
+    "import_refusal": import_refusal,
+    "demo": demo,
+    "startup": startup,
+    "read_commands": read_commands,
 }

@@ -159,3 +159,80 @@ def _write_hours_workbook(ws: Workspace, path: Path, rows: int) -> None:
         sheet.append([code, dt.datetime(day.year, day.month, day.day), hours, activities[i % len(activities)],
                       km, expense, "ja" if expense else None])
     wb.save(path)
+
+
+# Case import_refusal: a workbook far too large is refused by the pre-scan ----------------
+
+def refusal(ws: Workspace, work_dir: Path, rows: int = 1_000_000) -> Any:
+    """A ``rows``-row hours workbook (over the 250,000-row limit) through ``import_files``
+    (refused by the pre-scan in ``importing/xlsxscan.py``) against one bare pass over the
+    sheet: unzip the whole sheet XML and count its ``<row`` tags. The refusal may not cost
+    more than that pass (target at most 1x); openpyxl would take minutes. (Was a 5 s
+    wall-clock assertion in tests/test_import_corpus.py; the test now asserts that the
+    refusal comes from the pre-scan and that openpyxl never opens the file.)"""
+    import zipfile
+
+    from bench.harness import best_of, slower_ratio
+    from vergoeding.errors import InputError
+
+    work_dir.mkdir(parents=True, exist_ok=True)
+    path = work_dir / f"refuse-{rows}.xlsx"
+    if not path.exists():
+        _huge_workbook(path, rows)
+
+    def ours() -> str:
+        try:
+            import_files(ws, [path])
+        except InputError as exc:
+            return exc.message
+        raise RuntimeError("the oversized workbook was not refused")
+
+    def bare() -> int:
+        n, carry = 0, b""
+        with zipfile.ZipFile(path) as z, z.open("xl/worksheets/sheet1.xml") as f:
+            while chunk := f.read(1 << 20):
+                data = carry + chunk
+                n += data.count(b"<row ")
+                carry = data[-5:]
+                n -= carry.count(b"<row ")  # counted again with the next chunk
+            n += carry.count(b"<row ")
+        return n
+
+    ws.engine  # noqa: B018 - open and migrate before the clock starts
+    ours()
+    base_t, n = best_of(bare, 3)
+    ours_t, message = best_of(ours, 3)
+    if "rijen" not in message:
+        raise RuntimeError(f"refused for another reason: {message}")
+    return slower_ratio(f"import refusal, {rows // 1000}k-row workbook", ours_t, base_t, 1.0,
+                        notes=[f"{n} rows, {path.stat().st_size // 1024} KiB; refused: {message[:80]}"])
+
+
+def _huge_workbook(path: Path, rows: int) -> None:
+    """An hours workbook of ``rows`` rows, the sheet XML written straight into the zip
+    (writing a million rows through openpyxl takes a minute); as in tests/test_import_corpus.py."""
+    import zipfile
+
+    from openpyxl import Workbook
+
+    frame = path.with_suffix(".frame.xlsx")
+    wb = Workbook(write_only=True)
+    wb.create_sheet("uren").append(["opdracht", "datum", "uren"])
+    wb.save(frame)
+    with zipfile.ZipFile(frame) as src, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as dst:
+        for info in src.infolist():
+            if info.filename != "xl/worksheets/sheet1.xml":
+                dst.writestr(info, src.read(info))
+                continue
+            head, tail = src.read(info).decode().split("<sheetData>")
+            with dst.open("xl/worksheets/sheet1.xml", "w") as out:
+                out.write(f"{head}<sheetData>".encode())
+                row = ('<row r="{n}"><c r="A{n}" t="inlineStr"><is><t>G001</t></is></c>'
+                       '<c r="B{n}" t="n"><v>46300</v></c><c r="C{n}" t="n"><v>2</v></c></row>')
+                out.write(b'<row r="1"><c r="A1" t="inlineStr"><is><t>opdracht</t></is></c>'
+                          b'<c r="B1" t="inlineStr"><is><t>datum</t></is></c>'
+                          b'<c r="C1" t="inlineStr"><is><t>uren</t></is></c></row>')
+                for start in range(2, rows + 2, 10_000):
+                    out.write("".join(row.format(n=n) for n in range(start, min(start + 10_000, rows + 2))).encode())
+                out.write(f"</sheetData>{tail.split('</sheetData>', 1)[1]}".encode())
+    frame.unlink()

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from vergoeding.api.choices import CONTRACT_KINDS
 from vergoeding.api.workspace import Workspace
 from vergoeding.core.rates import Override, resolve_rate
 from vergoeding.core.regimes import Regime
@@ -18,7 +19,7 @@ from vergoeding.documents.contract import (
 from vergoeding.errors import InputError, VergoedingError
 from vergoeding.store import queries
 
-KINDS = ("expert", "client")
+KINDS = CONTRACT_KINDS
 
 
 def _extra(ws: Workspace) -> dict[str, str]:

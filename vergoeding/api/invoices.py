@@ -28,6 +28,7 @@ from typing import Any
 from sqlalchemy import Connection, select
 
 from vergoeding import faults
+from vergoeding.api.choices import INVOICE_FORMATS, INVOICE_GROUP_BY
 from vergoeding.api.workspace import Workspace
 from vergoeding.core.compensation import PricedEntry, price_entry
 from vergoeding.core.einvoice import buyer_references
@@ -56,8 +57,8 @@ from vergoeding.store import invoices as store
 from vergoeding.store import queries
 from vergoeding.store.schema import engagements, entries, experts, organisations
 
-GROUP_BY = ("engagement", "expert", "role", "date")
-FORMATS = ("pdf", "xlsx", "ubl")
+GROUP_BY = INVOICE_GROUP_BY
+FORMATS = INVOICE_FORMATS
 
 
 @dataclass(frozen=True)

@@ -1,19 +1,22 @@
-"""A workspace bundles settings with the lazily loaded limits, rate card and database."""
+"""A workspace bundles settings with the lazily loaded limits, rate card and database.
+
+Creating one is cheap: SQLAlchemy, the limits loader (pydantic) and the rate card are
+imported when first used, so that ``vergoeding --help`` and friends start fast.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any
-
-from sqlalchemy import Engine
+from typing import TYPE_CHECKING, Any
 
 from vergoeding.config import Settings, load_settings
-from vergoeding.core.limits import LimitsBook
-from vergoeding.core.rates import RateCard
-from vergoeding.data.limits import load_limits
-from vergoeding.data.ratecard import load_ratecard
-from vergoeding.store.db import db_url, make_engine, migrate
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
+    from vergoeding.core.limits import LimitsBook
+    from vergoeding.core.rates import RateCard
 
 
 @dataclass
@@ -23,15 +26,21 @@ class Workspace:
 
     @cached_property
     def limits(self) -> LimitsBook:
+        from vergoeding.data.limits import load_limits
+
         return load_limits(self.settings.limits_dir)
 
     @cached_property
     def ratecard(self) -> RateCard:
+        from vergoeding.data.ratecard import load_ratecard
+
         return load_ratecard(self.settings.rate_card_path, self.limits)
 
     @cached_property
     def engine(self) -> Engine:
         """The database, migrated to the newest schema on first use."""
+        from vergoeding.store.db import db_url, make_engine, migrate
+
         engine = make_engine(db_url(self.settings.db))
         migrate(engine)
         return engine

@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
 
 import click
 
-from vergoeding.api import checks as api
 from vergoeding.commands._common import DATE, PERIOD, emit, emit_findings, today, workspace
+from vergoeding.commands._lazy import lazy_module
 from vergoeding.core.findings import has_errors
 from vergoeding.core.period import Period
+
+if TYPE_CHECKING:
+    from vergoeding.api import checks as api
+else:
+    api = lazy_module("vergoeding.api.checks")
 
 
 @click.command("check")

@@ -3,17 +3,24 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from vergoeding.api import contracts as api
+from vergoeding.api.choices import CONTRACT_KINDS
 from vergoeding.commands._common import emit, format_option, today, workspace
+from vergoeding.commands._lazy import lazy_module
 from vergoeding.errors import InputError
+
+if TYPE_CHECKING:
+    from vergoeding.api import contracts as api
+else:
+    api = lazy_module("vergoeding.api.contracts")
 
 
 @click.command("contract")
 @click.argument("engagement")
-@click.option("--kind", type=click.Choice(api.KINDS), default="expert", show_default=True,
+@click.option("--kind", type=click.Choice(CONTRACT_KINDS), default="expert", show_default=True,
               help="expert: het contract met de deskundige (sjabloon volgens het regime); "
                    "client: de overeenkomst met de opdrachtgever.")
 @click.option("-o", "--output", "output", type=click.Path(dir_okay=False, path_type=Path), required=True,

@@ -4,14 +4,21 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from vergoeding.api import invoices as api
+from vergoeding.api.choices import INVOICE_FORMATS, INVOICE_GROUP_BY
 from vergoeding.commands._common import DATE, PERIOD, emit, format_option, today, workspace
+from vergoeding.commands._lazy import lazy_module
 from vergoeding.core.period import Period
 from vergoeding.errors import InputError
-from vergoeding.store.invoices import StoredInvoice
+
+if TYPE_CHECKING:
+    from vergoeding.api import invoices as api
+    from vergoeding.store.invoices import StoredInvoice
+else:
+    api = lazy_module("vergoeding.api.invoices")
 
 COLUMNS = ["number", "kind", "status", "issue_date", "party", "period", "excl", "vat", "total", "credit_of", "paid_at"]
 HEADERS = {"number": "nummer", "kind": "soort", "status": "status", "issue_date": "datum", "party": "partij",
@@ -41,7 +48,7 @@ def _echo_issued(s: StoredInvoice) -> None:
 @click.option("--client", "client", help="Code van de opdrachtgever.")
 @click.option("--all-clients", is_flag=True, help="Alle opdrachtgevers met factureerbare uren, elk een eigen factuur.")
 @click.option("--period", "period", type=PERIOD, required=True, help="Periode, bijv. 2026-10 of 2026-Q4.")
-@click.option("--group-by", type=click.Choice(api.GROUP_BY), default="engagement", show_default=True,
+@click.option("--group-by", type=click.Choice(INVOICE_GROUP_BY), default="engagement", show_default=True,
               help="Eén factuurregel per opdracht, deskundige, rol of datum.")
 @click.option("--date", "issue_date", type=DATE, help="Factuurdatum (standaard vandaag).")
 @click.option("--concept", is_flag=True, help="Alleen een concept (nog geen nummer); uitreiken met 'invoice issue'.")
@@ -232,7 +239,7 @@ def show_cmd(ctx: click.Context, number: str, fmt: str) -> None:
 
 @invoice_group.command("render")
 @click.argument("number")
-@click.option("--format", "fmt", type=click.Choice(api.FORMATS), default="pdf", show_default=True,
+@click.option("--format", "fmt", type=click.Choice(INVOICE_FORMATS), default="pdf", show_default=True,
               help="pdf (PDF/A-3 met de e-factuur erin), xlsx of ubl (e-factuur, UBL 2.1: Peppol BIS 3.0 of "
                    "SI-UBL 2.0, zoals ingesteld bij de opdrachtgever).")
 @click.option("-o", "--output", "output", type=click.Path(dir_okay=False, path_type=Path), required=True,

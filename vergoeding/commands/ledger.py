@@ -7,11 +7,10 @@ from collections.abc import Callable
 from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from vergoeding.api import ledger as api
 from vergoeding.commands._common import (
     DATE,
     DURATION,
@@ -24,11 +23,16 @@ from vergoeding.commands._common import (
     today,
     workspace,
 )
+from vergoeding.commands._lazy import lazy_module
 from vergoeding.core.money import parse_amount
 from vergoeding.core.period import Period, year
 from vergoeding.core.regimes import Benefit, Regime, TravelPolicy, Unit
 from vergoeding.errors import InputError
-from vergoeding.render.formatting import mask_bsn
+
+if TYPE_CHECKING:
+    from vergoeding.api import ledger as api
+else:
+    api = lazy_module("vergoeding.api.ledger")
 
 F = Callable[..., Any]
 
@@ -256,7 +260,7 @@ def expert_edit(ctx: click.Context, /, code: str, **params: Any) -> None:
 def _expert_row(x: Any) -> dict[str, Any]:
     return {"code": x.code, "name": x.name, "street": x.address.street, "postcode": x.address.postcode,
             "city": x.address.city, "date_of_birth": x.date_of_birth, "email": x.email, "iban": x.iban,
-            "kvk": x.kvk, "vat_id": x.vat_id, "kor": x.kor, "crkbo": x.crkbo, "bsn": mask_bsn(x.bsn),
+            "kvk": x.kvk, "vat_id": x.vat_id, "kor": x.kor, "crkbo": x.crkbo, "bsn": _mask_bsn(x.bsn),
             "benefit": x.benefit.value, "employed_by_us": x.employed_by_us}
 
 
@@ -624,6 +628,12 @@ def hours_command(ctx: click.Context, expert_code: str, period: Period | None, y
          headers={"id": "regel", "date": "datum", "engagement": "opdracht", "activity": "activiteit", "hours": "uren",
                   "quantity": "aantal", "expense": "onkosten", "status": "stand"},
          payload=doc if fmt == "json" else None)
+
+
+def _mask_bsn(bsn: str | None) -> str:
+    from vergoeding.render.formatting import mask_bsn
+
+    return mask_bsn(bsn)
 
 
 def _hm(minutes: int) -> str:

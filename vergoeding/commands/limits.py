@@ -4,12 +4,18 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from vergoeding.api import limits as api
 from vergoeding.commands._common import DATE, emit, emit_findings, format_option, today, workspace
+from vergoeding.commands._lazy import lazy_module
 from vergoeding.core.findings import has_errors
+
+if TYPE_CHECKING:
+    from vergoeding.api import limits as api
+else:
+    api = lazy_module("vergoeding.api.limits")
 
 
 @click.group("limits")

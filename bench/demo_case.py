@@ -1,0 +1,77 @@
+"""The demo (``vergoeding demo``) against bare WeasyPrint rendering of the same documents.
+
+The demo builds a fresh administration (six organisations, 26 experts, 371 entries), pays
+October, and writes statements, invoices, contracts and an hours overview as PDF and xlsx.
+Its documents are most of its work, so the floor is WeasyPrint rendering exactly the HTML
+the demo rendered, bare, in one process. To compare like with like, the demo runs with one
+worker here (the process pools become a one-thread pool in this process) and every
+``weasyprint.HTML(string=...)`` it makes is recorded. (Was a 15 s wall-clock assertion in
+tests/test_demo.py; a test asserts what the demo builds, this measures how fast.)
+"""
+
+from __future__ import annotations
+
+import shutil
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+from bench.harness import Result, slower_ratio
+
+TARGET = 1.5
+
+
+def demo(ctx: Any) -> Result:
+    import weasyprint
+
+    import vergoeding.api.invoices as invoices
+    import vergoeding.api.payout as payout
+    from vergoeding.api.demo import run_demo
+    from vergoeding.api.workspace import open_workspace
+
+    recorded: list[tuple[str, str]] = []
+    real_html = weasyprint.HTML
+
+    def recording_html(*args: Any, **kwargs: Any) -> Any:
+        if "string" in kwargs:
+            recorded.append((kwargs["string"], str(kwargs.get("base_url"))))
+        return real_html(*args, **kwargs)
+
+    def one_thread_pool(workers: int, initializer: Any = None, initargs: tuple[Any, ...] = ()) -> Any:
+        return ThreadPoolExecutor(max_workers=1, initializer=initializer, initargs=initargs)
+
+    saved = (weasyprint.HTML, invoices.worker_pool, payout.worker_pool)
+    weasyprint.HTML = recording_html  # type: ignore[misc]
+    invoices.worker_pool = one_thread_pool  # type: ignore[assignment]
+    payout.worker_pool = one_thread_pool  # type: ignore[assignment]
+    try:
+        out = ctx.work / "demo-run"
+        best = float("inf")
+        for _ in range(2):
+            shutil.rmtree(out, ignore_errors=True)
+            recorded.clear()
+            ws = open_workspace(db=str(ctx.work / "demo-ignored.db"))
+            t0 = time.perf_counter()
+            report = run_demo(ws, out)
+            best = min(best, time.perf_counter() - t0)
+            ws.close()
+    finally:
+        weasyprint.HTML, invoices.worker_pool, payout.worker_pool = saved  # type: ignore[misc]
+    if not recorded:
+        raise RuntimeError("the demo rendered no HTML through weasyprint.HTML(string=...)")
+    docs = list(recorded)
+
+    def bare() -> int:
+        return sum(len(real_html(string=h, base_url=b).write_pdf()) for h, b in docs)
+
+    bare_best = float("inf")
+    for _ in range(2):
+        t0 = time.perf_counter()
+        bare()
+        bare_best = min(bare_best, time.perf_counter() - t0)
+    files = [p for p in Path(out).rglob("*") if p.is_file()]
+    return slower_ratio("demo (vergoeding demo), 1 worker", best, bare_best, TARGET,
+                        notes=[f"{len(docs)} PDFs rendered, {len(files)} files written, "
+                               f"{report.facts['counts']['entries']} entries; baseline = bare WeasyPrint on "
+                               "the same HTML in one process"])
