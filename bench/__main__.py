@@ -82,7 +82,7 @@ def main(argv: list[str] | None = None) -> int:
     table = render_table(payload)
     print(table)
     if args.write_docs:
-        write_docs(table)
+        write_docs(table, "results" if not args.only else "results " + ",".join(sorted(set(args.only))))
     return 0 if all(r.ok for r in results) else 1
 
 
@@ -93,7 +93,9 @@ def render_table(payload: dict[str, Any]) -> str:
                   "numbers; the reference is a full `make bench`.", ""]
     if payload.get("only"):
         lines += [f"Only these cases were run: {', '.join(payload['only'])}.", ""]
-    lines += [f"Machine: {payload['machine']}  ", f"Data: {payload['sizes']}, run {payload['when']}", "",
+    own = bool(payload.get("only")) and set(payload["only"]) <= cases.OWN_DATA
+    data = "the demo administration and generated files" if own else str(payload["sizes"])
+    lines += [f"Machine: {payload['machine']}  ", f"Data: {data}, run {payload['when']}", "",
              "| benchmark | ours | baseline | ratio | target | met |", "|---|---|---|---|---|---|"]
     for r in payload["results"]:
         lines.append(f"| {r['name']} | {r['ours']:.3f} {r['unit']} | {r['baseline']:.3f} {r['unit']} | "
@@ -103,10 +105,13 @@ def render_table(payload: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def write_docs(table: str) -> None:
+def write_docs(table: str, block: str = "results") -> None:
+    """Rewrite the table between ``<!-- BLOCK -->`` and ``<!-- /BLOCK -->``: the full run's
+    block is ``results``; a run of some cases (``--only``) has its own block, named after them,
+    so it never replaces the full run's figures."""
     doc = ROOT / "docs" / "PERFORMANCE.md"
     text = doc.read_text(encoding="utf-8") if doc.exists() else "# Performance\n\n<!-- results -->\n<!-- /results -->\n"
-    start, end = "<!-- results -->", "<!-- /results -->"
+    start, end = f"<!-- {block} -->", f"<!-- /{block} -->"
     if start not in text:
         text += f"\n{start}\n{end}\n"
     head, rest = text.split(start, 1)

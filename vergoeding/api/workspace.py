@@ -1,13 +1,16 @@
 """A workspace bundles settings with the lazily loaded limits, rate card and database.
 
 Creating one is cheap: SQLAlchemy, the limits loader (pydantic) and the rate card are
-imported when first used, so that ``vergoeding --help`` and friends start fast.
+imported when first used, so that ``vergoeding --help`` and friends start fast. The loaded
+limits and rate card come from a cache keyed on the files' bytes and the code
+(:mod:`vergoeding.data.cache`), so that a command that only reads skips pydantic too.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cached_property
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from vergoeding.config import Settings, load_settings
@@ -26,15 +29,33 @@ class Workspace:
 
     @cached_property
     def limits(self) -> LimitsBook:
-        from vergoeding.data.limits import load_limits
+        from vergoeding.data.cache import cached
 
-        return load_limits(self.settings.limits_dir)
+        def load() -> LimitsBook:
+            from vergoeding.data.limits import load_limits
+
+            return load_limits(self.settings.limits_dir)
+
+        return cached("limits", self._limit_files(), load)
 
     @cached_property
     def ratecard(self) -> RateCard:
-        from vergoeding.data.ratecard import load_ratecard
+        from vergoeding.data.cache import cached, digest
 
-        return load_ratecard(self.settings.rate_card_path, self.limits)
+        def load() -> RateCard:
+            from vergoeding.data.ratecard import load_ratecard
+
+            return load_ratecard(self.settings.rate_card_path, self.limits)
+
+        self.limits  # noqa: B018 - loaded first (as before); the card is checked against them
+        try:
+            extra = digest(self._limit_files())
+        except OSError:
+            return load()
+        return cached("ratecard", [self.settings.rate_card_path], load, extra=extra)
+
+    def _limit_files(self) -> list[Path]:
+        return sorted(self.settings.limits_dir.glob("*.toml"))
 
     @cached_property
     def engine(self) -> Engine:

@@ -1,0 +1,62 @@
+"""render/formatting.py writes Dutch amounts, numbers and dates itself (no babel at start-up);
+its output is babel's for nl_NL, character for character."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from babel.dates import format_date
+from babel.numbers import format_currency, format_decimal
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
+
+from vergoeding.core.money import round_cents
+from vergoeding.render.formatting import euro, long_date, month_name, number, percent
+
+AMOUNTS = st.decimals(min_value=Decimal("-99999999.999"), max_value=Decimal("99999999.999"), places=3,
+                      allow_nan=False, allow_infinity=False)
+NUMBERS = st.decimals(min_value=Decimal("-9999999"), max_value=Decimal("9999999"), places=5,
+                      allow_nan=False, allow_infinity=False)
+
+
+def test_known_values() -> None:
+    assert euro(Decimal("1234.56")) == "€\u00a01.234,56"
+    assert euro("-12.5") == "€\u00a0-12,50"
+    assert euro(0) == "€\u00a00,00"
+    assert euro(None) == "" and euro("") == ""
+    assert number(Decimal("2.345")) == "2,34" and number(Decimal("2.355")) == "2,36"  # half to even, as babel
+    assert number(Decimal("1234.5"), 0) == "1.234" and number(Decimal("12345678.9")) == "12.345.678,9"
+    assert percent("0.21") == "21%" and percent("0.095") == "9,5%"
+    assert long_date(date(2026, 3, 1)) == "1 maart 2026" and month_name(2026, 11) == "november 2026"
+
+
+@settings(max_examples=400, deadline=None)
+@given(AMOUNTS)
+@example(Decimal("-0.004"))
+@example(Decimal("0.005"))
+@example(Decimal("-0"))
+def test_euro_is_babels(value: Decimal) -> None:
+    assert euro(value) == format_currency(round_cents(value), "EUR", locale="nl_NL", currency_digits=True)
+
+
+@settings(max_examples=400, deadline=None)
+@given(NUMBERS, st.integers(min_value=0, max_value=3))
+@example(Decimal("-0.001"), 2)
+@example(Decimal("1E+3"), 2)
+@example(Decimal("0.125"), 2)
+def test_number_is_babels(value: Decimal, digits: int) -> None:
+    pattern = "#,##0." + "#" * digits if digits else "#,##0"
+    assert number(value, digits) == format_decimal(value, format=pattern, locale="nl_NL")
+
+
+@given(st.decimals(min_value=Decimal("0"), max_value=Decimal("1"), places=4, allow_nan=False))
+def test_percent_is_babels(rate: Decimal) -> None:
+    assert percent(rate) == format_decimal(rate * 100, format="#,##0.##", locale="nl_NL") + "%"
+
+
+def test_dates_are_babels() -> None:
+    for m in range(1, 13):
+        day = date(2026, m, 28 if m == 2 else 31 if m in (1, 3, 5, 7, 8, 10, 12) else 30)
+        assert long_date(day) == format_date(day, format="long", locale="nl_NL")
+        assert month_name(2026, m) == format_date(date(2026, m, 1), format="LLLL y", locale="nl_NL")
