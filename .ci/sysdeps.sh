@@ -3,11 +3,15 @@
 #   libharfbuzz-subset0  font subsetting for WeasyPrint (small PDFs)
 #   poppler-utils        pdftotext, to read the text inside generated PDFs in tests
 #   fonts-dejavu-core    a font with the euro sign, so PDFs look the same everywhere
+#   libreoffice-calc-nogui  LibreOffice Calc without a GUI: the tests open every xlsx and CSV
+#                        the tool writes in it as a second client (tests/test_libreoffice.py;
+#                        skipped where it is missing). Large (~300 MB with its libraries), so
+#                        it is installed once and then only found by dpkg-query.
 # Installs what is missing when running as root or with passwordless sudo; otherwise warns on
 # stderr and carries on. Fast and silent when everything is present.
 set -euo pipefail
 
-PACKAGES=(libharfbuzz-subset0 poppler-utils fonts-dejavu-core)
+PACKAGES=(libharfbuzz-subset0 poppler-utils fonts-dejavu-core libreoffice-calc-nogui)
 
 if ! command -v dpkg >/dev/null 2>&1; then
     echo "sysdeps: warning: not Debian/Ubuntu (no dpkg); install the equivalent of: ${PACKAGES[*]}" >&2
