@@ -11,12 +11,14 @@ same totals on both paths, for a year, a quarter, a month and one expert."""
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 from builders import engagement, entry, expert, new_engine, org
+from sqlalchemy import func, select
 
 from vergoeding.api import checks
 from vergoeding.api.workspace import Workspace, open_workspace
@@ -147,10 +149,37 @@ def ws(tmp_path_factory: pytest.TempPathFactory) -> Workspace:
 
 
 def _fast_only(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Make sure the summed path is really taken (no silent fallback to the slow one)."""
+    """Make sure the summed path is really taken (no silent fallback to the slow one), also
+    for this administration, smaller than ``SUMMED_FROM`` entries."""
     def refuse(*a: object, **kw: object) -> None:
         raise AssertionError("fell back to pricing entry by entry")
     monkeypatch.setattr(checks, "check_input", refuse)
+    monkeypatch.setattr(checks, "SUMMED_FROM", 1)
+
+
+def test_a_small_administration_is_priced_entry_by_entry(ws: Workspace, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Few entries: the per-entry path (cheaper there); many: the summed path."""
+    with ws.engine.connect() as conn:
+        n = conn.execute(select(func.count()).select_from(s.entries).where(
+            s.entries.c.work_date >= date(2026, 1, 1), s.entries.c.work_date < date(2026, 9, 1))).scalar_one()
+    taken: list[str] = []
+
+    def recording(name: str) -> Callable[..., object]:
+        real = getattr(checks, name)
+
+        def call(*a: object, **kw: object) -> object:
+            taken.append(name)
+            return real(*a, **kw)
+        return call
+
+    for name in ("check_input", "fast_check_input"):
+        monkeypatch.setattr(checks, name, recording(name))
+    monkeypatch.setattr(checks, "SUMMED_FROM", n + 1)
+    small = checks.check(ws, period=parse_period("2026-08"))
+    monkeypatch.setattr(checks, "SUMMED_FROM", n)
+    large = checks.check(ws, period=parse_period("2026-08"))
+    assert taken == ["check_input", "fast_check_input"]
+    assert small == large and small
 
 
 def _key(f: Finding) -> tuple[str, str, str, str]:

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import getpass
 import os
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -54,6 +53,8 @@ def _read_config(path: Path | None) -> tuple[dict[str, Any], Path | None]:
         if path or env:
             raise ConfigError(f"configuratiebestand niet gevonden: {candidate}")
         return {}, None
+    import tomllib  # only when there is a config file to read (start-up: see cli.py)
+
     try:
         return tomllib.loads(candidate.read_text(encoding="utf-8")), candidate
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
