@@ -72,11 +72,22 @@ class _Root(click.Group):
         try:
             return super().invoke(ctx)
         except VergoedingError as exc:
-            click.echo(f"fout: {exc.message}", err=True)
+            from vergoeding.core.text import printable
+
+            click.echo(f"fout: {printable(exc.message, multiline=True)}", err=True)
             ctx.exit(exc.exit_code)
         except KeyboardInterrupt:
             click.echo("afgebroken; er is niets half opgeslagen.", err=True)
             ctx.exit(130)
+        except Exception as exc:  # noqa: BLE001 - the machine's failures (db file, full disk) as messages
+            from vergoeding.failures import explain
+
+            ws = ctx.obj if isinstance(ctx.obj, Workspace) else None
+            message = explain(exc, ws.settings.db if ws is not None else None)
+            if message is None:
+                raise
+            click.echo(f"fout: {message.message}", err=True)
+            ctx.exit(message.exit_code)
 
 
 @click.group(cls=_Root, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})

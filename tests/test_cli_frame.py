@@ -80,13 +80,14 @@ def test_limits_show_json(runner: CliRunner, cli: click.Group) -> None:
 def test_limits_show_csv(runner: CliRunner, cli: click.Group) -> None:
     result = runner.invoke(cli, ["limits", "show", "--year", "2024", "--format", "csv"])
     assert result.exit_code == 0, result.output
-    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert result.stdout.startswith("\ufeff")  # the spreadsheet convention (render/csvtext.py)
+    rows = list(csv.DictReader(io.StringIO(result.stdout.removeprefix("\ufeff")), delimiter=";"))
     assert list(rows[0]) == ["key", "amount", "unit", "valid_from", "confirmed", "label", "source"]
     by_key = {r["key"]: r for r in rows if r["key"] != "minimum_wage_hour"}
     assert by_key["volunteer_month"]["amount"] == "210"
     assert by_key["volunteer_month"]["confirmed"] == "ja"
     assert [(r["valid_from"], r["amount"]) for r in rows if r["key"] == "minimum_wage_hour"] == [
-        ("2024-01-01", "13.27"), ("2024-07-01", "13.68")]
+        ("2024-01-01", "13,27"), ("2024-07-01", "13,68")]
 
 
 def test_limits_show_table_marks_unconfirmed(runner: CliRunner, cli: click.Group) -> None:

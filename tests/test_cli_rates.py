@@ -193,8 +193,8 @@ def test_rates_show_before_the_change(runner: CliRunner, cli: click.Group) -> No
     result = runner.invoke(cli, ["rates", "show", "--on", "31-12-2025", "--role", "trainer", "--format", "csv"])
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
-    assert lines[0] == "role,regime,level,unit,expert,client,valid"
-    assert "trainer,zzp,standaard,uur,70.00,95.00,\"[2025-01-01, 2026-01-01)\"" in lines
+    assert lines[0] == "\ufeffrole;regime;level;unit;expert;client;valid"
+    assert "trainer;zzp;standaard;uur;70,00;95,00;[2025-01-01, 2026-01-01)" in lines
 
 
 def test_rates_show_table_marks_the_example(runner: CliRunner, cli: click.Group) -> None:

@@ -208,21 +208,28 @@ def test_invoice_xlsx_keeps_formula_like_names_as_text(documents: dict[str, list
 def test_listings_json_verbatim_csv_neutralised(admin: Admin) -> None:
     """json is data for scripts: the names are passed on exactly. csv is opened in
     spreadsheets: text that would start a formula gets a leading apostrophe."""
-    import csv
     import json
+
+    from vergoeding.render.csvtext import BOM, read_back
 
     rows = json.loads(admin("expert", "list", "--format", "json").stdout)
     assert sorted(r["name"] for r in rows) == sorted(NAMES.values())
-    got = list(csv.DictReader(io.StringIO(admin("org", "list", "--kind", "client", "--format", "csv").stdout)))
-    values = {v for r in got for v in r.values()}
+    out = admin("org", "list", "--kind", "client", "--format", "csv").stdout
+    assert out.startswith(BOM) and out.splitlines()[0].count(";") > 2
+    values = {v for r in read_back(out) for v in r}
     assert "'" + NAMES["formula"] in values and "'+SUM(A1)" in values and "'-1+1" in values and "'@cmd" in values
     assert NAMES["script"] in values and NAMES["bold"] in values  # not formulas: unchanged
     assert NAMES["formula"] not in values
 
 
-def test_csv_text_leaves_numbers_alone() -> None:
-    from vergoeding.render.csvtext import csv_text
+def test_csv_text_neutralises_text_numbers_stay_numbers() -> None:
+    from decimal import Decimal
 
-    assert csv_text("-3.00") == "-3.00" and csv_text("+31") == "+31" and csv_text("-1.234,56") == "-1.234,56"
+    from vergoeding.render.csvtext import cell, csv_text
+
+    assert cell(Decimal("-3.00")) == "-3,00" and cell(Decimal("1234.56")) == "1234,56" and cell(31) == "31"
+    assert csv_text("-3.00") == "'-3.00"  # text that looks like a number is still text
     assert csv_text("-1+1") == "'-1+1" and csv_text("=1") == "'=1" and csv_text("\tx") == "'\tx"
+    assert csv_text("\ufeff=1") == "'\ufeff=1" and csv_text(" \u200b=1") == "' \u200b=1"
+    assert csv_text("\uff1dSUM(A1)") == "'\uff1dSUM(A1)" and csv_text("\uff20x") == "'\uff20x"
     assert csv_text("Anne") == "Anne" and csv_text("") == ""

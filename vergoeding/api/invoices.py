@@ -19,7 +19,7 @@ import json
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from concurrent.futures import as_completed
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -66,6 +66,7 @@ class BatchResult:
     issued: list[store.StoredInvoice]
     failed: list[tuple[str, str]]  # (client code, message)
     files: list[Path]
+    completed: list[Path] = field(default_factory=list)  # PDFs of earlier invoices, missing until now
 
 
 # --- configuration ------------------------------------------------------------------------
@@ -84,7 +85,12 @@ def number_format(ws: Workspace, kind: str, *, self_billed: bool = False) -> str
             else ("expert_format", DEFAULT_EXPERT_FORMAT)
     else:
         key, default = "number_format", DEFAULT_NUMBER_FORMAT
-    return str(cfg.get(key, default))
+    from vergoeding.core.numbering import check_format
+
+    value = cfg.get(key, default)
+    if not isinstance(value, str):
+        raise ConfigError(f"[invoices] {key} moet tekst zijn, bijvoorbeeld \"{{year}}-{{seq:04d}}\"")
+    return check_format(value, key=key)
 
 
 def _prefix(kind: str, self_billed: bool) -> str:
@@ -318,6 +324,7 @@ def create_all_client_invoices(
             faults.point("invoice.batch.issued")
         faults.point("invoice.batch.before_commit")
     files: list[Path] = []
+    completed: list[Path] = []
     todo: list[store.StoredInvoice] = []
     if out_dir is not None:
         from vergoeding.render.files import write_atomic
@@ -334,15 +341,20 @@ def create_all_client_invoices(
         with worker_pool(min(workers, total)) as pool:
             futures = {pool.submit(_render_job, json.dumps(invoice_to_dict(s.invoice)), s.status, user, shipped,
                                    str(logo) if logo else None, ubls[s.id]): s for s in todo}
+            new = {s.id for s in issued}
             for done, fut in enumerate(as_completed(futures), start=1):
                 s = futures[fut]
                 pdf = fut.result()
                 files.append(write_atomic(out_dir / f"{_file_stem(s)}.xml", ubls[s.id]))
-                files.append(write_atomic(out_dir / f"{_file_stem(s)}.pdf", pdf))
+                path = write_atomic(out_dir / f"{_file_stem(s)}.pdf", pdf)
+                files.append(path)
+                if s.id not in new:
+                    completed.append(path)
                 if progress:
                     progress(done, total, s.label)
         files.sort()
-    return BatchResult(issued, failed, files)
+        completed.sort()
+    return BatchResult(issued, failed, files, completed)
 
 
 def _missing_pdfs(ws: Workspace, period: Period, out_dir: Path, skip: set[int]) -> list[store.StoredInvoice]:

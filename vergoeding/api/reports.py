@@ -189,20 +189,13 @@ def write_derden(ws: Workspace, year: int, out: Path) -> tuple[list[DerdenRow], 
     rows, findings = derden(ws, year)
     if any(f.severity is Severity.ERROR for f in findings):
         return rows, findings
-    if out.suffix.lower() == ".csv":
-        import csv
-        import io
+    if out.suffix.lower() == ".csv":  # the spreadsheet convention of vergoeding.render.csvtext
+        from vergoeding.render.csvtext import to_csv
 
-        buf = io.StringIO()
-        w = csv.writer(buf, delimiter=";", lineterminator="\n")
-        from vergoeding.render.csvtext import csv_text
-
-        w.writerow([h for _, h in DERDEN_COLUMNS])
-        for r in rows:
-            w.writerow([r.bsn, csv_text(r.name), csv_text(r.street), r.postcode, csv_text(r.city),
-                        r.date_of_birth.isoformat() if r.date_of_birth else "", f"{r.amount:.2f}".replace(".", ","),
-                        r.payment_date.isoformat(), r.kind])
-        write_atomic(out, buf.getvalue().encode("utf-8"))
+        text = to_csv([h for _, h in DERDEN_COLUMNS],
+                      ([r.bsn, r.name, r.street, r.postcode, r.city, r.date_of_birth, r.amount, r.payment_date, r.kind]
+                       for r in rows))
+        write_atomic(out, text.encode("utf-8"))
     else:
         from vergoeding.render.xlsx import DATE, EURO, TEXT, Column, Workbook
 

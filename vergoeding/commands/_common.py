@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import os
 import sys
@@ -22,6 +20,7 @@ from vergoeding.core.duration import parse_duration
 from vergoeding.core.findings import Finding, Severity
 from vergoeding.core.money import parse_amount
 from vergoeding.core.period import Period, parse_period
+from vergoeding.core.text import printable
 from vergoeding.errors import InputError
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -118,6 +117,15 @@ def _cell(value: Any) -> str:
     if isinstance(value, bool):
         return "ja" if value else "nee"
     v = jsonable(value)
+    return printable(v if isinstance(v, str) else json.dumps(v, ensure_ascii=False))
+
+
+def _csv_value(value: Any) -> Any:
+    """A value for :func:`vergoeding.render.csvtext.to_csv`: numbers, dates and booleans keep
+    their type (the CSV convention formats them), anything else becomes text."""
+    if value is None or isinstance(value, bool | int | Decimal | date):
+        return value
+    v = jsonable(value)
     return v if isinstance(v, str) else json.dumps(v, ensure_ascii=False)
 
 
@@ -137,21 +145,16 @@ def emit(
         click.echo(json.dumps(jsonable(payload if payload is not None else list(rows)),
                               ensure_ascii=False, indent=2))
         return
-    if fmt == "csv":
-        from vergoeding.render.csvtext import csv_text
+    if fmt == "csv":  # the spreadsheet convention: see vergoeding.render.csvtext
+        from vergoeding.render.csvtext import to_csv
 
-        buf = io.StringIO()
-        w = csv.writer(buf, lineterminator="\n")
-        w.writerow(cols)
-        for r in rows:
-            w.writerow([csv_text(_cell(r.get(c))) for c in cols])
-        click.echo(buf.getvalue(), nl=False)
+        click.echo(to_csv(cols, ([_csv_value(r.get(c)) for c in cols] for r in rows)), nl=False)
         return
-    names = [(headers or {}).get(c, c) for c in cols]
+    names = [printable((headers or {}).get(c, c)) for c in cols]
     table = [[_cell(r.get(c)) for c in cols] for r in rows]
     widths = [max([len(n), *(len(line) for row in table for line in [row[i]])]) for i, n in enumerate(names)]
     if title:
-        click.echo(title)
+        click.echo(printable(title))
     click.echo("  ".join(n.ljust(w) for n, w in zip(names, widths, strict=True)).rstrip())
     click.echo("  ".join("-" * w for w in widths))
     for row in table:
@@ -175,10 +178,10 @@ def emit_findings(findings: Iterable[Finding], fmt: str, *, ok_message: str = "G
     for f in items:
         who = " ".join(x for x in (f.expert or "", f.engagement or "", f.period or "") if x)
         head = f"{f.severity.label} [{f.rule}]" + (f" {who}" if who else "") + (f" {f.where}" if f.where else "")
-        click.echo(head)
-        click.echo(f"    {f.message}")
+        click.echo(printable(head))
+        click.echo(f"    {printable(f.message)}")
         if f.advice:
-            click.echo(f"    Wat u kunt doen: {f.advice}")
+            click.echo(f"    Wat u kunt doen: {printable(f.advice)}")
         if f.limit is not None:
             mark = "" if f.limit_confirmed is not False else " (NIET BEVESTIGD)"
             click.echo(f"    Grens {f.limit} ({f.limit_year}){mark}: {f.limit_source}")

@@ -92,10 +92,14 @@ def create(ctx: click.Context, client: str | None, all_clients: bool, period: Pe
             _echo_issued(s)
         for path in result.files:
             click.echo(f"geschreven: {path}")
+        if result.completed:
+            click.echo(f"{len(result.completed)} ontbrekende PDF('s) van eerder uitgereikte facturen van {period} "
+                       "aangevuld (een vorige run is onderbroken); er is niets opnieuw gefactureerd.")
         for code, message in result.failed:
             click.echo(f"fout: {code}: {message}", err=True)
         if not result.issued and not result.failed and not result.files:
-            click.echo(f"geen factureerbare uren in {period}")
+            click.echo(f"geen factureerbare uren in {period}"
+                       + (f"; de PDF's van de uitgereikte facturen staan al in {out_dir}" if out_dir else ""))
         if result.failed:
             ctx.exit(1)
         return

@@ -32,6 +32,8 @@ CRKBO_NOTE = (
 )
 SELF_BILLING_NOTE = "factuur uitgereikt door afnemer"
 
+from vergoeding.core.numbering import format_number  # noqa: E402,F401 - re-exported
+
 DEFAULT_NUMBER_FORMAT = "{year}-{seq:04d}"
 DEFAULT_EXPERT_FORMAT = "{expert}-{year}-{seq:03d}"
 DEFAULT_SELF_BILLING_FORMAT = "ZF{year}-{expert}-{seq:03d}"
@@ -193,21 +195,6 @@ def expert_vat(standard_rate: Decimal, exemption: str | None) -> VatTreatment:
     if exemption not in (None, ""):
         raise ConfigError(f"onbekende btw-vrijstelling {exemption!r} (verwacht: kor of crkbo)")
     return VatTreatment(D(standard_rate), "", "standard")
-
-
-def format_number(fmt: str, *, year: int, seq: int, expert: str = "", series: str = "") -> str:
-    """Apply a number format such as ``{year}-{seq:04d}``. Placeholders: year, seq,
-    expert (code), series."""
-    try:
-        out = fmt.format(year=year, seq=seq, expert=expert, series=series)
-    except (KeyError, IndexError, ValueError) as exc:
-        raise ConfigError(
-            f"[invoices] nummerformaat {fmt!r} klopt niet ({exc}); "
-            "gebruik {year}, {seq} (bijv. {seq:04d}), {expert} of {series}"
-        ) from None
-    if "{seq" not in fmt:
-        raise ConfigError(f"[invoices] nummerformaat {fmt!r} mist {{seq}}: nummers moeten oplopen")
-    return out
 
 
 def missing_fields(inv: Invoice) -> list[str]:

@@ -188,6 +188,19 @@ class ParsedRow:
     values: Any  # dict of typed cells by attribute; for an hour entry already its EntryData
 
 
+def _letter(index: int) -> str:
+    """The spreadsheet letter of a 0-based column (CSV columns are counted the same way)."""
+    out, n = "", index + 1
+    while n:
+        n, r = divmod(n - 1, 26)
+        out = chr(65 + r) + out
+    return out
+
+
+def _empty(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
 def _where(table: RawTable, row: int | None, header: str | None, message: str) -> InputError:
     return InputError(message, file=table.file, sheet=table.sheet, row=row, field=header)
 
@@ -196,10 +209,17 @@ def parse_table(table: RawTable, errors: list[InputError]) -> list[ParsedRow]:
     spec = table.spec
     by_header = spec.field_by_header()
     columns: list[Field | None] = []
-    for h in table.headers:
+    first_of: dict[str, int] = {}
+    for i, h in enumerate(table.headers):
         f = by_header.get(normalise_header(h)) if h else None
         if h and f is None:
             errors.append(_where(table, None, h, f"onbekende kolom (verwacht: {', '.join(x.title for x in spec.fields)})"))
+        if f is not None and f.attr in first_of:
+            errors.append(_where(table, None, h, f"deze kolom staat er twee keer in (kolom {_letter(first_of[f.attr])} "
+                                                 f"en kolom {_letter(i)}); welke geldt is niet te zeggen. Verwijder "
+                                                 "of hernoem een van beide"))
+        elif f is not None:
+            first_of[f.attr] = i
         columns.append(f)
     present = {f.attr for f in columns if f is not None}
     for f in spec.fields:
@@ -216,6 +236,13 @@ def parse_table(table: RawTable, errors: list[InputError]) -> list[ParsedRow]:
     for number, cells in table.rows:
         values: dict[str, Any] = {}
         ok = True
+        for i, raw in enumerate(cells):
+            if (i >= len(columns) or (columns[i] is None and not table.headers[i])) and not _empty(raw):
+                # a value under no header would be dropped without a word
+                errors.append(_where(table, number, f"kolom {_letter(i)}", f"waarde {_show(raw)} staat in een kolom "
+                                     "zonder kop; zet hem in de juiste kolom of geef de kolom een kop"))
+                ok = False
+                break
         for f, raw in zip(columns, cells, strict=False):
             if f is None or raw is None or (isinstance(raw, str) and not raw.strip()):
                 continue

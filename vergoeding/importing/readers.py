@@ -91,8 +91,12 @@ def read_xlsx(path: Path) -> list[RawTable]:
                     continue
                 names = ", ".join(s.name for s in SHEETS)
                 raise InputError(f"blad {ws.title!r} wordt niet herkend (verwacht: {names})", file=path.name)
-            table = _table(path.name, ws.title, spec, rows)
             info = scans.get(str(getattr(ws, "_worksheet_path", "")).lstrip("/"))
+            if info is not None and info.hidden:
+                raise InputError(f"blad {ws.title!r} is verborgen; een verborgen blad wordt niet stilletjes "
+                                 "ingelezen. Maak het zichtbaar (rechtsklik op een bladtab > Zichtbaar maken) als "
+                                 "het mee moet, of verwijder het", file=path.name, sheet=ws.title)
+            table = _table(path.name, ws.title, spec, rows)
             if info is not None and (info.formulas or info.merged):
                 table = _check_cells(path, ws.title, spec, table, info)
             if table is not None:
@@ -190,15 +194,52 @@ def read_csv(path: Path) -> list[RawTable]:
     delimiter = ";" if first.count(";") >= first.count(",") and ";" in first else ","
     if "\t" in first and first.count("\t") > max(first.count(";"), first.count(",")):
         delimiter = "\t"
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     try:
-        table = _table(path.name, None, spec, _limited(enumerate(reader, start=1), path.name))
+        table = _table(path.name, None, spec, _limited(_physical_rows(reader, path.name), path.name))
     except csv.Error as exc:
         if "field larger than field limit" in str(exc):
             raise InputError(f"een cel is langer dan {csv.field_size_limit():,} tekens".replace(",", "."),
                              file=path.name, row=reader.line_num) from None
-        raise InputError(f"geen geldige CSV ({exc})", file=path.name, row=reader.line_num) from None
+        if "unexpected end of data" in str(exc):
+            raise InputError("een aanhalingsteken (\") wordt nergens afgesloten; vanaf deze regel zou de rest van "
+                             "het bestand één cel worden. Controleer de aanhalingstekens in deze regel",
+                             file=path.name, row=_open_quote_line(text, delimiter)) from None
+        raise InputError(f"geen geldige CSV ({exc}); controleer de aanhalingstekens in deze regel",
+                         file=path.name, row=reader.line_num) from None
     return [table] if table else []
+
+
+def _physical_rows(reader: Any, file: str) -> Iterator[tuple[int, list[str]]]:
+    """(line number of the row's first line, cells). A row that spans more than one line
+    (a line break inside quotes) is refused, naming its lines: in an import it is nearly
+    always a quote that was not closed, which would silently merge rows into one cell.
+    A line break inside a cell is possible in an Excel workbook (.xlsx)."""
+    last = 0
+    for cells in reader:
+        first, last = last + 1, reader.line_num
+        if last > first and any("\n" in c or "\r" in c for c in cells):
+            raise InputError(f"een cel loopt door over regel {first} tot en met {last}; waarschijnlijk ontbreekt "
+                             "een afsluitend aanhalingsteken (\"), waardoor regels samen één rij zouden worden. "
+                             "Zet elke rij op één regel (een regeleinde in een cel kan alleen in een .xlsx-bestand)",
+                             file=file, row=first)
+        yield first, cells
+
+
+def _open_quote_line(text: str, delimiter: str) -> int:
+    """The line on which a quote opens that is never closed."""
+    inside, line, opened = False, 1, 1
+    prev = delimiter
+    for ch in text:
+        if ch == '"':
+            if not inside and prev in (delimiter, "\n", "\r"):
+                inside, opened = True, line
+            elif inside:
+                inside = False
+        if ch == "\n":
+            line += 1
+        prev = ch
+    return opened
 
 
 def _limited(rows: Iterator[tuple[int, list[str]]], file: str) -> Iterator[tuple[int, list[str]]]:

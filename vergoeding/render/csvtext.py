@@ -1,20 +1,96 @@
-"""CSV cells that a spreadsheet will not run as a formula.
+"""CSV for spreadsheets: one convention for every CSV file the program writes for people
+(``report derden -o x.csv``, every listing with ``--format csv``).
 
-Finance staff open CSV files in Excel or LibreOffice, which evaluate a cell starting with
-``=``, ``+``, ``-``, ``@`` (or a tab or carriage return) as a formula — an expert named
-``=HYPERLINK(...)`` would become a live link. Such text gets a leading apostrophe (the
-OWASP advice; the spreadsheet shows the text as typed). Plain numbers such as ``-3.00`` are
-left alone. JSON output is never changed."""
+**The convention (Dutch Excel opens it with a double-click, columns and amounts intact):**
+
+- separator ``;`` (Dutch Excel's list separator), line end CR LF, UTF-8 with a BOM (without
+  the BOM Excel reads UTF-8 as Windows-1252: "CafÃ©");
+- quoting by Python's :mod:`csv` module (``QUOTE_MINIMAL``): a field that holds the
+  separator, a double quote, a CR or a LF is enclosed in double quotes, with the quotes
+  doubled. A line break inside a note stays inside its cell, never starts a new row;
+- amounts and other decimals with a decimal comma and no thousands separator (``1234,56``,
+  ``-3,00``); whole numbers as digits; dates as ``jjjj-mm-dd`` (ISO 8601, which Excel reads
+  as a date in every locale); yes/no as ``ja``/``nee``;
+- **text never starts a formula.** A text cell whose first character is ``=``, ``+``, ``-``,
+  ``@``, a tab, a CR or a LF, or one of their full-width forms (``＝ ＋ － ＠``), also when
+  hidden behind white space, a BOM or a zero-width character, gets a leading apostrophe
+  (OWASP's advice; the spreadsheet shows the text as typed, with the apostrophe). Numbers
+  are numbers by type (a ``Decimal``), never by the look of a text: an expert named "-1"
+  is text and is neutralised; a credit amount -3,00 is a number and is not.
+- control characters and escape sequences are removed from text
+  (:func:`vergoeding.core.text.printable`).
+
+A spreadsheet still changes some values it reads from CSV: a BSN or postcode that starts
+with 0 loses the zero, a long number becomes 1,23E+17. For such values use the xlsx
+version (``report derden -o x.xlsx``), which stores them as text. JSON output is never
+changed (it is data for scripts).
+"""
 
 from __future__ import annotations
 
-import re
+import csv
+import io
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
 
-_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
-_NUMBER = re.compile(r"[+-]?\d+([.,]\d+)*")
+from vergoeding.core.text import printable
+
+DELIMITER = ";"
+BOM = "\ufeff"
+LINE_END = "\r\n"
+
+_TRIGGERS = frozenset("=+-@\t\r\n\uff1d\uff0b\uff0d\uff20")
+# what a spreadsheet may skip before it looks at the first character
+_INVISIBLE = frozenset(" \u00a0\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f"
+                       "\u205f\u3000\ufeff\u200b\u200c\u200d\u2060\u180e\u00ad\x0b\x0c")
 
 
 def csv_text(value: str) -> str:
-    if value.startswith(_TRIGGERS) and not _NUMBER.fullmatch(value):
-        return "'" + value
-    return value
+    """Text for a CSV cell: printable, and prefixed with ``'`` when a spreadsheet could read
+    it as a formula."""
+    text = printable(value, multiline=True)
+    if text[:1] in _TRIGGERS:
+        return "'" + text
+    stripped = text.lstrip("".join(_INVISIBLE))
+    if stripped[:1] in _TRIGGERS:
+        return "'" + text
+    return text
+
+
+def decimal_text(value: Decimal | int) -> str:
+    """A number in the Dutch convention: decimal comma, no thousands separator."""
+    if isinstance(value, Decimal):
+        return f"{value:f}".replace(".", ",")
+    return str(value)
+
+
+def cell(value: Any) -> str:
+    """Any value as a CSV cell under the convention above."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "ja" if value else "nee"
+    if isinstance(value, Decimal | int):
+        return decimal_text(value)
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    return csv_text(str(value))
+
+
+def to_csv(header: Sequence[str], rows: Iterable[Sequence[Any]], *, bom: bool = True) -> str:
+    """The whole file as text (encode as UTF-8): BOM, header, rows."""
+    buf = io.StringIO()
+    if bom:
+        buf.write(BOM)
+    w = csv.writer(buf, delimiter=DELIMITER, lineterminator=LINE_END, quoting=csv.QUOTE_MINIMAL)
+    w.writerow([csv_text(h) for h in header])
+    for row in rows:
+        w.writerow([cell(v) for v in row])
+    return buf.getvalue()
+
+
+def read_back(text: str) -> list[list[str]]:
+    """Parse a file written by :func:`to_csv` (tests, and the reader's documentation)."""
+    return list(csv.reader(io.StringIO(text.removeprefix(BOM), newline=""), delimiter=DELIMITER))

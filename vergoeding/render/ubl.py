@@ -21,6 +21,7 @@ from decimal import Decimal
 from vergoeding.core.einvoice import SI_UBL, legal_id, spec_for
 from vergoeding.core.invoice import Invoice, Party
 from vergoeding.core.money import round_cents
+from vergoeding.core.text import printable
 
 NS = {
     "": "urn:oasis:names:specification:ubl:schema:xsd:Invoice-2",
@@ -35,7 +36,7 @@ UNIT_CODES = {"uur": "HUR", "dag": "DAY", "km": "KMT"}  # UN/ECE rec 20; everyth
 def _el(parent: ET.Element, ns: str, tag: str, text: str | None = None, **attrs: str) -> ET.Element:
     e = ET.SubElement(parent, f"{{{ns}}}{tag}", attrs)
     if text is not None:
-        e.text = text
+        e.text = printable(text, multiline=True)  # only characters XML 1.0 allows
     return e
 
 

@@ -20,6 +20,8 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
+from vergoeding.core.text import printable
+
 EURO = '"€" #,##0.00;"€" -#,##0.00'
 DECIMAL2 = "#,##0.00"
 HOURS = "#,##0.00"
@@ -49,7 +51,7 @@ def safe_value(value: Any) -> Any:
         return "ja" if value else "nee"
     if isinstance(value, Decimal | int | date | datetime):
         return value
-    return str(value)
+    return printable(str(value), multiline=True)  # no control character: openpyxl would refuse it
 
 
 def _is_dangerous(value: Any) -> bool:

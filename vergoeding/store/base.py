@@ -19,8 +19,10 @@ from typing import Any
 
 from sqlalchemy import Connection, insert, select
 
+from vergoeding.core.bounds import check_bound
 from vergoeding.core.money import round_cents, to_cents
-from vergoeding.errors import InputError
+from vergoeding.core.text import clean_text
+from vergoeding.errors import InputError, mask_bsns
 from vergoeding.store import schema as s
 from vergoeding.store.db import now_utc
 
@@ -73,6 +75,8 @@ def _jsonable(value: Any) -> Any:
         return [_jsonable(v) for v in value]
     if isinstance(value, Decimal | date):
         return str(value)
+    if isinstance(value, str):
+        return mask_bsns(value)  # a BSN typed into free text before the input rule existed
     return value
 
 
@@ -95,6 +99,40 @@ def _changes(old: Any, new: Any) -> dict[str, list[Any]]:
 
 def _text(value: str | None) -> str:
     return (value or "").strip()
+
+
+# free text that may hold line breaks; every other text field is one line
+MULTILINE = frozenset({"description", "hourly_justification", "note", "expense_note", "inkind_note", "reason"})
+# identifiers: checked by their own rule (python-stdnum), never a "BSN in free text"
+_IDENTIFIERS = frozenset({"bsn", "kvk", "vat_id", "iban", "bic", "oin", "postcode", "email", "contact_email",
+                          "code", "engagement", "expert", "client"})
+
+
+def clean(attr: str, value: str | None) -> str:
+    """:func:`vergoeding.core.text.clean_text` for the field ``attr`` (named in Dutch in the
+    message); identifiers skip the BSN test, their own check is stricter."""
+    return clean_text(value, field=LABELS.get(attr, attr), multiline=attr in MULTILINE,
+                      allow_bsn=attr in _IDENTIFIERS)
+
+
+def clean_fields(d: Any) -> Any:
+    """The dataclass ``d`` with every text field through :func:`clean` (the same rule for
+    the command line and the import); a copy only when something changed."""
+    from dataclasses import replace
+
+    changes = {}
+    for f in fields(d):
+        v = getattr(d, f.name)
+        if isinstance(v, str):
+            c = clean(f.name, v)
+            if c != v:
+                changes[f.name] = c
+    return replace(d, **changes) if changes else d
+
+
+def bounded(attr: str, value: Decimal | int | None, bound: str | None = None) -> None:
+    """:func:`vergoeding.core.bounds.check_bound` with the Dutch field name."""
+    check_bound(bound or attr, value, field=LABELS.get(attr, attr))
 
 
 def _opt(value: str | None) -> str | None:

@@ -49,6 +49,8 @@ from vergoeding.store.base import (
     _non_negative,
     _text,
     audit,
+    bounded,
+    clean,
 )
 from vergoeding.store.db import now_utc
 
@@ -146,7 +148,8 @@ def _span(eng: Any) -> str:
 
 def _check_entry(eng: Any, data: EntryData, unit: Unit) -> tuple[EntryData, int]:
     """The refusals that need only the engagement; returns the cleaned entry and its quantity."""
-    activity, expense_note, inkind_note = _text(data.activity), _text(data.expense_note), _text(data.inkind_note)
+    activity, expense_note, inkind_note = (clean("activity", data.activity), clean("expense_note", data.expense_note),
+                                           clean("inkind_note", data.inkind_note))
     if (data.engagement, data.activity, data.expense_note, data.inkind_note) == (
             eng.code, activity, expense_note, inkind_note):
         d = data  # already clean (most rows of an import): no copy
@@ -166,6 +169,8 @@ def _check_entry(eng: Any, data: EntryData, unit: Unit) -> tuple[EntryData, int]
         raise _err(f"{format_minutes(d.minutes)} uur op één dag kan niet (hoogstens 24 uur)", "minutes")
     for attr in ("km", "expense", "inkind", "amount"):
         _non_negative(getattr(d, attr), attr)
+        bounded(attr, getattr(d, attr))
+    bounded("quantity", d.quantity)
     if d.km and eng.travel_policy == TravelPolicy.GEEN.value:
         raise _err(f"opdracht {eng.code} vergoedt geen reiskosten; laat km leeg", "km")
     if not (eng.start_date <= d.work_date and (eng.end_date is None or d.work_date < eng.end_date)):
@@ -422,7 +427,8 @@ def approve(conn: Connection, actor: str, period: Period, expert: str | None = N
 def lock_period(conn: Connection, actor: str, period: Period, reason: str) -> int:
     """Close a period: no entry may be added or changed with a work date inside it.
     Refused while entries in it still wait for approval."""
-    if not _text(reason):
+    reason = clean("reason", reason)
+    if not reason:
         raise _err("geef een reden (bijvoorbeeld 'uitbetaald en verantwoord')", "reason")
     lp, e = s.locked_periods, s.entries
     if conn.execute(select(lp.c.id).where(lp.c.start_date <= period.start, lp.c.end_date >= period.end)).first():
@@ -439,7 +445,8 @@ def lock_period(conn: Connection, actor: str, period: Period, reason: str) -> in
 
 
 def unlock_period(conn: Connection, actor: str, period: Period, reason: str) -> int:
-    if not _text(reason):
+    reason = clean("reason", reason)
+    if not reason:
         raise _err("geef een reden voor het heropenen", "reason")
     lp = s.locked_periods
     rows = conn.execute(select(lp.c.id).where(lp.c.start_date == period.start, lp.c.end_date == period.end)).all()
@@ -462,7 +469,8 @@ def correct_entry(conn: Connection, actor: str, entry_id: int, *, reason: str, m
     """Record a correction: a new entry holding the difference between the corrected values
     and what is stored now (the original plus earlier corrections). The original is never
     changed. The values given are the NEW totals for the original entry."""
-    if not _text(reason):
+    reason = clean("reason", reason)
+    if not reason:
         raise _err("een correctie heeft een reden nodig", "reason")
     e = s.entries
     row = conn.execute(select(e).where(e.c.id == entry_id)).first()
@@ -478,6 +486,9 @@ def correct_entry(conn: Connection, actor: str, entry_id: int, *, reason: str, m
         raise _err("de gecorrigeerde tijd kan niet negatief zijn (0 schrapt de uren)", "minutes")
     for attr, v in (("quantity", quantity), ("km", km), ("expense", expense)):
         _non_negative(v, attr)
+        bounded(attr, v)
+    if minutes is not None:
+        bounded("minutes", minutes)
     dm = 0 if minutes is None else minutes - now_minutes
     dq = 0 if quantity is None else quantity - now_quantity
     dkm = Decimal(0) if km is None else km - now_km

@@ -13,7 +13,8 @@ the row is never deleted: change and delete attempts raise :class:`RuleViolation
 only later changes are the status (paid / credited) and ``paid_at``.
 
 Credit notes (kind ``credit``) cancel an invoice in full: negative lines, a reference to the
-original number, a new number in the original's series. The original becomes ``credited``
+original number, a new number in the series of the original's kind and of the credit
+note's OWN year (:mod:`vergoeding.core.numbering`). The original becomes ``credited``
 and its entries are RELEASED (``invoice_id`` / ``expert_invoice_id`` back to NULL) so that
 they can be invoiced again, correctly. Every change writes an audit row.
 """
@@ -31,13 +32,14 @@ from sqlalchemy import Connection, func, select, update
 from vergoeding.core.invoice import (
     Invoice,
     credit_note,
-    format_number,
     invoice_from_dict,
     invoice_to_dict,
     missing_fields,
 )
 from vergoeding.core.money import to_cents
-from vergoeding.errors import NotFoundError, RuleViolation
+from vergoeding.core.numbering import format_number, series_key, series_prefix
+from vergoeding.core.text import clean_text
+from vergoeding.errors import NotFoundError, RuleViolation, mask_bsns
 from vergoeding.store.db import now_utc
 from vergoeding.store.schema import audit_log, entries, invoice_lines, invoice_series, invoices
 
@@ -62,19 +64,10 @@ class StoredInvoice:
 
 
 def audit(conn: Connection, actor: str, action: str, entity_id: int | None, detail: dict[str, Any]) -> None:
+    detail = {k: mask_bsns(v) if isinstance(v, str) else v for k, v in detail.items()}  # never a BSN in the log
     conn.execute(audit_log.insert().values(at=now_utc(), actor=actor, action=action, entity="invoice",
                                            entity_id=entity_id, detail=json.dumps(detail, ensure_ascii=False,
                                                                                   sort_keys=True)))
-
-
-def series_key(prefix: str, fmt: str, year: int, expert: str = "") -> str:
-    """A yearly series when the format contains {year}; one per expert when it has {expert}."""
-    parts = [prefix]
-    if "{expert" in fmt:
-        parts.append(expert)
-    if "{year" in fmt:
-        parts.append(str(year))
-    return ":".join(parts)
 
 
 def take_number(conn: Connection, series: str, fmt: str, *, year: int, expert: str = "") -> str:
@@ -89,10 +82,21 @@ def take_number(conn: Connection, series: str, fmt: str, *, year: int, expert: s
         seq = int(row.next_number)
         conn.execute(update(invoice_series).where(invoice_series.c.series == series)
                      .values(next_number=seq + 1))
-    number = format_number(fmt, year=year, seq=seq, expert=expert, series=series)
-    if conn.execute(select(invoices.c.id).where(invoices.c.number == number)).first() is not None:
-        raise RuleViolation(f"factuurnummer {number} bestaat al: het nummerformaat geeft dubbele nummers "
-                            f"(serie {series}); pas [invoices] aan")
+    number = format_number(fmt, year=year, seq=seq, expert=expert)
+    skipped = 0
+    while conn.execute(select(invoices.c.id).where(invoices.c.number == number)).first() is not None:
+        # The number is already on a document of another series: a credit note numbered
+        # from the previous year's counter before the one-series-per-year rule, or a format
+        # changed mid-year. That document fills this place in the sequence, so the series
+        # moves past it (no gap, no collision); a format that can only repeat itself stops.
+        skipped += 1
+        if skipped > 1000:
+            raise RuleViolation(f"factuurnummer {number} bestaat al: het nummerformaat geeft dubbele nummers "
+                                f"(serie {series}); pas [invoices] aan")
+        seq += 1
+        number = format_number(fmt, year=year, seq=seq, expert=expert)
+    if skipped:
+        conn.execute(update(invoice_series).where(invoice_series.c.series == series).values(next_number=seq + 1))
     return number
 
 
@@ -267,13 +271,15 @@ def credit(conn: Connection, key: str, *, reason: str, issue_date: date, fmt: st
     if cur.status not in ("issued", "paid"):
         raise RuleViolation(f"factuur {cur.label} heeft status {cur.status!r}: alleen een uitgereikte of "
                             "betaalde factuur kan worden gecrediteerd")
-    if not reason.strip():
+    reason = clean_text(reason, field="reden", multiline=True)
+    if not reason:
         raise RuleViolation("geef een reden voor de creditnota (--reason)")
     note = credit_note(cur.invoice, issue_date=issue_date, reason=reason)
     _refuse_incomplete(replace(note, number="(volgt)"))
-    series = cur.series or "factuur"
-    number = take_number(conn, series, fmt, year=issue_date.year,
-                         expert=(cur.invoice.supplier.code if cur.kind == "expert" else ""))
+    expert = cur.invoice.supplier.code if cur.kind == "expert" else ""
+    # the series of the credit note's OWN year (see vergoeding.core.numbering)
+    series = series_key(series_prefix(cur.series or "factuur"), fmt, issue_date.year, expert)
+    number = take_number(conn, series, fmt, year=issue_date.year, expert=expert)
     note = replace(note, number=number)
     r = conn.execute(select(invoices.c.client_id, invoices.c.expert_id).where(invoices.c.id == cur.id)).one()
     new_id = _insert(conn, note, status="issued", series=series, client_id=r.client_id,

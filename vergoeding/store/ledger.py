@@ -41,6 +41,9 @@ from vergoeding.store.base import (
     _opt,
     _text,
     audit,
+    bounded,
+    clean,
+    clean_fields,
     next_code,
 )
 from vergoeding.store.db import now_utc
@@ -159,6 +162,7 @@ class DeclarationData:
 
 
 def normalise_organisation(d: OrganisationData) -> OrganisationData:
+    d = clean_fields(d)
     if d.kind not in ("own", "client"):
         raise _err(f"{d.kind!r}: verwacht 'own' (eigen organisatie) of 'client' (opdrachtgever)", "kind")
     if not _text(d.name):
@@ -234,6 +238,7 @@ def edit_organisation(conn: Connection, actor: str, code: str, changes: Mapping[
 
 
 def normalise_expert(d: ExpertData) -> ExpertData:
+    d = clean_fields(d)
     if not _text(d.name):
         raise _err("naam ontbreekt", "name")
     try:
@@ -292,6 +297,8 @@ def add_declaration(conn: Connection, actor: str, data: DeclarationData) -> int:
         raise _err(f"{data.month}: verwacht een maand 1 tot en met 12", "month")
     if data.amount <= 0:
         raise _err(f"{data.amount}: verwacht een bedrag groter dan 0", "amount")
+    bounded("amount", data.amount, "declaration_amount")
+    data = replace(data, organisation=clean("organisation", data.organisation), note=clean("note", data.note))
     if not _text(data.organisation):
         raise _err("naam van de andere organisatie ontbreekt", "organisation")
     new_id = _new_id(conn.execute(insert(s.declarations).values(
@@ -307,6 +314,7 @@ def add_declaration(conn: Connection, actor: str, data: DeclarationData) -> int:
 
 
 def normalise_engagement(d: EngagementData, card: RateCard | None) -> EngagementData:
+    d = clean_fields(d)
     try:
         regime = Regime(_text(d.regime).lower())
     except ValueError:
@@ -335,6 +343,7 @@ def normalise_engagement(d: EngagementData, card: RateCard | None) -> Engagement
                    f"{d.start_date:%d-%m-%Y}", "end_date")
     for attr in ("expert_rate", "client_rate", "km_rate", "budget_amount", "budget_minutes"):
         _non_negative(getattr(d, attr), attr)
+        bounded(attr, getattr(d, attr))
     if d.km_rate is not None and travel is not TravelPolicy.KM:
         raise _err("een km-tarief hoort bij reiskosten 'km'", "km_rate")
     exemption = _opt(d.vat_exemption)
