@@ -79,7 +79,8 @@ def format_option(*extra: str) -> Callable[[F], F]:
     choices = (*FORMATS, *extra)
     return click.option(
         "--format", "fmt", type=click.Choice(choices), default="table", show_default=True,
-        help="Uitvoer: table (voor mensen), json (stabiel, voor scripts), csv"
+        help="Uitvoer: table (voor mensen), json (stabiel, voor scripts), csv (voor Excel: puntkomma, "
+        "decimale komma, UTF-8 met BOM; zie docs/CSV.md)"
         + (", " + ", ".join(extra) if extra else "") + ".",
     )
 

@@ -69,6 +69,11 @@ def derden_cmd(ctx: click.Context, year: int, output: str) -> None:
     met het volledige BSN. Ontbreekt een BSN, adres of geboortedatum, dan wordt er niets
     geschreven en is de code 1.
 
+    Gebruik bij voorkeur .xlsx: daarin blijven BSN en postcode tekst. Een .csv volgt de
+    afspraak voor Nederlandse Excel (puntkomma, decimale komma, UTF-8 met BOM), maar een
+    spreadsheet die de .csv opent haalt de voorloopnul van een BSN weg (012345672 wordt
+    12345672).
+
     \b
     Voorbeeld:
       vergoeding report derden --year 2026 -o opgave-derden-2026.xlsx
