@@ -57,7 +57,7 @@ BOUNDS: dict[str, Bound] = {
     "km": Bound(Decimal(10_000), "km", "per regel"),
     "expense": Bound(Decimal(100_000), "money", "per regel"),
     "inkind": Bound(Decimal(100_000), "money", "per regel"),
-    "amount": Bound(Decimal(1_000_000), "money", "per regel"),
+    "amount": Bound(Decimal(1_000_000), "money", ""),
     "quantity": Bound(Decimal(1_000), "count", "per regel"),
     "minutes": Bound(Decimal(24 * 60), "minutes", "per dag"),
     "expert_rate": Bound(Decimal(10_000), "money", "per eenheid"),
@@ -80,7 +80,7 @@ def check_bound(attr: str, value: Decimal | int | None, *, field: str | None = N
     if value > bound.maximum:
         shown = f"{value:,}".replace(",", ".") if isinstance(value, int) and bound.kind != "minutes" else None
         if isinstance(value, Decimal):
-            shown = f"{value:f}" if len(f"{value:f}") <= 24 else f"{value:.3e}"
+            shown = (f"{value:f}" if len(f"{value:f}") <= 24 else f"{value:.3e}").replace(".", ",")
         now = f" (nu {shown})" if shown else ""
         raise InputError(f"te groot{now}: hoogstens {bound.text()}; controleer het getal "
                          "(een tikfout?)", field=field)

@@ -19,6 +19,7 @@ from typing import Any
 
 from sqlalchemy import Connection, select
 
+from vergoeding.core.bounds import BOUNDS, check_bound
 from vergoeding.core.dates import parse_date
 from vergoeding.core.duration import parse_duration
 from vergoeding.core.money import D, parse_amount
@@ -116,6 +117,8 @@ def parse_cell(f: Field, value: Any) -> Any:
         raise InputError(f"{_show(value)}: verwacht ja of nee")
     if f.kind in ("money", "decimal"):
         amount = _parse_amount(value)
+        if f.attr in BOUNDS:  # the same bound and message as on the command line
+            check_bound(f.attr, amount)
         if abs(amount) >= MAX_AMOUNT:
             raise InputError(f"{_show(value)}: bedrag is te groot")
         return amount
@@ -139,6 +142,8 @@ def parse_cell(f: Field, value: Any) -> Any:
             if not _INT.fullmatch(text):
                 raise InputError(f"{_show(value)}: verwacht een heel getal")
             number = int(text)
+        if f.attr in BOUNDS:
+            check_bound(f.attr, number)
         if abs(number) > MAX_INT:
             raise InputError(f"{_show(value)}: getal is te groot")
         return number

@@ -21,6 +21,7 @@ from typing import Any
 from sqlalchemy import Connection, func, insert, select, update
 
 from vergoeding.core import ids
+from vergoeding.core.bounds import check_bound
 from vergoeding.core.einvoice import SI_UBL, parse_format
 from vergoeding.core.money import from_cents, round_cents
 from vergoeding.core.rates import RateCard
@@ -297,7 +298,7 @@ def add_declaration(conn: Connection, actor: str, data: DeclarationData) -> int:
         raise _err(f"{data.month}: verwacht een maand 1 tot en met 12", "month")
     if data.amount <= 0:
         raise _err(f"{data.amount}: verwacht een bedrag groter dan 0", "amount")
-    bounded("amount", data.amount, "declaration_amount")
+    check_bound("declaration_amount", data.amount, field="bedrag")
     data = replace(data, organisation=clean("organisation", data.organisation), note=clean("note", data.note))
     if not _text(data.organisation):
         raise _err("naam van de andere organisatie ontbreekt", "organisation")
