@@ -35,7 +35,7 @@ SETUP = [
      "--postcode", "3511AZ", "--city", "Utrecht", "--kvk", "12345678", "--vat-id", "NL000099998B57",
      "--iban", "NL91ABNA0417164300", "--bic", "ABNANL2A", "--anbi", "--may-pay-volunteers", "--payroll-tax-number"],
     ["org", "add", "--code", "UTR", "--name", "Gemeente Utrecht", "--street", "Stadsplateau 1", "--postcode", "3521AZ",
-     "--city", "Utrecht"],
+     "--city", "Utrecht", "--oin", "00000001002220647000"],
     ["expert", "add", "--code", "E001", "--name", "Fatima el Amrani", "--birth-date", "17-5-1980",
      "--street", "Kerkstraat 5", "--postcode", "3511BB", "--city", "Utrecht", "--iban", "NL44RABO0123456789"],
     ["engagement", "add", "--code", "G001", "--expert", "E001", "--client", "UTR", "--role", "trainer",

@@ -233,3 +233,23 @@ def test_csv_text_neutralises_text_numbers_stay_numbers() -> None:
     assert csv_text("\ufeff=1") == "'\ufeff=1" and csv_text(" \u200b=1") == "' \u200b=1"
     assert csv_text("\uff1dSUM(A1)") == "'\uff1dSUM(A1)" and csv_text("\uff20x") == "'\uff20x"
     assert csv_text("Anne") == "Anne" and csv_text("") == ""
+
+
+def test_report_derden_csv_parsed_back_has_no_live_formula(admin: Admin,
+                                                           documents: dict[str, list[tuple[Path, list[str]]]]) -> None:
+    """The third-party report as CSV (after the payout in ``documents``): the spreadsheet
+    convention, read back by Python's csv module; the formula-like name is text."""
+    from vergoeding.render.csvtext import BOM, read_back
+
+    path = admin.file("derden.csv", "report", "derden", "--year", "2026", "-o", "{out}")
+    text = path.read_bytes().decode("utf-8")
+    assert text.startswith(BOM)
+    rows = read_back(text)
+    assert rows[0][:3] == ["BSN", "Naam", "Adres"] and len(rows[0]) == 9
+    assert len(rows) >= 2 and all(len(r) == len(rows[0]) for r in rows)
+    cells = [c for r in rows for c in r]
+    assert "'" + NAMES["formula"] in cells and NAMES["formula"] not in cells
+    assert not [c for c in cells if c[:1] in ("=", "+", "-", "@", "\t", "\r", "\uff1d")]
+    assert BSNS["formula"] in cells  # the full BSN, as text (the xlsx keeps its leading zero)
+    amounts = [r[6] for r in rows[1:]]
+    assert all("," in a and "." not in a for a in amounts), amounts
