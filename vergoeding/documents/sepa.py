@@ -81,7 +81,7 @@ def sepa_xml(snap: dict[str, Any]) -> bytes:
                     ET.SubElement(ET.SubElement(fin, "Othr"), "Id").text = "NOTPROVIDED"
 
     org = snap["organisation"]
-    config = {"name": epc_name(org["name"])[0], "IBAN": org["iban"], "batch": True, "currency": "EUR"}
+    config = {"name": epc_name(org["name"])[0] or "-", "IBAN": org["iban"], "batch": True, "currency": "EUR"}
     if org.get("bic"):
         config["BIC"] = org["bic"].replace(" ", "").upper()
     sepa = _PinnedTransfer(config, schema=schema, clean=False)
@@ -90,7 +90,7 @@ def sepa_xml(snap: dict[str, Any]) -> bytes:
     header.find("CreDtTm").text = snap["created"][:19]
     for t in snap["transfers"]:
         sepa.add_payment({
-            "name": epc_name(t["name"])[0], "IBAN": t["iban"], "amount": to_cents(D(t["amount"])),
+            "name": epc_name(t["name"])[0] or "-", "IBAN": t["iban"], "amount": to_cents(D(t["amount"])),
             "execution_date": date.fromisoformat(snap["execution_date"]),
             "description": epc_remittance(t["description"]), "endtoend_id": epc_reference(t["endtoend_id"]),
         })
