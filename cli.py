@@ -79,6 +79,8 @@ class _Root(click.Group):
         except KeyboardInterrupt:
             click.echo("afgebroken; er is niets half opgeslagen.", err=True)
             ctx.exit(130)
+        except (click.exceptions.Exit, click.ClickException, click.Abort):
+            raise
         except Exception as exc:  # noqa: BLE001 - the machine's failures (db file, full disk) as messages
             from vergoeding.failures import explain
 

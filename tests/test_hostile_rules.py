@@ -220,3 +220,37 @@ def test_report_derden_csv_follows_the_convention(tmp_path: Path) -> None:
     # the header of the derden CSV and its data are written with to_csv: check the header
     text = to_csv([h for _, h in DERDEN_COLUMNS], [])
     assert read_back(text)[0][0] == DERDEN_COLUMNS[0][1]
+
+
+def test_declared_1_5_gb_is_refused_before_inflating(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A workbook whose central directory says its sheet inflates to 1.5 GB (a bomb of the
+    issue: 1.5 MB -> 1.5 GB) is refused from the directory alone: openpyxl never opens it
+    and not one byte of the sheet is inflated."""
+    import struct
+    import zipfile
+
+    import openpyxl
+    from openpyxl import Workbook
+
+    from vergoeding.errors import InputError
+    from vergoeding.importing import readers
+
+    wb = Workbook()
+    wb.active.title = "uren"
+    wb.active.append(["opdracht", "datum", "uren"])
+    path = tmp_path / "bom.xlsx"
+    wb.save(path)
+    data = bytearray(path.read_bytes())
+    i = data.find(b"PK\x01\x02", data.find(b"xl/worksheets/sheet1.xml") - 200)  # its central directory entry
+    while data[i + 46:i + 46 + 24] != b"xl/worksheets/sheet1.xml":
+        i = data.find(b"PK\x01\x02", i + 4)
+    struct.pack_into("<I", data, i + 24, 1_500_000_000)  # the declared uncompressed size
+    path.write_bytes(bytes(data))
+    assert zipfile.ZipFile(path).getinfo("xl/worksheets/sheet1.xml").file_size == 1_500_000_000
+    opened: list[object] = []
+    monkeypatch.setattr(openpyxl, "load_workbook", lambda *a, **k: opened.append(a))
+    monkeypatch.setattr(zipfile.ZipFile, "open", lambda *a, **k: opened.append(a))
+    with pytest.raises(InputError) as exc:
+        readers.read_file(path)
+    assert str(exc.value).startswith("bom.xlsx: deel xl/worksheets/sheet1.xml zou uitpakken tot 1.500 MB")
+    assert opened == []

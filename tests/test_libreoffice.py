@@ -376,7 +376,8 @@ def test_csv_reads_the_same_in_libreoffice(files, lo) -> None:
                 elif r > 0 and (hm := re.fullmatch(r"(\d+):(\d{2})", value)):
                     # a duration h:mm is read as a time of day: the same hours and minutes
                     # (the value, a fraction of a day, sums correctly with the [h]:mm format)
-                    t = datetime.strptime(got.text, "%I:%M:%S %p")
+                    # (shown in the import language's time format: 01:00:00 in Dutch, 01:00:00 AM in English)
+                    t = datetime.strptime(got.text, "%I:%M:%S %p" if got.text.endswith("M") else "%H:%M:%S")
                     assert not got.quoted and (t.hour, t.minute) == (int(hm[1]) % 24, int(hm[2])), (at, got)
                     checked["time"] += 1
                 elif r > 0 and re.fullmatch(r"-?\d+(\.\d+)?", num) and not re.fullmatch(r"0\d+", value):

@@ -28,10 +28,10 @@ def _shown(db: str) -> str:
 
 def explain_database(exc: BaseException, db: str) -> VergoedingError | None:
     """A database error (SQLAlchemy's ``DBAPIError`` around the driver's error) as a message."""
-    try:
-        from sqlalchemy.exc import DBAPIError
-    except ImportError:  # pragma: no cover - SQLAlchemy is a dependency
-        return None
+    if not type(exc).__module__.startswith("sqlalchemy"):
+        return None  # (and SQLAlchemy is not imported for nothing)
+    from sqlalchemy.exc import DBAPIError
+
     if not isinstance(exc, DBAPIError):
         return None
     orig = exc.orig if exc.orig is not None else exc

@@ -21,7 +21,7 @@ from vergoeding.core.findings import Finding, Severity
 from vergoeding.core.money import parse_amount
 from vergoeding.core.period import Period, parse_period
 from vergoeding.core.text import printable
-from vergoeding.errors import InputError
+from vergoeding.errors import InputError, mask_bsns
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -118,7 +118,7 @@ def _cell(value: Any) -> str:
     if isinstance(value, bool):
         return "ja" if value else "nee"
     v = jsonable(value)
-    return printable(v if isinstance(v, str) else json.dumps(v, ensure_ascii=False))
+    return mask_bsns(printable(v if isinstance(v, str) else json.dumps(v, ensure_ascii=False)))
 
 
 def _csv_value(value: Any) -> Any:

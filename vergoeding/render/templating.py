@@ -24,7 +24,7 @@ import jinja2.sandbox
 from markupsafe import Markup
 
 from vergoeding.core.text import printable
-from vergoeding.errors import ConfigError
+from vergoeding.errors import ConfigError, mask_bsns
 from vergoeding.render import formatting
 
 
@@ -51,8 +51,10 @@ class _ContainedLoader(jinja2.FileSystemLoader):
 
 
 def _finalize(value: Any) -> Any:
+    """Every printed value: no control characters, and a valid BSN in text masked (no
+    template prints a full BSN: the BSN field goes through the ``mask_bsn`` filter)."""
     if isinstance(value, str) and not isinstance(value, Markup):
-        return printable(value, multiline=True)
+        return mask_bsns(printable(value, multiline=True))
     return value
 
 
