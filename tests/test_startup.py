@@ -18,8 +18,20 @@ HEAVY = ("sqlalchemy", "pydantic", "pydantic_core", "openpyxl", "weasyprint", "b
          "vergoeding.render")
 
 
+# Cheap on purpose, so the command line may use them anywhere (Dutch amounts and dates).
+CHEAP = ("vergoeding.render", "vergoeding.render.formatting")
+
+
 def _heavy(modules: list[str]) -> list[str]:
-    return sorted(m for m in modules if any(m == h or m.startswith(h + ".") for h in HEAVY))
+    return sorted(m for m in modules if m not in CHEAP and any(m == h or m.startswith(h + ".") for h in HEAVY))
+
+
+def test_dutch_formatting_is_cheap_to_import(tmp_path: Path) -> None:
+    code = "import sys, vergoeding.render.formatting; print(' '.join(sorted(sys.modules)))"
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path,
+                          env=clean_env(), timeout=HANG_GUARD)
+    assert proc.returncode == 0, proc.stderr
+    assert _heavy(proc.stdout.split()) == []
 
 
 # The real entry point (``python -m vergoeding``), with the modules loaded at exit written
