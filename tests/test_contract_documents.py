@@ -71,7 +71,7 @@ def test_freelance_assignment_has_the_dba_clauses(ws) -> None:  # type: ignore[n
               "€ 62,50 per uur", "21% btw", "factuur uitgereikt door afnemer", "bepaalde tijd of een afgebakend project"):
         assert s in t, s
     kor = pdf(ws, "G003")
-    assert "kleineondernemersregeling (KOR), art. 25 Wet OB 1968" in kor and "factuur uitgereikt" not in kor
+    assert "kleineondernemersregeling (KOR, art. 25a Wet OB 1968)" in kor and "factuur uitgereikt" not in kor
     crkbo = pdf(ws, "G004")
     assert "art. 11 lid 1 onderdeel o Wet OB 1968" in crkbo and "€ 250,00 per sessie" in crkbo
 

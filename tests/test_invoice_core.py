@@ -82,8 +82,9 @@ def test_client_vat_comes_from_the_rate_passed_in_or_an_exemption_note() -> None
 def test_expert_vat_kor_crkbo_standard() -> None:
     assert expert_vat(D("0.21"), None) == VatTreatment(D("0.21"), "", "standard")
     kor = expert_vat(D("0.21"), "kor")
-    assert kor.rate == 0 and kor.note == KOR_NOTE and "art. 25 Wet OB 1968" in kor.note
-    assert "kleineondernemersregeling (KOR)" in kor.note
+    # Wet OB art. 25a (not 25); lid 4: the note names the scheme, not the tax
+    assert kor.rate == 0 and kor.note == KOR_NOTE and "art. 25a Wet OB 1968" in kor.note
+    assert "kleineondernemersregeling (KOR" in kor.note and "btw" not in kor.note.lower()
     crkbo = expert_vat(D("0.21"), "crkbo")
     assert crkbo.rate == 0 and "art. 11 lid 1 onderdeel o Wet OB 1968" in crkbo.note and crkbo.note == CRKBO_NOTE
     with pytest.raises(ConfigError):

@@ -25,7 +25,9 @@ from vergoeding.core.work import Address
 from vergoeding.errors import ConfigError
 
 # The exemption notes Wet OB requires where no VAT is charged: say WHICH exemption.
-KOR_NOTE = "Vrijgesteld van btw op grond van de kleineondernemersregeling (KOR), art. 25 Wet OB 1968"
+# Wet OB art. 25a lid 4 (KOR): the invoice may not mention VAT in any way: no rate, no VAT
+# amount, no "incl. btw" total. Only this note that the scheme applies (it names no tax).
+KOR_NOTE = "De kleineondernemersregeling (KOR, art. 25a Wet OB 1968) is van toepassing"
 CRKBO_NOTE = (
     "Vrijgesteld van btw: beroepsonderwijs door een in het CRKBO geregistreerde instelling of docent, "
     "art. 11 lid 1 onderdeel o Wet OB 1968"
@@ -156,6 +158,14 @@ class Invoice:
     @property
     def totals(self) -> Totals:
         return totals(self.lines)
+
+    @property
+    def mentions_vat(self) -> bool:
+        """False for an invoice under the small business scheme (every line KOR): Wet OB
+        art. 25a lid 4 forbids any mention of VAT, so the PDF and the xlsx show no rate, no
+        VAT amount and no "incl. btw" total (the UBL keeps the zero breakdown EN 16931 needs,
+        with exemption category E and the KOR reason)."""
+        return not (self.lines and all(x.vat.code == "kor" for x in self.lines))
 
     @property
     def exemption_notes(self) -> tuple[str, ...]:

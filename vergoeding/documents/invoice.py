@@ -63,6 +63,8 @@ class InvoiceDocument:
             ],
             "vat_groups": [{"rate": g.rate, "note": g.note, "base": g.base, "vat": g.vat} for g in t.groups],
             "exemption_notes": list(inv.exemption_notes),
+            # KOR (Wet OB art. 25a lid 4): no VAT column, no VAT lines, total without "btw"
+            "mentions_vat": inv.mentions_vat,
             "notes": [n for n in inv.notes if n != SELF_BILLING_NOTE],
             "total_excl": t.excl,
             "total_vat": t.vat,

@@ -48,7 +48,9 @@ def ubl_spec_name(doc: InvoiceDocument) -> str:
 
 def invoice_xlsx(doc: InvoiceDocument) -> bytes:
     """Sheet 'Factuur': the header fields as label/value rows; sheet 'Regels': one typed row
-    per line with totals; sheet 'Btw': the VAT breakdown per rate."""
+    per line with totals; sheet 'Btw': the VAT breakdown per rate. Under the KOR (Wet OB art.
+    25a lid 4) no VAT rate, VAT amount or VAT sheet: the total and the note that the scheme
+    applies ('Regeling')."""
     from vergoeding.render.xlsx import DATE, DECIMAL2, EURO, INTEGER, Column, Workbook
 
     c = doc.context()
@@ -66,6 +68,11 @@ def invoice_xlsx(doc: InvoiceDocument) -> bytes:
         ("Vrijstelling", "; ".join(c["exemption_notes"])),
         ("Totaal excl. btw", c["total_excl"]), ("Btw", c["total_vat"]), ("Totaal", c["total"]),
     ]
+    kor = not c["mentions_vat"]
+    if kor:
+        drop = {"Totaal excl. btw", "Btw", "Vrijstelling"}
+        header = [(k, v) for k, v in header if k not in drop]
+        header.insert(len(header) - 1, ("Regeling", "; ".join(c["exemption_notes"])))
     wb = Workbook()
     wb.sheet("Factuur", [Column("Veld", "label", width=26), Column("Waarde", "value", width=48)],
              [{"label": k, "value": v} for k, v in header])
@@ -81,6 +88,12 @@ def invoice_xlsx(doc: InvoiceDocument) -> bytes:
         Column("Prijs per eenheid", "unit_price", EURO, 14), Column("Btw-tarief", "vat_rate", "0%", 10),
         Column("Bedrag", "amount", EURO, 14), Column("Vrijstelling", "vat_note", None, 30),
     ]
+    if kor:
+        cols = [col for col in cols if col.key not in ("vat_rate", "vat_note")]
+        lines = [{k: v for k, v in ln.items() if k not in ("vat_rate", "vat_note")} for ln in c["lines"]]
+        wb.sheet("Regels", cols, lines, totals={"description": "Totaal", "amount": c["total"]},
+                 heading=[f"{doc.title} {c['number']}", sup["name"]])
+        return wb.to_bytes()
     wb.sheet("Regels", cols, c["lines"], totals={"description": "Totaal excl. btw", "amount": c["total_excl"]},
              heading=[f"{doc.title} {c['number']}", sup["name"]])
     wb.sheet("Btw", [Column("Tarief", "rate", "0%", 10), Column("Grondslag", "base", EURO, 14),

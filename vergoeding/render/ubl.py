@@ -76,6 +76,9 @@ def _party(parent: ET.Element, tag: str, p: Party, *, customer: bool) -> None:
 
 
 def _category(parent: ET.Element, tag: str, rate: Decimal, note: str) -> None:
+    """EN 16931 needs a VAT category on every line and a breakdown: a KOR invoice (Wet OB art.
+    25a) and the CRKBO exemption use category E (exempt), rate 0, with the reason text (the
+    KOR note) in the breakdown; the human-readable documents show no VAT at all for KOR."""
     cat = _el(parent, CAC, tag)
     _el(cat, CBC, "ID", "S" if rate > 0 else "E")
     _el(cat, CBC, "Percent", _qty(rate * 100))
