@@ -51,12 +51,15 @@ def test_volunteer_agreement(ws) -> None:  # type: ignore[no-untyped-def]
     for s in ("Vrijwilligersovereenkomst", "Stichting Ervaring Werkt", "Oudegracht 100, 3511 AZ Utrecht",
               "KvK 12345678", "Anna de Vries", "Kerkstraat 5", "Adviseur (beleidsadvies)", "adviesraad sociaal domein",
               "Gemeente Utrecht", "1 januari 2026", "onbepaalde tijd", "Begeleiding en intervisie", "intervisie",
-              "Inspraak", "€ 5,00 per uur", "€ 220,00 per maand", "€ 2.200,00 per jaar", "€ 5,75", "€ 3,40",
-              "nog niet door de Belastingdienst bevestigd", "hele vergoeding belast", "Verzekering",
+              "Inspraak", "€ 5,00 per uur", "€ 220,00 per maand", "€ 2.200,00 per jaar",
+              "hele vergoeding belast", "Verzekering",
               "vrijwilligersverzekering van de gemeente", "aanvullende (secundaire) dekking", "VOG",
               "Geheimhouding en privacy (AVG)", "Geschillen", "art. 2 lid 6", "Utrecht, 5 november 2026"):
         assert s in t, s
     assert "geen VOG nodig" in t
+    # the rate that applies, not the hourly presumptions next to it; month/year caps are law text (confirmed)
+    assert "€ 5,75" not in t and "€ 3,40" not in t and "nog niet door de Belastingdienst bevestigd" not in t
+    assert "tellen die onkosten mee voor de grenzen" in t
     buddy = pdf(ws, "G007")
     assert "Voor dit werk is een VOG nodig" in buddy and "ten hoogste 100 uur" in buddy
     assert "werkelijke kosten" in buddy and "€ 4,00 per uur" in buddy

@@ -25,7 +25,8 @@ def test_demo_builds_everything(tmp_path: Path) -> None:
     report = run_demo(ws, tmp_path / "demo")
     counts = report.facts["counts"]
     assert counts["organisations"] == 6 and counts["experts"] == 26 and counts["engagements"] == 27
-    assert counts["entries"] == report.facts["entries"] == report.facts["approved"] == 371
+    # 371 planned entries + 18 Tuesday/Thursday afternoons of G023 (the fictitious-employment case)
+    assert counts["entries"] == report.facts["entries"] == report.facts["approved"] == 389
     assert (tmp_path / "demo" / "urenoverzicht-E002.pdf").is_file()
     assert not (tmp_path / "ignored.db").exists()
 
@@ -76,5 +77,7 @@ def test_demo_builds_everything(tmp_path: Path) -> None:
 def test_demo_command(tmp_path: Path, cli) -> None:  # noqa: ANN001
     r = CliRunner().invoke(cli, ["demo", "--out", str(tmp_path / "d")])
     assert r.exit_code == 0, r.stderr
-    assert "26 ervaringsdeskundigen" in r.stdout and "371 regels goedgekeurd" in r.stdout
+    assert "26 ervaringsdeskundigen" in r.stdout and "389 regels goedgekeurd" in r.stdout
+    # a new finding of issue 15 in the demo's check of October (Uitv.besl. LB 1965 art. 2c)
+    assert "[particulier.fictitious_employment] E023" in r.stdout and "fictieve dienstbetrekking" in r.stdout
     assert "per maand:" in r.stdout and "urenoverzicht-E002.pdf" in r.stdout

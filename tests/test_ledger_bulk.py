@@ -78,7 +78,8 @@ def test_refusals_in_a_batch_match_log_and_store_nothing(ws: Workspace) -> None:
     assert result.added == 0
     got = {n: (e.field, e.reason) for n, e in result.errors}
     assert sorted(got) == [0, 1, 2, 3, 5]
-    assert got[0] == ("uren", "0 uur: vul de gewerkte tijd in (bijvoorbeeld 2,5 of 2:30)")
+    assert got[0] == ("uren", "0 uur: vul de gewerkte tijd in (bijvoorbeeld 2,5 of 2:30); een regel zonder uren "
+                      "kan alleen met een vast bedrag (--amount) of met alleen onkosten, km of iets in natura")
     assert got[1] == ("opdracht", "opdracht 'G9' bestaat niet")
     assert got[2] == ("datum", "01-02-2027 valt buiten opdracht G1 (01-09-2026 tot en met 31-12-2026)")
     assert got[3][0] == "datum" and "ligt in een afgesloten periode" in got[3][1]

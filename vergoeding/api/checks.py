@@ -23,6 +23,7 @@ from vergoeding.core.work import Engagement, Entry
 from vergoeding.errors import InputError, VergoedingError
 from vergoeding.store import queries
 from vergoeding.store.declarations import load_declarations
+from vergoeding.store.exceptions import load_exceptions
 from vergoeding.store.schema import entries
 
 
@@ -63,7 +64,7 @@ def check_input(ws: Workspace, conn: Connection, period: Period, *, expert: str 
         period=period, priced=priced, experts=experts, engagements=list(engs.values()),
         own=queries.own_organisation(conn), declarations=load_declarations(conn, expert_code=expert, years=years),
         limits=ws.limits, today=today, budget_priced=budget_priced,
-        iban_valid=_iban_valid, bsn_valid=_bsn_valid)
+        iban_valid=_iban_valid, bsn_valid=_bsn_valid, exceptions=load_exceptions(conn))
 
 
 # --- the summed path ------------------------------------------------------------------------
@@ -246,13 +247,15 @@ def fast_check_input(ws: Workspace, conn: Connection, period: Period, *, expert:
         return check_input(ws, conn, period, expert=expert, today=today)
     hourly = [p for code in sorted(got.hourly_single) for p in price_all(
         ws, queries.load_entries(conn, period=scope, engagement_code=code), engs)]
+    daily = [p for code in sorted(c for c, g in engs.items() if g.regime is Regime.PARTICULIER)
+             for p in price_all(ws, queries.load_entries(conn, period=scope, engagement_code=code), engs)]
     years = tuple(range(period.start.year, period.last_day.year + 1))
     return CheckInput(
         period=period, priced=got.priced, experts=experts, engagements=list(engs.values()),
         own=queries.own_organisation(conn), declarations=load_declarations(conn, expert_code=expert, years=years),
         limits=ws.limits, today=today, budget_priced=budget_priced,
         iban_valid=_iban_valid, bsn_valid=_bsn_valid, hourly_priced=hourly,
-        hourly_summed=got.hourly)
+        hourly_summed=got.hourly, exceptions=load_exceptions(conn), daily_priced=daily)
 
 
 def resolve_period(period: Period | None, year: int | None, today: date) -> Period:
@@ -306,6 +309,30 @@ def _check(ws: Workspace, period: Period | None, year: int | None, expert: str |
             queries.expert(conn, expert)  # NotFoundError with a clear message
         ci = make_input(ws, conn, p, expert=expert, today=today)
     return run_checks(ci)
+
+
+def engagement_warnings(ws: Workspace, code: str) -> list[Finding]:
+    """What the rules say about an engagement as entered: a volunteer's hourly rate above the
+    presumption for the expert's age (per age phase; :mod:`vergoeding.core.age_rate`)."""
+    from vergoeding.core.age_rate import rate_age_findings
+    from vergoeding.core.rates import Override, resolve_rate
+
+    with ws.engine.connect() as conn:
+        g = queries.engagement(conn, code)
+        ex = queries.expert(conn, g.expert_code)
+    override = Override(g.expert_rate, g.client_rate, g.unit)
+    try:
+        rate = resolve_rate(ws.ratecard, g.role, g.regime, g.start, level=g.level,
+                            override=None if override == Override() else override)
+        expert_rate, unit = rate.expert, rate.unit
+    except VergoedingError:
+        if g.expert_rate is None or g.unit is None:
+            return []
+        expert_rate, unit = g.expert_rate, g.unit
+    try:
+        return rate_age_findings(g, ex, expert_rate, unit, ws.limits)
+    except VergoedingError:  # no fiscal figures for the start year: nothing to compare with
+        return []
 
 
 def room(ws: Workspace, expert: str, on: date) -> Room:

@@ -8,6 +8,7 @@ from typing import Any
 
 from vergoeding.api.choices import CONTRACT_KINDS
 from vergoeding.api.workspace import Workspace
+from vergoeding.core.age_rate import rate_phases
 from vergoeding.core.rates import Override, resolve_rate
 from vergoeding.core.regimes import Regime
 from vergoeding.documents.contract import (
@@ -43,9 +44,12 @@ def document(ws: Workspace, engagement: str, *, kind: str = "expert", today: dat
         label = ws.ratecard.role(g.role).label
     except VergoedingError:
         label = g.role
+    phases = tuple({"start": ph.start, "end": ph.end, "rate": ph.rate, "under_21": ph.under_21}
+                   for ph in rate_phases(g, exp, rate.expert, rate.unit, ws.limits)) if kind == "expert" else ()
     return contract_document(kind=kind, engagement=g, expert=exp, client=client, own=own, role_label=label,
                              expert_rate=rate.expert, client_rate=rate.client, unit=rate.unit,
-                             limits=ws.limits.for_year(g.start.year), today=today, extra=_extra(ws))
+                             limits=ws.limits.for_year(g.start.year), today=today, extra=_extra(ws),
+                             rate_phases=phases)
 
 
 def render_pdf(ws: Workspace, engagement: str, *, kind: str = "expert", today: date) -> bytes:

@@ -138,6 +138,10 @@ def step_hours(ctx: DemoContext) -> list[str]:
                       expense_receipt=True, expense_note="treinkaartje Amersfoort-Utrecht v.v."),
             EntryData("G002", date(2026, 10, 31), 30, activity="verslag klankbordgroep", expense=Decimal("4.50"),
                       expense_note="parkeren"),
+            # A private person working two afternoons a week from September: the pattern of a
+            # fictitious employment (Uitv.besl. LB 1965 art. 2c), a warning in the check.
+            *[EntryData("G023", day, 240, activity="focusgroep en analyse")
+              for day in data.tuesdays_and_thursdays(date(2026, 9, 1), date(2026, 11, 1))],
         ]
         for e in extras:
             ledger.add_entry(conn, DEMO_ACTOR, e, ctx.ws.ratecard)

@@ -15,6 +15,8 @@ from vergoeding.core.period import month
 from vergoeding.errors import VergoedingError
 
 PERIOD = month(2026, 10)
+# warnings worth showing in the demo besides the errors (rules added in issue 15)
+SHOWN_RULES = ("particulier.fictitious_employment",)
 PAY_DAY = date(2026, 11, 5)
 
 
@@ -22,7 +24,7 @@ def step_check(ctx: Any) -> list[str]:
     findings = checks.check(ctx.ws, PERIOD, today=PAY_DAY)
     lines = [f"{sum(f.severity is s for f in findings)} {s.label.lower()}" for s in Severity]
     lines += [f"{f.severity.label} [{f.rule}] {f.expert or ''}: {f.message}"
-              for f in findings if f.severity is Severity.ERROR]
+              for f in findings if f.severity is Severity.ERROR or f.rule in SHOWN_RULES]
     return lines
 
 

@@ -24,6 +24,7 @@ from vergoeding.commands._common import (
     workspace,
 )
 from vergoeding.commands._lazy import lazy_module
+from vergoeding.commands.exceptions import exception_cmd
 from vergoeding.core.money import parse_amount
 from vergoeding.core.period import Period, year
 from vergoeding.core.regimes import Benefit, Regime, TravelPolicy, Unit
@@ -80,7 +81,9 @@ ORG_OPTIONS: list[tuple[Any, ...]] = [
     (("--corporate-tax/--no-corporate-tax", "corporate_tax_liable"), {"default": False,
                                                                       "help": "Plichtig voor vennootschapsbelasting."}),
     (("--may-pay-volunteers/--no-may-pay-volunteers", "may_pay_volunteers"),
-     {"default": False, "help": "Mag vrijwilligersvergoedingen betalen."}),
+     {"default": False, "help": "Alleen voor een vpb-plichtige organisatie zonder ANBI-status die toch "
+      "vrijwilligersvergoedingen mag betalen (een sportclub). Een ANBI of een organisatie die geen "
+      "vennootschapsbelasting betaalt, mag dat altijd; dan is deze vlag niet nodig."}),
     (("--payroll-tax-number/--no-payroll-tax-number", "has_payroll_tax_number"),
      {"default": False, "help": "Heeft een loonheffingennummer (meldplicht uitbetaalde bedragen aan derden)."}),
     (("--payment-term", "payment_term_days"), {"type": click.IntRange(0, 365), "default": 30,
@@ -124,6 +127,8 @@ def org_add(ctx: click.Context, /, own: bool, code: str | None, **params: Any) -
     data = api.OrganisationData(code=code or "", kind="own" if own else "client", **_given(params, ORG_KEYS))
     d = api.add_organisation(workspace(ctx), data)
     click.echo(f"Organisatie {d.code} toegevoegd: {d.name}" + (" (eigen organisatie)" if own else ""))
+    if own:
+        click.echo(_eligibility_line(d), err=True)
 
 
 @org_group.command("edit")
@@ -139,6 +144,15 @@ def org_edit(ctx: click.Context, /, code: str, **params: Any) -> None:
     """
     d = api.edit_organisation(workspace(ctx), code, _given(params, ORG_KEYS))
     click.echo(f"Organisatie {d.code} bijgewerkt.")
+    if d.kind == "own":
+        click.echo(_eligibility_line(d), err=True)
+
+
+def _eligibility_line(d: Any) -> str:
+    from vergoeding.core.checks_volunteer import eligibility
+
+    ok, why = eligibility(bool(d.is_anbi), bool(d.corporate_tax_liable), bool(d.may_pay_volunteers))
+    return f"Onbelaste vrijwilligersvergoeding: {'ja' if ok else 'nee'}, {why}."
 
 
 def _org_row(o: Any) -> dict[str, Any]:
@@ -148,7 +162,7 @@ def _org_row(o: Any) -> dict[str, Any]:
             "contact_email": o.contact_email, "is_anbi": o.is_anbi, "corporate_tax_liable": o.corporate_tax_liable,
             "may_pay_volunteers": o.may_pay_volunteers, "has_payroll_tax_number": o.has_payroll_tax_number,
             "payment_term_days": o.payment_term_days, "einvoice_format": o.einvoice_format,
-            "buyer_reference": o.buyer_reference}
+            "buyer_reference": o.buyer_reference, "volunteer_eligibility": _eligibility_line(o)}
 
 
 @org_group.command("list")
@@ -373,6 +387,9 @@ def engagement_group() -> None:
     """
 
 
+engagement_group.add_command(exception_cmd)  # recorded exceptions to a rule (fictitious employment)
+
+
 @engagement_group.command("add")
 @click.option("--code", help="Korte code (standaard: G001, G002, ...).")
 @_options(ENG_OPTIONS, edit=False)
@@ -387,6 +404,7 @@ def engagement_add(ctx: click.Context, /, code: str | None, **params: Any) -> No
     """
     d = api.add_engagement(workspace(ctx), api.EngagementData(code=code or "", **_eng_values(params)))
     click.echo(f"Opdracht {d.code} toegevoegd: {d.expert} bij {d.client} als {d.role} ({d.regime}).")
+    _rule_warnings(ctx, d.code)
 
 
 @engagement_group.command("edit")
@@ -403,6 +421,16 @@ def engagement_edit(ctx: click.Context, /, code: str, **params: Any) -> None:
     """
     d = api.edit_engagement(workspace(ctx), code, _eng_values(params))
     click.echo(f"Opdracht {d.code} bijgewerkt.")
+    _rule_warnings(ctx, d.code)
+
+
+def _rule_warnings(ctx: click.Context, code: str) -> None:
+    """The rules' view of the engagement as entered (a volunteer rate above the hourly
+    presumption for the expert's age): on stderr, never a refusal."""
+    from vergoeding.api.checks import engagement_warnings
+
+    for f in engagement_warnings(workspace(ctx), code):
+        click.echo(f"{f.severity.label}: {f.message}" + (f" {f.advice}" if f.advice else ""), err=True)
 
 
 def _eng_row(g: Any) -> dict[str, Any]:

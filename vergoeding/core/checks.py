@@ -10,6 +10,8 @@ Stable rule ids (scripts may rely on them):
 * ``benefit.bijstand_under_27``, ``benefit.bijstand_27_plus``, ``benefit.ww``, ``benefit.uwv``
 * ``engagement.budget`` (warning), ``freelance.minimum_wage`` (warning)
 * ``payment.missing_data`` (error)
+* ``particulier.fictitious_employment`` — a private person's work looks like a fictitious
+  employment (Uitv.besl. LB 1965 art. 2c: warning; info when an exception is recorded)
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
+from vergoeding.core.checks_fictitious import RuleException, fictitious_employment
 from vergoeding.core.checks_other import (
     benefit_notices,
     by_code,
@@ -40,7 +43,7 @@ from vergoeding.core.limits import LimitsBook
 from vergoeding.core.period import Period
 from vergoeding.core.work import Engagement, Expert, Organisation
 
-__all__ = ["CheckInput", "Declaration", "HourlyWork", "run_checks"]
+__all__ = ["CheckInput", "Declaration", "HourlyWork", "RuleException", "run_checks"]
 
 
 @dataclass(frozen=True)
@@ -69,6 +72,11 @@ class CheckInput:
     # Only work that may exceed the presumption is needed.
     hourly_priced: Sequence[PricedEntry] | None = None
     hourly_summed: Sequence[HourlyWork] = ()
+    # Exceptions recorded per engagement (fictitious employment, art. 2e lid 2), and, when
+    # ``priced`` holds sums, the single entries of private-person engagements (the
+    # fictitious-employment test counts work days per week).
+    exceptions: Sequence[RuleException] = ()
+    daily_priced: Sequence[PricedEntry] | None = None
 
 
 def run_checks(ci: CheckInput) -> list[Finding]:
@@ -84,6 +92,8 @@ def run_checks(ci: CheckInput) -> list[Finding]:
     findings += benefit_notices(ci.priced, experts, ci.declarations, ci.limits, p)
     findings += engagement_budget(ci.budget_priced, ci.engagements, p)
     findings += freelance_minimum_wage(ci.priced, ci.limits, p)
+    daily = ci.priced if ci.daily_priced is None else ci.daily_priced
+    findings += fictitious_employment(daily, ci.limits, p, ci.exceptions)
     findings += missing_payment_data(ci.priced, experts, ci.own, p,
                                      iban_valid=ci.iban_valid, bsn_valid=ci.bsn_valid)
     return sort_findings(findings)

@@ -367,10 +367,25 @@ def year_cap(priced: Sequence[PricedEntry], declarations: Sequence[Declaration],
 # --- eligibility ---------------------------------------------------------------------------
 
 
+def eligibility(is_anbi: bool, corporate_tax_liable: bool, may_pay_volunteers: bool) -> tuple[bool, str]:
+    """May an organisation pay tax-free volunteer allowances (Wet LB 1964 art. 2 lid 6), and
+    why, in words. ONE rule: the tax status decides (an ANBI, or not liable to corporate tax:
+    yes); ``may_pay_volunteers`` is only the mark for a corporate-tax-liable organisation
+    without ANBI status that may still pay them (a sports club) and changes nothing otherwise."""
+    if is_anbi:
+        return True, "want de organisatie is een ANBI"
+    if not corporate_tax_liable:
+        return True, "want de organisatie betaalt geen vennootschapsbelasting"
+    if may_pay_volunteers:
+        return True, ("want de organisatie is vpb-plichtig maar als sportclub of vergelijkbaar aangemerkt "
+                      "(--may-pay-volunteers)")
+    return False, ("want de organisatie is vennootschapsbelastingplichtig en geen ANBI of sportclub "
+                   "(zet --anbi, --no-corporate-tax of --may-pay-volunteers als dat niet klopt)")
+
+
 def organisation_eligible(org: Organisation) -> bool:
-    """May this organisation pay tax-free volunteer allowances? Not liable to corporate tax,
-    or an ANBI, or explicitly marked (e.g. a sports club: ``may_pay_volunteers``)."""
-    return org.is_anbi or org.may_pay_volunteers or not org.corporate_tax_liable
+    """See :func:`eligibility`."""
+    return eligibility(org.is_anbi, org.corporate_tax_liable, org.may_pay_volunteers)[0]
 
 
 def org_not_eligible(priced: Sequence[PricedEntry], own: Organisation, period: Period) -> list[Finding]:

@@ -226,6 +226,17 @@ PLANS = (
 )
 
 
+def tuesdays_and_thursdays(start: date, end: date) -> list[date]:
+    """Every Tuesday and Thursday in [start, end)."""
+    out = []
+    d = start
+    while d < end:
+        if d.weekday() in (1, 3):
+            out.append(d)
+        d += timedelta(days=1)
+    return out
+
+
 def working_days(year: int, month: int) -> list[date]:
     d = date(year, month, 1)
     out = []

@@ -77,6 +77,10 @@ class ContractDocument:
     signed_place: str
     signed_date: date
     extra: dict[str, str] = field(default_factory=dict)  # [contracts] texts from the config
+    # hourly volunteer work: the rate that applies per age phase (split at the 21st birthday),
+    # so the contract never puts a rate next to an hourly limit that contradicts it
+    rate_phases: tuple[dict[str, Any], ...] = ()
+    hourly_justification: str = ""
 
     def context(self) -> dict[str, Any]:
         last = None
@@ -96,7 +100,8 @@ class ContractDocument:
             "limits_confirmed": self.limits_confirmed, "limits_source": self.limits_source,
             "vat_text": self.vat_text, "self_billing": self.self_billing, "vog_required": self.vog_required,
             "payment_term_days": self.payment_term_days, "signed_place": self.signed_place,
-            "signed_date": self.signed_date,
+            "signed_date": self.signed_date, "rate_phases": list(self.rate_phases),
+            "hourly_justification": self.hourly_justification,
             "supervision": self.extra.get("supervision", "Eén keer per maand intervisie met andere "
                                           "ervaringsdeskundigen onder leiding van een intervisiebegeleider, "
                                           "en een vaste contactpersoon voor vragen en nazorg."),
@@ -128,7 +133,7 @@ def _vat_text(g: Engagement, e: Expert, standard: Decimal) -> str:
 def contract_document(
     *, kind: str, engagement: Engagement, expert: Expert, client: Organisation, own: Organisation,
     role_label: str, expert_rate: Decimal, client_rate: Decimal, unit: Unit, limits: FiscalLimits,
-    today: date, extra: dict[str, str] | None = None,
+    today: date, extra: dict[str, str] | None = None, rate_phases: tuple[dict[str, Any], ...] = (),
 ) -> ContractDocument:
     """``kind`` is 'expert' (the template follows the regime) or 'client'."""
     g = engagement
@@ -160,9 +165,10 @@ def contract_document(
         budget_hours=(Decimal(g.budget_minutes) / 60 if g.budget_minutes else None), budget_amount=g.budget_amount,
         travel=_travel_text(g, km_rate), km_rate=km_rate, limits_year=limits.year,
         volunteer_hour=hour.amount, volunteer_hour_young=young.amount, volunteer_month=month.amount,
-        volunteer_year=year.amount, limits_confirmed=all(f.confirmed for f in (hour, young, month, year)),
+        volunteer_year=year.amount, limits_confirmed=all(f.confirmed for f in (month, year)),
         limits_source=month.source, vat_text=_vat_text(g, expert, limits.figure("vat_standard").amount),
         self_billing=g.self_billing, vog_required=g.role in VOG_ROLES,
         payment_term_days=client.payment_term_days if kind == "client" else own.payment_term_days,
         signed_place=own.address.city, signed_date=today, extra=dict(extra or {}),
+        rate_phases=rate_phases, hourly_justification=g.hourly_justification or "",
     )

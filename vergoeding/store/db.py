@@ -81,6 +81,32 @@ def _v5_einvoice(conn: Connection) -> None:
     conn.exec_driver_sql("ALTER TABLE engagements ADD COLUMN order_number TEXT")
 
 
+def _v6_rule_exceptions(conn: Connection) -> None:
+    """Exceptions to a rule per engagement (who decided, why). A frozen table definition
+    (portable SQLAlchemy types): later edits of ``schema.py`` never change what 6 was."""
+    from sqlalchemy import (
+        Column,
+        Date,
+        DateTime,
+        ForeignKey,
+        Integer,
+        MetaData,
+        String,
+        Table,
+        Text,
+    )
+
+    md = MetaData()
+    Table("engagements", md, Column("id", Integer, primary_key=True))
+    Table("rule_exceptions", md,
+          Column("id", Integer, primary_key=True),
+          Column("engagement_id", Integer, ForeignKey("engagements.id"), nullable=False),
+          Column("rule", String(60), nullable=False), Column("kind", String(20), nullable=False),
+          Column("decided_by", Text, nullable=False), Column("reason", Text, nullable=False),
+          Column("decided_on", Date, nullable=False), Column("agreed_on", Date),
+          Column("created_at", DateTime, nullable=False)).create(conn)
+
+
 # Append new migrations here; never edit one that has shipped. Each runs in the same
 # transaction as its schema_version row, so an interrupted upgrade leaves the old schema.
 MIGRATIONS: list[Migration] = [
@@ -90,6 +116,8 @@ MIGRATIONS: list[Migration] = [
     (4, "index engagements by expert (one expert's hours without scanning the year)",
      _v4_engagements_expert_index),
     (5, "e-invoice format and buyer reference per client, order number per engagement", _v5_einvoice),
+    (6, "exceptions to a rule per engagement (fictitious employment), with who decided and why",
+     _v6_rule_exceptions),
 ]
 
 

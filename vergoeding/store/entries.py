@@ -161,10 +161,15 @@ def _check_entry(eng: Any, data: EntryData, unit: Unit) -> tuple[EntryData, int]
     if d.quantity is not None and d.quantity < 0:
         raise _err(f"negatief aantal ({d.quantity}) kan niet", "quantity")
     quantity = d.quantity if d.quantity is not None else (0 if unit is Unit.UUR else 1)
-    if unit is Unit.UUR and d.minutes == 0:
-        raise _err("0 uur: vul de gewerkte tijd in (bijvoorbeeld 2,5 of 2:30)", "minutes")
-    if unit is not Unit.UUR and d.minutes == 0 and quantity == 0:
-        raise _err(f"geen tijd en geen aantal: vul uren of het aantal ({unit.label}) in", "quantity")
+    # A fixed amount (a meeting fee, a lump sum) or a line with only costs (km, expenses, in
+    # kind) has no hours: it is logged without them.
+    money_only = d.amount is not None or bool(d.expense) or bool(d.km) or bool(d.inkind)
+    if unit is Unit.UUR and d.minutes == 0 and not money_only:
+        raise _err("0 uur: vul de gewerkte tijd in (bijvoorbeeld 2,5 of 2:30); een regel zonder uren kan alleen "
+                   "met een vast bedrag (--amount) of met alleen onkosten, km of iets in natura", "minutes")
+    if unit is not Unit.UUR and d.minutes == 0 and quantity == 0 and not money_only:
+        raise _err(f"geen tijd en geen aantal: vul uren of het aantal ({unit.label}) in, of een vast bedrag "
+                   "(--amount) of alleen onkosten", "quantity")
     if d.minutes > MAX_MINUTES_PER_DAY:
         raise _err(f"{format_minutes(d.minutes)} uur op één dag kan niet (hoogstens 24 uur)", "minutes")
     for attr in ("km", "expense", "inkind", "amount"):

@@ -227,6 +227,13 @@ def edit_organisation(conn: Connection, actor: str, code: str, changes: Mapping[
     new = normalise_organisation(replace(old, **dict(changes)))
     if new.code != old.code:
         raise _err("de code kan niet worden gewijzigd", "code")
+    if changes.get("may_pay_volunteers") is False and (new.is_anbi or not new.corporate_tax_liable):
+        # one eligibility rule (core.checks_volunteer.eligibility): the tax status decides
+        raise _err("--no-may-pay-volunteers heeft geen effect: een ANBI of een organisatie die geen "
+                   "vennootschapsbelasting betaalt, mag altijd onbelaste vrijwilligersvergoedingen betalen. "
+                   "Klopt de fiscale status niet, wijzig dan --anbi/--no-anbi of --corporate-tax; wilt u geen "
+                   "vrijwilligers betalen, gebruik dan geen regime vrijwilliger of vacatiegeld in de opdrachten",
+                   "may_pay_volunteers")
     diff = _changes(old, new)
     if diff:
         oid = _id_of(conn, s.organisations, code, "organisatie", "code")

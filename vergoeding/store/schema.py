@@ -130,6 +130,23 @@ engagements = Table(
     ),
 )
 
+# Exceptions to a rule recorded per engagement, with who decided and why (migration 6): the
+# exceptions to fictitious employment (Uitv.besl. LB 1965 art. 2e lid 2). Never edited: a
+# later row for the same engagement and rule is the one that counts.
+rule_exceptions = Table(
+    "rule_exceptions",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("engagement_id", Integer, ForeignKey("engagements.id"), nullable=False),
+    Column("rule", String(60), nullable=False),
+    Column("kind", String(20), nullable=False),  # 'intellectueel' | 'overeenkomst'
+    Column("decided_by", Text, nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("decided_on", Date, nullable=False),
+    Column("agreed_on", Date),  # date of the written agreement (kind 'overeenkomst')
+    Column("created_at", DateTime, nullable=False),
+)
+
 # Closed periods: no entry may be added or changed with a work date inside.
 locked_periods = Table(
     "locked_periods",

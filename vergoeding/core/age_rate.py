@@ -1,0 +1,106 @@
+"""The volunteer's hourly rate and the age on the day of the work (Wet LB 1964 art. 2 lid 6;
+the tax office's hourly presumption: 21 and older, or younger than 21).
+
+Used when an engagement is added or edited (a warning when the rate is above the presumption
+for the expert's age) and by the volunteer contract, which never states a rate next to a
+limit that contradicts it: it names the rate that applies in each age phase and the day it
+changes (the 21st birthday). Decision: in a phase where the engagement's rate is above the
+presumption and no justification is recorded, the contract names the presumption as the
+rate for that phase (the check warns on payments above it)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from vergoeding.core.compensation import CAPPED_REGIMES
+from vergoeding.core.dates import age_on
+from vergoeding.core.findings import Finding, Severity
+from vergoeding.core.limits import Figure, LimitsBook
+from vergoeding.core.regimes import Unit
+from vergoeding.core.work import Engagement, Expert
+
+
+def birthday_21(dob: date) -> date:
+    try:
+        return dob.replace(year=dob.year + 21)
+    except ValueError:  # 29 February
+        return date(dob.year + 21, 3, 1)
+
+
+@dataclass(frozen=True)
+class RatePhase:
+    start: date
+    end: date | None  # exclusive; None = open
+    under_21: bool
+    presumption: Figure
+    engagement_rate: Decimal
+    justified: bool
+
+    @property
+    def above(self) -> bool:
+        return self.engagement_rate > self.presumption.amount
+
+    @property
+    def rate(self) -> Decimal:
+        """The rate that applies in this phase (see the module docstring)."""
+        if self.above and not self.justified:
+            return self.presumption.amount
+        return self.engagement_rate
+
+
+def rate_phases(g: Engagement, ex: Expert | None, rate: Decimal, unit: Unit, limits: LimitsBook) -> list[RatePhase]:
+    """The age phases of an hourly volunteer engagement (empty for other regimes/units)."""
+    if g.regime not in CAPPED_REGIMES or unit is not Unit.UUR:
+        return []
+    dob = ex.date_of_birth if ex else None
+    justified = bool(g.hourly_justification)
+    if dob is None or age_on(dob, g.start) >= 21:
+        return [RatePhase(g.start, g.end, False, limits.for_day(g.start).volunteer_hour(21, g.start), rate, justified)]
+    b21 = birthday_21(dob)
+    phases = [RatePhase(g.start, b21 if g.end is None or b21 < g.end else g.end, True,
+                        limits.for_day(g.start).volunteer_hour(20, g.start), rate, justified)]
+    if g.end is None or b21 < g.end:
+        try:
+            adult = limits.for_day(b21).volunteer_hour(21, b21)
+        except Exception:  # noqa: BLE001 - the year's figures are not published yet
+            adult = limits.for_day(g.start).volunteer_hour(21, g.start)
+        phases.append(RatePhase(b21, g.end, False, adult, rate, justified))
+    return phases
+
+
+def _eur(amount: Decimal) -> str:
+    q = f"{abs(amount):,.2f}".replace(",", "_").replace(".", ",").replace("_", ".")
+    return f"€ {q}"
+
+
+def rate_age_findings(g: Engagement, ex: Expert | None, rate: Decimal, unit: Unit,
+                      limits: LimitsBook) -> list[Finding]:
+    """A warning per age phase whose rate is above the hourly presumption (an info when a
+    justification is recorded)."""
+    out = []
+    for ph in rate_phases(g, ex, rate, unit, limits):
+        if not ph.above:
+            continue
+        who = "jonger dan 21" if ph.under_21 else "21 jaar of ouder"
+        when = (f"tot de 21e verjaardag op {ph.end:%d-%m-%Y}" if ph.under_21 and ph.end and ex and ex.date_of_birth
+                and ph.end == birthday_21(ex.date_of_birth) else f"vanaf {ph.start:%d-%m-%Y}")
+        message = (f"Het uurtarief van {_eur(rate)} ligt boven het vermoeden van {_eur(ph.presumption.amount)} per "
+                   f"uur voor iemand van {who} ({when}). Boven dat bedrag gaat de Belastingdienst ervan uit dat "
+                   "de vrijwilligersvergoeding marktconform is.")
+        figures = {"uurtarief": _eur(rate), "vermoeden per uur": _eur(ph.presumption.amount), "leeftijd": who}
+        if ph.justified:
+            out.append(Finding(Severity.INFO, "engagement.rate_age", message + " Er is een onderbouwing vastgelegd.",
+                               expert=g.expert_code, engagement=g.code, figures=figures,
+                               limit=ph.presumption.amount, limit_source=ph.presumption.source,
+                               limit_confirmed=ph.presumption.confirmed, where=f"opdracht {g.code}"))
+            continue
+        out.append(Finding(
+            Severity.WARNING, "engagement.rate_age", message + " Het contract noemt voor deze periode "
+            f"{_eur(ph.presumption.amount)} per uur.",
+            "Verlaag het tarief (--expert-rate), kies een tarief per leeftijd (niveau junior tot de 21e verjaardag), "
+            "of leg vast waarom de vergoeding niet marktconform is (--justification).",
+            expert=g.expert_code, engagement=g.code, figures=figures, limit=ph.presumption.amount,
+            limit_source=ph.presumption.source, limit_confirmed=ph.presumption.confirmed, where=f"opdracht {g.code}"))
+    return out
