@@ -100,7 +100,7 @@ def test_limits_show_table_marks_unconfirmed(runner: CliRunner, cli: click.Group
     hour = next(line for line in lines if line.startswith("volunteer_hour_21_plus "))
     assert "5.75" in hour and "NEE - niet bevestigd" in hour
     assert "secundaire bronnen" in result.stderr
-    assert "Bevestigd door wettekst of Belastingdienst: 6 van 11 bedragen" in result.stderr
+    assert "Bevestigd door wettekst of Belastingdienst: 7 van 12 bedragen" in result.stderr
 
 
 def test_limits_show_defaults_to_this_year(runner: CliRunner, cli: click.Group) -> None:

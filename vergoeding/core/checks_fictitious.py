@@ -115,7 +115,10 @@ def fictitious_employment(priced: Sequence[PricedEntry], limits: LimitsBook, per
             mw = limits.for_day(last_day).minimum_wage_on(last_day)
             if mw is None:
                 continue
-            threshold = round_cents(mw.amount * WEEK_HOURS * FRACTION)
+            lim = limits.for_day(last_day)
+            share = (lim.figure("fictitious_employment_share", last_day).amount
+                     if "fictitious_employment_share" in lim.figures else FRACTION)
+            threshold = round_cents(mw.amount * WEEK_HOURS * share)
             thresholds.add(threshold)
             if money_sum(p.payable + p.inkind for p in items_w) >= threshold:
                 qualifying += 1

@@ -23,6 +23,7 @@ REQUIRED_FIGURES: Mapping[str, str] = {
 OPTIONAL_FIGURES: Mapping[str, str] = {
     "bijstand_gift_disregard": "vrijlating giften in de bijstand per jaar",
     "bijstand_earnings_disregard": "inkomstenvrijlating bijstand (25%), ten hoogste per maand",
+    "fictitious_employment_share": "fictieve dienstbetrekking: deel van het minimumloon",
 }
 
 

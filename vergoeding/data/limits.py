@@ -51,6 +51,7 @@ class _LimitsFile(BaseModel):
     kor_threshold: list[_Figure]
     bijstand_gift_disregard: list[_Figure] | None = None
     bijstand_earnings_disregard: list[_Figure] | None = None
+    fictitious_employment_share: list[_Rate] | None = None
     minimum_wage_hour: list[_Figure] = []
 
 
