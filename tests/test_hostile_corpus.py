@@ -272,3 +272,23 @@ def test_audit_log_never_holds_a_bsn(db: Path) -> None:
     assert r.exit_code == 2 and "burgerservicenummer" in r.stderr
     assert dump(db) == before
     assert all("111222333" not in str(row) for row in dump(db)["audit_log"])
+
+
+def test_text_stored_before_the_rule_is_shown_safely(db: Path) -> None:
+    """A name with an escape sequence, a control character and a BSN, stored before the text
+    rule: terminal tables, ``show`` and CSV listings print it without the control characters
+    and with the BSN masked; the invoice's own listing too."""
+    from sqlalchemy import update
+
+    engine = create_engine(f"sqlite:///{db}")
+    with engine.begin() as conn:
+        conn.execute(update(s.organisations).where(s.organisations.c.code == "UTR")
+                     .values(name="Gemeente\x1b[2J\x1b]0;x\x07 Utrecht\x01 111222333"))
+    engine.dispose()
+    runner = CliRunner(env=env(db))
+    cli = load_cli().cli
+    for args in (["org", "list"], ["org", "show", "UTR"], ["org", "list", "--format", "csv"]):
+        r = runner.invoke(cli, args)
+        assert r.exit_code == 0, r.stderr
+        assert "Gemeente Utrecht *****2333" in r.stdout, r.stdout
+        assert not any(c in r.stdout for c in "\x1b\x07\x01") and "111222333" not in r.stdout

@@ -127,7 +127,7 @@ def _csv_value(value: Any) -> Any:
     if value is None or isinstance(value, bool | int | Decimal | date):
         return value
     v = jsonable(value)
-    return v if isinstance(v, str) else json.dumps(v, ensure_ascii=False)
+    return mask_bsns(v if isinstance(v, str) else json.dumps(v, ensure_ascii=False))  # listings never show a BSN
 
 
 def emit(

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 import click
 
 from vergoeding.api.choices import INVOICE_FORMATS, INVOICE_GROUP_BY
-from vergoeding.commands._common import DATE, PERIOD, emit, format_option, today, workspace
+from vergoeding.commands._common import DATE, PERIOD, _cell, emit, format_option, today, workspace
 from vergoeding.commands._lazy import lazy_module
 from vergoeding.core.period import Period
 from vergoeding.errors import InputError
@@ -40,7 +40,8 @@ def invoice_group() -> None:
 def _echo_issued(s: StoredInvoice) -> None:
     t = s.invoice.totals
     what = "Concept" if s.status == "concept" else ("Creditnota" if s.kind == "credit" else "Factuur")
-    click.echo(f"{what} {s.label}: {s.invoice.customer.name if s.kind != 'expert' else s.invoice.supplier.name}, "
+    party = s.invoice.customer.name if s.kind != "expert" else s.invoice.supplier.name
+    click.echo(f"{what} {s.label}: {_cell(party)}, "
                f"{len(s.invoice.lines)} regel(s), excl. btw {t.excl}, btw {t.vat}, totaal {t.total}")
 
 

@@ -16,10 +16,10 @@ from vergoeding.commands._common import (
     DURATION,
     MONEY,
     PERIOD,
+    _cell,
     _Parsed,
     emit,
     format_option,
-    jsonable,
     today,
     workspace,
 )
@@ -185,8 +185,7 @@ def _show(row: dict[str, Any], fmt: str) -> None:
     if fmt == "table":
         width = max(len(k) for k in row)
         for k, v in row.items():
-            shown = "" if v is None else ("ja" if v is True else "nee" if v is False else str(jsonable(v)))
-            click.echo(f"{k.ljust(width)}  {shown}")
+            click.echo(f"{k.ljust(width)}  {_cell(v)}")  # printable, a BSN in free text masked
     else:
         emit([row], fmt, payload=row)
 
