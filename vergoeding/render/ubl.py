@@ -19,7 +19,7 @@ import xml.etree.ElementTree as ET
 from decimal import Decimal
 
 from vergoeding.core.einvoice import SI_UBL, legal_id, spec_for
-from vergoeding.core.invoice import Invoice, Party
+from vergoeding.core.invoice import Invoice, Party, VatGroup
 from vergoeding.core.money import round_cents
 from vergoeding.core.text import printable
 
@@ -87,6 +87,23 @@ def _category(parent: ET.Element, tag: str, rate: Decimal, note: str) -> None:
     _el(_el(cat, CAC, "TaxScheme"), CBC, "ID", "VAT")
 
 
+def _breakdown(groups: tuple[VatGroup, ...]) -> list[tuple[Decimal, Decimal, Decimal, str]]:
+    """The VAT breakdown (BG-23) as (rate, base, vat, exemption reason): one per VAT category
+    and rate. The invoice's own groups are per exemption (KOR, CRKBO, exempt institution),
+    which the PDF shows separately; EN 16931 allows exactly one breakdown with category E
+    (BR-E-01), so exempt groups become one, with their reasons joined by "; ". A zzp'er
+    under the KOR with one CRKBO engagement thus gets one E breakdown naming both."""
+    merged: dict[tuple[str, Decimal], list[VatGroup]] = {}
+    for g in groups:
+        merged.setdefault(("S" if g.rate > 0 else "E", g.rate), []).append(g)
+    out = []
+    for (_, rate), gs in merged.items():
+        notes = list(dict.fromkeys(g.note for g in gs if g.note))
+        out.append((rate, sum((g.base for g in gs), Decimal(0)), sum((g.vat for g in gs), Decimal(0)),
+                    "; ".join(notes)))
+    return out
+
+
 def invoice_ubl(inv: Invoice) -> bytes:
     credit = inv.kind == "credit"
     sign = Decimal(-1) if credit else Decimal(1)
@@ -133,11 +150,11 @@ def invoice_ubl(inv: Invoice) -> bytes:
     t = inv.totals
     tax = _el(root, CAC, "TaxTotal")
     _el(tax, CBC, "TaxAmount", _money(sign * t.vat), currencyID="EUR")
-    for g in t.groups:
+    for rate, base, vat, note in _breakdown(t.groups):
         sub = _el(tax, CAC, "TaxSubtotal")
-        _el(sub, CBC, "TaxableAmount", _money(sign * g.base), currencyID="EUR")
-        _el(sub, CBC, "TaxAmount", _money(sign * g.vat), currencyID="EUR")
-        _category(sub, "TaxCategory", g.rate, g.note)
+        _el(sub, CBC, "TaxableAmount", _money(sign * base), currencyID="EUR")
+        _el(sub, CBC, "TaxAmount", _money(sign * vat), currencyID="EUR")
+        _category(sub, "TaxCategory", rate, note)
     tot = _el(root, CAC, "LegalMonetaryTotal")
     _el(tot, CBC, "LineExtensionAmount", _money(sign * t.excl), currencyID="EUR")
     _el(tot, CBC, "TaxExclusiveAmount", _money(sign * t.excl), currencyID="EUR")
