@@ -122,7 +122,7 @@ def _snapshot(ctx: Context, ws: Any) -> dict[str, Any]:
     from vergoeding.api.payout import build_snapshot
     from vergoeding.core.period import parse_period
 
-    snap, _, _ = build_snapshot(ws, parse_period(f"{YEAR}-10"), date(YEAR, 11, 5), "benchmark (niets vastgelegd)")
+    snap = build_snapshot(ws, parse_period(f"{YEAR}-10"), date(YEAR, 11, 5))[0]
     cache.write_text(json.dumps(snap), encoding="utf-8")
     return snap
 
@@ -136,17 +136,18 @@ def _bare_pdfs(htmls: list[str], base: str) -> list[bytes]:
 def statements(ctx: Context) -> list[Result]:
     from pypdf import PdfReader
 
-    from vergoeding.api.payout import pdf_base_url, render_pdfs, statement_htmls
+    from vergoeding.render.payout import pdf_base_url, render_pdfs, statement_htmls
 
     ws = ctx.workspace()
     t0 = time.perf_counter()
     snap = _snapshot(ctx, ws)
     snap_s = time.perf_counter() - t0
     limit = 2000 // ctx.scale
-    htmls = [h for _, h in statement_htmls(ws, snap)][:limit]
+    dirs = (ws.settings.templates_dir, ws.settings.shipped_templates)
+    htmls = [h for _, h in statement_htmls(*dirs, snap)][:limit]
     if not htmls:
         raise NotAvailable("the snapshot of 2026-10 has no statements")
-    base = pdf_base_url(ws)
+    base = pdf_base_url(*dirs)
     _bare_pdfs(htmls[:2], str(base))  # warm up fonts and imports for both
     bare_t, bare_out = best_of(lambda: _bare_pdfs(htmls, str(base)), 1)
     one_t, one_out = best_of(lambda: render_pdfs(htmls, base, workers=1), 1)
@@ -182,10 +183,11 @@ def _overview_lines(n: int) -> list[Any]:
 
 
 def _ours_overview(n: int, path: str) -> int:
-    """The real writer: documents.payout.overview_xlsx on an overview of ``n`` lines."""
+    """The real writer: render.payout.overview_xlsx on an overview of ``n`` lines."""
     from datetime import datetime
 
-    from vergoeding.documents.payout import PayoutOverview, overview_xlsx, summarise
+    from vergoeding.documents.payout import PayoutOverview, summarise
+    from vergoeding.render.payout import overview_xlsx
 
     lines = tuple(_overview_lines(n))
     ov = PayoutOverview(organisation="Stichting Benchmarknetwerk", period=f"{YEAR}-10",
@@ -260,7 +262,7 @@ def overview_xlsx(ctx: Context) -> Result:
     # its format is not the same cell (Excel shows a date as 46296). The plain-values figure
     # is reported next to it.
     r = slower_ratio("payment overview xlsx, 100k lines", ours_t, fmt_t, 1.5,
-                     notes=[f"{n} lines via documents.payout.overview_xlsx; peak memory ours {ours_mb:.0f} MB "
+                     notes=[f"{n} lines via render.payout.overview_xlsx; peak memory ours {ours_mb:.0f} MB "
                             f"(target < 500 MB), bare {base_mb:.0f} MB; both build the same Line values first",
                             f"bare = openpyxl write-only, same sheets and number formats; against bare plain "
                             f"values without any number format ({base_t:.3f} s) ours is {ours_t / base_t:.2f}x"],

@@ -39,7 +39,7 @@ def seed(path: Path, *, bad_iban: bool = False) -> None:
         b.entry(c, "O1", date(2026, 11, 12), minutes=60, status="logged")  # not approved: not paid
         b.entry(c, "O2", date(2026, 11, 18), quantity=2, activity="Adviesraad", expense="12.40", receipt=True)  # 120 + 12.40
         b.entry(c, "O3", date(2026, 11, 4), minutes=120, activity="Advies")  # zzp: via factuur
-        b.entry(c, "O1", date(2026, 10, 30), minutes=60)  # other month
+        b.entry(c, "O1", date(2026, 12, 2), minutes=60)  # after the period: not paid now
     eng.dispose()
 
 
@@ -73,7 +73,7 @@ def test_payout_writes_everything(cli, runner: CliRunner, db: Path, tmp_path: Pa
     assert {ln[1] for ln in lines if ln[1]} == {"E001", "E002", "E003", "Totaal"}
     assert wb["Regels"]["F2"].is_date
     # streamed sheets keep their filter buttons: header to last data row, not the totals
-    assert wb["Regels"].auto_filter.ref == f"A1:Q{len(lines)}"
+    assert wb["Regels"].auto_filter.ref == f"A1:R{len(lines)}"  # R: "Te laat"
     assert ws.auto_filter.ref == "A3:K6"
     # SEPA validated against the schema, amounts and IBANs
     import sepaxml
@@ -91,7 +91,7 @@ def test_payout_writes_everything(cli, runner: CliRunner, db: Path, tmp_path: Pa
     # statement PDF text
     text = subprocess.run(["pdftotext", "-layout", str(out / "specificatie-2026-11-E001.pdf"), "-"],
                           capture_output=True, text=True, check=True).stdout
-    assert "Uw vergoeding over 2026-11" in text and "€ 22,89" in text and "3:30 uur" in text
+    assert "Uw vergoeding over november 2026" in text and "€ 22,89" in text and "3:30 uur" in text
     assert "nog € 181,36" in text  # 220 - (17.14 + 5.75 + 10 in kind + 5.75 logged)
     assert "Vrijwilligersvergoeding: € 22,89" in text
     # entries settled with the payout id; logged and zzp untouched
@@ -115,28 +115,31 @@ def test_room_in_statement_counts_inkind_and_logged(cli, runner: CliRunner, db: 
     assert (month["counted"], month["left"], month["limit"]) == ("38.64", "181.36", "220")
 
 
-def test_refuses_with_errors_then_override(cli, runner: CliRunner, tmp_db: Path, tmp_path: Path) -> None:
+def test_expert_without_iban_is_held_and_the_others_are_paid(cli, runner: CliRunner, tmp_db: Path,
+                                                           tmp_path: Path) -> None:
     seed(tmp_db, bad_iban=True)
     out = tmp_path / "o"
-    r = runner.invoke(cli, ["payout", "--period", "2026-11", "--out", str(out)], env={"VERGOEDING_TODAY": "2026-11-27"})
-    assert r.exit_code == 1
-    assert "er is niets betaald" in r.stderr and "--override-reason" in r.stderr
-    assert not out.exists() or not any(out.iterdir())
     c = runner.invoke(cli, ["check", "--period", "2026-11", "--format", "json"])
     assert c.exit_code == 1
     assert [f["rule"] for f in json.loads(c.stdout) if f["severity"] == "error"] == ["payment.missing_data"]
-    r = runner.invoke(cli, ["payout", "--period", "2026-11", "--out", str(out), "--override-reason", "IBAN telefonisch"],
-                      env={"VERGOEDING_TODAY": "2026-11-27"})
+    r = runner.invoke(cli, ["payout", "--period", "2026-11", "--out", str(out)], env={"VERGOEDING_TODAY": "2026-11-27"})
     assert r.exit_code == 0, r.output
+    assert "Betaald: 2026-11, 1 overboeking(en), totaal € 132.40, 1 regel(s) afgerekend." in r.stdout
+    assert "Aangehouden (1)" in r.stdout and "E001 Anne de Vries:" in r.stdout
     eng = b.new_engine(tmp_db)
     with eng.connect() as conn:
-        assert conn.execute(select(s.payouts.c.override_reason)).scalar_one() == "IBAN telefonisch"
-        detail = conn.execute(select(s.audit_log.c.detail).where(s.audit_log.c.action == "payout.override")).scalar_one()
         statuses = conn.execute(select(s.entries.c.status).order_by(s.entries.c.id)).scalars().all()
-    assert json.loads(detail)["override_reason"] == "IBAN telefonisch"
-    # E001 has no IBAN: not transferred, its lines stay open; E002 paid
+        detail = json.loads(conn.execute(select(s.audit_log.c.detail).where(
+            s.audit_log.c.action == "payout.create")).scalar_one())
+    # E001 has no IBAN: held, its lines stay open; E002 paid; zzp via invoice
     assert statuses == ["approved", "approved", "logged", "settled", "approved", "approved"]
-    assert "payout.no_iban" in r.stdout
+    assert detail["held"] == ["E001"]
+    assert sorted(p.name for p in out.iterdir()) == ["sepa-2026-11.xml", "specificatie-2026-11-E002.pdf",
+                                                      "uitbetaling-2026-11.pdf", "uitbetaling-2026-11.xlsx"]
+    import openpyxl
+
+    held = list(openpyxl.load_workbook(out / "uitbetaling-2026-11.xlsx")["Aangehouden"].iter_rows(values_only=True))
+    assert held[1][0] == "E001" and "IBAN" in held[1][2]
 
 
 def test_second_payout_refused_and_reprint_identical(cli, runner: CliRunner, db: Path, tmp_path: Path) -> None:
@@ -144,7 +147,7 @@ def test_second_payout_refused_and_reprint_identical(cli, runner: CliRunner, db:
     env = {"VERGOEDING_TODAY": "2026-11-27"}
     assert runner.invoke(cli, ["payout", "--period", "2026-11", "--out", str(out)], env=env).exit_code == 0
     r = runner.invoke(cli, ["payout", "--period", "2026-11", "--out", str(tmp_path / "b")], env=env)
-    assert r.exit_code == 1 and "al uitbetaald" in r.stderr and "--reprint" in r.stderr
+    assert r.exit_code == 1 and "alles van 2026-11 is al uitbetaald" in r.stderr and "--reprint" in r.stderr
     again = tmp_path / "c"
     r = runner.invoke(cli, ["payout", "--period", "2026-11", "--out", str(again), "--reprint"],
                       env={"VERGOEDING_TODAY": "2027-02-01"})

@@ -265,7 +265,7 @@ def test_render_pdfs_two_workers_keep_the_order(tmp_path: Path) -> None:
 
     from pypdf import PdfReader
 
-    from vergoeding.api.payout import render_pdfs
+    from vergoeding.render.payout import render_pdfs
 
     htmls = [f"<html><body><h1>Overzicht {i}</h1><p>Deskundige nummer {i}</p></body></html>" for i in range(7)]
     two = render_pdfs(htmls, tmp_path, workers=2)

@@ -30,15 +30,17 @@ def seed(path: Path, *, bsn_p: str | None = "111222333") -> None:
         b.engagement(c, "GP1", "P1", "GEM", regime="particulier", expert_rate="40.00", client_rate="60.00")
         b.engagement(c, "GZ1", "Z1", "GEM", regime="zzp")
         b.entry(c, "GV1", date(2026, 11, 3), minutes=600)  # 57.50
-        b.entry(c, "GV1", date(2026, 10, 3), minutes=120)  # 11.50 (October, unpaid: not in statement)
+        b.entry(c, "GV1", date(2026, 10, 3), minutes=120, status="logged")  # 11.50 (not approved: not paid)
         b.entry(c, "GV2", date(2026, 11, 3), amount="250.00")  # over 220
         b.entry(c, "GP1", date(2026, 11, 5), minutes=90)  # 60.00
         b.entry(c, "GZ1", date(2026, 11, 5), minutes=60)
     eng.dispose()
 
 
-def pay(cli, runner: CliRunner, out: Path) -> None:
-    r = runner.invoke(cli, ["payout", "--period", "2026-11", "--out", str(out), "--override-reason", "toets"], env=ENV)
+def pay(cli, runner: CliRunner, out: Path, *also: str) -> None:
+    more = [x for code in also for x in ("--override-expert", code)]
+    r = runner.invoke(cli, ["payout", "--period", "2026-11", "--out", str(out), "--override-expert", "V2", *more,
+                            "--override-reason", "boven de grens: wordt als loon opgegeven"], env=ENV)
     assert r.exit_code == 0, r.output
 
 
@@ -86,7 +88,7 @@ def test_derden_includes_only_reportable(cli, runner: CliRunner, tmp_db: Path, t
 
 def test_derden_missing_bsn_writes_nothing(cli, runner: CliRunner, tmp_db: Path, tmp_path: Path) -> None:
     seed(tmp_db, bsn_p=None)
-    pay(cli, runner, tmp_path / "p")
+    pay(cli, runner, tmp_path / "p", "P1")  # paid without a BSN (held otherwise): the report then refuses
     out = tmp_path / "derden.csv"
     r = runner.invoke(cli, ["report", "derden", "--year", "2026", "-o", str(out)], env=ENV)
     assert r.exit_code == 1

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -15,6 +15,7 @@ from vergoeding.core.compensation import CAPPED_REGIMES, PricedEntry, price_entr
 from vergoeding.core.dates import age_on
 from vergoeding.core.findings import Finding
 from vergoeding.core.money import ZERO, from_cents, to_cents
+from vergoeding.core.payout import as_priced
 from vergoeding.core.period import Period, month_of
 from vergoeding.core.period import year as year_period
 from vergoeding.core.regimes import Regime, Unit
@@ -24,6 +25,7 @@ from vergoeding.errors import InputError, VergoedingError
 from vergoeding.store import queries
 from vergoeding.store.declarations import load_declarations
 from vergoeding.store.exceptions import load_exceptions
+from vergoeding.store.payouts import paid_priced, paid_sums
 from vergoeding.store.schema import entries
 
 
@@ -39,11 +41,25 @@ def _bsn_valid(value: str) -> bool:
     return bool(bsn.is_valid(value))
 
 
-def price_all(ws: Workspace, entries: Sequence[Entry], engagements: dict[str, Engagement]) -> list[PricedEntry]:
+def price_all(ws: Workspace, entries: Sequence[Entry], engagements: dict[str, Engagement],
+              paid: Mapping[int, PricedEntry] | None = None) -> list[PricedEntry]:
     """Priced for checks, payouts and statements: no client price is looked up that is not
-    needed (see ``price_entry(need_client=False)``)."""
-    return [price_entry(e, engagements[e.engagement_code], ws.ratecard, ws.limits, need_client=False)
-            for e in entries]
+    needed (see ``price_entry(need_client=False)``). An entry in ``paid`` (a paid line) keeps
+    its amounts as paid."""
+    def one(e: Entry) -> PricedEntry:
+        return price_entry(e, engagements[e.engagement_code], ws.ratecard, ws.limits, need_client=False)
+
+    if not paid:
+        return [one(e) for e in entries]
+    return [paid[e.id] if e.id in paid else one(e) for e in entries]
+
+
+def price_frozen(ws: Workspace, conn: Connection, entries: Sequence[Entry],
+                 engagements: dict[str, Engagement]) -> list[PricedEntry]:
+    """:func:`price_all` where every settled entry is read from the paid-line ledger: a paid
+    amount is never priced again (a later rate edit does not change it)."""
+    settled = [e.id for e in entries if e.status == "settled"]
+    return price_all(ws, entries, engagements, paid_priced(conn, settled, engagements) if settled else None)
 
 
 def check_input(ws: Workspace, conn: Connection, period: Period, *, expert: str | None, today: date) -> CheckInput:
@@ -52,12 +68,13 @@ def check_input(ws: Workspace, conn: Connection, period: Period, *, expert: str 
     :func:`fast_check_input` for the summed path that ``check`` uses)."""
     engs = {e.code: e for e in queries.all_engagements(conn, expert_code=expert)}
     scope = Period(date(period.start.year, 1, 1), period.end)
-    priced = price_all(ws, queries.load_entries(conn, period=scope, expert_code=expert), engs)
+    priced = price_frozen(ws, conn, queries.load_entries(conn, period=scope, expert_code=expert), engs)
     budget_priced: list[PricedEntry] = []
     for e in engs.values():
         if e.budget_minutes is not None or e.budget_amount is not None:
             before = Period(min(e.start, period.start), period.end)
-            budget_priced += price_all(ws, queries.load_entries(conn, period=before, engagement_code=e.code), engs)
+            budget_priced += price_frozen(ws, conn, queries.load_entries(conn, period=before, engagement_code=e.code),
+                                          engs)
     years = tuple(range(period.start.year, period.last_day.year + 1))
     experts = queries.all_experts(conn, [expert] if expert else None)
     return CheckInput(
@@ -217,6 +234,9 @@ def priced_sums(ws: Workspace, conn: Connection, scope: Period, engs: Sequence[E
         out.priced.append(price_entry(e, by_code[e.engagement_code], ws.ratecard, ws.limits,
                                       need_client=False))
         out.hourly_single.add(e.engagement_code)
+    # Paid lines are not in the sums (REGULAR_ENTRY_SQL leaves settled entries out): they count
+    # with their amounts as paid, summed per engagement, day and rate (checked at the payout).
+    out.priced += [as_priced(ln, by_code[ln.engagement]) for ln in paid_sums(conn, scope, ids) if ln.engagement in by_code]
     out.hourly = [w for w in out.hourly if w.engagement.code not in out.hourly_single]
     return out
 
@@ -245,10 +265,10 @@ def fast_check_input(ws: Workspace, conn: Connection, period: Period, *, expert:
         got = None
     if got is None:
         return check_input(ws, conn, period, expert=expert, today=today)
-    hourly = [p for code in sorted(got.hourly_single) for p in price_all(
-        ws, queries.load_entries(conn, period=scope, engagement_code=code), engs)]
+    hourly = [p for code in sorted(got.hourly_single) for p in price_frozen(
+        ws, conn, queries.load_entries(conn, period=scope, engagement_code=code), engs)]
     daily = [p for code in sorted(c for c, g in engs.items() if g.regime is Regime.PARTICULIER)
-             for p in price_all(ws, queries.load_entries(conn, period=scope, engagement_code=code), engs)]
+             for p in price_frozen(ws, conn, queries.load_entries(conn, period=scope, engagement_code=code), engs)]
     years = tuple(range(period.start.year, period.last_day.year + 1))
     return CheckInput(
         period=period, priced=got.priced, experts=experts, engagements=list(engs.values()),
@@ -342,4 +362,5 @@ def room(ws: Workspace, expert: str, on: date) -> Room:
         engs = {e.code: e for e in queries.all_engagements(conn, expert_code=expert)}
         entries = queries.load_entries(conn, period=year_period(on.year), expert_code=expert)
         decl = load_declarations(conn, expert_code=expert, years=(on.year,))
-    return room_on(expert, price_all(ws, entries, engs), decl, ws.limits, on)
+        priced = price_frozen(ws, conn, entries, engs)
+    return room_on(expert, priced, decl, ws.limits, on)

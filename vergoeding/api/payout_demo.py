@@ -1,8 +1,9 @@
 """Demo steps for the month end: check October 2026, show the findings, and pay it.
 
-The demo holds one intended error (a volunteer over the monthly cap in October). A finance
-employee would lower that allowance; the demo shows the refusal and then pays with a
-recorded override reason, so that every document of a month end is produced."""
+The demo holds one intended error (a volunteer over the monthly cap in October). The payout
+holds that volunteer (with the reason) and pays everyone else; then a follow-up payout pays
+the held volunteer with an override that names them and records a reason (a finance employee
+would more often lower the allowance), so that every document of a month end is produced."""
 
 from __future__ import annotations
 
@@ -30,16 +31,23 @@ def step_check(ctx: Any) -> list[str]:
 
 def step_payout(ctx: Any) -> list[str]:
     out = ctx.out_dir / "uitbetaling-2026-10"
-    lines: list[str] = []
-    try:
-        payout.payout(ctx.ws, PERIOD, out, PAY_DAY)
-    except VergoedingError as exc:
-        lines.append(f"geweigerd zonder onderbouwing: {exc.message.splitlines()[0]}")
-    res = payout.payout(ctx.ws, PERIOD, out, PAY_DAY,
-                        override_reason="demo: de te hoge vergoeding wordt in november verrekend")
+    res = payout.payout(ctx.ws, PERIOD, out, PAY_DAY)
     ctx.files.extend(res.files)
-    lines.append(f"betaald: {res.transfers} overboekingen, totaal {res.total}, {res.settled} regels afgerekend")
-    lines += [f"  {p}" for p in res.files]
+    lines = [f"betaald ({res.number}): {res.transfers} overboekingen, totaal {res.total}, "
+             f"{res.settled} regels afgerekend"]
+    lines += [f"  aangehouden: {h.expert} {h.name}: {h.reason}" for h in res.held]
+    held = [h.expert for h in res.held]
+    if held:
+        try:
+            payout.payout(ctx.ws, PERIOD, out, PAY_DAY, override_experts=held, override_reason="ok")
+        except VergoedingError as exc:
+            lines.append(f"geweigerd zonder echte reden: {exc.message.splitlines()[0]}")
+        res2 = payout.payout(ctx.ws, PERIOD, out, PAY_DAY, override_experts=held,
+                             override_reason="demo: de te hoge vergoeding wordt in november verrekend")
+        ctx.files.extend(res2.files)
+        lines.append(f"vervolgbetaling ({res2.number}) met vastgelegde reden: {res2.transfers} overboeking(en), "
+                     f"totaal {res2.total}, {res2.settled} regels afgerekend")
+    lines += [f"  {p}" for p in ctx.files if p.parent == out]
     return lines
 
 

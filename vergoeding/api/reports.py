@@ -13,13 +13,13 @@ from typing import Any
 from sqlalchemy import select
 from stdnum.nl import bsn as stdnum_bsn
 
-from vergoeding.api.checks import price_all
 from vergoeding.api.workspace import Workspace
 from vergoeding.core.checks_other import reportable_regime
 from vergoeding.core.checks_volunteer import month_cap, year_cap
 from vergoeding.core.compensation import CAPPED_REGIMES, PricedEntry, apply_cost_rule
 from vergoeding.core.findings import Finding, Severity
 from vergoeding.core.money import ZERO, from_cents, money_sum
+from vergoeding.core.payout import as_priced
 from vergoeding.core.period import year as year_period
 from vergoeding.core.regimes import Regime
 from vergoeding.core.work import Expert
@@ -27,23 +27,18 @@ from vergoeding.documents.statement import RegimeAmount, YearRow, YearStatement
 from vergoeding.errors import RuleViolation
 from vergoeding.store import queries
 from vergoeding.store.declarations import load_declarations
+from vergoeding.store.payouts import load_paid_lines
 from vergoeding.store.schema import experts as experts_t
-from vergoeding.store.schema import invoices, payouts
+from vergoeding.store.schema import invoices
 
 
 def _paid_priced(ws: Workspace, conn: Any, year: int, expert: str | None) -> tuple[list[PricedEntry], dict[int, date]]:
-    """Settled entries with a work date in ``year`` and their payout's execution date."""
+    """Paid lines with a work date in ``year``, with the amounts as paid (never priced again),
+    and their payout's execution date."""
     engs = {e.code: e for e in queries.all_engagements(conn, expert_code=expert)}
-    entries = queries.load_entries(conn, period=year_period(year), expert_code=expert, statuses=["settled"])
-    from vergoeding.store.schema import entries as entries_t
-
-    pay_dates: dict[int, date] = {}
-    ids = [e.id for e in entries]
-    for i in range(0, len(ids), 500):
-        q = (select(entries_t.c.id, payouts.c.execution_date)
-             .join(payouts, payouts.c.id == entries_t.c.payout_id).where(entries_t.c.id.in_(ids[i:i + 500])))
-        pay_dates.update({int(r.id): r.execution_date for r in conn.execute(q)})
-    return price_all(ws, entries, engs), pay_dates
+    lines = load_paid_lines(conn, period=year_period(year), expert_code=expert)
+    pay_dates = {ln.entry_id: ln.paid_on for ln in lines if ln.paid_on is not None}
+    return [as_priced(ln, engs[ln.engagement]) for ln in lines], pay_dates
 
 
 def capped_years_exceeded(ws: Workspace, priced: list[PricedEntry], conn: Any, year: int) -> set[str]:

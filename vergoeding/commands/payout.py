@@ -12,24 +12,31 @@ from vergoeding.core.period import Period
 
 
 @click.command("payout")
-@click.option("--period", "period", type=PERIOD, required=True, help="De periode, bv. 2026-11.")
+@click.option("--period", "period", type=PERIOD, required=True,
+              help="Betaal alle goedgekeurde, nog niet betaalde regels tot en met deze periode, bv. 2026-11.")
 @click.option("--out", "out", type=click.Path(file_okay=False), required=True, help="Map voor de bestanden.")
+@click.option("--expert", "expert", help="Betaal alleen deze deskundige (code).")
+@click.option("--override-expert", "override_experts", multiple=True,
+              help="Betaal deze deskundige ondanks een fout (meer keren mag); vraagt --override-reason.")
 @click.option("--override-reason", "override_reason",
-              help="Betaal ondanks fouten; de reden wordt vastgelegd (uitbetaling en audit-log).")
-@click.option("--reprint", is_flag=True, help="Maak de bestanden van een betaalde periode opnieuw (byte-gelijk).")
+              help="Waarom u ondanks de fout betaalt (minstens 20 tekens); komt in het auditlog.")
+@click.option("--reprint", is_flag=True, help="Maak de bestanden van de uitbetaling(en) van deze periode opnieuw (byte-gelijk).")
 @click.option("--execution-date", "execution_date", type=DATE,
               help="Uitvoerdatum van de SEPA-batch (dd-mm-jjjj of jjjj-mm-dd): een werkdag, niet in het verleden. "
                    "Standaard de eerstvolgende werkdag na vandaag.")
 @click.option("--sepa-version", "sepa_version", type=click.Choice(["pain.001.001.03", "pain.001.001.09", "03", "09"]),
               help="SEPA-formaat dat uw bank vraagt: pain.001.001.03 (standaard) of pain.001.001.09.")
 @click.pass_context
-def payout_cmd(ctx: click.Context, period: Period, out: str, override_reason: str | None, reprint: bool,
-               execution_date: date | None, sepa_version: str | None) -> None:
-    """Betaal de goedgekeurde uren van een periode uit.
+def payout_cmd(ctx: click.Context, period: Period, out: str, expert: str | None, override_experts: tuple[str, ...],
+               override_reason: str | None, reprint: bool, execution_date: date | None, sepa_version: str | None) -> None:
+    """Betaal de goedgekeurde regels uit, tot en met het einde van een periode.
 
-    Schrijft het betaaloverzicht (xlsx en pdf), per deskundige een specificatie (pdf) en
-    een SEPA-batch (pain.001), en zet de regels op 'afgerekend'. Weigert zolang er fouten
-    zijn, behalve met --override-reason. Een periode wordt maar één keer betaald.
+    Betaalt ook regels van eerdere maanden die later zijn goedgekeurd of verbeterd (als
+    'te laat' gemarkeerd). Wie een fout heeft (bv. over de grens, geen IBAN) wordt
+    aangehouden en met de reden genoemd; de anderen worden betaald. Schrijft het
+    betaaloverzicht (xlsx en pdf), per deskundige een specificatie (pdf) en een SEPA-batch
+    (pain.001). Een tweede uitbetaling van dezelfde periode (vervolgbetaling) krijgt een
+    eigen nummer, bv. 2026-11.2. Zonder iets te betalen wordt niets vastgelegd.
 
     De SEPA-batch volgt de EPC-tekenset: é wordt e, & wordt 'en'; een naam langer dan 70
     tekens wordt ingekort, met een waarschuwing. Zonder BIC van de organisatie staat er
@@ -39,8 +46,11 @@ def payout_cmd(ctx: click.Context, period: Period, out: str, override_reason: st
     \b
     Voorbeeld:
       vergoeding payout --period 2026-11 --out betalingen/2026-11
+      vergoeding payout --period 2026-11 --out betalingen/2026-11 --expert E001
       vergoeding payout --period 2026-11 --out betalingen/2026-11 --execution-date 01-12-2026
       vergoeding payout --period 2026-11 --out betalingen/2026-11 --sepa-version pain.001.001.09
+      vergoeding payout --period 2026-11 --out betalingen/2026-11 --override-expert E004 \\
+          --override-reason "grens in overleg met de Belastingdienst, zie brief 12-11"
       vergoeding payout --period 2026-11 --out betalingen/2026-11 --reprint
     """
     from vergoeding.api.payout import payout
@@ -58,17 +68,24 @@ def payout_cmd(ctx: click.Context, period: Period, out: str, override_reason: st
         if done == total and hasattr(bar, "render_finish"):
             bar.render_finish()
 
-    r = payout(workspace(ctx), period, Path(out), today(), override_reason=override_reason, reprint=reprint,
-               progress=on_progress, execution_date=execution_date, sepa_version=sepa_version)
+    r = payout(workspace(ctx), period, Path(out), today(), expert=expert, override_reason=override_reason,
+               override_experts=override_experts, reprint=reprint, progress=on_progress,
+               execution_date=execution_date, sepa_version=sepa_version)
     if not reprint and not r.completed:
         emit_findings(r.findings, "table")
     if r.completed:
         click.echo(f"De vorige uitvoering voor {r.period} is afgebroken nadat de betaling was vastgelegd. "
                    "De bestanden zijn nu alsnog gemaakt; er is niets opnieuw betaald.")
     verb = "Opnieuw gemaakt" if reprint or r.completed else "Betaald"
-    click.echo(f"{verb}: {r.period}, {r.transfers} overboeking(en), totaal € {r.total}, "
+    click.echo(f"{verb}: {r.number}, {r.transfers} overboeking(en), totaal € {r.total}, "
                f"{r.settled} regel(s) afgerekend.")
     if r.transfers and r.execution_date:
         click.echo(f"SEPA-batch ({r.sepa_version}): uitvoerdatum {r.execution_date:%d-%m-%Y}.")
+    if r.late and not reprint:
+        click.echo(f"Daarvan {r.late} regel(s) van vóór {r.period} (later goedgekeurd of verbeterd).")
+    if r.held and not reprint:
+        click.echo(f"Aangehouden ({len(r.held)}): hun regels blijven open voor een volgende uitbetaling.")
+        for h in r.held:
+            click.echo(f"  {h.expert} {h.name}: {h.reason}")
     for f in r.files:
         click.echo(f"  {f}")

@@ -41,6 +41,7 @@ class PricedEntry:
     # Set by :func:`apply_cost_rule`: the expert gets an allowance for the work in this year,
     # so the receipts of this entry count towards the caps too.
     receipts_count: bool = False
+    frozen_cap: Decimal | None = None  # a paid line: what counted towards the caps when it was paid
 
     @property
     def regime(self) -> Regime:
@@ -55,7 +56,10 @@ class PricedEntry:
     @property
     def cap_amount(self) -> Decimal:
         """What counts towards the volunteer caps (Wet LB art. 2 lid 6); receipts only when
-        :func:`apply_cost_rule` marked the entry (see :func:`counts_towards_caps`)."""
+        :func:`apply_cost_rule` marked the entry (see :func:`counts_towards_caps`). A paid line
+        keeps the amount it counted for when it was paid (``frozen_cap``)."""
+        if self.frozen_cap is not None:
+            return self.frozen_cap
         return self.allowance + (self.expenses_receipt if self.receipts_count else ZERO)
 
     @property

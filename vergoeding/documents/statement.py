@@ -12,6 +12,19 @@ from typing import Any
 from vergoeding.core.money import D, money_sum
 from vergoeding.documents.payout import Line, overview_from_snapshot
 
+MONTHS = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober",
+          "november", "december")
+
+
+def period_words(label: str) -> str:
+    """``2026-11`` -> "november 2026", ``2026-Q4`` -> "het 4e kwartaal van 2026", ``2026`` -> "2026"."""
+    parts = label.split("-")
+    if len(parts) == 2 and parts[1].isdigit() and 1 <= int(parts[1]) <= 12:
+        return f"{MONTHS[int(parts[1]) - 1]} {parts[0]}"
+    if len(parts) == 2 and parts[1][:1].upper() == "Q":
+        return f"het {parts[1][1:]}e kwartaal van {parts[0]}"
+    return label
+
 
 @dataclass(frozen=True)
 class RoomText:
@@ -24,6 +37,12 @@ class RoomText:
     year_left: Decimal
     year_over: Decimal
     confirmed: bool
+    year_counted: Decimal  # what counts towards the year cap: the figure of 'vergoeding room'
+    year_declared: Decimal  # of that, declared from other organisations
+
+    @property
+    def month_words(self) -> str:
+        return period_words(self.month_label)
 
 
 @dataclass(frozen=True)
@@ -33,9 +52,27 @@ class RegimeAmount:
 
 
 @dataclass(frozen=True)
+class KindTotals:
+    """The amounts of a statement per kind (sums of the rounded lines)."""
+
+    fee: Decimal  # the allowance / fee for the work
+    travel: Decimal  # km x rate
+    expenses_fixed: Decimal  # fixed costs without receipts
+    expenses_receipt: Decimal  # costs paid back against receipts
+    inkind: Decimal  # given in kind, not transferred
+
+    @property
+    def transferred(self) -> Decimal:
+        return self.fee + self.travel + self.expenses_fixed + self.expenses_receipt
+
+
+@dataclass(frozen=True)
 class PayoutStatement:
     organisation: str
     organisation_address: tuple[str, ...]
+    organisation_phone: str
+    organisation_email: str
+    number: str
     period: str
     execution_date: date
     code: str
@@ -44,24 +81,43 @@ class PayoutStatement:
     iban_tail: str
     lines: tuple[Line, ...]
     payable: Decimal
-    inkind: Decimal
+    totals: KindTotals
     minutes: int
-    by_regime: tuple[RegimeAmount, ...]
+    by_regime: tuple[RegimeAmount, ...]  # per regime, without the receipts
     year: int
-    year_to_date: tuple[RegimeAmount, ...]
+    year_to_date: tuple[RegimeAmount, ...]  # paid this year, this payout included
     room: RoomText | None
     via_invoice: bool
 
     @property
+    def inkind(self) -> Decimal:
+        return self.totals.inkind
+
+    @property
+    def period_text(self) -> str:
+        return period_words(self.period)
+
+    @property
+    def late_lines(self) -> int:
+        return sum(1 for ln in self.lines if ln.late)
+
+    @property
     def filename(self) -> str:
-        return f"specificatie-{self.period}-{self.code}.pdf"
+        return f"specificatie-{self.number or self.period}-{self.code}.pdf"
 
 
 def _room(d: dict[str, Any] | None) -> RoomText | None:
     if not d:
         return None
     return RoomText(d["month_label"], D(d["month_limit"]), D(d["month_left"]), D(d["month_over"]),
-                    d["year_label"], D(d["year_limit"]), D(d["year_left"]), D(d["year_over"]), bool(d["confirmed"]))
+                    d["year_label"], D(d["year_limit"]), D(d["year_left"]), D(d["year_over"]), bool(d["confirmed"]),
+                    D(d.get("year_counted") or "0"), D(d.get("year_declared") or "0"))
+
+
+def kind_totals(lines: tuple[Line, ...]) -> KindTotals:
+    return KindTotals(money_sum(ln.fee for ln in lines), money_sum(ln.travel for ln in lines),
+                      money_sum(ln.expenses_fixed for ln in lines), money_sum(ln.expenses_receipt for ln in lines),
+                      money_sum(ln.inkind for ln in lines))
 
 
 def statements_from_snapshot(snap: dict[str, Any]) -> list[PayoutStatement]:
@@ -75,15 +131,16 @@ def statements_from_snapshot(snap: dict[str, Any]) -> list[PayoutStatement]:
             continue
         regimes: dict[str, Decimal] = {}
         for ln in lines:
-            regimes[ln.regime_label] = regimes.get(ln.regime_label, Decimal("0.00")) + ln.payable
+            regimes[ln.regime_label] = regimes.get(ln.regime_label, Decimal("0.00")) + ln.payable - ln.expenses_receipt
         payable = money_sum(ln.payable for ln in lines)
         if payable <= 0:
             continue
         out.append(PayoutStatement(
-            organisation=org["name"], organisation_address=tuple(org["address"]), period=ov.period,
-            execution_date=ov.execution_date, code=e["code"], name=e["name"], address=tuple(e["address"]),
-            iban_tail=e["iban_tail"], lines=lines, payable=payable, inkind=money_sum(ln.inkind for ln in lines),
-            minutes=sum(ln.minutes for ln in lines if ln.unit == "uur"),
+            organisation=org["name"], organisation_address=tuple(org["address"]),
+            organisation_phone=org.get("phone") or "", organisation_email=org.get("email") or "",
+            number=ov.number, period=ov.period, execution_date=ov.execution_date, code=e["code"], name=e["name"],
+            address=tuple(e["address"]), iban_tail=e["iban_tail"], lines=lines, payable=payable,
+            totals=kind_totals(lines), minutes=sum(ln.minutes for ln in lines if ln.unit == "uur"),
             by_regime=tuple(RegimeAmount(k, v) for k, v in sorted(regimes.items())),
             year=int(e["year"]), year_to_date=tuple(RegimeAmount(r["regime_label"], D(r["amount"])) for r in e["ytd"]),
             room=_room(e.get("room")), via_invoice=False))

@@ -107,6 +107,16 @@ def _v6_rule_exceptions(conn: Connection) -> None:
           Column("created_at", DateTime, nullable=False)).create(conn)
 
 
+def _v7_paid_lines(conn: Connection) -> None:
+    """The paid-line ledger (see ``store/payouts.py``): payouts get a number and lose the
+    UNIQUE period (a period may have follow-up payouts); ``paid_lines`` keeps every paid
+    entry's amounts as paid, with UNIQUE entry_id (a line is paid once). Existing payouts are
+    carried over from their stored snapshot: the amounts on the documents that were sent."""
+    from vergoeding.store.migration_7 import migrate_paid_lines
+
+    migrate_paid_lines(conn)
+
+
 # Append new migrations here; never edit one that has shipped. Each runs in the same
 # transaction as its schema_version row, so an interrupted upgrade leaves the old schema.
 MIGRATIONS: list[Migration] = [
@@ -118,6 +128,7 @@ MIGRATIONS: list[Migration] = [
     (5, "e-invoice format and buyer reference per client, order number per engagement", _v5_einvoice),
     (6, "exceptions to a rule per engagement (fictitious employment), with who decided and why",
      _v6_rule_exceptions),
+    (7, "paid-line ledger: payouts pay lines, every paid line keeps its amounts", _v7_paid_lines),
 ]
 
 

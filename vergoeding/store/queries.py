@@ -154,10 +154,11 @@ def load_entries(
 
 # --- summed entries (the fast path of the checks) --------------------------------------------
 
-# Entries the summed path takes: no negative part (a correction that lowers an amount is
+# Entries the summed path takes: not paid (a paid line counts as paid: store.payouts.paid_sums),
+# no negative part (a correction that lowers an amount is
 # priced one by one, because "payable > 0" is decided per entry) and km as plain decimal text.
 REGULAR_ENTRY_SQL = (
-    "{t}minutes >= 0 AND {t}quantity >= 0 AND {t}expense_cents >= 0 AND {t}inkind_cents >= 0 "
+    "{t}status <> 'settled' AND {t}minutes >= 0 AND {t}quantity >= 0 AND {t}expense_cents >= 0 AND {t}inkind_cents >= 0 "
     "AND COALESCE({t}amount_cents, 0) >= 0 AND {t}km GLOB '*[0-9]*' AND {t}km NOT GLOB '*[^0-9.]*' "
     "AND {t}km NOT GLOB '*.*.*'"
 )
@@ -300,13 +301,13 @@ def entry_sums(conn: Connection, period: Period, *, breakpoints: Sequence[date],
 
 
 def irregular_entries(conn: Connection, period: Period, engagement_ids: Iterable[int] | None = None) -> list[Entry]:
-    """The entries of ``period`` that the summed path leaves out (see REGULAR_ENTRY_SQL),
-    oldest first."""
+    """The unpaid entries of ``period`` that the summed path leaves out (see
+    REGULAR_ENTRY_SQL), oldest first."""
     q = (
         select(entries, engagements.c.code.label("engagement_code"))
         .join(engagements, engagements.c.id == entries.c.engagement_id)
         .where(entries.c.work_date >= period.start, entries.c.work_date < period.end,
-               text(f"NOT ({_regular('entries')})"))
+               entries.c.status != "settled", text(f"NOT ({_regular('entries')})"))
         .order_by(entries.c.work_date, entries.c.id)
     )
     if engagement_ids is not None:

@@ -130,7 +130,7 @@ engagements = Table(
     ),
 )
 
-# Exceptions to a rule recorded per engagement, with who decided and why (migration 6): the
+# Exceptions to a rule recorded per engagement, with who decided and why (migration 7): the
 # exceptions to fictitious employment (Uitv.besl. LB 1965 art. 2e lid 2). Never edited: a
 # later row for the same engagement and rule is the one that counts.
 rule_exceptions = Table(
@@ -162,7 +162,8 @@ payouts = Table(
     "payouts",
     metadata,
     Column("id", Integer, primary_key=True),
-    Column("period", String(10), nullable=False, unique=True),  # '2026-11': a period is paid once
+    Column("number", String(20), nullable=False, unique=True),  # '2026-11', a follow-up '2026-11.2'
+    Column("period", String(10), nullable=False),  # pays approved lines dated before its end
     Column("created_at", DateTime, nullable=False),
     Column("execution_date", Date, nullable=False),
     Column("total_cents", BigInteger, nullable=False),
@@ -170,6 +171,7 @@ payouts = Table(
     Column("batch_msg_id", String(35), nullable=False),
     Column("snapshot", Text, nullable=False),  # JSON of the overview, for --reprint
     Column("files_written_at", DateTime),  # NULL: killed after the commit, before the files
+    Column("expert_code", String(40)),  # set when the payout paid one expert (--expert)
 )
 
 invoice_series = Table(
@@ -237,6 +239,38 @@ Index("ix_entries_date_status", entries.c.work_date, entries.c.status)
 # engagements -> entries by (engagement, date). Without it SQLite walks the whole year's
 # entries through the date index (migration 4).
 Index("ix_engagements_expert", engagements.c.expert_id)
+
+# The paid-line ledger (migration 7): one row per entry a payout paid, with the amounts as
+# paid. UNIQUE entry_id: a line is paid once, also by two payouts started at the same moment.
+paid_lines = Table(
+    "paid_lines",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("payout_id", Integer, ForeignKey("payouts.id"), nullable=False),
+    Column("entry_id", Integer, ForeignKey("entries.id"), nullable=False, unique=True),
+    Column("expert_id", Integer, ForeignKey("experts.id"), nullable=False),
+    Column("engagement_id", Integer, ForeignKey("engagements.id"), nullable=False),
+    Column("regime", String(20), nullable=False),
+    Column("work_date", Date, nullable=False),
+    Column("late", Boolean, nullable=False, server_default="0"),  # dated before the payout's period
+    Column("unit", String(20), nullable=False),
+    Column("quantity", String(20), nullable=False),  # decimal text (hours may be 2.5)
+    Column("minutes", Integer, nullable=False, server_default="0"),
+    Column("unit_price_cents", BigInteger, nullable=False),
+    Column("km", String(12), nullable=False, server_default="0"),  # decimal text
+    Column("km_rate_cents", Integer),
+    Column("fee_cents", BigInteger, nullable=False),
+    Column("travel_cents", BigInteger, nullable=False),
+    Column("expenses_fixed_cents", BigInteger, nullable=False),
+    Column("expenses_receipt_cents", BigInteger, nullable=False),
+    Column("inkind_cents", BigInteger, nullable=False),
+    Column("cap_cents", BigInteger, nullable=False),  # counted towards the volunteer caps
+    Column("activity", Text, nullable=False, server_default=""),
+    Column("correction_of", Integer),
+    Column("figures", Text, nullable=False, server_default="{}"),  # JSON: rate and fiscal figures used
+)
+Index("ix_paid_lines_expert_date", paid_lines.c.expert_id, paid_lines.c.work_date)
+Index("ix_paid_lines_payout", paid_lines.c.payout_id)
 
 invoice_lines = Table(
     "invoice_lines",

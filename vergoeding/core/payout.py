@@ -1,0 +1,196 @@
+"""The payout rules, pure: which lines a payout pays, which experts it holds and why, and
+what a paid line keeps.
+
+The model (see docs/MONTH-END.md):
+
+- A payout pays LINES, not a period once. It pays every approved line that no payout paid
+  yet, with a work date before the end of the chosen period: also lines of earlier months
+  (approved late, or a correction); those are marked ``late``. A period can therefore have
+  a follow-up payout, with its own number (``2026-11``, then ``2026-11.2``) and files.
+- A paid line is final: it keeps the amounts as priced at the payout (allowance, km x rate,
+  fixed costs, receipts, in kind, what counts towards the caps), the rate and the fiscal
+  figures used. Every reader (statements, year statement, ``room``, ``report derden``,
+  reprints, checks) reads a paid line from the ledger, never prices it again.
+- Hold, don't block: an expert with a blocking finding (an error that names the expert),
+  without a valid IBAN, or with a negative balance is held: none of their lines is paid,
+  they stay open for a later payout, and the payout lists who is held and why. Everyone else
+  is paid. An override names the expert(s) it applies to and gives a real reason.
+- Routes: vrijwilliger, vacatiegeld and particulier are paid by SEPA transfer; zzp against the
+  expert's invoice and loondienst through payroll: those lines are listed for information
+  and never paid here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from vergoeding.core.compensation import PricedEntry
+from vergoeding.core.findings import Finding, Severity
+from vergoeding.core.money import ZERO, money_sum
+from vergoeding.core.period import Period
+from vergoeding.core.regimes import Regime, Unit
+from vergoeding.core.work import Engagement, Entry
+
+ROUTE = {Regime.VRIJWILLIGER: "sepa", Regime.VACATIEGELD: "sepa", Regime.PARTICULIER: "sepa",
+         Regime.ZZP: "factuur", Regime.LOONDIENST: "salaris"}
+
+# An override is recorded in the audit log and on the overview: a reason a colleague can
+# check later ("ok" is not one).
+OVERRIDE_MIN_LENGTH = 20
+
+
+@dataclass(frozen=True)
+class PaidLine:
+    """One line as paid: the frozen amounts. ``cap_amount`` is what counted towards the
+    volunteer caps under the rule at the time of the payout."""
+
+    entry_id: int
+    expert: str
+    engagement: str
+    regime: Regime
+    work_date: date
+    unit: Unit
+    quantity: Decimal
+    minutes: int
+    unit_price: Decimal
+    km: Decimal
+    km_rate: Decimal | None
+    fee: Decimal
+    travel: Decimal
+    expenses_fixed: Decimal
+    expenses_receipt: Decimal
+    inkind: Decimal
+    cap_amount: Decimal
+    late: bool = False
+    activity: str = ""
+    correction_of: int | None = None
+    figures: Mapping[str, str] = field(default_factory=dict)  # fiscal figures used, as text
+    payout_id: int | None = None
+    payout_number: str = ""
+    paid_on: date | None = None  # the payout's execution date
+
+    @property
+    def payable(self) -> Decimal:
+        """What is transferred (in-kind items are given, not paid)."""
+        return self.fee + self.travel + self.expenses_fixed + self.expenses_receipt
+
+    @property
+    def route(self) -> str:
+        return ROUTE[self.regime]
+
+
+def freeze(p: PricedEntry, period: Period, figures: Mapping[str, str]) -> PaidLine:
+    """The paid line of ``p`` in a payout of ``period``."""
+    e = p.entry
+    km_rate = None
+    if e.km and p.travel:
+        km_rate = p.engagement.km_rate if p.engagement.km_rate is not None else Decimal(figures.get("km_allowance", "0"))
+    return PaidLine(
+        entry_id=e.id, expert=p.engagement.expert_code, engagement=p.engagement.code, regime=p.regime,
+        work_date=e.work_date, unit=p.unit, quantity=p.quantity, minutes=e.minutes,
+        unit_price=p.expert_unit_price, km=e.km, km_rate=km_rate, fee=p.fee, travel=p.travel,
+        expenses_fixed=p.expenses_fixed, expenses_receipt=p.expenses_receipt, inkind=p.inkind,
+        cap_amount=p.cap_amount, late=e.work_date < period.start, activity=e.activity,
+        correction_of=e.correction_of, figures=dict(figures))
+
+
+def as_priced(line: PaidLine, engagement: Engagement) -> PricedEntry:
+    """A paid line as the priced entry the checks and the room read (amounts as paid)."""
+    entry = Entry(line.entry_id, line.engagement, line.work_date, minutes=line.minutes,
+                  quantity=int(line.quantity) if line.unit is not Unit.UUR else 0, activity=line.activity,
+                  km=line.km, expense=line.expenses_fixed + line.expenses_receipt,
+                  expense_receipt=bool(line.expenses_receipt), inkind=line.inkind, status="settled",
+                  correction_of=line.correction_of)
+    return PricedEntry(entry, engagement, line.unit, line.quantity, line.unit_price, ZERO, line.fee, line.travel,
+                       line.expenses_fixed, line.expenses_receipt, line.inkind, ZERO,
+                       (f"betaald in uitbetaling {line.payout_number}: bedragen vastgelegd",),
+                       frozen_cap=line.cap_amount)
+
+
+@dataclass(frozen=True)
+class Held:
+    expert: str
+    name: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class Selection:
+    """What a payout pays: the lines per expert, and who is held (with the reason)."""
+
+    paid: tuple[PricedEntry, ...]
+    held: tuple[Held, ...]
+    overridden: tuple[str, ...]  # experts paid despite an error, by the override
+
+    @property
+    def experts(self) -> tuple[str, ...]:
+        return tuple(sorted({p.engagement.expert_code for p in self.paid}))
+
+
+def override_problem(reason: str | None, experts: Sequence[str]) -> str | None:
+    """What is wrong with an override (reason and the experts it names), or None."""
+    if reason is None and not experts:
+        return None
+    if reason is None or not reason.strip():
+        return "--override-expert vraagt ook --override-reason \"...\" (waarom u toch betaalt)"
+    if not experts:
+        return ("--override-reason geldt voor een deskundige: noem wie met --override-expert CODE "
+                "(meer keren mag)")
+    if len(" ".join(reason.split())) < OVERRIDE_MIN_LENGTH:
+        return (f"de reden is te kort ({len(reason.strip())} tekens): schrijf in minstens "
+                f"{OVERRIDE_MIN_LENGTH} tekens waarom u ondanks de fout betaalt; de reden komt in het auditlog")
+    return None
+
+
+def select_lines(candidates: Iterable[PricedEntry], findings: Sequence[Finding], *, names: Mapping[str, str],
+                 iban_ok: Callable[[str], bool], override: Sequence[str] = ()) -> Selection:
+    """Split the SEPA lines into paid and held per expert.
+
+    Held: an error finding that names the expert (unless the override names them), no valid
+    IBAN while something is to be transferred, or a negative balance."""
+    per_expert: dict[str, list[PricedEntry]] = {}
+    for p in candidates:
+        if ROUTE[p.regime] == "sepa":
+            per_expert.setdefault(p.engagement.expert_code, []).append(p)
+    errors: dict[str, list[Finding]] = {}
+    for f in findings:
+        if f.severity is Severity.ERROR and f.expert:
+            errors.setdefault(f.expert, []).append(f)
+    paid: list[PricedEntry] = []
+    held: list[Held] = []
+    overridden: list[str] = []
+    for code in sorted(per_expert):
+        lines = per_expert[code]
+        name = names.get(code, code)
+        amount = money_sum(p.payable for p in lines)
+        if code in errors and code not in override:
+            first = errors[code][0]
+            more = f" (en {len(errors[code]) - 1} andere fout(en))" if len(errors[code]) > 1 else ""
+            held.append(Held(code, name, f"{first.message}{more}"))
+            continue
+        if amount < ZERO:
+            held.append(Held(code, name, f"het saldo is negatief (€ {amount}): er valt niets over te maken; "
+                                         "de regels blijven open voor de volgende uitbetaling"))
+            continue
+        if amount > ZERO and not iban_ok(code):
+            held.append(Held(code, name, "geen geldig IBAN: vul het in met 'vergoeding expert edit "
+                                         f"{code} --iban ...'"))
+            continue
+        if code in errors:
+            overridden.append(code)
+        paid += lines
+    return Selection(tuple(paid), tuple(held), tuple(overridden))
+
+
+def payout_number(period_label: str, existing: Sequence[str]) -> str:
+    """The first payout of a period is numbered by the period (``2026-11``), follow-ups
+    ``2026-11.2``, ``2026-11.3``."""
+    if period_label not in existing:
+        return period_label
+    n = 2
+    while f"{period_label}.{n}" in existing:
+        n += 1
+    return f"{period_label}.{n}"
