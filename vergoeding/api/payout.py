@@ -229,7 +229,7 @@ def build_snapshot(ws: Workspace, period: Period, today: date, *, expert: str | 
                              "De regels blijven open en gaan mee met de volgende uitbetaling zodra het is opgelost.",
                              expert=h.expert, period=label) for h in sel.held]
     all_findings = [*findings, *held_findings]
-    snap = {
+    snap: dict[str, Any] = {
         "version": 2, "number": number, "period": label, "created": created.isoformat(),
         "execution_date": (execution_date or next_business_day(today)).isoformat(),
         "sepa_version": sepa_version or SEPA_DEFAULT, "msg_id": msg_id,
