@@ -98,7 +98,8 @@ def _produce(a: Admin) -> dict[str, list[tuple[Path, list[str]]]]:
     """Every document kind -> [(file, the names it must show)]."""
     docs: dict[str, list[tuple[Path, list[str]]]] = {}
     pay = a.out / "uitbetaling"
-    a("payout", "--period", "2026-10", "--out", str(pay), "--override-reason", "test")
+    held = [x for k in KEYS for x in ("--override-expert", code("E", k))]  # pay everyone, also with a finding
+    a("payout", "--period", "2026-10", "--out", str(pay), *held, "--override-reason", "test: iedereen betalen")
     paid = [k for k in KEYS if k != ZZP]  # the freelancer is paid against the invoice
     docs["uitbetaling.xlsx"] = [(pay / "uitbetaling-2026-10.xlsx", [NAMES[k] for k in paid])]
     docs["uitbetaling.pdf"] = [(pay / "uitbetaling-2026-10.pdf", [NAMES[k] for k in paid])]

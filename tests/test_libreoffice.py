@@ -225,7 +225,8 @@ def files(tmp_path_factory) -> dict[str, Path]:
         assert r.exit_code == 0, r.output
         return r.stdout
 
-    run("payout", "--period", "2026-10", "--out", str(tmp / "p"), "--override-reason", "toets")
+    held = [x for n in range(1, 6) for x in ("--override-expert", f"E00{n}")]  # pay everyone, also with a finding
+    run("payout", "--period", "2026-10", "--out", str(tmp / "p"), *held, "--override-reason", "toets: iedereen betalen")
     run("invoice", "create", "--client", "GEM-UTR", "--period", "2026-10", "--out", str(tmp / "f"))
     run("invoice", "render", "2026-0001", "--format", "xlsx", "-o", str(tmp / "factuur.xlsx"))
     run("hours", "--expert", "E001", "--year", "2026", "--format", "xlsx", "-o", str(tmp / "uren.xlsx"))

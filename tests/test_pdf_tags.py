@@ -88,7 +88,7 @@ def test_catalog_says_tagged_dutch_and_titled(pdfs, kind: str) -> None:
     assert root["/MarkInfo"]["/Marked"].value is True
     assert root["/ViewerPreferences"]["/DisplayDocTitle"].value is True
     title = reader.metadata.title
-    assert title == {"statement": "Uw vergoeding 2026-11", "year": "Jaaropgave 2026 — Vera Binnen",
+    assert title == {"statement": "Uw vergoeding november 2026", "year": "Jaaropgave 2026 — Vera Binnen",
                      "contract": "Vrijwilligersovereenkomst GV1"}[kind]
     xmp = root["/Metadata"].get_object().get_data()
     assert b"pdfuaid:part=\"1\"" in xmp and title.encode() in xmp
@@ -115,7 +115,8 @@ def test_tables_have_header_cells_that_data_cells_refer_to(pdfs, kind: str) -> N
     assert "/Table" in tags and "/THead" in tags and "/TBody" in tags
     ths = [e for e in elems if e["/S"] == "/TH"]
     tds = [e for e in elems if e["/S"] == "/TD"]
-    assert len(ths) == {"statement": 4, "year": 5}[kind]
+    # statement: Datum Wat Hoeveel Vergoeding Totaal, and Soort Bedrag of "Wat is wat"
+    assert len(ths) == {"statement": 7, "year": 5}[kind]
     ids = {str(th["/ID"]) for th in ths}
     # every data cell names its column header (WeasyPrint links them for scope="col")
     refs = [{str(h) for h in td["/A"]["/Headers"]} for td in tds]
@@ -152,8 +153,8 @@ def test_reading_order_follows_the_letter(pdfs) -> None:
                     page.indirect_reference):
                 ordered.append(texts[k])
     flat = " ".join(" ".join(ordered).split())
-    marks = ["Stichting Ervaringskracht", "Vera Binnen", "Uw vergoeding over 2026-11", "Beste Vera Binnen",
-             "Waarvoor u dit krijgt", "Datum", "Bedrag", "03-11-2026", "€ 57,50", "Totaal", "€ 63,25",
+    marks = ["Stichting Ervaringskracht", "Vera Binnen", "Uw vergoeding over november 2026", "Beste Vera Binnen",
+             "Waarvoor u dit krijgt", "Datum", "Vergoeding", "03-11-2026", "€ 57,50", "Totaal", "€ 63,25",
              "Soort vergoeding"]
     at = 0
     for m in marks:  # each one after the one before

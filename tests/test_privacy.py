@@ -113,7 +113,8 @@ def run(tmp_path_factory: pytest.TempPathFactory) -> Run:
     r("check", "--period", "2026-10", code=None)
     r("check", "--year", "2026", "--format", "json", code=None)
     pay = str(out / "uitbetaling")
-    r("payout", "--period", "2026-10", "--out", pay, "--override-reason", "test")
+    held = [x for code in BSNS for x in ("--override-expert", code)]  # pay everyone, also with a finding
+    r("payout", "--period", "2026-10", "--out", pay, *held, "--override-reason", "test: iedereen betalen")
     r("payout", "--period", "2026-10", "--out", pay, "--reprint")
     for fmt in ("table", "json"):
         r("statement", "--expert", "E002", "--year", "2026", "--format", fmt)

@@ -38,7 +38,7 @@ def _pdf_init(base: str) -> None:
 def _pdf_worker(html: str) -> bytes:
     from vergoeding.render.pdf import html_to_pdf
 
-    return html_to_pdf(html, base_url=Path(_BASE_URL))
+    return html_to_pdf(html, base_url=Path(_BASE_URL), accessible=True)
 
 
 def render_pdfs(htmls: Sequence[str], base_url: Path, progress: Progress | None = None,
@@ -54,7 +54,7 @@ def render_pdfs(htmls: Sequence[str], base_url: Path, progress: Progress | None 
         from vergoeding.render.pdf import html_to_pdf
 
         for i, h in enumerate(htmls, start=1):
-            out.append(html_to_pdf(h, base_url=base_url))
+            out.append(html_to_pdf(h, base_url=base_url, accessible=True))
             if progress:
                 progress(i, n)
         return out
