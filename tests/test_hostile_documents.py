@@ -19,12 +19,13 @@ from hypothesis import HealthCheck, Phase, example, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import update
 
-from vergoeding.api.payout import build_snapshot, render_files
+from vergoeding.api.payout import build_snapshot
 from vergoeding.api.workspace import Workspace
 from vergoeding.config import Settings
 from vergoeding.core.invoice import InvoiceLine, Party
 from vergoeding.core.period import parse_period
 from vergoeding.core.text import printable
+from vergoeding.render.payout import render_files
 from vergoeding.store import schema as s
 
 # any character but surrogates (not text), with control characters and escapes made likely
@@ -87,8 +88,8 @@ def _check_xml(data: bytes) -> ET.Element:
 @example(name="Jan\x0bJansen \x1b[31m=1+1\x1b]0;x\x07")
 def test_payout_documents_are_produced_and_well_formed(ws: Workspace, name: str) -> None:
     _set_names(ws, name)
-    snap, _settle, _findings = build_snapshot(ws, OCT, date(2026, 11, 2), "test")
-    files = render_files(ws, snap)
+    snap = build_snapshot(ws, OCT, date(2026, 11, 2))[0]
+    files = render_files(ws.settings.templates_dir, ws.settings.shipped_templates, snap)
     kinds = {Path(n).suffix for n in files}
     assert {".pdf", ".xlsx", ".xml"} <= kinds, sorted(files)
     for fname, data in files.items():
