@@ -33,7 +33,7 @@ from vergoeding.core.dates import age_on
 from vergoeding.core.findings import Finding, Severity
 from vergoeding.core.limits import Figure, LimitsBook
 from vergoeding.core.money import ZERO, money_sum
-from vergoeding.core.period import Period, month_of, year
+from vergoeding.core.period import Period, month, month_of, year
 from vergoeding.core.regimes import Regime
 from vergoeding.core.work import Engagement, Expert, Organisation
 
@@ -329,6 +329,49 @@ def month_cap(priced: Sequence[PricedEntry], declarations: Sequence[Declaration]
                 CAP_ADVICE, expert=code, engagement=", ".join(engs) or None, period=mp.label,
                 figures=_cap_figures(t, fig, regimes), where=f"maand {mp.label}",
                 **_limit_fields(fig)))
+        out += _earlier_months_over(code, mine, decl_by_expert.get(code, []), limits, period)
+    return out
+
+
+def _earlier_months_over(code: str, mine: Sequence[PricedEntry], declarations: Sequence[Declaration],
+                         limits: LimitsBook, period: Period) -> list[Finding]:
+    """Months of the period's first year BEFORE the period that go over the month cap only
+    now: their receipts count because of an allowance for work in ``period`` (the first of
+    the year), and they did not count up to the start of ``period``. No earlier check could
+    see it, so the check of the period that brings the allowance says it, before payment
+    (the whole allowance of the year would be wages). Reported once: a later period's check
+    does not repeat it (``check --year`` shows every month)."""
+    out: list[Finding] = []
+    y = period.start.year
+    for m in range(1, period.start.month + 1):
+        mp = month(y, m)
+        if mp.end > period.start:
+            break
+        now = month_totals(mine, declarations, code, y, m, until=period.end)
+        fig = limits.for_year(y).figure("volunteer_month", mp.start)
+        if now.total <= fig.amount or now.own <= ZERO or not now.receipts:
+            continue
+        before = month_totals(mine, declarations, code, y, m, until=period.start)
+        if before.total > fig.amount:
+            continue  # already over before this period: an earlier check said so
+        regimes = {p.regime for p in mine if p.entry.work_date in mp}
+        engs = sorted({p.engagement.code for p in mine if p.entry.work_date in mp})
+        paid_in = sorted({p.engagement.code for p in mine if p.entry.work_date in period and p.allowance > ZERO})
+        declared = f" (waarvan {_eur(now.declared)} opgegeven door andere organisaties)" if now.declared else ""
+        out.append(Finding(
+            Severity.ERROR, "volunteer.month_cap",
+            f"Voor het werk in {mp.label} telt nu {_eur(now.total)} mee voor de vrijwilligersgrens{declared}; "
+            f"de maandgrens is {_eur(fig.amount)}, dus {_eur(now.total - fig.amount)} te veel. Tot nu toe kreeg "
+            f"de vrijwilliger in {y} alleen kosten vergoed (geen maximum); door de vergoeding "
+            f"voor het werk in {period.label or period}"
+            + (f" (opdracht {', '.join(paid_in)})" if paid_in else "") + " tellen de bonnetjes van "
+            f"{mp.label} ({_eur(now.receipts)}) nu wel mee (Belastingdienst, 'Vergoeding voor inzet en voor "
+            "kosten')." + " " + CONSEQUENCE.format(year=y) + _unconfirmed(fig),
+            CAP_ADVICE + f" Of vergoed in {y} alleen kosten (geen vergoeding voor het werk): dan hebben "
+            "de bonnetjes geen maximum.",
+            expert=code, engagement=", ".join(engs) or None, period=mp.label,
+            figures=_cap_figures(now, fig, regimes), where=f"maand {mp.label}",
+            **_limit_fields(fig)))
     return out
 
 
