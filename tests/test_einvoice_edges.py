@@ -6,11 +6,15 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from einvoice_rules import UBL_NS, UblRules
+from invoicing_data import build
 from lxml import etree
+from sqlalchemy import update
 
+from vergoeding.api import invoices as api
 from vergoeding.core.invoice import (
     Invoice,
     InvoiceLine,
@@ -19,8 +23,10 @@ from vergoeding.core.invoice import (
     credit_note,
     expert_vat,
 )
+from vergoeding.core.period import parse_period
 from vergoeding.core.work import Address
-from vergoeding.render.ubl import invoice_ubl
+from vergoeding.render.ubl import invoice_ubl, item_name
+from vergoeding.store import schema as s
 
 SUPPLIER = Party("Docent & Co", Address("Lijnmarkt 4", "3511 KE", "Utrecht"), "NL000099998B57", "30123456",
                  "NL91ABNA0417164300", code="E9")
@@ -62,3 +68,34 @@ def test_two_exemptions_and_a_rate_make_one_exempt_breakdown(ubl_rules: UblRules
     reason = subs[0].findtext("cac:TaxCategory/cbc:TaxExemptionReason", namespaces=UBL_NS) or ""
     assert reason.startswith(EXEMPT_NOTE + "; ") and "CRKBO" in reason
     assert root.findtext("cac:TaxTotal/cbc:TaxAmount", namespaces=UBL_NS) == "21.72"  # 103.43 x 21%
+
+
+def test_a_shortened_item_name_keeps_the_lines_order_number(ubl_rules: UblRules, tmp_path: Path) -> None:
+    """Two engagements with different order numbers: each line names its own. With a long
+    line text the item name (BT-153) used to be cut at 100 characters, taking the order
+    number with it; it is now shortened in the middle and keeps the closing reference."""
+    ws = build(tmp_path / "db.sqlite")
+    with ws.engine.begin() as c:
+        c.execute(update(s.engagements).where(s.engagements.c.code == "G002").values(
+            order_number="INK 2026 (jeugd) 0815",
+            description="meerdaagse training voor wijkteams, jongerenwerkers en leerplichtambtenaren in de regio"))
+        c.execute(update(s.engagements).where(s.engagements.c.code == "G001").values(order_number="INK-16"))
+    inv = api.create_client_invoice(ws, "GEM-UTR", parse_period("2026-10"), issue_date=date(2026, 11, 5))
+    xml = api.render(ws, str(inv.number), "ubl")
+    assert not ubl_rules.fatal(xml)
+    items = etree.fromstring(xml).findall("cac:InvoiceLine/cac:Item", UBL_NS)
+    names = [i.findtext("cbc:Name", namespaces=UBL_NS) or "" for i in items]
+    descriptions = [i.findtext("cbc:Description", namespaces=UBL_NS) for i in items]
+    assert names[0].endswith(" (inkoopnummer INK-16)") and descriptions[0] is None  # short: unchanged
+    assert len(names[1]) == 100
+    assert names[1].startswith("Trainer") and names[1].endswith("… (inkoopnummer INK 2026 (jeugd) 0815)")
+    assert (descriptions[1] or "").endswith("(G002, Bram Jansen) (inkoopnummer INK 2026 (jeugd) 0815)")
+
+
+def test_item_name() -> None:
+    assert item_name("Buddy (G9, Eva)") == "Buddy (G9, Eva)"
+    long = "Advies " + "x" * 120
+    assert item_name(long) == long[:99] + "…"  # no closing reference: cut at the end
+    huge_ref = "Advies (" + "y" * 80 + ")"  # a reference longer than half the room
+    assert item_name(huge_ref, 60) == huge_ref[:59] + "…"
+    assert item_name("Advies " + "z" * 60 + " (PO-7)", 30) == "Advies " + "z" * 15 + "… (PO-7)"

@@ -87,6 +87,31 @@ def _category(parent: ET.Element, tag: str, rate: Decimal, note: str) -> None:
     _el(_el(cat, CAC, "TaxScheme"), CBC, "ID", "VAT")
 
 
+NAME_MAX = 100
+
+
+def item_name(text: str, limit: int = NAME_MAX) -> str:
+    """The item name (BT-153) of a line: its text, shortened to ``limit`` characters in the
+    middle when longer. A line text ends with its references in parentheses (our
+    engagement code and the expert, or the client's own order number, see
+    ``vergoeding.api.invoices.client_lines``); that closing part is kept whole when it
+    takes at most half the room, so a shortened name still names the line's order number.
+    The full text is in the item description (BT-154)."""
+    if len(text) <= limit:
+        return text
+    tail = ""
+    if text.endswith(")"):  # the closing parenthesis and what it encloses (nested ones too)
+        depth = 0
+        for i in range(len(text) - 1, 0, -1):
+            depth += {")": 1, "(": -1}.get(text[i], 0)
+            if depth == 0:
+                tail = text[i - 1:] if text[i - 1] == " " else text[i:]
+                break
+    if not tail or len(tail) > limit // 2:
+        return text[:limit - 1].rstrip() + "…"
+    return text[:limit - len(tail) - 1].rstrip() + "…" + tail
+
+
 def _breakdown(groups: tuple[VatGroup, ...]) -> list[tuple[Decimal, Decimal, Decimal, str]]:
     """The VAT breakdown (BG-23) as (rate, base, vat, exemption reason): one per VAT category
     and rate. The invoice's own groups are per exemption (KOR, CRKBO, exempt institution),
@@ -171,9 +196,9 @@ def invoice_ubl(inv: Invoice) -> bytes:
             _el(per, CBC, "StartDate", line.service_from.isoformat())
             _el(per, CBC, "EndDate", line.service_to.isoformat())
         item = _el(el, CAC, "Item")
-        if len(line.description) > 100:  # the full text where the short name is cut
+        if len(line.description) > NAME_MAX:  # the full text where the short name is shortened
             _el(item, CBC, "Description", line.description)
-        _el(item, CBC, "Name", line.description[:100])
+        _el(item, CBC, "Name", item_name(line.description))
         _category(item, "ClassifiedTaxCategory", line.vat.rate, line.vat.note)
         _el(_el(el, CAC, "Price"), CBC, "PriceAmount", _money(line.unit_price), currencyID="EUR")
     ET.indent(root)
