@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -37,6 +38,20 @@ def invoice_group() -> None:
     """
 
 
+def _issue_day(given: object) -> date:
+    """The invoice date: today unless given; never after today (an invoice is dated the day
+    it is issued; a later date would also take a number from a later year's series)."""
+    day = today()
+    if given is None:
+        return day
+    if not isinstance(given, date):  # pragma: no cover - the DATE type gives a date
+        raise InputError("geen datum", field="date")
+    if given > day:
+        raise InputError(f"{given:%d-%m-%Y} ligt na vandaag ({day:%d-%m-%Y}); een factuur of creditnota krijgt "
+                         "de datum waarop zij wordt uitgereikt", field="date")
+    return given
+
+
 def _echo_issued(s: StoredInvoice) -> None:
     t = s.invoice.totals
     what = "Concept" if s.status == "concept" else ("Creditnota" if s.kind == "credit" else "Factuur")
@@ -68,7 +83,7 @@ def create(ctx: click.Context, client: str | None, all_clients: bool, period: Pe
       vergoeding invoice create --all-clients --period 2026-10 --out facturen
     """
     ws = workspace(ctx)
-    day = issue_date or today()
+    day = _issue_day(issue_date)
     if all_clients == bool(client):
         raise InputError("geef --client C of --all-clients (één van beide)", field="client")
     if all_clients:
@@ -85,7 +100,7 @@ def create(ctx: click.Context, client: str | None, all_clients: bool, period: Pe
             if bar is not None:
                 bar.update(1)
 
-        result = api.create_all_client_invoices(ws, period, issue_date=day, group_by=group_by,  # type: ignore[arg-type]
+        result = api.create_all_client_invoices(ws, period, issue_date=day, group_by=group_by,
                                                 out_dir=out_dir, progress=step)
         if bar is not None:
             bar.render_finish()
@@ -104,7 +119,7 @@ def create(ctx: click.Context, client: str | None, all_clients: bool, period: Pe
         if result.failed:
             ctx.exit(1)
         return
-    _echo_issued(api.create_client_invoice(ws, str(client), period, issue_date=day, group_by=group_by,  # type: ignore[arg-type]
+    _echo_issued(api.create_client_invoice(ws, str(client), period, issue_date=day, group_by=group_by,
                                            concept=concept))
 
 
@@ -128,7 +143,7 @@ def expert(ctx: click.Context, expert: str, period: Period, self_billing: bool, 
       vergoeding invoice expert --expert E007 --period 2026-10 --self-billing
     """
     ws = workspace(ctx)
-    _echo_issued(api.create_expert_invoice(ws, expert, period, issue_date=issue_date or today(),  # type: ignore[arg-type]
+    _echo_issued(api.create_expert_invoice(ws, expert, period, issue_date=_issue_day(issue_date),
                                            self_billing=self_billing, concept=concept))
 
 
@@ -143,7 +158,7 @@ def issue_cmd(ctx: click.Context, concept_id: str, issue_date: object) -> None:
     Voorbeeld:
       vergoeding invoice issue concept-3
     """
-    _echo_issued(api.issue(workspace(ctx), concept_id, issue_date=issue_date or today()))  # type: ignore[arg-type]
+    _echo_issued(api.issue(workspace(ctx), concept_id, issue_date=_issue_day(issue_date)))
 
 
 @invoice_group.command("discard")
@@ -173,7 +188,7 @@ def credit_cmd(ctx: click.Context, number: str, reason: str, issue_date: object)
     Voorbeeld:
       vergoeding invoice credit 2026-0003 --reason "verkeerd tarief"
     """
-    _echo_issued(api.credit(workspace(ctx), number, reason, issue_date=issue_date or today()))  # type: ignore[arg-type]
+    _echo_issued(api.credit(workspace(ctx), number, reason, issue_date=_issue_day(issue_date)))
 
 
 @invoice_group.command("paid")

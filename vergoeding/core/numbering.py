@@ -20,8 +20,11 @@ or ``{seq[0]}`` (attribute and index access), spaces, other placeholders.
 from __future__ import annotations
 
 import re
+from datetime import date
 
-from vergoeding.errors import ConfigError
+from vergoeding.errors import ConfigError, InputError
+
+FIRST_YEAR, LAST_YEAR = 2000, 2099
 
 _PLACEHOLDER = re.compile(r"\{(year|expert|seq(?::0[1-9]d)?)\}")
 _LITERAL = re.compile(r"[A-Za-z0-9._-]*")
@@ -76,3 +79,16 @@ def series_key(prefix: str, fmt: str, year: int, expert: str = "") -> str:
 def series_prefix(series: str) -> str:
     """The kind part of a stored series key (``factuur:2026`` -> ``factuur``)."""
     return series.split(":", 1)[0]
+
+
+def check_issue_date(day: date, *, not_before: date | None = None, original: str = "") -> None:
+    """An invoice or credit-note date the series can hold: a year from 2000 to 2099 (the
+    number carries the year; the payment term must fit in the calendar), and a credit note
+    never dated before the invoice it credits (``not_before``)."""
+    if not FIRST_YEAR <= day.year <= LAST_YEAR:
+        raise InputError(f"factuurdatum {day.day:02d}-{day.month:02d}-{day.year:04d} kan niet: kies een datum in {FIRST_YEAR} tot en met "
+                         f"{LAST_YEAR} (meestal vandaag)", field="datum")
+    if not_before is not None and day < not_before:
+        raise InputError(f"een creditnota kan niet gedateerd zijn vóór de factuur die zij crediteert "
+                         f"({original}, {not_before:%d-%m-%Y}); kies {not_before:%d-%m-%Y} of later",
+                         field="datum")

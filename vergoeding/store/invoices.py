@@ -37,7 +37,7 @@ from vergoeding.core.invoice import (
     missing_fields,
 )
 from vergoeding.core.money import to_cents
-from vergoeding.core.numbering import format_number, series_key, series_prefix
+from vergoeding.core.numbering import check_issue_date, format_number, series_key, series_prefix
 from vergoeding.core.text import clean_text
 from vergoeding.errors import NotFoundError, RuleViolation, mask_bsns
 from vergoeding.store.db import now_utc
@@ -149,6 +149,7 @@ def issue(conn: Connection, inv: Invoice, *, fmt: str, series_prefix: str, actor
           expert_code: str = "", credit_of_id: int | None = None) -> StoredInvoice:
     """Number and store an issued invoice; link its entries. All inside the caller's
     transaction: if anything fails, the number is not consumed."""
+    check_issue_date(inv.issue_date)
     _refuse_incomplete(inv)
     year = inv.issue_date.year
     series = series_key(series_prefix, fmt, year, expert_code)
@@ -182,6 +183,7 @@ def issue_concept(conn: Connection, invoice_id: int, *, issue_date: date, fmt: s
     cur = get(conn, invoice_id)
     if cur.status != "concept":
         raise RuleViolation(f"factuur {cur.label} is al uitgereikt")
+    check_issue_date(issue_date)
     inv = replace(cur.invoice, issue_date=issue_date)
     _refuse_incomplete(inv)
     series = series_key(series_prefix, fmt, issue_date.year, expert_code)
@@ -268,6 +270,7 @@ def credit(conn: Connection, key: str, *, reason: str, issue_date: date, fmt: st
     cur = get(conn, key)
     if cur.kind == "credit":
         raise RuleViolation(f"{cur.label} is zelf een creditnota")
+    check_issue_date(issue_date, not_before=cur.issue_date, original=cur.label)
     if cur.status not in ("issued", "paid"):
         raise RuleViolation(f"factuur {cur.label} heeft status {cur.status!r}: alleen een uitgereikte of "
                             "betaalde factuur kan worden gecrediteerd")
