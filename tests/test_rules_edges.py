@@ -74,3 +74,19 @@ def test_the_message_names_the_month_the_receipts_and_the_allowance() -> None:
     assert "bonnetjes van 2025-03 (€ 210,01) nu wel mee" in f.message
     assert "HELE vrijwilligersvergoeding van 2025 belast" in f.message
     assert "vergoed in 2025 alleen kosten" in f.advice
+
+
+def test_room_has_none_left_once_an_earlier_month_is_over() -> None:
+    """Room on a day: an earlier month over the month cap (here because its receipts count
+    since the June fee) leaves no tax-free room in the year, whatever the current month shows."""
+    from vergoeding.core.room import room_on
+
+    items = [priced(VOL, date(2025, 4, 30), expense="210.50", receipt=True),
+             priced(VOL, date(2025, 6, 30), amount="22.40")]
+    before_fee = room_on("E1", items, [], limits(), date(2025, 6, 29))
+    assert before_fee.earlier == () and before_fee.left == Decimal("210.00")
+    on_fee_day = room_on("E1", items, [], limits(), date(2025, 6, 30))
+    ((april,),) = [on_fee_day.earlier]
+    assert (april.label, april.counted, april.receipts, april.over) == (
+        "2025-04", Decimal("210.50"), Decimal("210.50"), Decimal("0.50"))
+    assert on_fee_day.month.left == Decimal("187.60") and on_fee_day.left == Decimal("0.00")

@@ -61,7 +61,7 @@ def room_cmd(ctx: click.Context, expert: str, on: date | None, fmt: str) -> None
     """
     r = api.room(workspace(ctx), expert, on or today())
     rows = []
-    for c in (r.month, r.year):
+    for c in (*r.earlier, r.month, r.year):
         rows.append({"period": c.label, "limit": c.limit.amount, "counted": c.counted, "receipts": c.receipts,
                      "declared": c.declared, "left": c.left, "over": c.over, "confirmed": c.limit.confirmed})
     emit(rows, fmt, columns=["period", "limit", "counted", "receipts", "declared", "left", "over", "confirmed"],
@@ -71,7 +71,10 @@ def room_cmd(ctx: click.Context, expert: str, on: date | None, fmt: str) -> None
          payload={"expert": expert, "on": r.on, "left": r.left, "periods": rows},
          title=f"Belastingvrije ruimte voor {expert} op {r.on:%d-%m-%Y}" if fmt == "table" else None)
     if fmt == "table":
-        if r.month.over or r.year.over:
+        if r.earlier:
+            click.echo(f"Let op: de maandgrens is al overschreden in {', '.join(c.label for c in r.earlier)}: "
+                       "er is dit jaar geen belastingvrije ruimte meer.", err=True)
+        if r.month.over or r.year.over or r.earlier:
             click.echo("Let op: al over een grens. Dan is de HELE vrijwilligersvergoeding van het jaar belast: "
                        "het is loon, de organisatie houdt er normaal loonheffing over in.", err=True)
         if r.year.receipts:

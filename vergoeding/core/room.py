@@ -5,7 +5,12 @@ organisations). Never negative; ``over_*`` says by how much a cap is already exc
 Room on a day counts the work dated up to and including that day (work logged for later
 days of the month is not yet done and does not use room on that day). Receipts count
 as soon as an allowance is paid for work in the year up to that day
-(:func:`vergoeding.core.compensation.counts_towards_caps`)."""
+(:func:`vergoeding.core.compensation.counts_towards_caps`).
+
+An earlier month of the year that is over the month cap (also one that went over later,
+because its receipts started to count next to an allowance) leaves no tax-free room at all:
+the whole allowance of the year is then taxable. ``Room.earlier`` lists such months and
+``Room.left`` is zero."""
 
 from __future__ import annotations
 
@@ -47,11 +52,13 @@ class Room:
     on: date
     month: CapRoom
     year: CapRoom
+    earlier: tuple[CapRoom, ...] = ()  # earlier months of the year over the month cap
 
     @property
     def left(self) -> Decimal:
-        """What can still be paid tax-free this month (the smaller of both rooms)."""
-        return min(self.month.left, self.year.left)
+        """What can still be paid tax-free this month (the smaller of both rooms; nothing when
+        an earlier month of the year is over its cap)."""
+        return ZERO if self.earlier else min(self.month.left, self.year.left)
 
 
 def room_on(expert: str, priced: Sequence[PricedEntry], declarations: Sequence[Declaration],
@@ -62,8 +69,15 @@ def room_on(expert: str, priced: Sequence[PricedEntry], declarations: Sequence[D
     until = on + timedelta(days=1)
     m = month_totals(priced, declarations, expert, on.year, on.month, until=until)
     y = year_totals(priced, declarations, expert, on.year, until=until)
+    earlier = []
+    for mo in range(1, on.month):
+        fig = lim.figure("volunteer_month", date(on.year, mo, 1))
+        t = month_totals(priced, declarations, expert, on.year, mo, until=until)
+        if t.total > fig.amount and t.own > ZERO:
+            earlier.append(CapRoom(f"{on.year}-{mo:02d}", fig, t.own, t.declared, t.receipts))
     return Room(
         expert, on,
         CapRoom(f"{on.year}-{on.month:02d}", lim.figure("volunteer_month", on), m.own, m.declared, m.receipts),
         CapRoom(str(on.year), lim.figure("volunteer_year", on), y.own, y.declared, y.receipts),
+        tuple(earlier),
     )
