@@ -8,7 +8,10 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
+import builders as b
+import click
 import pytest
+from click.testing import CliRunner
 from einvoice_rules import UBL_NS, UblRules
 from invoicing_data import build
 from lxml import etree
@@ -99,3 +102,35 @@ def test_item_name() -> None:
     huge_ref = "Advies (" + "y" * 80 + ")"  # a reference longer than half the room
     assert item_name(huge_ref, 60) == huge_ref[:59] + "…"
     assert item_name("Advies " + "z" * 60 + " (PO-7)", 30) == "Advies " + "z" * 15 + "… (PO-7)"
+
+
+def test_batch_skips_a_client_with_only_payroll_hours(runner: CliRunner, cli: click.Group, tmp_db: Path,
+                                                      tmp_path: Path) -> None:
+    """A client whose open hours are payroll hours (never invoiced to a client) is not a
+    failure of the batch: the first run invoices the others and exits 0, and so does a
+    rerun that completes a deleted e-invoice. Before, such a client was reported as
+    'fout: ... geen goedgekeurde, nog niet gefactureerde uren' with exit code 1 (the demo's
+    Gemeente Eemvallei on every rerun)."""
+    build(tmp_db)
+    eng = b.new_engine(tmp_db)
+    with eng.begin() as c:
+        b.org(c, "WIJK", name="Wijkteam Oost", oin="00000001001299999000")
+        b.expert(c, "E090", name="Piet Loon")
+        b.engagement(c, "G090", "E090", "WIJK", role="adviseur", regime="loondienst")
+        b.entry(c, "G090", date(2026, 10, 14), minutes=185)
+    eng.dispose()
+    out = tmp_path / "f"
+    env = {"VERGOEDING_TODAY": "2026-11-05"}
+    args = ["invoice", "create", "--all-clients", "--period", "2026-10", "--out", str(out)]
+    r = runner.invoke(cli, args, env=env)
+    assert r.exit_code == 0, r.output
+    assert "WIJK" not in r.output and "fout" not in r.output
+    assert sorted(p.name for p in out.iterdir()) == [
+        "factuur-2026-0001.pdf", "factuur-2026-0001.xml", "factuur-2026-0002.pdf", "factuur-2026-0002.xml"]
+    (out / "factuur-2026-0002.xml").unlink()
+    r = runner.invoke(cli, args, env=env)
+    assert r.exit_code == 0, r.output
+    assert (out / "factuur-2026-0002.xml").is_file() and "fout" not in r.output
+    # on its own the client is still refused, with the reason
+    r = runner.invoke(cli, ["invoice", "create", "--client", "WIJK", "--period", "2026-10"], env=env)
+    assert r.exit_code == 1 and "geen goedgekeurde, nog niet gefactureerde uren voor WIJK" in r.stderr

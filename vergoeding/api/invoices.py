@@ -61,6 +61,12 @@ GROUP_BY = INVOICE_GROUP_BY
 FORMATS = INVOICE_FORMATS
 
 
+class NothingToInvoice(RuleViolation):
+    """A client has no entry to invoice in the period: none open, or only entries that are
+    never invoiced to a client (payroll hours, no client rate). The batch skips such a
+    client without calling it a failure; a single ``invoice create --client`` refuses."""
+
+
 @dataclass(frozen=True)
 class BatchResult:
     issued: list[store.StoredInvoice]
@@ -228,7 +234,7 @@ def _client_draft(ws: Workspace, conn: Connection, client: str, period: Period, 
     priced = [price_entry(e, engs[e.engagement_code], ws.ratecard, ws.limits) for e in open_entries]
     priced = [p for p in priced if p.client_unit_price > 0 and p.regime is not Regime.LOONDIENST]
     if not priced:
-        raise RuleViolation(f"geen goedgekeurde, nog niet gefactureerde uren voor {client} in {period}")
+        raise NothingToInvoice(f"geen goedgekeurde, nog niet gefactureerde uren voor {client} in {period}")
     exempt = _cfg(ws).get("vat_exempt_note")
     rate = ws.limits.for_year(issue_date.year).figure("vat_standard", issue_date).amount
     vat = client_vat(rate, None if exempt is None else str(exempt))
@@ -316,6 +322,9 @@ def create_all_client_invoices(
             savepoint = conn.begin_nested()
             try:
                 issued.append(_client_invoice(ws, conn, code, period, issue_date, group_by, False))
+            except NothingToInvoice:  # only payroll or unpriced hours left (e.g. on a rerun)
+                savepoint.rollback()
+                continue
             except RuleViolation as exc:
                 savepoint.rollback()
                 failed.append((code, exc.message))
