@@ -32,7 +32,8 @@ def invoice_pdf(doc: InvoiceDocument, *, user_dir: Path | None, shipped_dir: Pat
         when = datetime(inv.issue_date.year, inv.issue_date.month, inv.issue_date.day)
         files = (Embedded(ubl_filename(doc), ubl, f"E-factuur {doc.number} (UBL 2.1, {ubl_spec_name(doc)})",
                           "Alternative", when),)
-    return html_to_pdfa3(html, base_url=user_dir or shipped_dir, files=files)
+    return html_to_pdfa3(html, base_url=user_dir or shipped_dir, files=files,
+                         allow=(doc.logo,) if doc.logo else ())
 
 
 def ubl_filename(doc: InvoiceDocument) -> str:

@@ -2,17 +2,66 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
 import weasyprint
+from weasyprint.urls import FatalURLFetchingError, URLFetcher
+
+from vergoeding.errors import ConfigError
 
 ACCESSIBLE = "pdf/ua-1"
 
 
-def html_to_pdf(html: str, *, base_url: Path, accessible: bool = False) -> bytes:
-    """``base_url`` is the template folder, so stylesheets and logos resolve.
+class _Refused(FatalURLFetchingError):  # type: ignore[misc]
+    """Stops the rendering (WeasyPrint only lets a fatal fetch error through)."""
+
+
+class FolderFetcher(URLFetcher):  # type: ignore[misc]
+    """What a template may load: ``data:`` URIs and files inside ``roots`` (the template
+    folder; a configured logo file), after symlinks and ``..`` are resolved. Everything
+    else (``http(s):``, ``ftp:``, a file elsewhere such as ``file:///etc/passwd`` as an
+    attachment, image or stylesheet) stops the rendering with a message naming the URL:
+    a template override must not pull other files of the machine, or the network, into a
+    document that is sent out."""
+
+    def __init__(self, roots: Sequence[Path]) -> None:
+        super().__init__(allowed_protocols=("data", "file"))
+        self.roots = tuple(Path(r).resolve() for r in roots)
+
+    def fetch(self, url, headers=None):  # type: ignore[no-untyped-def]  # noqa: ANN001, ANN201
+        parts = urlsplit(url)
+        scheme = parts.scheme.lower()
+        if scheme == "data":
+            return super().fetch(url, headers)
+        if scheme == "file" and parts.netloc in ("", "localhost"):
+            path = Path(unquote(parts.path)).resolve()
+            if any(path == r or path.is_relative_to(r) for r in self.roots):
+                return super().fetch(url, headers)
+        shown = url if len(url) <= 200 else url[:200] + "..."
+        raise _Refused(f"sjabloon laadt {shown}: alleen bestanden in de sjablonenmap ({', '.join(map(str, self.roots))}) "
+                       "en het logo uit [organisation] logo mogen in een document; zet het bestand in de "
+                       "sjablonenmap en verwijs er relatief naar")
+
+
+def _write(doc: weasyprint.HTML, **options: object) -> bytes:
+    try:
+        out: bytes = doc.write_pdf(**options)
+    except _Refused as exc:
+        raise ConfigError(str(exc)) from None
+    return out
+
+
+def _html(html: str, base_url: Path, allow: Sequence[Path]) -> weasyprint.HTML:
+    return weasyprint.HTML(string=html, base_url=str(base_url), url_fetcher=FolderFetcher((base_url, *allow)))
+
+
+def html_to_pdf(html: str, *, base_url: Path, accessible: bool = False, allow: Sequence[Path] = ()) -> bytes:
+    """``base_url`` is the template folder, so stylesheets and logos resolve; only files in
+    it, and in ``allow`` (a logo), can be loaded (:class:`FolderFetcher`).
 
     ``accessible`` writes a tagged PDF (WeasyPrint's PDF/UA-1 variant): a structure tree
     from the HTML (H1/H2, P, Table/TR/TH/TD with header references), the document language
@@ -22,9 +71,8 @@ def html_to_pdf(html: str, *, base_url: Path, accessible: bool = False) -> bytes
     itself is not checked by a validator here (no veraPDF on the machine): WeasyPrint
     leaves page-margin text (the footer) out of the structure tree, since marking it as an
     artifact needs PDF 2.0."""
-    doc = weasyprint.HTML(string=html, base_url=str(base_url))
-    out: bytes = doc.write_pdf(pdf_variant=ACCESSIBLE if accessible else None)
-    return out
+    doc = _html(html, base_url, allow)
+    return _write(doc, pdf_variant=ACCESSIBLE if accessible else None)
 
 
 def harfbuzz_subset_available() -> bool:
@@ -47,12 +95,12 @@ class Embedded:
     when: datetime | None = None  # its date in the PDF; fixed so that a reprint is identical
 
 
-def html_to_pdfa3(html: str, *, base_url: Path, files: tuple[Embedded, ...] = ()) -> bytes:
+def html_to_pdfa3(html: str, *, base_url: Path, files: tuple[Embedded, ...] = (),
+                  allow: Sequence[Path] = ()) -> bytes:
     """An archival PDF/A-3b (ISO 19005-3; XMP ``pdfaid:part=3``, ``conformance=B``, sRGB
     output intent) with ``files`` embedded and listed in the catalogue's ``/AF``."""
     attachments = [weasyprint.Attachment(string=f.data, name=f.name, description=f.description,
                                          relationship=f.relationship, created=f.when, modified=f.when)
                    for f in files]
-    doc = weasyprint.HTML(string=html, base_url=str(base_url))
-    out: bytes = doc.write_pdf(pdf_variant="pdf/a-3b", attachments=attachments)
-    return out
+    doc = _html(html, base_url, allow)
+    return _write(doc, pdf_variant="pdf/a-3b", attachments=attachments)
