@@ -236,6 +236,15 @@ def test_csv_text_neutralises_text_numbers_stay_numbers() -> None:
     assert csv_text("Anne") == "Anne" and csv_text("") == ""
 
 
+@pytest.mark.parametrize("hidden", ["\u2029", "\u200b\u2028", "\u200f", "\u2063", "\u034f", "\ufe0f",
+                                    "\U000e0020", "\u3164", "\u2800 ", "\u00ad\u2060"])
+def test_csv_formula_behind_any_invisible_character_is_neutralised(hidden: str) -> None:
+    from vergoeding.render.csvtext import csv_text
+
+    assert csv_text(hidden + "+HYPERLINK(1)") == "'" + hidden + "+HYPERLINK(1)"
+    assert csv_text(hidden + "Bram") == hidden + "Bram"  # invisible characters before text: no apostrophe
+
+
 def test_report_derden_csv_parsed_back_has_no_live_formula(admin: Admin,
                                                            documents: dict[str, list[tuple[Path, list[str]]]]) -> None:
     """The third-party report as CSV (after the payout in ``documents``): the spreadsheet

@@ -13,7 +13,8 @@
   as a date in every locale); yes/no as ``ja``/``nee``;
 - **text never starts a formula.** A text cell whose first character is ``=``, ``+``, ``-``,
   ``@``, a tab, a CR or a LF, or one of their full-width forms (``＝ ＋ － ＠``), also when
-  hidden behind white space, a BOM or a zero-width character, gets a leading apostrophe
+  hidden behind any invisible character (white space including U+2028/U+2029, a BOM,
+  zero-width and other format characters, blank fillers), gets a leading apostrophe
   (OWASP's advice; the spreadsheet shows the text as typed, with the apostrophe). Numbers
   are numbers by type (a ``Decimal``), never by the look of a text: an expert named "-1"
   is text and is neutralised; a credit amount -3,00 is a number and is not.
@@ -30,6 +31,7 @@ from __future__ import annotations
 
 import csv
 import io
+import unicodedata
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from decimal import Decimal
@@ -42,20 +44,32 @@ BOM = "\ufeff"
 LINE_END = "\r\n"
 
 _TRIGGERS = frozenset("=+-@\t\r\n\uff1d\uff0b\uff0d\uff20")
-# what a spreadsheet may skip before it looks at the first character
-_INVISIBLE = frozenset(" \u00a0\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f"
-                       "\u205f\u3000\ufeff\u200b\u200c\u200d\u2060\u180e\u00ad\x0b\x0c")
+# Hangul and Braille fillers: letters by category, blank on screen
+_BLANK_LETTERS = frozenset("\u115f\u1160\u3164\uffa0\u2800")
+
+
+def _invisible(ch: str) -> bool:
+    """What a spreadsheet may skip, or a reader cannot see, before the first character:
+    white space of any kind (including the line and paragraph separators U+2028/U+2029),
+    format characters (zero-width, BOM, direction marks, invisible operators, tag
+    characters), controls, combining marks with nothing to combine with (U+034F, variation
+    selectors) and blank letters. A category test rather than a list, so that no invisible
+    character is forgotten."""
+    return ch.isspace() or unicodedata.category(ch) in _INVISIBLE_CATEGORIES or ch in _BLANK_LETTERS
+
+
+_INVISIBLE_CATEGORIES = frozenset({"Zs", "Zl", "Zp", "Cf", "Cc", "Mn", "Me"})
 
 
 def csv_text(value: str) -> str:
     """Text for a CSV cell: printable, and prefixed with ``'`` when a spreadsheet could read
     it as a formula."""
     text = printable(value, multiline=True)
-    if text[:1] in _TRIGGERS:
-        return "'" + text
-    stripped = text.lstrip("".join(_INVISIBLE))
-    if stripped[:1] in _TRIGGERS:
-        return "'" + text
+    for ch in text:
+        if ch in _TRIGGERS:
+            return "'" + text
+        if not _invisible(ch):
+            break
     return text
 
 
