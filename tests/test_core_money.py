@@ -160,6 +160,11 @@ def test_parse_amount_refuses(text: str, message: str) -> None:
         parse_amount(text)
 
 
+@pytest.mark.parametrize("text", ["-0", "-0,0", "€ -0,00", "-0.00"])
+def test_parse_amount_has_no_negative_zero(text: str) -> None:
+    assert str(parse_amount(text)) == "0.00"
+
+
 def test_parse_amount_names_the_field() -> None:
     with pytest.raises(InputError) as exc:
         parse_amount("abc", field="bedrag")

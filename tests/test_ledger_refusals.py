@@ -186,3 +186,20 @@ def test_approve_by_expert_and_period(ws: Workspace) -> None:
 def test_new_expert_audit_says_bsn_on_file_without_it(ws: Workspace) -> None:
     rows = [r for r in api.audit_log(ws, "expert") if r.action == "add" and "bsn" in r.detail]
     assert rows and all(r.detail["bsn"] == "(vastgelegd)" for r in rows)
+
+
+def test_negative_zero_from_the_command_line_is_stored_as_zero(ws: Workspace, tmp_path: Path) -> None:
+    import json
+
+    from click.testing import CliRunner
+
+    from vergoeding.__main__ import load_cli
+
+    cli = load_cli().cli
+    env = {"VERGOEDING_DB": str(tmp_path / "v.db"), "VERGOEDING_TODAY": "2026-11-20"}
+    r = CliRunner(env=env).invoke(cli, ["log", "--engagement", "G1", "--date", "4-11-2026", "--hours", "1",
+                                        "--km", "-0,0", "--expense", "€ -0", "--activity", "nul"])
+    assert r.exit_code == 0, r.output
+    out = CliRunner(env=env).invoke(cli, ["hours", "--expert", "E1", "--period", "2026-11", "--format", "json"])
+    lines = [ln for ln in json.loads(out.stdout)["lines"] if ln["activity"] == "nul"]
+    assert [(ln["km"], ln["expense"]) for ln in lines] == [("0", "0.00")]

@@ -127,6 +127,8 @@ def parse_amount(text: str, *, field: str | None = None) -> Decimal:
     if isinstance(exponent, int) and exponent < -2:
         raise InputError(f"{raw!r} heeft meer dan twee decimalen", field=field)
     try:
-        return value.quantize(CENT)
+        value = value.quantize(CENT)
     except InvalidOperation:  # more digits than a Decimal holds (28)
         raise InputError(f"{raw!r} is te groot voor een bedrag", field=field) from None
+    # "-0" and "-0,00" are zero: never a negative zero, which would be stored and shown as "-0"
+    return value.copy_abs() if value.is_zero() else value
