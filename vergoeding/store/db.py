@@ -9,6 +9,7 @@ few places that need serialisation take row locks (``SELECT ... FOR UPDATE``).
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -142,7 +143,25 @@ def db_url(value: str | Path) -> str:
     s = str(value)
     if "://" in s:
         return s
-    return f"sqlite:///{Path(s).expanduser().resolve()}"
+    return f"sqlite:///{sqlite_file(s)}"
+
+
+def sqlite_file(s: str) -> Path:
+    """The database file of a ``--db`` path. Refused: a path that names a folder (ending in
+    ``/``, whether or not the folder exists: ``Path`` would drop the slash and create a FILE
+    of that name) and anything that exists but is no regular file (a pipe, a device, a
+    socket: SQLite would block on it or report a misleading disk error)."""
+    if s.endswith(("/", os.sep)) and s.strip("/" + os.sep):
+        bare = s.rstrip("/" + os.sep)
+        if Path(bare).expanduser().is_file():
+            raise ConfigError(f"--db {s} eindigt op '/', maar {bare} is een bestand; laat de '/' weg")
+        raise ConfigError(f"--db {s} is een map (eindigt op '/'); geef een bestand, bijvoorbeeld "
+                          f"{bare}/vergoeding.db")
+    path = Path(s).expanduser().resolve()
+    if path.exists() and not path.is_file() and not path.is_dir():
+        raise ConfigError(f"--db {s} is geen gewoon bestand (een pipe, apparaat of socket); geef het "
+                          "databasebestand, bijvoorbeeld vergoeding.db")
+    return path
 
 
 def make_engine(url: str) -> Engine:
