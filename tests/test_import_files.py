@@ -71,7 +71,7 @@ def test_comma_csv_with_point_decimals(ws: Workspace, tmp_path: Path) -> None:
     assert [r[1] for r in entries(ws)] == [150, 90]
 
 
-@pytest.mark.parametrize("encoding", ["cp1252", "utf-8-sig"])
+@pytest.mark.parametrize("encoding", ["cp1252", "utf-8-sig", "utf-16"])
 def test_cp1252_and_bom_csv(ws: Workspace, tmp_path: Path, encoding: str) -> None:
     import_files(ws, csv_files(tmp_path, encoding=encoding))
     with ws.engine.connect() as conn:
