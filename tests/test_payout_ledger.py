@@ -168,3 +168,25 @@ def test_rate_edit_after_payout_changes_no_statement_or_report(cli, runner: CliR
         assert r.exit_code in (0, 1), r.output
     after = reports()
     assert after == before
+
+
+def test_missing_own_iban_is_reported_by_check_and_payout_says_what_to_do(cli, runner: CliRunner, tmp_db: Path,
+                                                                          tmp_path: Path) -> None:
+    seed(tmp_db)
+    eng = b.new_engine(tmp_db)
+    with eng.begin() as c:
+        c.execute(s.organisations.update().where(s.organisations.c.code == "EIGEN").values(iban=None))
+    eng.dispose()
+    r = runner.invoke(cli, ["check", "--period", "2026-11", "--format", "json"], env=NOV)
+    assert r.exit_code == 1
+    own = [f for f in json.loads(r.stdout) if f["rule"] == "payout.own_data"]
+    assert [(f["severity"], f["expert"]) for f in own] == [("error", None)]
+    assert "IBAN ontbreekt bij de eigen organisatie Stichting Ervaringskracht" in own[0]["message"]
+    assert "vergoeding org edit EIGEN --iban" in own[0]["advice"]
+    out = tmp_path / "x"
+    r = pay(cli, runner, out)
+    assert r.exit_code == 1 and "Traceback" not in r.output
+    assert "IBAN ontbreekt bij de eigen organisatie" in r.stderr and "vergoeding org edit EIGEN --iban" in r.stderr
+    assert "Er is niets betaald" in r.stderr and "schema" not in r.stderr.lower()
+    assert not out.exists()
+    assert db_rows(tmp_db, select(s.payouts.c.id)) == []

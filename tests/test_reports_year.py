@@ -102,3 +102,27 @@ def test_derden_needs_payroll_tax_number(cli, runner: CliRunner, tmp_db: Path, t
         b.org(c, "EIGEN", kind="own", has_payroll_tax_number=False)
     r = runner.invoke(cli, ["report", "derden", "--year", "2026", "-o", str(tmp_path / "x.xlsx")])
     assert r.exit_code == 1 and "loonheffingennummer" in r.stderr
+
+
+def test_year_statement_of_a_zzp_expert_lists_invoices_and_no_tax_free_sentence(cli, runner: CliRunner,
+                                                                                tmp_db: Path, tmp_path: Path) -> None:
+    seed(tmp_db)
+    eng = b.new_engine(tmp_db)
+    with eng.begin() as c:
+        from vergoeding.store import schema as s
+
+        c.execute(s.experts.update().where(s.experts.c.code == "Z1").values(vat_id="NL000099998B57"))
+    eng.dispose()
+    r = runner.invoke(cli, ["invoice", "expert", "--expert", "Z1", "--period", "2026-11"],
+                      env=ENV)
+    assert r.exit_code == 0, r.output
+    r = runner.invoke(cli, ["statement", "--expert", "Z1", "--year", "2026", "--format", "json"], env=ENV)
+    data = json.loads(r.stdout)
+    assert data["rows"] == [] and len(data["invoices"]) == 1 and data["invoices"][0]["total"] == "81.68"
+    pdf = tmp_path / "z.pdf"
+    r = runner.invoke(cli, ["statement", "--expert", "Z1", "--year", "2026", "-o", str(pdf)], env=ENV)
+    assert r.exit_code == 0, r.output
+    text = " ".join(subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True,
+                                   check=True).stdout.split())
+    assert "Uw facturen (zzp)" in text and data["invoices"][0]["number"] in text
+    assert "belastingvrij" not in text and "Vrijwilligersvergoeding" not in text

@@ -23,7 +23,7 @@ from vergoeding.core.payout import as_priced
 from vergoeding.core.period import year as year_period
 from vergoeding.core.regimes import Regime
 from vergoeding.core.work import Expert
-from vergoeding.documents.statement import RegimeAmount, YearRow, YearStatement
+from vergoeding.documents.statement import InvoiceRow, RegimeAmount, YearRow, YearStatement
 from vergoeding.errors import RuleViolation
 from vergoeding.store import queries
 from vergoeding.store.declarations import load_declarations
@@ -54,6 +54,11 @@ def year_statement(ws: Workspace, expert: str, year: int, today: date) -> YearSt
         own = queries.own_organisation(conn)
         priced, pay_dates = _paid_priced(ws, conn, year, expert)
         exceeded = expert in capped_years_exceeded(ws, priced, conn, year)
+        inv = conn.execute(select(invoices.c.number, invoices.c.issue_date, invoices.c.total_cents, invoices.c.paid_at)
+                           .where(invoices.c.kind == "expert", invoices.c.expert_id == ex.id,
+                                  invoices.c.status.in_(["issued", "paid"]),
+                                  invoices.c.issue_date >= date(year, 1, 1), invoices.c.issue_date < date(year + 1, 1, 1))
+                           .order_by(invoices.c.issue_date, invoices.c.number)).all()
     groups: dict[tuple[int, str], list[PricedEntry]] = defaultdict(list)
     for p in priced:
         groups[(p.entry.work_date.month, p.regime.label)].append(p)
@@ -72,7 +77,8 @@ def year_statement(ws: Workspace, expert: str, year: int, today: date) -> YearSt
         name=ex.name, address=tuple(ex.address.lines()), date_of_birth=ex.date_of_birth, rows=tuple(rows),
         totals=tuple(RegimeAmount(k, v) for k, v in sorted(totals.items())), caps_exceeded=exceeded,
         volunteer_total=money_sum(p.cap_amount for p in apply_cost_rule(priced) if p.regime in CAPPED_REGIMES),
-        year_limit=lim.volunteer_year.amount, limit_confirmed=lim.volunteer_year.confirmed, made_on=today)
+        year_limit=lim.volunteer_year.amount, limit_confirmed=lim.volunteer_year.confirmed, made_on=today,
+        invoices=tuple(InvoiceRow(str(r.number), r.issue_date, from_cents(int(r.total_cents)), r.paid_at) for r in inv))
 
 
 def year_statement_pdf(ws: Workspace, ys: YearStatement) -> bytes:

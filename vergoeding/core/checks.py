@@ -40,6 +40,7 @@ from vergoeding.core.checks_volunteer import (
 from vergoeding.core.compensation import PricedEntry
 from vergoeding.core.findings import Finding, sort_findings
 from vergoeding.core.limits import LimitsBook
+from vergoeding.core.payout import own_payment_data
 from vergoeding.core.period import Period
 from vergoeding.core.work import Engagement, Expert, Organisation
 
@@ -96,4 +97,5 @@ def run_checks(ci: CheckInput) -> list[Finding]:
     findings += fictitious_employment(daily, ci.limits, p, ci.exceptions)
     findings += missing_payment_data(ci.priced, experts, ci.own, p,
                                      iban_valid=ci.iban_valid, bsn_valid=ci.bsn_valid)
+    findings += own_payment_data(ci.priced, ci.own, p, iban_valid=ci.iban_valid)
     return sort_findings(findings)

@@ -22,6 +22,7 @@ The model (see docs/MONTH-END.md):
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -32,7 +33,7 @@ from vergoeding.core.findings import Finding, Severity
 from vergoeding.core.money import ZERO, money_sum
 from vergoeding.core.period import Period
 from vergoeding.core.regimes import Regime, Unit
-from vergoeding.core.work import Engagement, Entry
+from vergoeding.core.work import Engagement, Entry, Organisation
 
 ROUTE = {Regime.VRIJWILLIGER: "sepa", Regime.VACATIEGELD: "sepa", Regime.PARTICULIER: "sepa",
          Regime.ZZP: "factuur", Regime.LOONDIENST: "salaris"}
@@ -194,3 +195,31 @@ def payout_number(period_label: str, existing: Sequence[str]) -> str:
     while f"{period_label}.{n}" in existing:
         n += 1
     return f"{period_label}.{n}"
+
+
+_BIC = re.compile(r"^[A-Z]{6}[A-Z0-9]{2}([A-Z0-9]{3})?$")
+
+
+def own_payment_data(priced: Iterable[PricedEntry], own: Organisation, period: Period, *,
+                     iban_valid: Callable[[str], bool] = lambda s: bool(s)) -> list[Finding]:
+    """What the payout needs of our own organisation before anything can be transferred: a
+    name, a valid IBAN, and a BIC that is well-formed when one is given (without a BIC the
+    batch says NOTPROVIDED, which Dutch banks accept). Errors without an expert: they stop the
+    whole payout, so ``check`` names them first."""
+    if not any(p.entry.work_date < period.end and ROUTE[p.regime] == "sepa" and p.payable > ZERO for p in priced):
+        return []
+    problems: list[tuple[str, str]] = []
+    if not own.name.strip():
+        problems.append(("naam", "vergoeding org edit {code} --name \"...\""))
+    iban = (own.iban or "").replace(" ", "")
+    if not iban:
+        problems.append(("IBAN ontbreekt", "vergoeding org edit {code} --iban NL..."))
+    elif not iban_valid(iban):
+        problems.append(("IBAN is ongeldig (controlegetal klopt niet)", "vergoeding org edit {code} --iban NL..."))
+    if own.bic and not _BIC.match(own.bic.replace(" ", "").upper()):
+        problems.append((f"BIC {own.bic!r} heeft niet de vorm van een BIC (8 of 11 tekens)",
+                         "vergoeding org edit {code} --bic ABNANL2A"))
+    return [Finding(Severity.ERROR, "payout.own_data",
+                    f"Uitbetalen kan niet: {what} bij de eigen organisatie {own.name or own.code}.",
+                    f"Vul het aan met '{how.format(code=own.code)}' en controleer opnieuw.",
+                    period=str(period), where=f"organisatie {own.code}") for what, how in problems]

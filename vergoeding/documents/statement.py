@@ -161,6 +161,19 @@ class YearRow:
 
 
 @dataclass(frozen=True)
+class InvoiceRow:
+    """An invoice of the expert (zzp) to us, issued in the year."""
+
+    number: str
+    issue_date: date | None
+    total: Decimal
+    paid_on: date | None
+
+
+VOLUNTEER_LABELS = ("Vrijwilligersvergoeding", "Vacatiegeld")
+
+
+@dataclass(frozen=True)
 class YearStatement:
     organisation: str
     organisation_address: tuple[str, ...]
@@ -181,9 +194,21 @@ class YearStatement:
     def total(self) -> Decimal:
         return money_sum(r.paid for r in self.rows)
 
+    invoices: tuple[InvoiceRow, ...] = ()
+
     @property
     def inkind_total(self) -> Decimal:
         return money_sum(r.inkind for r in self.rows)
+
+    @property
+    def has_volunteer(self) -> bool:
+        """Paid under the volunteer scheme (allowance or meeting fee): only then the caps
+        and the "belastingvrij" sentence apply."""
+        return any(r.regime_label in VOLUNTEER_LABELS for r in self.rows)
+
+    @property
+    def invoices_total(self) -> Decimal:
+        return money_sum(i.total for i in self.invoices)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -193,4 +218,7 @@ class YearStatement:
             "totals": {t.regime_label: str(t.amount) for t in self.totals},
             "total": str(self.total), "volunteer_total": str(self.volunteer_total),
             "year_limit": str(self.year_limit), "caps_exceeded": self.caps_exceeded,
+            "invoices": [{"number": i.number, "issue_date": i.issue_date.isoformat() if i.issue_date else None,
+                          "total": str(i.total), "paid_on": i.paid_on.isoformat() if i.paid_on else None}
+                         for i in self.invoices],
         }
