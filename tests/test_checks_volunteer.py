@@ -141,7 +141,7 @@ def test_lump_sum_for_months_entered_per_month() -> None:
 
 
 def test_org_not_eligible() -> None:
-    bv = Organisation(1, "EIGEN", "own", "Ervaring BV", OWN.address, corporate_tax_liable=True)
+    bv = Organisation(1, "EIGEN", "own", "Ervaring BV", OWN.address, iban=OWN.iban, corporate_tax_liable=True)
     fs = run([priced(VOL, date(2026, 11, 3), amount="10.00")], own=bv)
     assert rules(fs) == [("volunteer.org_not_eligible", "error")]
 
