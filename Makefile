@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: setup sysdeps demo test docs bench clean distclean
+.PHONY: setup sysdeps demo test test-sqlite docs bench clean distclean
 
 setup: sysdeps $(STAMP)
 
@@ -25,9 +25,14 @@ $(STAMP): pyproject.toml | sysdeps
 demo: setup
 	$(BIN)/vergoeding demo --out demo
 
+# The suite runs twice, side by side: on SQLite and on a throwaway PostgreSQL cluster
+# (.ci/test-both.sh starts and removes it). `make test-sqlite` runs only the first.
 test: setup
 	$(BIN)/ruff check .
 	$(BIN)/mypy
+	bash .ci/test-both.sh $(BIN)/pytest
+
+test-sqlite: setup
 	$(BIN)/pytest
 
 # Regenerate docs/CLI.md from the click commands (tests/test_docs_cli.py checks it).

@@ -50,6 +50,7 @@ _LAZY: dict[str, tuple[str, str]] = {
     "invoice": ("invoices", "invoice_group"),
     "contract": ("contracts", "contract_cmd"),
     "contracts": ("contracts", "contracts_cmd"),
+    "db": ("database", "db_group"),
 }
 
 

@@ -7,11 +7,13 @@
 #                        the tool writes in it as a second client (tests/test_libreoffice.py;
 #                        skipped where it is missing). Large (~300 MB with its libraries), so
 #                        it is installed once and then only found by dpkg-query.
+#   postgresql           server programs (initdb, pg_ctl) for the throwaway test cluster that
+#                        `make test` starts (.ci/test-both.sh); no default cluster is created
 # Installs what is missing when running as root or with passwordless sudo; otherwise warns on
 # stderr and carries on. Fast and silent when everything is present.
 set -euo pipefail
 
-PACKAGES=(libharfbuzz-subset0 poppler-utils fonts-dejavu-core libreoffice-calc-nogui)
+PACKAGES=(libharfbuzz-subset0 poppler-utils fonts-dejavu-core libreoffice-calc-nogui postgresql)
 
 if ! command -v dpkg >/dev/null 2>&1; then
     echo "sysdeps: warning: not Debian/Ubuntu (no dpkg); install the equivalent of: ${PACKAGES[*]}" >&2
@@ -38,6 +40,11 @@ else
 fi
 
 echo "sysdeps: installing: ${missing[*]}" >&2
+if [[ " ${missing[*]} " == *" postgresql "* ]] && [ ! -e /etc/postgresql-common/createcluster.conf ]; then
+    # the tests start their own cluster; do not create (and start) Debian's default one
+    "${SUDO[@]}" mkdir -p /etc/postgresql-common
+    echo "create_main_cluster = false" | "${SUDO[@]}" tee /etc/postgresql-common/createcluster.conf >/dev/null
+fi
 if ! { "${SUDO[@]}" apt-get update -qq \
        && "${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive \
           apt-get install -y -qq --no-install-recommends "${missing[@]}"; } >&2; then

@@ -12,12 +12,15 @@ from typing import Any
 from sqlalchemy import Connection, Engine, select
 
 from vergoeding.core.money import D, to_cents
+from vergoeding.store import db as store_db
 from vergoeding.store import schema as s
 from vergoeding.store.db import make_engine, migrate, now_utc
 
 
 def new_engine(path: Any) -> Engine:
-    engine = make_engine(f"sqlite:///{path}")
+    """The test database at ``path`` (SQLite file, or the test's PostgreSQL database; see
+    conftest), migrated."""
+    engine = make_engine(store_db.db_url(path))
     migrate(engine)
     return engine
 

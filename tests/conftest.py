@@ -1,19 +1,161 @@
 """Shared fixtures. Tests never depend on the developer's environment: every
-``VERGOEDING_*`` variable is removed for each CliRunner invocation."""
+``VERGOEDING_*`` variable is removed for each CliRunner invocation.
+
+Two backends. By default every test's database is a SQLite file under ``tmp_path``. With
+``VERGOEDING_TEST_PG`` set to a PostgreSQL server URL with a role that may create databases
+(``postgresql+psycopg://postgres@127.0.0.1:5433/postgres``; ``make test`` starts a
+throwaway server and sets it), the same tests run against PostgreSQL: every database path a
+test uses (a ``tmp_path`` file, ``VERGOEDING_DB``, the demo's ``vergoeding.db``) is mapped to
+a database of its own on that server, cloned from a migrated template (``CREATE DATABASE ...
+TEMPLATE``, a few milliseconds) and dropped after the test. The mapping replaces
+``vergoeding.store.db.db_url`` for the test; a test that hands a database to another process
+passes :func:`db_target` (the URL) instead of the path.
+
+Markers: ``sqlite_only`` (query plans, PRAGMA, file errors: skipped on PostgreSQL),
+``pg_empty`` (the test's databases start EMPTY instead of migrated, for migration tests).
+"""
 
 from __future__ import annotations
 
+import itertools
 import os
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import click
 import pytest
 from click.testing import CliRunner
+from sqlalchemy import Engine, create_engine
 
 from vergoeding.__main__ import load_cli
+from vergoeding.store import db as store_db
 
 REPO = Path(__file__).resolve().parent.parent
 RATES = REPO / "rates"
+PG = os.environ.get("VERGOEDING_TEST_PG", "").strip()
+BACKEND = "postgresql" if PG else "sqlite"
+_ORIGINAL_DB_URL = store_db.db_url
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    return f"database backend: {BACKEND}" + (f" ({store_db.safe_url(PG)})" if PG else "")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if not PG:
+        return
+    skip = pytest.mark.skip(reason="SQLite-specifiek (query plan, PRAGMA of bestandsfout)")
+    for item in items:
+        if "sqlite_only" in item.keywords:
+            item.add_marker(skip)
+
+
+class _Server:
+    """The PostgreSQL server of the test run: a template database with the newest schema,
+    and fresh databases cloned from it (or from template0: empty).
+
+    Every database path is mapped to a database of its own for the whole session (a
+    module-scoped fixture and its tests see the same one). A database first used inside a
+    test is dropped after that test; one made by a wider fixture at the end of the session."""
+
+    def __init__(self, url: str) -> None:
+        from sqlalchemy.engine import make_url
+
+        self.url = make_url(url)
+        self.prefix = f"vgt{os.getpid()}"
+        self.counter = itertools.count(1)
+        self.template = f"{self.prefix}_tpl"
+        self._admin: Any = None
+        self.mapped: dict[str, str] = {}
+        self.session_made: list[str] = []
+        self.test_made: list[str] | None = None  # paths first used by the running test
+        self.empty = False
+
+    def admin(self) -> Any:
+        if self._admin is None:
+            import psycopg
+
+            conninfo = self.url.set(drivername="postgresql").render_as_string(hide_password=False)
+            self._admin = psycopg.connect(conninfo, autocommit=True)
+        return self._admin
+
+    def url_of(self, name: str) -> str:
+        return self.url.set(database=name).render_as_string(hide_password=False)
+
+    def db_url(self, value: str | Path) -> str:
+        """The replacement of ``vergoeding.store.db.db_url``: a path -> its own database."""
+        s = str(value)
+        if "://" in s:
+            return s
+        key = str(Path(s).expanduser().resolve())
+        if key not in self.mapped:
+            name = f"{self.prefix}_{next(self.counter)}"
+            template = "template0" if self.empty else self.template
+            self.admin().execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
+            self.mapped[key] = name
+            (self.session_made if self.test_made is None else self.test_made).append(key)
+        return self.url_of(self.mapped[key])
+
+    def drop(self, name: str) -> None:
+        self.admin().execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+    def drop_paths(self, keys: list[str]) -> None:
+        for key in keys:
+            self.drop(self.mapped.pop(key))
+
+    def start(self) -> None:
+        self.drop(self.template)
+        self.admin().execute(f'CREATE DATABASE "{self.template}" TEMPLATE template0')
+        engine = store_db.make_engine(self.url_of(self.template))
+        store_db.migrate(engine)
+        engine.dispose()
+
+    def stop(self) -> None:
+        self.drop_paths(list(self.mapped))
+        self.drop(self.template)
+        if self._admin is not None:
+            self._admin.close()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _pg_server() -> Iterator[_Server | None]:
+    if not PG:
+        yield None
+        return
+    server = _Server(PG)
+    server.start()
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(store_db, "db_url", server.db_url)
+        yield server
+    server.stop()
+
+
+@pytest.fixture(autouse=True)
+def _database_backend(request: pytest.FixtureRequest, _pg_server: _Server | None) -> Iterator[None]:
+    """On PostgreSQL: the databases this test is the first to use are fresh and dropped after."""
+    if _pg_server is None:
+        yield
+        return
+    server = _pg_server
+    server.empty = request.node.get_closest_marker("pg_empty") is not None
+    server.test_made = []
+    try:
+        yield
+    finally:
+        made, server.test_made, server.empty = server.test_made, None, False
+        server.drop_paths(made)
+
+
+def db_target(path: Path | str) -> str:
+    """What to give another process (``VERGOEDING_DB``, a worker) for the database at
+    ``path``: the path itself on SQLite, the test's own PostgreSQL URL on PostgreSQL."""
+    return store_db.db_url(path) if PG else str(path)
+
+
+def db_engine(path: Path | str) -> Engine:
+    """A plain engine (no migration) on the test database at ``path`` (either backend)."""
+    return create_engine(store_db.db_url(path))
 
 # A hang guard for subprocesses and queues, not a speed requirement: far beyond anything a
 # busy machine needs, it only turns a deadlock into a failure instead of a CI run that never

@@ -14,7 +14,7 @@ from vergoeding.config import Settings
 ISSUE = date(2026, 11, 5)
 
 
-def workspace(db: Path, **extra: Any) -> Workspace:
+def workspace(db: Path | str, **extra: Any) -> Workspace:
     return Workspace(Settings(db=str(db), actor="tester", extra=extra))
 
 

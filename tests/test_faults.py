@@ -17,8 +17,8 @@ from typing import Any
 
 import openpyxl
 import pytest
-from conftest import HANG_GUARD, clean_env
-from sqlalchemy import create_engine, select, text
+from conftest import HANG_GUARD, clean_env, db_engine, db_target
+from sqlalchemy import select, text
 from test_payout_cli import seed
 
 from vergoeding.store import schema as s
@@ -28,7 +28,7 @@ TODAY = "2026-12-01"
 
 
 def run(db: Path, *args: str, kill_at: str | None = None) -> subprocess.CompletedProcess[str]:
-    extra = {"VERGOEDING_DB": str(db), "VERGOEDING_TODAY": TODAY}
+    extra = {"VERGOEDING_DB": db_target(db), "VERGOEDING_TODAY": TODAY}
     if kill_at:
         extra["VERGOEDING_KILL_AT"] = kill_at
     return subprocess.run([sys.executable, "-m", "vergoeding", *args], capture_output=True, text=True,
@@ -36,14 +36,14 @@ def run(db: Path, *args: str, kill_at: str | None = None) -> subprocess.Complete
 
 
 def popen(db: Path, *args: str) -> subprocess.Popen[str]:
-    env = clean_env(VERGOEDING_DB=str(db), VERGOEDING_TODAY=TODAY)
+    env = clean_env(VERGOEDING_DB=db_target(db), VERGOEDING_TODAY=TODAY)
     return subprocess.Popen([sys.executable, "-m", "vergoeding", *args], stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True, env=env)
 
 
 def dump(db: Path) -> dict[str, list[tuple[Any, ...]]]:
     """Every row of every table (the whole administration), for before/after comparisons."""
-    engine = create_engine(f"sqlite:///{db}")
+    engine = db_engine(db)
     with engine.connect() as c:
         out = {t.name: sorted(tuple(r) for r in c.execute(select(t))) for t in s.metadata.sorted_tables}
     engine.dispose()
@@ -53,7 +53,7 @@ def dump(db: Path) -> dict[str, list[tuple[Any, ...]]]:
 def payout_state(db: Path) -> tuple[int, int, Any]:
     """(payouts rows, settled entries, files_written_at of the payout). Every settled entry
     has exactly one paid line, in the payout that settled it."""
-    engine = create_engine(f"sqlite:///{db}")
+    engine = db_engine(db)
     with engine.connect() as c:
         n = c.execute(text("SELECT COUNT(*) FROM payouts")).scalar_one()
         settled = c.execute(text("SELECT COUNT(*) FROM entries WHERE status = 'settled'")).scalar_one()
@@ -66,7 +66,7 @@ def payout_state(db: Path) -> tuple[int, int, Any]:
 
 
 def audit_actions(db: Path) -> list[str]:
-    engine = create_engine(f"sqlite:///{db}")
+    engine = db_engine(db)
     with engine.connect() as c:
         actions = [str(r[0]) for r in c.execute(text(
             "SELECT action FROM audit_log WHERE entity = 'payout' ORDER BY id"))]
@@ -204,7 +204,7 @@ def clients_db(tmp_path: Path) -> Path:
 
 
 def invoice_rows(db: Path) -> list[tuple[str, int]]:
-    engine = create_engine(f"sqlite:///{db}")
+    engine = db_engine(db)
     with engine.connect() as c:
         rows = [(str(r[0]), int(r[1])) for r in c.execute(text(
             "SELECT number, total_cents FROM invoices ORDER BY number"))]

@@ -10,20 +10,20 @@ from pathlib import Path
 
 import pytest
 from builders import engagement, entry, expert, new_engine, org
-from conftest import HANG_GUARD
+from conftest import HANG_GUARD, db_target
 from invoicing_data import ISSUE, workspace
 from sqlalchemy import select
 
 from vergoeding.store.schema import invoice_series
 
-PROCS, PER_PROC = 4, 5
+PROCS, PER_PROC = 8, 25  # issue 12: 8 processes x 25 invoices, first use of the series
 
 
 def _worker(db: str, clients: list[str], start: object, out: object) -> None:
     from vergoeding.api import invoices as api
     from vergoeding.core.period import parse_period
 
-    ws = workspace(Path(db))
+    ws = workspace(db)
     start.wait()  # type: ignore[attr-defined]
     got = []
     for code in clients:
@@ -42,11 +42,11 @@ def test_parallel_processes_get_unique_consecutive_numbers(tmp_path: Path) -> No
         for i, code in enumerate(codes):
             org(c, code, name=f"Opdrachtgever {code}")
             engagement(c, f"G{code}", "E001", code, unit="uur", expert_rate="5.00", client_rate="40.00")
-            entry(c, f"G{code}", date(2026, 10, 1 + i), minutes=60)
+            entry(c, f"G{code}", date(2026, 10, 1 + i % 28), minutes=60)
     engine.dispose()
     ctx = mp.get_context("spawn")
     start, out = ctx.Event(), ctx.Queue()
-    procs = [ctx.Process(target=_worker, args=(str(db), codes[p::PROCS], start, out)) for p in range(PROCS)]
+    procs = [ctx.Process(target=_worker, args=(db_target(db), codes[p::PROCS], start, out)) for p in range(PROCS)]
     for p in procs:
         p.start()
     start.set()

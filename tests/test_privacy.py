@@ -17,8 +17,9 @@ from pathlib import Path
 import click
 import pytest
 from click.testing import CliRunner, Result
+from conftest import db_engine
 from openpyxl import load_workbook
-from sqlalchemy import create_engine, inspect, text
+from sqlalchemy import inspect, text
 from stdnum.nl import bsn as stdnum_bsn
 
 from vergoeding.__main__ import load_cli
@@ -188,7 +189,7 @@ def test_no_bsn_in_any_file_written(run: Run) -> None:
 
 
 def test_no_bsn_in_the_database_outside_the_experts_table(run: Run) -> None:
-    engine = create_engine(f"sqlite:///{run.out / 'db.sqlite'}")
+    engine = db_engine(run.out / "db.sqlite")
     try:
         tables = inspect(engine).get_table_names()
         assert "audit_log" in tables

@@ -14,13 +14,14 @@ from vergoeding.store.db import MIGRATIONS, current_version, make_engine, migrat
 
 
 def _v1_only(path: Path):  # noqa: ANN202
-    engine = make_engine(f"sqlite:///{path}")
+    engine = make_engine(db.db_url(path))
     assert migrate(engine, MIGRATIONS[:1]) == 1
     return engine
 
 
+@pytest.mark.pg_empty
 def test_fresh_database_reaches_latest_version(tmp_path: Path) -> None:
-    engine = make_engine(f"sqlite:///{tmp_path / 'new.db'}")
+    engine = make_engine(db.db_url(tmp_path / "new.db"))
     assert migrate(engine) == MIGRATIONS[-1][0]
     with engine.connect() as conn:
         assert current_version(conn) == MIGRATIONS[-1][0]
@@ -30,8 +31,9 @@ def test_fresh_database_reaches_latest_version(tmp_path: Path) -> None:
     assert migrate(engine) == MIGRATIONS[-1][0]
 
 
+@pytest.mark.pg_empty
 def test_migrated_schema_matches_schema_py(tmp_path: Path) -> None:
-    engine = make_engine(f"sqlite:///{tmp_path / 'new.db'}")
+    engine = make_engine(db.db_url(tmp_path / "new.db"))
     migrate(engine)
     with engine.connect() as conn:
         insp = inspect(conn)
@@ -39,6 +41,7 @@ def test_migrated_schema_matches_schema_py(tmp_path: Path) -> None:
             assert {c["name"] for c in insp.get_columns(name)} == {c.name for c in table.columns}, name
 
 
+@pytest.mark.pg_empty
 def test_old_file_with_data_is_upgraded_in_place(tmp_path: Path) -> None:
     path = tmp_path / "old.db"
     engine = _v1_only(path)
@@ -60,7 +63,7 @@ def test_old_file_with_data_is_upgraded_in_place(tmp_path: Path) -> None:
                                                 correction_of=1, dedupe_key="c", created_at=now_utc()))
     engine.dispose()
 
-    engine = make_engine(f"sqlite:///{path}")
+    engine = make_engine(db.db_url(path))
     assert migrate(engine) == MIGRATIONS[-1][0]
     with engine.begin() as conn:
         rows = conn.execute(select(schema.entries.c.id, schema.entries.c.minutes, schema.entries.c.correction_of)
@@ -68,13 +71,15 @@ def test_old_file_with_data_is_upgraded_in_place(tmp_path: Path) -> None:
         assert [tuple(r) for r in rows] == [(1, 90, None), (2, 0, 1)]
         conn.execute(schema.entries.insert().values(engagement_id=1, work_date=date(2026, 2, 2), minutes=-30,
                                                     correction_of=1, dedupe_key="c", created_at=now_utc()))
-        assert conn.execute(text("PRAGMA foreign_key_check")).all() == []
+        if conn.dialect.name == "sqlite":
+            assert conn.execute(text("PRAGMA foreign_key_check")).all() == []
         idx = {i["name"] for i in inspect(conn).get_indexes("entries")}
     assert {"ix_entries_engagement_date", "ix_entries_date_status"} <= idx
 
 
+@pytest.mark.pg_empty
 def test_foreign_keys_are_enforced(tmp_path: Path) -> None:
-    engine = make_engine(f"sqlite:///{tmp_path / 'fk.db'}")
+    engine = make_engine(db.db_url(tmp_path / "fk.db"))
     migrate(engine)
     with pytest.raises(IntegrityError), engine.begin() as conn:
         conn.execute(schema.entries.insert().values(engagement_id=999, work_date=date(2026, 1, 1), minutes=60,
@@ -90,6 +95,7 @@ def test_v1_is_frozen_and_not_schema_py() -> None:
     assert db.MIGRATIONS[0][0] == 1
 
 
+@pytest.mark.sqlite_only
 def test_one_experts_hours_go_through_the_expert_index(tmp_path: Path) -> None:
     """Migration 4: the query behind ``vergoeding hours --expert`` does not walk the year's
     entries through the date index (1.9 s at 1,000,000 entries; 3 ms with the index)."""

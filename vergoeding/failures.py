@@ -34,6 +34,10 @@ def explain_database(exc: BaseException, db: str) -> VergoedingError | None:
 
     if not isinstance(exc, DBAPIError):
         return None
+    if "://" in db and not db.startswith("sqlite"):  # a server (PostgreSQL): unreachable, password...
+        from vergoeding.store.db import connection_error
+
+        return connection_error(db, exc)
     orig = exc.orig if exc.orig is not None else exc
     text = str(orig).lower()
     where = _shown(db)

@@ -189,6 +189,7 @@ class AuditRow:
     entity: str
     entity_id: int | None
     detail: dict[str, Any]
+    db_user: str | None = None  # the database account (PostgreSQL role / OS user for SQLite)
 
 
 def audit_log(ws: Workspace, entity: str | None = None, entity_id: int | None = None,
@@ -201,7 +202,7 @@ def audit_log(ws: Workspace, entity: str | None = None, entity_id: int | None = 
         q = q.where(a.c.entity_id == entity_id)
     with ws.engine.connect() as conn:
         rows = conn.execute(q).all()
-    return [AuditRow(r.id, r.at, r.actor, r.action, r.entity, r.entity_id, json.loads(r.detail)) for r in reversed(rows)]
+    return [AuditRow(r.id, r.at, r.actor, r.action, r.entity, r.entity_id, json.loads(r.detail), r.db_user) for r in reversed(rows)]
 
 
 # ---------------------------------------------------------------------------- hour overview

@@ -59,11 +59,23 @@ class Workspace:
 
     @cached_property
     def engine(self) -> Engine:
-        """The database, migrated to the newest schema on first use."""
-        from vergoeding.store.db import db_url, make_engine, migrate
+        """The database: a SQLite file is migrated to the newest schema on first use; a
+        PostgreSQL database must be at this program's version (``vergoeding db upgrade``)."""
+        from sqlalchemy.exc import DBAPIError
 
-        engine = make_engine(db_url(self.settings.db))
-        migrate(engine)
+        from vergoeding.store import db as store_db
+        from vergoeding.store.db import connection_error, make_engine, open_checked
+
+        url = store_db.db_url(self.settings.db)  # (module attribute: the tests map paths to PostgreSQL)
+        engine = make_engine(url)
+        try:
+            open_checked(engine)
+        except DBAPIError as exc:
+            engine.dispose()
+            raise connection_error(url, exc) from None
+        except BaseException:
+            engine.dispose()
+            raise
         return engine
 
     @property

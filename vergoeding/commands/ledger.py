@@ -596,10 +596,10 @@ def audit_command(ctx: click.Context, entity: str | None, entity_id: int | None,
     Voorbeeld:
       vergoeding audit --entity entry --id 42
     """
-    rows = [{"id": r.id, "at": r.at, "actor": r.actor, "action": r.action, "entity": r.entity,
+    rows = [{"id": r.id, "at": r.at, "actor": r.actor, "db_user": r.db_user, "action": r.action, "entity": r.entity,
              "entity_id": r.entity_id, "detail": r.detail} for r in api.audit_log(workspace(ctx), entity, entity_id, limit)]
-    emit(rows, fmt, headers={"at": "wanneer", "actor": "wie", "action": "actie", "entity": "soort",
-                             "entity_id": "nr", "detail": "wat"})
+    emit(rows, fmt, headers={"at": "wanneer", "actor": "wie", "db_user": "databasegebruiker", "action": "actie",
+                             "entity": "soort", "entity_id": "nr", "detail": "wat"})
 
 
 @click.command("hours")

@@ -5,6 +5,18 @@ transaction started with ``BEGIN IMMEDIATE`` so that two processes never interle
 writes (invoice numbers and payouts rely on that). PostgreSQL is a URL switch
 (``postgresql+psycopg://...``); there the same code runs at the default isolation, and the
 few places that need serialisation take row locks (``SELECT ... FOR UPDATE``).
+
+Migrations are portable (SQLAlchemy types compiled for the connected dialect, no SQLite-only
+DDL). Each step runs in ONE transaction together with its ``schema_version`` row (PostgreSQL
+DDL is transactional; SQLite's too), so a failing step leaves the previous version. On
+PostgreSQL a migration first takes an advisory lock, so two programs upgrading at once run
+the steps one after the other. A database whose version is newer than this program knows is
+refused on both backends (:class:`SchemaTooNew`).
+
+Upgrades: a SQLite file is upgraded on first use (a single user's file, as before). A shared
+PostgreSQL database is upgraded only on request (``vergoeding db init`` / ``db upgrade``): the
+everyday role of a team needs no right to change tables, and nobody upgrades the shared schema
+by accident by running a newer program.
 """
 
 from __future__ import annotations
@@ -15,7 +27,8 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
-from sqlalchemy import Connection, Engine, create_engine, event, inspect, select
+from sqlalchemy import Connection, DateTime, Engine, create_engine, event, inspect, select, text
+from sqlalchemy.engine import make_url
 
 from vergoeding.errors import ConfigError
 from vergoeding.store import schema
@@ -66,7 +79,8 @@ def _v2_signed_corrections(conn: Connection) -> None:
 def _v3_payout_files_written(conn: Connection) -> None:
     # A payout is complete once its files are written; a run killed between the commit and
     # the files is finished by the next run. Payouts from before this column were complete.
-    conn.exec_driver_sql("ALTER TABLE payouts ADD COLUMN files_written_at DATETIME")
+    kind = DateTime().compile(dialect=conn.dialect)
+    conn.exec_driver_sql(f"ALTER TABLE payouts ADD COLUMN files_written_at {kind}")
     conn.exec_driver_sql("UPDATE payouts SET files_written_at = created_at")
 
 
@@ -118,6 +132,28 @@ def _v7_paid_lines(conn: Connection) -> None:
     migrate_paid_lines(conn)
 
 
+# Long enough for every number the formats can produce (a self-billing number holds a
+# 40-character expert code: "ZF2026-<code>-001"); numbers and series keys are checked against
+# these lengths before they are stored (store.invoices).
+NUMBER_MAX = 120
+
+
+def _v8_invoice_number_length(conn: Connection) -> None:
+    """Invoice numbers and series keys up to NUMBER_MAX characters. SQLite does not enforce
+    VARCHAR lengths (nothing to do); PostgreSQL widens the columns."""
+    if conn.dialect.name == "sqlite":
+        return
+    for table, column in (("invoices", "number"), ("invoices", "series"), ("invoice_series", "series")):
+        conn.exec_driver_sql(f"ALTER TABLE {table} ALTER COLUMN {column} TYPE VARCHAR({NUMBER_MAX})")
+
+
+def _v9_audit_db_user(conn: Connection) -> None:
+    from sqlalchemy import String
+
+    kind = String(63).compile(dialect=conn.dialect)
+    conn.exec_driver_sql(f"ALTER TABLE audit_log ADD COLUMN db_user {kind}")
+
+
 # Append new migrations here; never edit one that has shipped. Each runs in the same
 # transaction as its schema_version row, so an interrupted upgrade leaves the old schema.
 MIGRATIONS: list[Migration] = [
@@ -130,7 +166,19 @@ MIGRATIONS: list[Migration] = [
     (6, "exceptions to a rule per engagement (fictitious employment), with who decided and why",
      _v6_rule_exceptions),
     (7, "paid-line ledger: payouts pay lines, every paid line keeps its amounts", _v7_paid_lines),
+    (8, "invoice numbers and series keys up to 120 characters", _v8_invoice_number_length),
+    (9, "audit rows record the database user", _v9_audit_db_user),
 ]
+
+LATEST = MIGRATIONS[-1][0]
+
+
+class SchemaTooNew(ConfigError):
+    """The database was upgraded by a newer program: this one must not write to it."""
+
+
+class SchemaBehind(ConfigError):
+    """A shared database needs ``vergoeding db upgrade`` (or ``db init``) first."""
 
 
 def now_utc() -> datetime:
@@ -164,6 +212,23 @@ def sqlite_file(s: str) -> Path:
     return path
 
 
+def safe_url(url: str) -> str:
+    """``url`` without its password (for every message, log line and audit row)."""
+    if "://" not in url:
+        return url
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:  # noqa: BLE001 - an unparsable URL: hide everything after the scheme
+        return url.split("://", 1)[0] + "://***"
+
+
+def describe(url: str) -> str:
+    """How a database is named in messages: the file of a SQLite URL, else the safe URL."""
+    if url.startswith("sqlite:///"):
+        return url.removeprefix("sqlite:///")
+    return safe_url(url)
+
+
 def make_engine(url: str) -> Engine:
     if url.startswith("sqlite"):
         if url.startswith("sqlite:///") and url != "sqlite:///:memory:":
@@ -188,9 +253,15 @@ def make_engine(url: str) -> Engine:
 
         return engine
     try:
-        return create_engine(url, pool_pre_ping=True)
+        return create_engine(url, connect_args=_connect_args(url))
     except Exception as exc:  # noqa: BLE001 - a bad URL or a missing driver
-        raise ConfigError(f"kan database {url!r} niet openen: {exc}") from None
+        raise ConfigError(f"kan database {safe_url(url)} niet openen: "
+                          f"{str(exc).replace(url, safe_url(url))}") from None
+
+
+def _connect_args(url: str) -> dict[str, object]:
+    # A server that does not answer is reported after 10 s instead of hanging.
+    return {"connect_timeout": 10} if url.startswith("postgresql") else {}
 
 
 def current_version(conn: Connection) -> int:
@@ -201,12 +272,42 @@ def current_version(conn: Connection) -> int:
     return int(v or 0)
 
 
+def _lock_migrations(conn: Connection) -> None:
+    if conn.dialect.name == "postgresql":
+        # one upgrader at a time (SQLite: BEGIN IMMEDIATE already serialises)
+        conn.execute(text("SELECT pg_advisory_xact_lock(7429301)"))
+
+
+def refuse_newer(engine: Engine, version: int) -> None:
+    if version > LATEST:
+        raise SchemaTooNew(
+            f"database {describe(engine.url.render_as_string(hide_password=False))} heeft "
+            f"schemaversie {version}, dit programma kent tot versie {LATEST}: een nieuwere versie van "
+            "vergoeding heeft deze database bijgewerkt. Werk vergoeding bij (pip install -U "
+            "vergoeding); er is niets gewijzigd.")
+
+
+def pending(engine: Engine, migrations: list[Migration] | None = None) -> list[Migration]:
+    """The migrations this database still needs (refuses a schema newer than the program)."""
+    steps = MIGRATIONS if migrations is None else migrations
+    with engine.connect() as conn:
+        version = current_version(conn)
+    if migrations is None:
+        refuse_newer(engine, version)
+    return [m for m in steps if m[0] > version]
+
+
 def migrate(engine: Engine, migrations: list[Migration] | None = None) -> int:
     """Bring the database to the newest schema, one transaction per step."""
     steps = MIGRATIONS if migrations is None else migrations
     version = 0
+    with engine.connect() as conn:
+        version = current_version(conn)
+    if migrations is None:
+        refuse_newer(engine, version)
     for number, description, step in steps:
         with engine.begin() as conn:
+            _lock_migrations(conn)
             version = current_version(conn)
             if number <= version:
                 continue
@@ -217,8 +318,54 @@ def migrate(engine: Engine, migrations: list[Migration] | None = None) -> int:
     return version
 
 
+def open_checked(engine: Engine) -> None:
+    """On first use of a workspace: a SQLite file is migrated; a PostgreSQL database must
+    already be at this program's version (``vergoeding db upgrade``)."""
+    if engine.dialect.name == "sqlite":
+        migrate(engine)
+        return
+    todo = pending(engine)
+    if todo:
+        name = describe(engine.url.render_as_string(hide_password=False))
+        if todo[0][0] == 1:
+            raise SchemaBehind(f"database {name} is nog leeg: maak de tabellen met 'vergoeding db init'.")
+        raise SchemaBehind(
+            f"database {name} heeft schemaversie {todo[0][0] - 1}, dit programma versie {LATEST}: "
+            "laat de beheerder 'vergoeding db upgrade' uitvoeren (eerst 'vergoeding db upgrade "
+            "--dry-run' toont wat er verandert).")
+
+
 @contextmanager
 def transaction(engine: Engine) -> Iterator[Connection]:
     """One all-or-nothing unit of work."""
     with engine.begin() as conn:
         yield conn
+
+
+def connection_error(url: str, exc: BaseException) -> ConfigError:
+    """A driver error on connecting -> a Dutch message that names the server, never the
+    password, and says what to check."""
+    name = describe(url)
+    raw = str(getattr(exc, "orig", None) or exc)
+    detail = raw.replace(url, name)
+    password = make_url(url).password if "://" in url else None
+    if password:
+        detail = detail.replace(str(password), "***")
+    low = detail.lower()
+    if "password authentication failed" in low or "no password supplied" in low:
+        why = "gebruikersnaam of wachtwoord onjuist; controleer de URL (VERGOEDING_DB) of ~/.pgpass"
+    elif "does not exist" in low and "database" in low:
+        why = "deze database bestaat niet op de server; maak hem aan (zie docs/SHARED-DATABASE.md)"
+    elif "role" in low and "does not exist" in low:
+        why = "deze gebruiker bestaat niet op de server"
+    elif "permission denied" in low:
+        why = "deze gebruiker heeft geen rechten op (een tabel in) deze database"
+    elif any(w in low for w in ("connection refused", "could not connect", "timeout", "timed out",
+                                "could not translate host name", "name or service not known",
+                                "no route to host", "connection failed")):
+        why = "de databaseserver is niet bereikbaar; controleer host, poort en of de server draait"
+    elif "unable to open database file" in low:
+        why = "het databasebestand kan niet worden geopend"
+    else:
+        why = detail.strip().splitlines()[0] if detail.strip() else type(exc).__name__
+    return ConfigError(f"database {name}: {why}. Er is niets gewijzigd.")

@@ -4,8 +4,8 @@ Numbering: one row per series in ``invoice_series`` holds the next number. It is
 advanced in the SAME transaction that inserts the issued invoice, so a failure anywhere
 rolls the number back too (no gaps), and a number is never reused (credit notes take a new
 one; nothing is ever deleted). Two writers never interleave: SQLite transactions start with
-``BEGIN IMMEDIATE`` (see :mod:`vergoeding.store.db`); on PostgreSQL the series row is read
-with ``SELECT ... FOR UPDATE``. Numbers are never derived from a count of rows.
+``BEGIN IMMEDIATE`` (see :mod:`vergoeding.store.db`); on PostgreSQL the series row is
+created insert-or-nothing and then read with ``SELECT ... FOR UPDATE`` (see take_number). Numbers are never derived from a count of rows.
 
 Life cycle: concept -> issued -> paid | credited. A concept has no number and may be
 discarded; from ``issued`` on, the snapshot (every printed field, JSON) never changes and
@@ -40,7 +40,7 @@ from vergoeding.core.money import to_cents
 from vergoeding.core.numbering import check_issue_date, format_number, series_key, series_prefix
 from vergoeding.core.text import clean_text
 from vergoeding.errors import NotFoundError, RuleViolation, mask_bsns
-from vergoeding.store.db import now_utc
+from vergoeding.store.db import NUMBER_MAX, now_utc
 from vergoeding.store.schema import audit_log, entries, invoice_lines, invoice_series, invoices
 
 ENTRY_COLUMN = {"client": "invoice_id", "expert": "expert_invoice_id"}
@@ -70,18 +70,37 @@ def audit(conn: Connection, actor: str, action: str, entity_id: int | None, deta
                                                                                   sort_keys=True)))
 
 
+def _insert_or_nothing(conn: Connection, series: str) -> None:
+    """Create the row of ``series`` (next number 1) unless it exists, without an error when
+    another writer creates it at the same moment: ``INSERT ... ON CONFLICT DO NOTHING`` on
+    PostgreSQL, ``INSERT OR IGNORE`` on SQLite."""
+    values = {"series": series, "next_number": 1}
+    if conn.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+        conn.execute(pg_insert(invoice_series).values(**values).on_conflict_do_nothing())
+    elif conn.dialect.name == "sqlite":
+        from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+        conn.execute(sqlite_insert(invoice_series).values(**values).on_conflict_do_nothing())
+    elif conn.execute(select(invoice_series.c.series).where(invoice_series.c.series == series)).first() is None:
+        conn.execute(invoice_series.insert().values(**values))  # pragma: no cover - other databases
+
+
 def take_number(conn: Connection, series: str, fmt: str, *, year: int, expert: str = "") -> str:
-    """The next number of ``series``, advanced inside the caller's transaction."""
-    row = conn.execute(
+    """The next number of ``series``, advanced inside the caller's transaction.
+
+    First use of a series is race-free: the row is inserted-or-nothing, then read with a row
+    lock (``SELECT ... FOR UPDATE``), so concurrent first invoices of a new series wait for
+    each other instead of colliding on the primary key."""
+    if len(series) > NUMBER_MAX:
+        raise RuleViolation(f"factuurserie {series[:40]}... is langer dan {NUMBER_MAX} tekens; "
+                            "kies een kortere code of een korter voorvoegsel in [invoices]")
+    _insert_or_nothing(conn, series)
+    seq = int(conn.execute(
         select(invoice_series.c.next_number).where(invoice_series.c.series == series).with_for_update()
-    ).first()
-    if row is None:
-        seq = 1
-        conn.execute(invoice_series.insert().values(series=series, next_number=2))
-    else:
-        seq = int(row.next_number)
-        conn.execute(update(invoice_series).where(invoice_series.c.series == series)
-                     .values(next_number=seq + 1))
+    ).scalar_one())
+    conn.execute(update(invoice_series).where(invoice_series.c.series == series).values(next_number=seq + 1))
     number = format_number(fmt, year=year, seq=seq, expert=expert)
     skipped = 0
     while conn.execute(select(invoices.c.id).where(invoices.c.number == number)).first() is not None:
@@ -97,6 +116,10 @@ def take_number(conn: Connection, series: str, fmt: str, *, year: int, expert: s
         number = format_number(fmt, year=year, seq=seq, expert=expert)
     if skipped:
         conn.execute(update(invoice_series).where(invoice_series.c.series == series).values(next_number=seq + 1))
+    if len(number) > NUMBER_MAX:
+        raise RuleViolation(f"factuurnummer {number[:40]}... wordt langer dan {NUMBER_MAX} tekens "
+                            f"(serie {series[:40]}); kies een korter nummerformaat in [invoices] of een "
+                            "kortere code")
     return number
 
 

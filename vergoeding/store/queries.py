@@ -8,7 +8,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Connection, Select, select, text
+from sqlalchemy import Connection, Date, Select, TextClause, bindparam, select, text
 
 from vergoeding.core.money import from_cents
 from vergoeding.core.period import Period
@@ -158,14 +158,32 @@ def load_entries(
 # no negative part (a correction that lowers an amount is
 # priced one by one, because "payable > 0" is decided per entry) and km as plain decimal text.
 REGULAR_ENTRY_SQL = (
-    "{t}status <> 'settled' AND {t}minutes >= 0 AND {t}quantity >= 0 AND {t}expense_cents >= 0 AND {t}inkind_cents >= 0 "
-    "AND COALESCE({t}amount_cents, 0) >= 0 AND {t}km GLOB '*[0-9]*' AND {t}km NOT GLOB '*[^0-9.]*' "
-    "AND {t}km NOT GLOB '*.*.*'"
+    "{t}status <> 'settled' AND {t}minutes >= 0 AND {t}quantity >= 0 AND {t}expense_cents >= 0 "
+    "AND {t}inkind_cents >= 0 AND COALESCE({t}amount_cents, 0) >= 0 AND {km}"
 )
+# km "is plain decimal text": a digit, only digits and dots, at most one dot.
+_KM_SQL = {
+    "sqlite": "{t}km GLOB '*[0-9]*' AND {t}km NOT GLOB '*[^0-9.]*' AND {t}km NOT GLOB '*.*.*'",
+    "postgresql": "{t}km ~ '^[0-9]*[.]?[0-9]*$' AND {t}km ~ '[0-9]'",
+}
 
 
-def _regular(table: str = "") -> str:
-    return REGULAR_ENTRY_SQL.format(t=f"{table}." if table else "")
+def _regular(dialect: str, table: str = "") -> str:
+    t = f"{table}." if table else ""
+    return REGULAR_ENTRY_SQL.format(t=t, km=_KM_SQL[dialect].format(t=t))
+
+
+def _sql(sql: str, dates: Iterable[str]) -> TextClause:
+    """``text(sql)`` with its date parameters typed, so that each driver gets a date in its
+    own form (ISO text for SQLite, a date for PostgreSQL)."""
+    return text(sql).bindparams(*(bindparam(n, type_=Date) for n in dates))
+
+
+def _dialect(conn: Connection) -> str:
+    name = conn.dialect.name
+    if name not in _KM_SQL:  # pragma: no cover - only SQLite and PostgreSQL are supported
+        raise NotImplementedError(f"database {name} wordt niet ondersteund")
+    return name
 SEGMENTS_MAX = 64
 
 
@@ -202,22 +220,24 @@ def _in_ids(column: str, ids: Iterable[int] | None) -> str:
     return f" AND {column} IN ({', '.join(str(int(i)) for i in ids) or 'NULL'})"
 
 
-def _segment_sql(breakpoints: Sequence[date]) -> tuple[str, list[str]]:
+def _segment_sql(breakpoints: Sequence[date]) -> tuple[str, dict[str, date]]:
     if not breakpoints:
-        return "0", []
-    return " + ".join("(work_date >= ?)" for _ in breakpoints), [b.isoformat() for b in breakpoints]
+        return "0", {}
+    terms = " + ".join(f"CASE WHEN work_date >= :bp{i} THEN 1 ELSE 0 END" for i in range(len(breakpoints)))
+    return terms, {f"bp{i}": b for i, b in enumerate(breakpoints)}
 
 
 def _scan(conn: Connection, period: Period, engagement_ids: Iterable[int] | None) -> str:
-    """"NOT INDEXED" when ``period`` holds most entries: reading the table in order is then
-    several times faster than looking each row up through the date index."""
-    if engagement_ids is not None:
+    """SQLite: "NOT INDEXED" when ``period`` holds most entries: reading the table in order
+    is then several times faster than looking each row up through the date index.
+    (PostgreSQL's planner makes that choice itself.)"""
+    if engagement_ids is not None or conn.dialect.name != "sqlite":
         return ""
-    lo, hi = conn.exec_driver_sql("SELECT MIN(id), MAX(id) FROM entries").one()
+    lo, hi = conn.execute(text("SELECT MIN(id), MAX(id) FROM entries")).one()
     if lo is None:
         return ""
-    n = conn.exec_driver_sql("SELECT COUNT(*) FROM entries WHERE work_date >= ? AND work_date < ?",
-                             (period.start.isoformat(), period.end.isoformat())).scalar_one()
+    n = conn.execute(_sql("SELECT COUNT(*) FROM entries WHERE work_date >= :lo AND work_date < :hi", ("lo", "hi")),
+                     {"lo": period.start, "hi": period.end}).scalar_one()
     return "NOT INDEXED" if n * 4 >= hi - lo + 1 else ""
 
 
@@ -225,11 +245,12 @@ def regular_entry_values(conn: Connection, period: Period, engagement_ids: Itera
                          ) -> tuple[list[tuple[int, int]], list[str], bool]:
     """The distinct (minutes, quantity) pairs and km texts of the regular entries of
     ``period``, and whether it holds irregular entries (see REGULAR_ENTRY_SQL)."""
-    where = f"work_date >= ? AND work_date < ?{_in_ids('engagement_id', engagement_ids)}"
-    args = (period.start.isoformat(), period.end.isoformat())
+    where = f"work_date >= :lo AND work_date < :hi{_in_ids('engagement_id', engagement_ids)}"
+    args = {"lo": period.start, "hi": period.end}
     scan = _scan(conn, period, engagement_ids)
-    sql = f"SELECT DISTINCT minutes, quantity, km, {_regular()} FROM entries {scan} WHERE {where}"  # noqa: S608
-    rows = conn.exec_driver_sql(sql, args).all()
+    regular = _regular(_dialect(conn))
+    sql = f"SELECT DISTINCT minutes, quantity, km, CASE WHEN {regular} THEN 1 ELSE 0 END FROM entries {scan} WHERE {where}"  # noqa: S608
+    rows = conn.execute(_sql(sql, args), args).all()
     pairs = sorted({(int(m), int(q)) for m, q, _, ok in rows if ok})
     kms = sorted({str(k) for _, _, k, ok in rows if ok})
     return pairs, kms, any(not ok for *_, ok in rows)
@@ -249,51 +270,67 @@ def entry_sums(conn: Connection, period: Period, *, breakpoints: Sequence[date],
     if len(breakpoints) >= SEGMENTS_MAX:
         return None
     seg_sql, seg_args = _segment_sql(breakpoints)
-    conn.exec_driver_sql("DROP TABLE IF EXISTS temp.vg_class")
-    conn.exec_driver_sql("DROP TABLE IF EXISTS temp.vg_fee")
-    conn.exec_driver_sql("DROP TABLE IF EXISTS temp.vg_km")
-    conn.exec_driver_sql("CREATE TEMP TABLE vg_class (key INTEGER PRIMARY KEY, cls INTEGER, kcls INTEGER, hourly INTEGER)")
-    conn.exec_driver_sql("CREATE TEMP TABLE vg_fee (cls INTEGER, minutes INTEGER, quantity INTEGER, fee INTEGER, "
-                         "cli INTEGER, PRIMARY KEY (cls, minutes, quantity)) WITHOUT ROWID")
-    conn.exec_driver_sql("CREATE TEMP TABLE vg_km (kcls INTEGER, km TEXT, cents INTEGER, "
-                         "PRIMARY KEY (kcls, km)) WITHOUT ROWID")
+    dialect = _dialect(conn)
+    temp = "temp" if dialect == "sqlite" else "pg_temp"
+    no_rowid = " WITHOUT ROWID" if dialect == "sqlite" else ""
+    for name in ("vg_class", "vg_fee", "vg_km"):
+        conn.execute(text(f"DROP TABLE IF EXISTS {temp}.{name}"))
+    conn.execute(text("CREATE TEMP TABLE vg_class (key INTEGER PRIMARY KEY, cls INTEGER, kcls INTEGER, hourly INTEGER)"))
+    conn.execute(text("CREATE TEMP TABLE vg_fee (cls INTEGER, minutes INTEGER, quantity INTEGER, fee BIGINT, "
+                      f"cli BIGINT, PRIMARY KEY (cls, minutes, quantity)){no_rowid}"))
+    conn.execute(text(f"CREATE TEMP TABLE vg_km (kcls INTEGER, km TEXT, cents BIGINT, PRIMARY KEY (kcls, km)){no_rowid}"))
     try:
-        raw: Any = conn.connection.driver_connection
-        raw.executemany("INSERT INTO vg_class VALUES (?, ?, ?, ?)",
-                        [(eid * SEGMENTS_MAX + seg, c, k, h) for (eid, seg), (c, k, h) in classes.items()])
-        raw.executemany("INSERT INTO vg_fee VALUES (?, ?, ?, ?, ?)", list(fees))
-        raw.executemany("INSERT INTO vg_km VALUES (?, ?, ?)", list(kms))
+        class_rows = [(eid * SEGMENTS_MAX + seg, c, k, int(h)) for (eid, seg), (c, k, h) in classes.items()]
+        fee_rows, km_rows = list(fees), list(kms)
+        if dialect == "sqlite":  # the driver's executemany: the fastest path for many rows
+            raw: Any = conn.connection.driver_connection
+            raw.executemany("INSERT INTO vg_class VALUES (?, ?, ?, ?)", class_rows)
+            raw.executemany("INSERT INTO vg_fee VALUES (?, ?, ?, ?, ?)", fee_rows)
+            raw.executemany("INSERT INTO vg_km VALUES (?, ?, ?)", km_rows)
+        else:
+            for table, cols, rows_in in (("vg_class", "key, cls, kcls, hourly", class_rows),
+                                         ("vg_fee", "cls, minutes, quantity, fee, cli", fee_rows),
+                                         ("vg_km", "kcls, km, cents", km_rows)):
+                if rows_in:
+                    names = cols.split(", ")
+                    conn.execute(text(f"INSERT INTO {table} ({cols}) VALUES ({', '.join(':' + n for n in names)})"),  # noqa: S608
+                                 [dict(zip(names, r, strict=True)) for r in rows_in])
+            conn.execute(text("ANALYZE vg_class, vg_fee, vg_km"))
         scan = _scan(conn, period, engagement_ids)
-        where = (f"work_date >= ? AND work_date < ? AND {_regular()}"
+        where = (f"work_date >= :lo AND work_date < :hi AND {_regular(dialect)}"
                  f"{_in_ids('engagement_id', engagement_ids)}")
+        if dialect == "sqlite":
+            month, days = "substr(e.work_date, 1, 7)", "GROUP_CONCAT(DISTINCT {})"
+        else:
+            month, days = "to_char(e.work_date, 'YYYY-MM')", "string_agg(DISTINCT CAST({} AS TEXT), ',')"
+        day_expr = days.format("CASE WHEN c.hourly = 1 AND e.amount_cents IS NULL AND e.minutes > 0 THEN e.work_date END")
         # only constants and integers are formatted into this text
         sql = (
-            "SELECT e.engagement_id, substr(e.work_date, 1, 7), e.seg, e.amount_cents IS NOT NULL, "  # noqa: S608
+            f"SELECT e.engagement_id, {month}, e.seg, CASE WHEN e.amount_cents IS NOT NULL THEN 1 ELSE 0 END, "  # noqa: S608
             "MIN(e.work_date), COUNT(*), SUM(e.minutes), SUM(e.quantity), SUM(COALESCE(e.amount_cents, 0)), "
             "SUM(f.fee), SUM(f.cli), SUM(k.cents), "
             "SUM(CASE WHEN e.expense_receipt THEN 0 ELSE e.expense_cents END), "
             "SUM(CASE WHEN e.expense_receipt THEN e.expense_cents ELSE 0 END), SUM(e.inkind_cents), "
-            "COUNT(f.fee) + COUNT(k.cents), "
-            "GROUP_CONCAT(DISTINCT CASE WHEN c.hourly AND e.amount_cents IS NULL AND e.minutes > 0 "
-            "THEN e.work_date END), "
-            "SUM(CASE WHEN c.hourly AND e.amount_cents IS NULL AND e.minutes % 3 <> 0 THEN 1 ELSE 0 END) "
+            f"COUNT(f.fee) + COUNT(k.cents), {day_expr}, "
+            "SUM(CASE WHEN c.hourly = 1 AND e.amount_cents IS NULL AND e.minutes % 3 <> 0 THEN 1 ELSE 0 END) "
             "FROM (SELECT engagement_id, work_date, minutes, quantity, km, amount_cents, expense_cents, "
             f"expense_receipt, inkind_cents, {seg_sql} AS seg FROM entries {scan} WHERE {where}) e "
             f"LEFT JOIN vg_class c ON c.key = e.engagement_id * {SEGMENTS_MAX} + e.seg "
             "LEFT JOIN vg_fee f ON f.cls = c.cls AND f.minutes = e.minutes AND f.quantity = e.quantity "
             "LEFT JOIN vg_km k ON k.kcls = c.kcls AND k.km = e.km "
             "GROUP BY 1, 2, 3, 4")
-        rows = raw.execute(sql, (*seg_args, period.start.isoformat(), period.end.isoformat())).fetchall()
+        params = {**seg_args, "lo": period.start, "hi": period.end}
+        rows = conn.execute(_sql(sql, params), params).all()
     finally:
-        conn.exec_driver_sql("DROP TABLE IF EXISTS temp.vg_class")
-        conn.exec_driver_sql("DROP TABLE IF EXISTS temp.vg_fee")
-        conn.exec_driver_sql("DROP TABLE IF EXISTS temp.vg_km")
+        for name in ("vg_class", "vg_fee", "vg_km"):
+            conn.execute(text(f"DROP TABLE IF EXISTS {temp}.{name}"))
     out = []
     for (eid, _month, seg, has_amount, first, n, minutes, quantity, amount, fee, cli, travel,
          fixed, receipt, inkind, found, days, inexact) in rows:
         if found != 2 * n:
             return None
-        out.append(EntrySums(int(eid), int(seg), bool(has_amount), date.fromisoformat(first), int(n),
+        first = first if isinstance(first, date) else date.fromisoformat(first)
+        out.append(EntrySums(int(eid), int(seg), bool(has_amount), first, int(n),
                              int(minutes), int(quantity), int(amount), int(fee), int(cli), int(travel),
                              int(fixed), int(receipt), int(inkind), tuple(days.split(",")) if days else (),
                              int(inexact)))
@@ -307,7 +344,7 @@ def irregular_entries(conn: Connection, period: Period, engagement_ids: Iterable
         select(entries, engagements.c.code.label("engagement_code"))
         .join(engagements, engagements.c.id == entries.c.engagement_id)
         .where(entries.c.work_date >= period.start, entries.c.work_date < period.end,
-               entries.c.status != "settled", text(f"NOT ({_regular('entries')})"))
+               entries.c.status != "settled", text(f"NOT ({_regular(_dialect(conn), 'entries')})"))
         .order_by(entries.c.work_date, entries.c.id)
     )
     if engagement_ids is not None:

@@ -7,6 +7,8 @@ short, human-typed keys users refer to (``--expert E001``).
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import (
     BigInteger,
     Boolean,
@@ -25,6 +27,24 @@ from sqlalchemy import (
 )
 
 metadata = MetaData()
+
+
+def _db_user(context: Any) -> str:
+    """The database user of the connection that inserts an audit row (cached per connection)."""
+    conn = context.root_connection
+    cached = conn.info.get("vergoeding_db_user")
+    if cached is None:
+        if context.dialect.name == "sqlite":
+            import getpass
+
+            try:
+                cached = getpass.getuser()
+            except (KeyError, OSError):  # no name for this uid (a container)
+                cached = "onbekend"
+        else:
+            cached = str(conn.exec_driver_sql("SELECT session_user").scalar())
+        conn.info["vergoeding_db_user"] = cached
+    return str(cached)[:63]
 
 schema_version = Table(
     "schema_version",
@@ -177,7 +197,7 @@ payouts = Table(
 invoice_series = Table(
     "invoice_series",
     metadata,
-    Column("series", String(40), primary_key=True),
+    Column("series", String(120), primary_key=True),  # NUMBER_MAX (migration 8)
     Column("next_number", Integer, nullable=False),
 )
 
@@ -185,8 +205,8 @@ invoices = Table(
     "invoices",
     metadata,
     Column("id", Integer, primary_key=True),
-    Column("number", String(40), unique=True),  # NULL while concept; set once on issue
-    Column("series", String(40)),
+    Column("number", String(120), unique=True),  # NULL while concept; set once on issue (<= NUMBER_MAX)
+    Column("series", String(120)),
     Column("kind", String(12), nullable=False),  # 'client' | 'expert' | 'credit'
     Column("status", String(12), nullable=False),  # concept | issued | paid | credited
     Column("issue_date", Date),
@@ -300,5 +320,8 @@ audit_log = Table(
     Column("entity", String(40), nullable=False),
     Column("entity_id", Integer),
     Column("detail", Text, nullable=False, server_default="{}"),  # JSON; never holds a BSN
+    # Who wrote the row as the database knows it (migration 9): PostgreSQL's session_user (the login),
+    # for SQLite the operating-system account of the process. ``actor`` is VERGOEDING_USER.
+    Column("db_user", String(63), default=_db_user),
 )
 Index("ix_audit_entity", audit_log.c.entity, audit_log.c.entity_id)
