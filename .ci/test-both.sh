@@ -1,11 +1,10 @@
 #!/usr/bin/env bash
 # The test suite on both backends: SQLite (the default) and PostgreSQL, side by side.
 #
-# A throwaway PostgreSQL cluster is started for the run: data in a temporary folder, listening
-# on 127.0.0.1 only, on a free port chosen now (several runs may share a machine), fsync off
-# (nothing in it needs to survive), password authentication over TCP. It is stopped and
-# removed at the end, also when the tests fail or the run is interrupted. As root the server
-# runs as the unprivileged user `postgres` (PostgreSQL refuses to run as root).
+# A throwaway PostgreSQL cluster is started for the run (.ci/pg-cluster.sh: a temporary folder,
+# 127.0.0.1 only, a free port, fsync off, password authentication; as root it runs as the user
+# `postgres`). It is stopped and removed at the end, also when the tests fail or the run is
+# interrupted.
 #
 # With VERGOEDING_TEST_PG already set, that server is used and none is started.
 # Usage: .ci/test-both.sh PYTEST [pytest args...]
@@ -14,65 +13,8 @@ set -euo pipefail
 PYTEST=${1:?usage: test-both.sh PYTEST [args]}
 shift
 
-find_pg_bin() {
-    local d
-    for d in $(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V -r); do
-        [ -x "$d/initdb" ] && [ -x "$d/pg_ctl" ] && { echo "$d"; return 0; }
-    done
-    command -v initdb >/dev/null 2>&1 && dirname "$(command -v initdb)" && return 0
-    return 1
-}
-
-free_port() {
-    python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
-
-PGTMP=""
-PGBIN=""
-AS=()
-stop_pg() {
-    if [ -n "$PGTMP" ] && [ -d "$PGTMP/data" ]; then
-        "${AS[@]}" "$PGBIN/pg_ctl" -D "$PGTMP/data" -m immediate -w stop >/dev/null 2>&1 || true
-    fi
-    [ -n "$PGTMP" ] && rm -rf "$PGTMP"
-}
-
-start_pg() {
-    PGBIN=$(find_pg_bin) || {
-        echo "test-both: PostgreSQL-serverprogramma's (initdb, pg_ctl) niet gevonden;" \
-             "installeer het Debian-pakket 'postgresql' (make sysdeps doet dat als root)" >&2
-        return 1
-    }
-    PGTMP=$(mktemp -d "${TMPDIR:-/tmp}/vergoeding-pg.XXXXXX")
-    if [ "$(id -u)" -eq 0 ]; then
-        id postgres >/dev/null 2>&1 || { echo "test-both: gebruiker 'postgres' ontbreekt" >&2; return 1; }
-        chown postgres "$PGTMP"
-        AS=(runuser -u postgres --)
-    fi
-    local password
-    password=$(python3 -c 'import secrets; print(secrets.token_hex(12))')
-    echo "$password" > "$PGTMP/pw"
-    [ ${#AS[@]} -gt 0 ] && chown postgres "$PGTMP/pw"
-    "${AS[@]}" "$PGBIN/initdb" -D "$PGTMP/data" -U postgres --pwfile="$PGTMP/pw" --auth-local=trust \
-        --auth-host=scram-sha-256 -E UTF8 --locale=C --no-sync >"$PGTMP/initdb.log" 2>&1 || {
-        cat "$PGTMP/initdb.log" >&2; return 1; }
-    rm -f "$PGTMP/pw"
-    local port tries=0
-    while :; do
-        port=$(free_port)
-        if "${AS[@]}" "$PGBIN/pg_ctl" -D "$PGTMP/data" -l "$PGTMP/server.log" -w -t 60 start -o \
-            "-c listen_addresses=127.0.0.1 -p $port -k $PGTMP -c fsync=off -c synchronous_commit=off \
-             -c full_page_writes=off -c max_connections=120 -c shared_buffers=32MB" >/dev/null; then
-            break
-        fi
-        tries=$((tries + 1))
-        if [ $tries -ge 5 ]; then
-            echo "test-both: PostgreSQL start mislukt:" >&2; tail -20 "$PGTMP/server.log" >&2; return 1
-        fi
-    done
-    export VERGOEDING_TEST_PG="postgresql+psycopg://postgres:$password@127.0.0.1:$port/postgres"
-    echo "test-both: PostgreSQL $("$PGBIN/postgres" --version | awk '{print $NF}') op 127.0.0.1:$port (tijdelijk: $PGTMP)"
-}
+# shellcheck source=pg-cluster.sh
+source "$(dirname "${BASH_SOURCE[0]}")/pg-cluster.sh"
 
 trap stop_pg EXIT
 trap 'exit 130' INT TERM
@@ -82,7 +24,15 @@ if [ -z "${VERGOEDING_TEST_PG:-}" ]; then
 fi
 
 LOGS=$(mktemp -d "${TMPDIR:-/tmp}/vergoeding-tests.XXXXXX")
-trap 'stop_pg; rm -rf "$LOGS"' EXIT
+sqlite_pid=""; pg_pid=""
+finish() {
+    # an interrupted run: stop the suites before their server
+    for p in $sqlite_pid $pg_pid; do kill "$p" 2>/dev/null || true; done
+    wait 2>/dev/null || true
+    stop_pg
+    rm -rf "$LOGS"
+}
+trap finish EXIT
 start=$(date +%s)
 # Both suites at once (2 cores: each mostly waits on the other's I/O and subprocesses).
 env -u VERGOEDING_TEST_PG "$PYTEST" "$@" >"$LOGS/sqlite.log" 2>&1 &
@@ -92,6 +42,7 @@ pg_pid=$!
 sqlite_rc=0; pg_rc=0
 wait $sqlite_pid || sqlite_rc=$?
 wait $pg_pid || pg_rc=$?
+sqlite_pid=""; pg_pid=""
 took=$(( $(date +%s) - start ))
 
 echo "===================== SQLite ====================="

@@ -1,9 +1,15 @@
-"""``python -m bench [--quick] [--only NAME] [--write-docs]``.
+"""``python -m bench [--quick] [--only NAME] [--write-docs] [--pg URL]``.
 
 Builds (or reuses) a synthetic network of 2,000 experts, 100 clients and 1,000,000 hour
 entries, then runs each benchmark against a bare baseline on the same data in the same run.
 Results go to stdout and ``bench/results/latest.json``; ``--write-docs`` also rewrites the
 results table in docs/PERFORMANCE.md.
+
+With ``--pg URL`` (or ``VERGOEDING_TEST_PG``: ``make bench`` starts a throwaway server) the
+database-bound cases (``cases.PG_CASES``) also run on PostgreSQL, on a network a tenth of the
+full size (200 experts, 100,000 entries; also with ``--quick``), built fresh in a database
+``vergoeding_bench`` on that server (bulk inserts over a connection make the full size too
+slow for a routine run), against the same bare queries on the same server.
 """
 
 from __future__ import annotations
@@ -49,6 +55,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--quick", action="store_true", help="a tenth of the sizes (smoke run)")
     ap.add_argument("--only", action="append", help="run only these cases (by name)")
     ap.add_argument("--write-docs", action="store_true", help="rewrite the table in docs/PERFORMANCE.md")
+    ap.add_argument("--pg", default=os.environ.get("VERGOEDING_TEST_PG") or None,
+                    help="also run the database cases on this PostgreSQL server (a role that may create databases)")
     args = ap.parse_args(argv)
     RESULTS.mkdir(parents=True, exist_ok=True)
     scale = 10 if args.quick else 1
@@ -76,6 +84,8 @@ def main(argv: list[str] | None = None) -> int:
             results.append(r)
             print(f"  {r.name}: ours {r.ours:.3f} {r.unit}, baseline {r.baseline:.3f} {r.unit}, "
                   f"ratio {r.ratio:.2f} (target {r.target}) {'OK' if r.ok else 'MISSED'}", file=sys.stderr)
+    if args.pg:
+        results += run_pg(args.pg, 10, args.only)
     payload = {"machine": machine(), "sizes": sizes, "when": time.strftime("%Y-%m-%d %H:%M"),
                "quick": args.quick, "only": args.only or [], "results": [asdict(r) for r in results]}
     (RESULTS / "latest.json").write_text(json.dumps(payload, indent=2), encoding="utf-8")
@@ -84,6 +94,40 @@ def main(argv: list[str] | None = None) -> int:
     if args.write_docs:
         write_docs(table, "results" if not args.only else "results " + ",".join(sorted(set(args.only))))
     return 0 if all(r.ok for r in results) else 1
+
+
+def run_pg(admin_url: str, scale: int, only: list[str] | None) -> list[Result]:
+    """The PG_CASES on a fresh ``vergoeding_bench`` database of the server at ``admin_url``."""
+    import psycopg
+    from sqlalchemy.engine import make_url
+
+    url = make_url(admin_url)
+    admin = psycopg.connect(url.set(drivername="postgresql").render_as_string(hide_password=False),
+                            autocommit=True)
+    admin.execute("DROP DATABASE IF EXISTS vergoeding_bench WITH (FORCE)")
+    admin.execute("CREATE DATABASE vergoeding_bench")
+    db = url.set(database="vergoeding_bench").render_as_string(hide_password=False)
+    sizes = dict(experts=2000 // scale, clients=max(100 // scale, 2), entries=1_000_000 // scale)
+    t0 = time.perf_counter()
+    print(f"building synthetic network {sizes} on PostgreSQL", file=sys.stderr)
+    build(db, **sizes).dispose()
+    print(f"  built in {time.perf_counter() - t0:.1f} s", file=sys.stderr)
+    ctx = cases.Context(db=db, work=RESULTS / "work", scale=scale, sizes=sizes)
+    out: list[Result] = []
+    try:
+        for name in cases.PG_CASES:
+            if only and name not in only:
+                continue
+            print(f"running {name} on PostgreSQL ...", file=sys.stderr)
+            r = cases.CASES[name](ctx)
+            r.notes.insert(0, f"PostgreSQL, {sizes['entries']} entries (a tenth of the SQLite size)")
+            out.append(r)
+            print(f"  {r.name}: ours {r.ours:.3f} {r.unit}, baseline {r.baseline:.3f} {r.unit}, "
+                  f"ratio {r.ratio:.2f} (target {r.target}) {'OK' if r.ok else 'MISSED'}", file=sys.stderr)
+    finally:
+        admin.execute("DROP DATABASE IF EXISTS vergoeding_bench WITH (FORCE)")
+        admin.close()
+    return out
 
 
 def render_table(payload: dict[str, Any]) -> str:

@@ -35,11 +35,13 @@ def _roles_by_regime(year: int) -> dict[str, list[str]]:
     return out
 
 
-def build(path: Path, *, experts: int = 2000, clients: int = 100, entries: int = 1_000_000,
+def build(path: Path | str, *, experts: int = 2000, clients: int = 100, entries: int = 1_000_000,
           year: int = 2026, seed: int = 7) -> Engine:
-    if path.exists():
+    """Into a new SQLite file at ``path``, or into an EMPTY database when ``path`` is a URL
+    (PostgreSQL: ``bench --pg``)."""
+    if isinstance(path, Path) and path.exists():
         path.unlink()
-    engine = make_engine(f"sqlite:///{path}")
+    engine = make_engine(path if isinstance(path, str) else f"sqlite:///{path}")
     migrate(engine)
     rnd = random.Random(seed)
     now = now_utc()
@@ -81,4 +83,7 @@ def build(path: Path, *, experts: int = 2000, clients: int = 100, entries: int =
                 batch.clear()
         if batch:
             c.execute(insert(s.entries), batch)
+    if engine.dialect.name == "postgresql":
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as c:
+            c.exec_driver_sql("VACUUM ANALYZE")
     return engine

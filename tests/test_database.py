@@ -263,3 +263,83 @@ def test_copy_refuses_the_same_database(tmp_path: Path) -> None:
     new_engine(tmp_path / "a.db").dispose()
     with pytest.raises(RuleViolation, match="dezelfde database"):
         dbapi.copy(str(tmp_path / "a.db"), str(tmp_path / "a.db"))
+
+
+# --- least privilege (docs/SHARED-DATABASE.md, section 1) ------------------------------------
+
+
+@pytest.mark.skipif(not PG, reason="PostgreSQL roles")
+def test_the_documented_roles_work_with_least_privilege(runner, cli) -> None:
+    """The recipe of docs/SHARED-DATABASE.md: the administrator creates the tables as the
+    owner; the everyday role writes rows (and is named in the audit log) but cannot change or
+    drop tables."""
+    import os
+
+    import psycopg
+    from sqlalchemy import create_engine
+    from sqlalchemy.exc import ProgrammingError
+
+    server = make_url(PG)
+    tag = f"t{os.getpid()}"
+    owner, beheer, app, dbname = f"vg_owner_{tag}", f"vg_beheer_{tag}", f"vg_app_{tag}", f"vg_roles_{tag}"
+    admin = psycopg.connect(server.set(drivername="postgresql").render_as_string(hide_password=False),
+                            autocommit=True)
+
+    def url(user: str, password: str, **query: str) -> str:
+        return server.set(username=user, password=password, database=dbname, query=query).render_as_string(
+            hide_password=False)
+
+    try:
+        admin.execute(f"CREATE ROLE {owner} NOLOGIN")
+        admin.execute(f"CREATE ROLE {beheer} LOGIN PASSWORD 'beheer-pw' IN ROLE {owner}")
+        admin.execute(f"CREATE ROLE {app} LOGIN PASSWORD 'app-pw'")
+        admin.execute(f"CREATE DATABASE {dbname} OWNER {owner}")
+        with psycopg.connect(server.set(drivername="postgresql", database=dbname).render_as_string(
+                hide_password=False), autocommit=True) as c:
+            for sql in ("REVOKE ALL ON SCHEMA public FROM PUBLIC", f"ALTER SCHEMA public OWNER TO {owner}",
+                        f"GRANT USAGE ON SCHEMA public TO {app}",
+                        f"ALTER DEFAULT PRIVILEGES FOR ROLE {owner} IN SCHEMA public "
+                        f"GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO {app}",
+                        f"ALTER DEFAULT PRIVILEGES FOR ROLE {owner} IN SCHEMA public "
+                        f"GRANT USAGE, SELECT ON SEQUENCES TO {app}"):
+                c.execute(sql)
+        as_beheer = url(beheer, "beheer-pw", options=f"-c role={owner}")
+        as_app = url(app, "app-pw")
+        r = runner.invoke(cli, ["--db", as_app, "org", "list"])
+        assert r.exit_code == 1 and "is nog leeg: maak de tabellen met 'vergoeding db init'" in r.stderr
+        r = runner.invoke(cli, ["--db", as_beheer, "db", "init"])
+        assert r.exit_code == 0, r.output
+        r = runner.invoke(cli, ["--db", as_app, "org", "add", "--own", "--code", "EIGEN", "--name", "Stichting"],
+                          env={"VERGOEDING_USER": "Anna"})
+        assert r.exit_code == 0, r.output
+        engine = create_engine(as_app)
+        with engine.connect() as c:
+            assert tuple(c.execute(select(s.audit_log.c.actor, s.audit_log.c.db_user)).one()) == ("Anna", app)
+        with pytest.raises(ProgrammingError, match="must be owner|permission denied"), engine.begin() as c:
+            c.execute(text("DROP TABLE entries"))
+        engine.dispose()
+        # the app role cannot upgrade a schema: the message says so instead of a traceback
+        r = runner.invoke(cli, ["--db", as_app, "db", "init"])
+        assert r.exit_code == 1 and "heeft al tabellen" in r.stderr and "app-pw" not in r.output
+    finally:
+        admin.execute(f"DROP DATABASE IF EXISTS {dbname} WITH (FORCE)")
+        for role in (app, beheer, owner):
+            admin.execute(f"DROP ROLE IF EXISTS {role}")
+        admin.close()
+
+
+def test_text_longer_than_its_column_is_refused_with_the_field(runner, cli, tmp_db: Path) -> None:
+    """A level of 41 characters: PostgreSQL would fail mid-transaction on varchar(40), SQLite
+    would store it; both refuse it first, naming the field, and store nothing."""
+    ok = [runner.invoke(cli, args) for args in (
+        ["org", "add", "--code", "GEM", "--name", "Gemeente Utrecht"],
+        ["expert", "add", "--code", "E001", "--name", "Anna de Vries"])]
+    assert all(r.exit_code == 0 for r in ok), [r.output for r in ok]
+    r = runner.invoke(cli, ["engagement", "add", "--code", "G1", "--expert", "E001", "--client", "GEM", "--role",
+                            "adviseur", "--regime", "vrijwilliger", "--start", "1-1-2026", "--level", "L" * 41])
+    assert r.exit_code == 2, r.output
+    assert "kolom/veld niveau: te lang: hoogstens 40 tekens, nu 41 (LLLL" in r.stderr and "Traceback" not in r.output
+    engine = db_engine(tmp_db)
+    with engine.connect() as c:
+        assert c.execute(select(func.count()).select_from(s.engagements)).scalar_one() == 0
+    engine.dispose()

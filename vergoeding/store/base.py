@@ -146,6 +146,16 @@ def _maybe(check: Any, value: str | None, **kw: Any) -> str | None:
     return None if v is None else str(check(v, **kw))
 
 
+def fits(table: Any, values: Mapping[str, Any]) -> None:
+    """Refuse a text longer than its column (``String(n)``) before the database sees it:
+    PostgreSQL would raise an error mid-transaction, SQLite would silently store it."""
+    for name, value in values.items():
+        col = table.c.get(name)
+        limit = getattr(getattr(col, "type", None), "length", None)
+        if isinstance(value, str) and limit and len(value) > limit:
+            raise _err(f"te lang: hoogstens {limit} tekens, nu {len(value)} ({value[:20]}...)", name)
+
+
 def _new_id(result: Any) -> int:
     key = result.inserted_primary_key
     if key is None:  # pragma: no cover - an INSERT always returns its key

@@ -93,6 +93,9 @@ def _key(d: EntryData, quantity: int, km: str, money: tuple[int, int, int | None
     return hashlib.sha256("|".join(parts).encode("utf-8")).hexdigest()
 
 
+KM_TEXT_MAX = 12  # entries.km is String(12)
+
+
 def _km_text(km: Decimal) -> str:
     return f"{km.normalize():f}"
 
@@ -178,6 +181,8 @@ def _check_entry(eng: Any, data: EntryData, unit: Unit) -> tuple[EntryData, int]
     bounded("quantity", d.quantity)
     if d.km and eng.travel_policy == TravelPolicy.GEEN.value:
         raise _err(f"opdracht {eng.code} vergoedt geen reiskosten; laat km leeg", "km")
+    if d.km and len(_km_text(d.km)) > KM_TEXT_MAX:  # the column holds the decimal text
+        raise _err(f"{d.km} km kan niet: hoogstens {KM_TEXT_MAX} tekens (bijvoorbeeld 12,5)", "km")
     if not (eng.start_date <= d.work_date and (eng.end_date is None or d.work_date < eng.end_date)):
         raise _err(f"{d.work_date:%d-%m-%Y} valt buiten opdracht {eng.code} ({_span(eng)})", "work_date")
     return d, quantity

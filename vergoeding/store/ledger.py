@@ -45,6 +45,7 @@ from vergoeding.store.base import (
     bounded,
     clean,
     clean_fields,
+    fits,
     next_code,
 )
 from vergoeding.store.db import now_utc
@@ -215,6 +216,7 @@ def add_organisation(conn: Connection, actor: str, data: OrganisationData) -> Or
     if conn.execute(select(s.organisations.c.id).where(s.organisations.c.code == d.code)).first():
         raise _err(f"organisatie {d.code!r} bestaat al", "code")
     _check_one_own(conn, d)
+    fits(s.organisations, asdict(d))
     new_id = _new_id(conn.execute(insert(s.organisations).values(**asdict(d), created_at=now_utc())))
     audit(conn, actor, "add", "organisation", int(new_id), {"code": d.code, "name": d.name, "kind": d.kind})
     return d
@@ -237,6 +239,7 @@ def edit_organisation(conn: Connection, actor: str, code: str, changes: Mapping[
     diff = _changes(old, new)
     if diff:
         oid = _id_of(conn, s.organisations, code, "organisatie", "code")
+        fits(s.organisations, {k: getattr(new, k) for k in diff})
         conn.execute(update(s.organisations).where(s.organisations.c.id == oid).values(**{k: getattr(new, k) for k in diff}))
         audit(conn, actor, "edit", "organisation", oid, {"code": code, "changes": diff})
     return new
@@ -278,6 +281,7 @@ def add_expert(conn: Connection, actor: str, data: ExpertData) -> ExpertData:
     d = normalise_expert(data)
     if conn.execute(select(s.experts.c.id).where(s.experts.c.code == d.code)).first():
         raise _err(f"ervaringsdeskundige {d.code!r} bestaat al", "code")
+    fits(s.experts, asdict(d))
     new_id = _new_id(conn.execute(insert(s.experts).values(**asdict(d), created_at=now_utc())))
     audit(conn, actor, "add", "expert", int(new_id), {"code": d.code, "name": d.name, "bsn": d.bsn})
     return d
@@ -291,6 +295,7 @@ def edit_expert(conn: Connection, actor: str, code: str, changes: Mapping[str, A
     diff = _changes(old, new)
     if diff:
         xid = _id_of(conn, s.experts, code, "ervaringsdeskundige", "code")
+        fits(s.experts, {k: getattr(new, k) for k in diff})
         conn.execute(update(s.experts).where(s.experts.c.id == xid).values(**{k: getattr(new, k) for k in diff}))
         audit(conn, actor, "edit", "expert", xid, {"code": code, "changes": diff})
     return new
@@ -418,6 +423,7 @@ def add_engagement(conn: Connection, actor: str, data: EngagementData, card: Rat
     if conn.execute(select(s.engagements.c.id).where(s.engagements.c.code == d.code)).first():
         raise _err(f"opdracht {d.code!r} bestaat al", "code")
     values = _engagement_values(conn, d)
+    fits(s.engagements, values)
     new_id = _new_id(conn.execute(insert(s.engagements).values(**values, created_at=now_utc())))
     audit(conn, actor, "add", "engagement", int(new_id), asdict(d))
     return d
@@ -444,6 +450,7 @@ def edit_engagement(conn: Connection, actor: str, code: str, changes: Mapping[st
     diff = _changes(old, new)
     if diff:
         values = _engagement_values(conn, new)
+        fits(s.engagements, values)
         conn.execute(update(s.engagements).where(s.engagements.c.id == gid).values(**values))
         audit(conn, actor, "edit", "engagement", gid, {"code": code, "changes": diff})
     return new

@@ -164,7 +164,7 @@ REGULAR_ENTRY_SQL = (
 # km "is plain decimal text": a digit, only digits and dots, at most one dot.
 _KM_SQL = {
     "sqlite": "{t}km GLOB '*[0-9]*' AND {t}km NOT GLOB '*[^0-9.]*' AND {t}km NOT GLOB '*.*.*'",
-    "postgresql": "{t}km ~ '^[0-9]*[.]?[0-9]*$' AND {t}km ~ '[0-9]'",
+    "postgresql": "{t}km ~ '^([0-9]+[.]?[0-9]*|[.][0-9]+)$'",
 }
 
 
@@ -302,7 +302,10 @@ def entry_sums(conn: Connection, period: Period, *, breakpoints: Sequence[date],
         if dialect == "sqlite":
             month, days = "substr(e.work_date, 1, 7)", "GROUP_CONCAT(DISTINCT {})"
         else:
-            month, days = "to_char(e.work_date, 'YYYY-MM')", "string_agg(DISTINCT CAST({} AS TEXT), ',')"
+            month = "EXTRACT(YEAR FROM e.work_date) * 100 + EXTRACT(MONTH FROM e.work_date)"
+            days = "string_agg(DISTINCT CAST({} AS TEXT), ',')"
+            # the grouped rows are sorted (DISTINCT aggregates): in memory, not on disk
+            conn.execute(text("SET LOCAL work_mem = '64MB'"))
         day_expr = days.format("CASE WHEN c.hourly = 1 AND e.amount_cents IS NULL AND e.minutes > 0 THEN e.work_date END")
         # only constants and integers are formatted into this text
         sql = (
