@@ -84,7 +84,7 @@ def main(argv: list[str] | None = None) -> int:
             results.append(r)
             print(f"  {r.name}: ours {r.ours:.3f} {r.unit}, baseline {r.baseline:.3f} {r.unit}, "
                   f"ratio {r.ratio:.2f} (target {r.target}) {'OK' if r.ok else 'MISSED'}", file=sys.stderr)
-    if args.pg:
+    if args.pg and (not args.only or set(args.only) & set(cases.PG_CASES)):
         results += run_pg(args.pg, 10, args.only)
     payload = {"machine": machine(), "sizes": sizes, "when": time.strftime("%Y-%m-%d %H:%M"),
                "quick": args.quick, "only": args.only or [], "results": [asdict(r) for r in results]}
