@@ -72,6 +72,8 @@ class Workspace:
             open_checked(engine)
         except DBAPIError as exc:
             engine.dispose()
+            if engine.dialect.name == "sqlite":
+                raise  # a file's failures are explained by vergoeding.failures (the CLI wrapper)
             raise connection_error(url, exc) from None
         except BaseException:
             engine.dispose()
