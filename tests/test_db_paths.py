@@ -11,6 +11,9 @@ from click.testing import CliRunner
 
 from vergoeding.__main__ import load_cli
 
+# --db as a FILE path (folders, pipes, devices): SQLite only; a server URL has no such path.
+pytestmark = pytest.mark.sqlite_only
+
 
 def run(db: str) -> tuple[int, str]:
     r = CliRunner(env={"VERGOEDING_TODAY": "2026-11-20"}).invoke(load_cli().cli, ["--db", db, "org", "list"])
