@@ -36,7 +36,7 @@ from sqlalchemy import (
 
 from vergoeding.core.duration import MAX_MINUTES_PER_DAY, format_minutes
 from vergoeding.core.money import ZERO, from_cents, round_cents, to_cents
-from vergoeding.core.period import Period
+from vergoeding.core.period import Period, parse_period
 from vergoeding.core.rates import Override, RateCard, resolve_rate
 from vergoeding.core.regimes import Regime, TravelPolicy, Unit
 from vergoeding.errors import InputError, NotFoundError, RuleViolation
@@ -420,12 +420,44 @@ def _period_filter(period: Period, expert: str | None) -> list[Any]:
     return conds
 
 
+def _refuse_locked_approval(conn: Connection, period: Period, conds: list[Any]) -> None:
+    """A locked period refuses approvals until it is unlocked: approving a period that lies
+    wholly in a locked period is refused, and so is approving when entries that wait for
+    approval lie in a locked part of the period (the rest is not approved half-way)."""
+    lp, e = s.locked_periods, s.entries
+    for lock in conn.execute(select(lp).where(lp.c.start_date < period.end, lp.c.end_date > period.start)
+                             .order_by(lp.c.start_date)):
+        covered = lock.start_date <= period.start and lock.end_date >= period.end
+        waiting = int(conn.execute(select(func.count()).select_from(e).where(
+            *conds, e.c.work_date >= lock.start_date, e.c.work_date < lock.end_date)).scalar() or 0)
+        if covered or waiting:
+            span = f"{lock.start_date:%d-%m-%Y} tot en met {lock.end_date - timedelta(days=1):%d-%m-%Y}"
+            which = f" ({waiting} regel(s) wachten daarin op goedkeuring)" if waiting else ""
+            raise RuleViolation(f"periode {period} ligt in een afgesloten periode ({span}: {lock.reason}){which}; "
+                                "goedkeuren kan pas na heropenen: vergoeding unlock --period "
+                                f"{_lock_period_text(lock)} --reason \"...\"")
+
+
+def _lock_period_text(lock: Any) -> str:
+    """The --period text that unlocks this lock (unlock needs the exact period)."""
+    start, end = lock.start_date, lock.end_date
+    for text in (f"{start.year}", f"{start.year}-Q{(start.month - 1) // 3 + 1}", f"{start:%Y-%m}"):
+        try:
+            p = parse_period(text)
+        except InputError:
+            continue
+        if p.start == start and p.end == end:
+            return text
+    return f"{start:%d-%m-%Y}..{end - timedelta(days=1):%d-%m-%Y}"
+
+
 def approve(conn: Connection, actor: str, period: Period, expert: str | None = None) -> list[int]:
     """logged -> approved for the period (and expert); returns the ids approved."""
     if expert:
         _id_of(conn, s.experts, expert, "ervaringsdeskundige", "expert")
     e = s.entries
     conds = [*_period_filter(period, expert), e.c.status == "logged"]
+    _refuse_locked_approval(conn, period, conds)
     ids_ = [int(r[0]) for r in conn.execute(select(e.c.id).where(*conds).order_by(e.c.id))]
     if ids_:
         conn.execute(update(e).where(*conds).values(status="approved"))
