@@ -22,8 +22,11 @@ import click
 
 from vergoeding import __version__
 from vergoeding.api.workspace import Workspace
+from vergoeding.commands import _nl
 from vergoeding.config import load_settings
 from vergoeding.errors import VergoedingError
+
+_nl.install()  # before any command is defined: click.Path names its metavar when built
 
 # Command name -> (module in vergoeding.commands, attribute). Commands added with
 # ``cli.add_command`` work as well (they are simply imported up front).
@@ -96,15 +99,15 @@ class _Root(click.Group):
 @click.group(cls=_Root, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(__version__, "--version", prog_name="vergoeding")
 @click.option("--db", envvar="VERGOEDING_DB", help="Database: pad naar een SQLite-bestand of een URL "
-              "(postgresql+psycopg://...). Standaard ./vergoeding.db. [env: VERGOEDING_DB]")
+              "(postgresql+psycopg://...). Standaard ./vergoeding.db. [omgeving: VERGOEDING_DB]")
 @click.option("--rates", "rates", envvar="VERGOEDING_RATES", type=click.Path(file_okay=False),
-              help="Map met limits/ en ratecard.toml (standaard de meegeleverde). [env: VERGOEDING_RATES]")
+              help="Map met limits/ en ratecard.toml (standaard de meegeleverde). [omgeving: VERGOEDING_RATES]")
 @click.option("--rate-card", "rate_card", envvar="VERGOEDING_RATE_CARD", type=click.Path(dir_okay=False),
-              help="Eigen tariefkaart (TOML). [env: VERGOEDING_RATE_CARD]")
+              help="Eigen tariefkaart (TOML). [omgeving: VERGOEDING_RATE_CARD]")
 @click.option("--templates", "templates", envvar="VERGOEDING_TEMPLATES", type=click.Path(file_okay=False),
-              help="Map met eigen sjablonen; ontbrekende komen uit de meegeleverde. [env: VERGOEDING_TEMPLATES]")
+              help="Map met eigen sjablonen; ontbrekende komen uit de meegeleverde. [omgeving: VERGOEDING_TEMPLATES]")
 @click.option("--config", "config", envvar="VERGOEDING_CONFIG", type=click.Path(dir_okay=False),
-              help="Configuratiebestand (standaard ./vergoeding.toml als dat er is). [env: VERGOEDING_CONFIG]")
+              help="Configuratiebestand (standaard ./vergoeding.toml als dat er is). [omgeving: VERGOEDING_CONFIG]")
 @click.pass_context
 def cli(ctx: click.Context, db: str | None, rates: str | None, rate_card: str | None,
         templates: str | None, config: str | None) -> None:

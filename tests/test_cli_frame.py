@@ -40,14 +40,14 @@ def test_the_known_commands_are_there() -> None:
 def test_version(runner: CliRunner, cli: click.Group) -> None:
     result = runner.invoke(cli, ["--version"])
     assert result.exit_code == 0
-    assert result.stdout == f"vergoeding, version {__version__}\n"
+    assert result.stdout == f"vergoeding, versie {__version__}\n"
 
 
 @pytest.mark.parametrize("path", ALL_COMMANDS, ids=lambda p: " ".join(p) or "vergoeding")
 def test_every_command_has_help_with_an_example(runner: CliRunner, cli: click.Group, path: tuple[str, ...]) -> None:
     result = runner.invoke(cli, [*path, "--help"], prog_name="vergoeding")
     assert result.exit_code == 0, result.output
-    assert result.stdout.startswith(f"Usage: vergoeding {' '.join(path)}".rstrip())
+    assert result.stdout.startswith(f"Gebruik: vergoeding {' '.join(path)}".rstrip())
     assert "Voorbeeld" in result.stdout, f"'vergoeding {' '.join(path)} --help' has no example"
     assert result.stderr == ""
 
@@ -98,7 +98,7 @@ def test_limits_show_table_marks_unconfirmed(runner: CliRunner, cli: click.Group
     month = next(line for line in lines if line.startswith("volunteer_month "))
     assert "220" in month and " ja " in month
     hour = next(line for line in lines if line.startswith("volunteer_hour_21_plus "))
-    assert "5.75" in hour and "NEE - niet bevestigd" in hour
+    assert "€\u00a05,75" in hour and "NEE - niet bevestigd" in hour
     assert "secundaire bronnen" in result.stderr
     assert "Bevestigd door wettekst of Belastingdienst: 7 van 12 bedragen" in result.stderr
 
@@ -127,7 +127,7 @@ def test_bad_usage_exits_2(runner: CliRunner, cli: click.Group, args: list[str])
     result = runner.invoke(cli, args)
     assert result.exit_code == 2
     assert result.stdout == ""
-    assert "Usage:" in result.stderr or "Error" in result.stderr
+    assert "Gebruik:" in result.stderr or "Fout" in result.stderr
 
 
 def test_bad_config_is_exit_2(runner: CliRunner, cli: click.Group, tmp_path: Path) -> None:

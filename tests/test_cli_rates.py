@@ -68,7 +68,7 @@ BROKEN = {
     "unknown_key": ('organisation = "Stichting Test"', 'organisation = "Stichting Test"\norganisatie = "x"',
                     "ratecard.field", "card.organisatie", "onbekende sleutel", 'organisatie = "x"'),
     "overlap": ("valid_to = 2026-01-01", "valid_to = 2026-03-01", "ratecard.overlap", "roles.trainer.rates[0]",
-                "geldigheid [2025-01-01, 2026-03-01) overlapt met [2026-01-01, open)", None),
+                "geldigheid 01-01-2025 t/m 28-02-2026 overlapt met het tarief vanaf 01-01-2026", None),
     "gap": ("valid_to = 2026-01-01", "valid_to = 2025-12-01", "ratecard.gap", "roles.trainer.rates[0]",
             "van 2025-12-01 tot 2026-01-01 geldt geen tarief", None),
     "float_amount": ('expert = "62.50"', "expert = 5.5", "ratecard.field", "roles.trainer.rates[1].expert",
@@ -194,7 +194,7 @@ def test_rates_show_before_the_change(runner: CliRunner, cli: click.Group) -> No
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
     assert lines[0] == "\ufeffrole;regime;level;unit;expert;client;valid"
-    assert "trainer;zzp;standaard;uur;70,00;95,00;[2025-01-01, 2026-01-01)" in lines
+    assert "trainer;zzp;standaard;uur;70,00;95,00;01-01-2025 t/m 31-12-2025" in lines
 
 
 def test_rates_show_table_marks_the_example(runner: CliRunner, cli: click.Group) -> None:
@@ -246,3 +246,19 @@ def test_broken_own_card_is_refused_with_a_pointer_to_check(runner: CliRunner, c
     assert result.stdout == ""
     assert "vergoeding rates check" in result.stderr
     assert f"{path}:20 [roles.trainer.rates[1].expert]" in result.stderr
+
+
+def test_field_errors_and_overlaps_in_one_run(runner: CliRunner, cli: click.Group, tmp_path: Path) -> None:
+    text = (BASE.replace("valid_to = 2026-01-01", "valid_to = 2026-03-01")
+            .replace('organisation = "Stichting Test"', 'organisation = "Stichting Test"\norganisatie = "x"')
+            + '\n[[roles.trainer.rates]]\nregime = "zzp"\nunit = "uur"\nexpert = 70.5\nclient = "90.00"\n'
+              "valid_from = 2027-01-01\n")
+    path = tmp_path / "kaart.toml"
+    path.write_text(text, encoding="utf-8")
+    result = runner.invoke(cli, ["rates", "check", str(path)])
+    assert result.exit_code == 1
+    assert f"{path}:4 [card.organisatie]" in result.stdout
+    assert "FOUT [ratecard.field]" in result.stdout and "[roles.trainer.rates[2].expert]" in result.stdout
+    assert "FOUT [ratecard.overlap]" in result.stdout
+    assert "geldigheid 01-01-2025 t/m 28-02-2026 overlapt met het tarief vanaf 01-01-2026" in result.stdout
+    assert "3 fout(en)" in result.stderr

@@ -54,7 +54,7 @@ def test_quarters_and_years(text: str, start: date, end: date, label: str) -> No
 
 
 @pytest.mark.parametrize(("text", "message"), [("2026-13", "maand 13 bestaat niet"), ("2026-0", "maand 0"),
-                                               ("2026-Q5", "geen periode"), ("nov 2026", "geen periode"), ("", "geen periode")])
+                                               ("2026-Q5", "geen periode"), ("novembre 2026", "onbekende maand"), ("", "geen periode")])
 def test_bad_periods_are_refused(text: str, message: str) -> None:
     with pytest.raises(InputError, match=message):
         parse_period(text)
@@ -117,3 +117,19 @@ def test_every_day_is_in_exactly_its_month(day: date) -> None:
 def test_months_of_a_year_partition_it(day: date) -> None:
     containing = [m for m in year(day.year).months() if day in m]
     assert len(containing) == 1
+
+
+@pytest.mark.parametrize("text", ["2026-11", "11-2026", "11/2026", "november 2026", "November 2026", "nov 2026",
+                                  "  NOVEMBER   2026 "])
+def test_a_month_in_the_ways_people_write_it(text: str) -> None:
+    p = parse_period(text)
+    assert (p.start, p.end, p.label) == (date(2026, 11, 1), date(2026, 12, 1), "2026-11")
+
+
+def test_period_text_is_what_a_person_reads() -> None:
+    from vergoeding.core.period import period_text
+
+    assert period_text(parse_period("2026-11")) == "november 2026"
+    assert period_text(parse_period("2026-Q4")) == "4e kwartaal 2026"
+    assert period_text(parse_period("2026")) == "2026"
+    assert period_text(Period(date(2026, 11, 3), date(2026, 12, 1))) == "03-11-2026 t/m 30-11-2026"

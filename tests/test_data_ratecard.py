@@ -85,11 +85,11 @@ def test_trace_names_the_card_validity_and_line(card: RateCard) -> None:
     r = resolve_rate(card, "trainer", Regime.ZZP, date(2026, 1, 1))
     (line,) = r.trace
     assert line.startswith("tariefkaart 'Voorbeeldkaart Netwerk Ervaringskracht Midden 2025-2026': ")
-    assert "geldig [2026-01-01, open)" in line
+    assert "geldig vanaf 01-01-2026" in line
     assert f"{CARD}:146 [roles.trainer.rates[5]]" in line
     assert CARD.read_text(encoding="utf-8").splitlines()[145] == "[[roles.trainer.rates]]"
     before = resolve_rate(card, "trainer", Regime.ZZP, date(2025, 12, 31))
-    assert "geldig [2025-01-01, 2026-01-01)" in before.trace[0]
+    assert "geldig 01-01-2025 t/m 31-12-2025" in before.trace[0]
 
 
 def test_unknown_level_falls_back_to_standard_and_says_so(card: RateCard) -> None:

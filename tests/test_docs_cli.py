@@ -28,4 +28,4 @@ def test_cli_reference_covers_every_command() -> None:
     for heading in ("## `vergoeding`", "## `vergoeding limits show`", "## `vergoeding rates show`",
                     "## `vergoeding rates check`"):
         assert heading in text
-    assert "Usage: vergoeding rates check [OPTIONS] PATH" in text
+    assert "Gebruik: vergoeding rates check [OPTIES] BESTAND" in text

@@ -60,3 +60,23 @@ def test_dates_are_babels() -> None:
         day = date(2026, m, 28 if m == 2 else 31 if m in (1, 3, 5, 7, 8, 10, 12) else 30)
         assert long_date(day) == format_date(day, format="long", locale="nl_NL")
         assert month_name(2026, m) == format_date(date(2026, m, 1), format="LLLL y", locale="nl_NL")
+
+
+def test_periods_severities_and_address_lines() -> None:
+    from vergoeding.core.period import parse_period
+    from vergoeding.render.formatting import address_line, period, severity_label
+
+    assert period(parse_period("2026-11")) == "november 2026" and period("2026-Q4") == "4e kwartaal 2026"
+    assert period("2026-11") == "november 2026" and period("via factuur") == "via factuur"
+    assert severity_label("warning") == "waarschuwing" and severity_label("error") == "fout"
+    assert address_line("Burgemeester de Withstraat 15") == "Burgemeester de Withstraat\u00a015"
+    assert address_line("Stationsplein 12-3") == "Stationsplein\u00a012-3"
+    assert address_line("3818 LE Amersfoort") == "3818\u00a0LE Amersfoort"
+
+
+def test_formatting_imports_no_babel() -> None:
+    import subprocess
+    import sys
+
+    code = "import sys, vergoeding.render.formatting; print('babel' in sys.modules)"
+    assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout == "False\n"

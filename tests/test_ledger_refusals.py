@@ -128,12 +128,26 @@ def test_correction_of_a_locked_entry_stores_the_delta(ws: Workspace) -> None:
     assert audit[0].action == "correct" and audit[0].detail["reason"] == "training duurde 2 uur"
 
 
-def test_same_entry_twice_is_stored_once(ws: Workspace) -> None:
+def test_same_entry_twice_asks_for_allow_duplicate(ws: Workspace) -> None:
     first = log(ws, activity="training")
-    before = snapshot(ws)
-    again = log(ws, activity="training")
-    assert first.created and not again.created and again.id == first.id
-    assert snapshot(ws) == before
+    err = refused(ws, lambda: log(ws, "g1", activity="training"), f"regel {first.id} is al precies zo vastgelegd")
+    assert "03-11-2026, 2:30 uur, training" in err.message and "--allow-duplicate" in err.message
+    second = api.log(ws, api.EntryData(engagement="G1", work_date=date(2026, 11, 3), minutes=150, activity="training"),
+                     allow_duplicate=True)
+    third = api.log(ws, api.EntryData(engagement="g1", work_date=date(2026, 11, 3), minutes=150, activity="training"),
+                    allow_duplicate=True)
+    assert len({first.id, second.id, third.id}) == 3
+    doc = api.hours(ws, "E1", parse_period("2026-11"), made_on=None)
+    assert doc.total.minutes == 450
+
+
+def test_codes_are_matched_regardless_of_case(ws: Workspace) -> None:
+    entry = log(ws, "g1", activity="kleine letters")
+    assert api.engagement(ws, "g1").code == "G1"
+    assert [x.id for x in api.hours(ws, "e1", parse_period("2026-11"), made_on=None).lines] == [entry.id]
+    refused(ws, lambda: api.add_engagement(ws, api.EngagementData(
+        code="g1", expert="E1", client="utr", role="trainer", regime="vrijwilliger", start_date=date(2026, 1, 1))),
+        "bestaat al")
 
 
 def test_only_one_own_organisation(ws: Workspace) -> None:

@@ -61,7 +61,7 @@ def test_installed_wheel_runs_outside_the_checkout(wheel: Path, tmp_path: Path) 
     proc = subprocess.run([str(venv / "bin" / "python"), "-m", "vergoeding", "--version"],
                           capture_output=True, text=True, cwd=elsewhere, env=env, timeout=HANG_GUARD)
     assert proc.returncode == 0, proc.stderr
-    assert proc.stdout.strip() == f"vergoeding, version {__version__}"
+    assert proc.stdout.strip() == f"vergoeding, versie {__version__}"
 
     # The rates come from the installed package, not from this checkout.
     proc = subprocess.run([str(venv / "bin" / "python"), "-c",

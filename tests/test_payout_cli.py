@@ -53,7 +53,7 @@ def test_payout_writes_everything(cli, runner: CliRunner, db: Path, tmp_path: Pa
     out = tmp_path / "out"
     r = runner.invoke(cli, ["payout", "--period", "2026-11", "--out", str(out)], env={"VERGOEDING_TODAY": "2026-11-27"})
     assert r.exit_code == 0, r.output
-    assert "2 overboeking(en), totaal € 155.29" in r.stdout  # 17.14 + 5.75 + 132.40
+    assert "2 overboeking(en), totaal €\u00a0155,29" in r.stdout  # 17.14 + 5.75 + 132.40
     names = sorted(p.name for p in out.iterdir())
     assert names == ["sepa-2026-11.xml", "specificatie-2026-11-E001.pdf", "specificatie-2026-11-E002.pdf",
                      "uitbetaling-2026-11.pdf", "uitbetaling-2026-11.xlsx"]

@@ -55,6 +55,7 @@ from vergoeding.errors import ConfigError, InputError, RuleViolation, Vergoeding
 from vergoeding.render.pool import worker_pool
 from vergoeding.store import invoices as store
 from vergoeding.store import queries
+from vergoeding.store.codes import code_is
 from vergoeding.store.schema import engagements, entries, experts, organisations
 
 GROUP_BY = INVOICE_GROUP_BY
@@ -145,9 +146,9 @@ def _open_entries(conn: Connection, column: str, period: Period, *, client: str 
          .where(entries.c.work_date >= period.start, entries.c.work_date < period.end,
                 entries.c.status.in_(["approved", "settled"]), col.is_(None)))
     if client:
-        q = q.join(organisations, organisations.c.id == engagements.c.client_id).where(organisations.c.code == client)
+        q = q.join(organisations, organisations.c.id == engagements.c.client_id).where(code_is(organisations.c.code, client))
     if expert:
-        q = q.join(experts, experts.c.id == engagements.c.expert_id).where(experts.c.code == expert)
+        q = q.join(experts, experts.c.id == engagements.c.expert_id).where(code_is(experts.c.code, expert))
     ids = {int(r.id) for r in conn.execute(q)}
     if not ids:
         return []
@@ -340,6 +341,7 @@ def create_all_client_invoices(
 
         todo = issued + _missing_pdfs(ws, period, out_dir, {s.id for s in issued})
     if out_dir is not None and todo:
+        out_dir.mkdir(parents=True, exist_ok=True)  # only now: a batch with nothing to write makes no folder
         logo = logo_path(ws)
         user = str(ws.settings.templates_dir) if ws.settings.templates_dir else None
         shipped = str(ws.settings.shipped_templates)

@@ -18,6 +18,7 @@ from vergoeding.core.period import parse_period
 from vergoeding.core.regimes import Regime
 from vergoeding.errors import VergoedingError
 from vergoeding.render.files import write_atomic
+from vergoeding.render.formatting import euro
 from vergoeding.store import queries
 
 ISSUE = date(2026, 11, 2)
@@ -28,7 +29,7 @@ def step_invoices(ctx: Any) -> list[str]:
     ws, out = ctx.ws, ctx.out_dir / "facturen"
     out.mkdir(parents=True, exist_ok=True)
     res = invoices.create_all_client_invoices(ws, parse_period(PERIOD), issue_date=ISSUE, out_dir=out)
-    lines = [f"factuur {s.label}: {s.invoice.customer.name}, totaal {s.invoice.totals.total}" for s in res.issued]
+    lines = [f"factuur {s.label}: {s.invoice.customer.name}, totaal {euro(s.invoice.totals.total)}" for s in res.issued]
     lines += [f"niet gefactureerd: {code}: {msg}" for code, msg in res.failed]
     ctx.files.extend(res.files)
     with ws.engine.connect() as conn:
@@ -48,7 +49,7 @@ def step_invoices(ctx: Any) -> list[str]:
         path = write_atomic(out / f"factuur-{s.label}.pdf", invoices.render(ws, s.label, "pdf"))
         ctx.files.append(path)
         notes = ", ".join(s.invoice.exemption_notes) or ("zelffacturering" if s.invoice.self_billed else "21% btw")
-        lines.append(f"factuur {s.label} van {s.invoice.supplier.name}: totaal {s.invoice.totals.total} ({notes})")
+        lines.append(f"factuur {s.label} van {s.invoice.supplier.name}: totaal {euro(s.invoice.totals.total)} ({notes})")
     if res.issued:
         first = res.issued[0].label
         ctx.files.append(write_atomic(out / f"factuur-{first}.xlsx", invoices.render(ws, first, "xlsx")))
@@ -57,7 +58,7 @@ def step_invoices(ctx: Any) -> list[str]:
             cn = invoices.credit(ws, last, "demo: verkeerd tarief", issue_date=ISSUE)
             for fmt, ext in (("ubl", "xml"), ("pdf", "pdf")):
                 ctx.files.append(write_atomic(out / f"creditnota-{cn.label}.{ext}", invoices.render(ws, cn.label, fmt)))
-            lines.append(f"creditnota {cn.label} voor {last}: {cn.invoice.totals.total}")
+            lines.append(f"creditnota {cn.label} voor {last}: {euro(cn.invoice.totals.total)}")
     ctx.facts["invoices"] = [s.label for s in invoices.list_invoices(ws)]
     return lines
 

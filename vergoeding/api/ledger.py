@@ -13,7 +13,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from vergoeding.api.workspace import Workspace
 from vergoeding.core.period import Period
@@ -23,6 +23,7 @@ from vergoeding.documents.hours import HoursDocument, build_hours, table_rows
 from vergoeding.errors import InputError, NotFoundError
 from vergoeding.store import ledger, queries
 from vergoeding.store import schema as s
+from vergoeding.store.codes import code_is
 from vergoeding.store.db import transaction
 from vergoeding.store.entries import EntryData, EntryResult
 from vergoeding.store.ledger import (
@@ -109,7 +110,7 @@ def declarations(ws: Workspace, expert_code: str | None = None, year: int | None
     d, x = s.declarations, s.experts
     q = select(d, x.c.code).join(x, x.c.id == d.c.expert_id).order_by(x.c.code, d.c.year, d.c.month, d.c.id)
     if expert_code:
-        q = q.where(x.c.code == expert_code)
+        q = q.where(code_is(x.c.code, expert_code))
     if year:
         q = q.where(d.c.year == year)
     with ws.engine.connect() as conn:
@@ -145,14 +146,15 @@ def engagement(ws: Workspace, code: str) -> Engagement:
 # ---------------------------------------------------------------------------- hours
 
 
-def log(ws: Workspace, data: EntryData, *, today: date | None = None) -> EntryResult:
-    """Store one hour entry. With ``today``, work dated after it is refused."""
+def log(ws: Workspace, data: EntryData, *, today: date | None = None, allow_duplicate: bool = False) -> EntryResult:
+    """Store one hour entry. With ``today``, work dated after it is refused. The same entry
+    twice is refused unless ``allow_duplicate`` (see :func:`vergoeding.store.entries.add_entry`)."""
     if today is not None and data.work_date > today:
         from vergoeding.core.dates import future_date_message
 
         raise InputError(future_date_message(data.work_date, today), field="date")
     with transaction(ws.engine) as conn:
-        return ledger.add_entry(conn, ws.actor, data, ws.ratecard)
+        return ledger.add_entry(conn, ws.actor, data, ws.ratecard, allow_duplicate=allow_duplicate)
 
 
 def approve(ws: Workspace, period: Period, expert_code: str | None = None) -> list[int]:
@@ -205,6 +207,27 @@ def audit_log(ws: Workspace, entity: str | None = None, entity_id: int | None = 
     return [AuditRow(r.id, r.at, r.actor, r.action, r.entity, r.entity_id, json.loads(r.detail), r.db_user) for r in reversed(rows)]
 
 
+def stored_code(ws: Workspace, kind: str, code: str) -> str:
+    """``e001`` -> ``E001``: the stored spelling of a code typed in another case (unknown: as given)."""
+    from vergoeding.store.codes import stored_code as lookup
+
+    table = {"organisation": s.organisations, "expert": s.experts, "engagement": s.engagements}[kind]
+    with ws.engine.connect() as conn:
+        return lookup(conn, table, code)
+
+
+def audit_count(ws: Workspace, entity: str | None = None, entity_id: int | None = None) -> int:
+    """How many audit rows match (``audit_log`` shows at most ``limit`` of them)."""
+    a = s.audit_log
+    q = select(func.count()).select_from(a)
+    if entity:
+        q = q.where(a.c.entity == entity)
+    if entity_id is not None:
+        q = q.where(a.c.entity_id == entity_id)
+    with ws.engine.connect() as conn:
+        return int(conn.execute(q).scalar_one())
+
+
 # ---------------------------------------------------------------------------- hour overview
 
 
@@ -233,7 +256,7 @@ def hours(ws: Workspace, expert_code: str, period: Period, *, made_on: date | No
 
 
 def _unit(ws: Workspace, conn: Any, code: str, period: Period) -> Unit:
-    row = conn.execute(select(s.engagements).where(s.engagements.c.code == code)).one()
+    row = conn.execute(select(s.engagements).where(code_is(s.engagements.c.code, code))).one()
     day = max(row.start_date, period.start)
     return ledger.unit_of(row, day, ws.ratecard)
 

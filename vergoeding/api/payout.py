@@ -287,6 +287,8 @@ def payout(ws: Workspace, period: Period | str, out_dir: Path | str, today: date
         raise InputError(problem, field=field)
     reason = " ".join(override_reason.split()) if override_reason else None
     out = Path(out_dir)
+    if out.exists() and not out.is_dir():
+        raise ConfigError(f"{out} is een bestand; geef met --out een map voor de uitbetaling")
     if reprint:
         snaps = load_snapshots(ws.engine, label)
         out.mkdir(parents=True, exist_ok=True)

@@ -14,6 +14,7 @@ from vergoeding.api import checks, payout
 from vergoeding.core.findings import Severity
 from vergoeding.core.period import month
 from vergoeding.errors import VergoedingError
+from vergoeding.render.formatting import euro
 
 PERIOD = month(2026, 10)
 # warnings worth showing in the demo besides the errors (rules added in issue 15)
@@ -33,7 +34,7 @@ def step_payout(ctx: Any) -> list[str]:
     out = ctx.out_dir / "uitbetaling-2026-10"
     res = payout.payout(ctx.ws, PERIOD, out, PAY_DAY)
     ctx.files.extend(res.files)
-    lines = [f"betaald ({res.number}): {res.transfers} overboekingen, totaal {res.total}, "
+    lines = [f"betaald ({res.number}): {res.transfers} overboekingen, totaal {euro(res.total)}, "
              f"{res.settled} regels afgerekend"]
     lines += [f"  aangehouden: {h.expert} {h.name}: {h.reason}" for h in res.held]
     held = [h.expert for h in res.held]
@@ -46,7 +47,7 @@ def step_payout(ctx: Any) -> list[str]:
                              override_reason="demo: de te hoge vergoeding wordt in november verrekend")
         ctx.files.extend(res2.files)
         lines.append(f"vervolgbetaling ({res2.number}) met vastgelegde reden: {res2.transfers} overboeking(en), "
-                     f"totaal {res2.total}, {res2.settled} regels afgerekend")
+                     f"totaal {euro(res2.total)}, {res2.settled} regels afgerekend")
     lines += [f"  {p}" for p in ctx.files if p.parent == out]
     return lines
 

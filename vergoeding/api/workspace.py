@@ -80,6 +80,23 @@ class Workspace:
             raise
         return engine
 
+    def require_database(self) -> None:
+        """A command that only reads refuses a SQLite file that does not exist, instead of
+        creating an empty database and reporting that nothing is there."""
+        value = str(self.settings.db)
+        if value.startswith("sqlite:///"):
+            value = value.removeprefix("sqlite:///")
+        elif "://" in value or value in ("", ":memory:"):
+            return
+        path = Path(value).expanduser()
+        if not path.exists():
+            from vergoeding.errors import ConfigError
+
+            raise ConfigError(
+                f"database {path} bestaat niet. Controleer --db (of VERGOEDING_DB), of maak een nieuwe "
+                f"database met 'vergoeding db init --db {path}' (of een voorbeeld met 'vergoeding demo')."
+            )
+
     @property
     def actor(self) -> str:
         return self.settings.actor

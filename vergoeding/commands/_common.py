@@ -71,6 +71,26 @@ class PeriodType(_Parsed):
 
 MONEY, DURATION, DATE, PERIOD = MoneyType(), DurationType(), DateType(), PeriodType()
 
+
+class CodeType(click.ParamType):  # type: ignore[type-arg]
+    """A code of an organisation, expert or engagement, typed in any case (``e001``): becomes
+    the code as stored (``E001``) before the command runs, so every later comparison holds."""
+
+    name = "code"
+
+    def __init__(self, kind: str) -> None:
+        self.kind = kind
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if not isinstance(value, str) or ctx is None or ctx.find_object(Workspace) is None:
+            return value
+        from vergoeding.api.ledger import stored_code
+
+        return stored_code(workspace(ctx), self.kind, value.strip())
+
+
+ORG_CODE, EXPERT_CODE, ENGAGEMENT_CODE = CodeType("organisation"), CodeType("expert"), CodeType("engagement")
+
 FORMATS = ("table", "json", "csv")
 
 
@@ -89,7 +109,19 @@ def workspace(ctx: click.Context) -> Workspace:
     ws = ctx.find_object(Workspace)
     if ws is None:  # pragma: no cover - the root group always sets it
         raise click.UsageError("geen werkruimte")
+    if getattr(ctx.command, "reads_only", False):
+        ws.require_database()
     return ws
+
+
+C = TypeVar("C", bound=click.Command)
+
+
+def reads_only(command: C) -> C:
+    """Mark a command that only reads the database: it refuses a database file that does not
+    exist (a typo in --db would otherwise create an empty one and show nothing)."""
+    command.reads_only = True  # type: ignore[attr-defined]
+    return command
 
 
 def jsonable(value: Any) -> Any:
@@ -112,7 +144,58 @@ def jsonable(value: Any) -> Any:
     return value
 
 
+# Words a person reads in a table; JSON and CSV keep the stable codes.
+WORDS: dict[str, str] = {
+    # invoice status and kind
+    "concept": "concept", "issued": "uitgereikt", "paid": "betaald", "credited": "gecrediteerd",
+    "client": "opdrachtgever", "expert": "deskundige", "credit": "creditnota", "own": "eigen",
+    # entry status
+    "entered": "ingevoerd", "approved": "goedgekeurd", "locked": "afgesloten",
+    # audit actions and kinds of data
+    "add": "toegevoegd", "edit": "gewijzigd", "approve": "goedgekeurd", "lock": "afgesloten",
+    "unlock": "heropend", "correct": "gecorrigeerd", "invoice.issue": "factuur uitgereikt",
+    "invoice.paid": "factuur betaald", "invoice.discard": "concept weggegooid",
+    "invoice.credited": "factuur gecrediteerd", "invoice.credit": "creditnota uitgereikt",
+    "invoice.concept": "conceptfactuur", "payout.override": "uitbetaling ondanks bevinding",
+    "organisation": "organisatie", "declaration": "verklaring", "engagement": "opdracht", "entry": "urenregel",
+    "locked_period": "afgesloten periode", "invoice": "factuur", "payout": "uitbetaling",
+}
+
+# Columns that hold an amount of money: shown as "€ 1.234,56" in a table.
+MONEY_COLUMNS = frozenset({
+    "amount", "excl", "vat", "total", "expense", "expert_rate", "client_rate", "budget_amount", "km_rate",
+    "unit_price", "inkind", "paid", "gross", "net", "limit", "room", "used", "fee", "allowance", "travel_amount",
+})
+
+
+# Columns that hold a period label ("2026-11"): shown as "november 2026" in a table.
+PERIOD_COLUMNS = frozenset({"period", "month"})
+
+
+def period_label(value: Any) -> str:
+    """A period label as a person reads it: "2026-11" -> "november 2026"; other text as it is."""
+    from vergoeding.core.period import period_text
+
+    if isinstance(value, Period):
+        return period_text(value)
+    if isinstance(value, str) and value:
+        try:
+            return period_text(parse_period(value))
+        except InputError:
+            return value
+    return show_value(value)
+
+
+_period_cell = period_label
+
+
+def word(value: str | None) -> str:
+    """The Dutch word for a stored code (status, kind, action); unknown codes as they are."""
+    return "" if value is None else WORDS.get(value, value)
+
+
 def _cell(value: Any) -> str:
+    """A value as text for CSV (stable, machine-readable: ISO dates, 1234.56)."""
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -130,6 +213,33 @@ def _csv_value(value: Any) -> Any:
     return mask_bsns(v if isinstance(v, str) else json.dumps(v, ensure_ascii=False))  # listings never show a BSN
 
 
+def show_value(value: Any, *, money: bool = False) -> str:
+    """A value as a person reads it: € 1.234,56, 23-11-2026, november 2026, 2,5, ja/nee."""
+    from vergoeding.core.period import period_text
+    from vergoeding.render.formatting import euro, number
+
+    if value is None or value == "":
+        return ""
+    if isinstance(value, bool):
+        return "ja" if value else "nee"
+    if isinstance(value, Decimal | int) and money:
+        return euro(value)
+    if isinstance(value, Decimal):
+        return number(value, 4)
+    if isinstance(value, datetime):
+        return value.astimezone().strftime("%d-%m-%Y %H:%M") if value.tzinfo else value.strftime("%d-%m-%Y %H:%M")
+    if isinstance(value, date):
+        return value.strftime("%d-%m-%Y")
+    if isinstance(value, Period):
+        return period_text(value)
+    if isinstance(value, Enum):
+        return str(value.value)
+    if isinstance(value, str):
+        return mask_bsns(printable(value))  # stored text: printable, a BSN in free text masked
+    v = jsonable(value)
+    return mask_bsns(printable(v if isinstance(v, str) else json.dumps(v, ensure_ascii=False)))
+
+
 def emit(
     rows: Sequence[Mapping[str, Any]],
     fmt: str,
@@ -138,21 +248,33 @@ def emit(
     headers: Mapping[str, str] | None = None,
     payload: Any = None,
     title: str | None = None,
+    money: Iterable[str] = MONEY_COLUMNS,
+    words: Iterable[str] = (),
+    total: int | None = None,
 ) -> None:
     """Write rows to stdout as a table, JSON or CSV. ``payload`` replaces the row list in
-    JSON output when a command has a richer structure to give scripts."""
+    JSON output when a command has a richer structure to give scripts.
+
+    In a table, columns named in ``money`` are written as euros, dates as dd-mm-jjjj and the
+    codes in ``words`` columns as Dutch words. ``total`` is the number of rows there are when
+    ``rows`` was cut short by ``--limit``: the table says so on stderr, and JSON becomes
+    ``{"total": N, "shown": n, "rows": [...]}``."""
     cols = list(columns or (rows[0].keys() if rows else []))
     if fmt == "json":
-        click.echo(json.dumps(jsonable(payload if payload is not None else list(rows)),
-                              ensure_ascii=False, indent=2))
+        data = payload if payload is not None else list(rows)
+        if total is not None and payload is None:
+            data = {"total": total, "shown": len(rows), "rows": data}
+        click.echo(json.dumps(jsonable(data), ensure_ascii=False, indent=2))
         return
     if fmt == "csv":  # the spreadsheet convention: see vergoeding.render.csvtext
         from vergoeding.render.csvtext import to_csv
 
         click.echo(to_csv(cols, ([_csv_value(r.get(c)) for c in cols] for r in rows)), nl=False)
         return
+    money_cols, word_cols = set(money), set(words)
     names = [printable((headers or {}).get(c, c)) for c in cols]
-    table = [[_cell(r.get(c)) for c in cols] for r in rows]
+    table = [[word(r.get(c)) if c in word_cols else _period_cell(r.get(c)) if c in PERIOD_COLUMNS
+              else show_value(r.get(c), money=c in money_cols) for c in cols] for r in rows]
     widths = [max([len(n), *(len(line) for row in table for line in [row[i]])]) for i, n in enumerate(names)]
     if title:
         click.echo(printable(title))
@@ -162,6 +284,8 @@ def emit(
         click.echo("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip())
     if not rows:
         click.echo("(geen regels)")
+    if total is not None and total > len(rows):
+        click.echo(f"{len(rows)} van {total} regels getoond; gebruik --limit voor meer.", err=True)
 
 
 def emit_findings(findings: Iterable[Finding], fmt: str, *, ok_message: str = "Geen bevindingen.") -> None:
@@ -177,7 +301,7 @@ def emit_findings(findings: Iterable[Finding], fmt: str, *, ok_message: str = "G
         click.echo(ok_message)
         return
     for f in items:
-        who = " ".join(x for x in (f.expert or "", f.engagement or "", f.period or "") if x)
+        who = " ".join(x for x in (f.expert or "", f.engagement or "", period_label(f.period or "")) if x)
         head = f"{f.severity.label} [{f.rule}]" + (f" {who}" if who else "") + (f" {f.where}" if f.where else "")
         click.echo(printable(head))
         click.echo(f"    {printable(f.message)}")
@@ -185,7 +309,9 @@ def emit_findings(findings: Iterable[Finding], fmt: str, *, ok_message: str = "G
             click.echo(f"    Wat u kunt doen: {printable(f.advice)}")
         if f.limit is not None:
             mark = "" if f.limit_confirmed is not False else " (NIET BEVESTIGD)"
-            click.echo(f"    Grens {f.limit} ({f.limit_year}){mark}: {f.limit_source}")
+            from vergoeding.render.formatting import euro
+
+            click.echo(f"    Grens {euro(f.limit)} ({f.limit_year}){mark}: {f.limit_source}")
     n_err = sum(f.severity is Severity.ERROR for f in items)
     n_warn = sum(f.severity is Severity.WARNING for f in items)
     click.echo(f"{n_err} fout(en), {n_warn} waarschuwing(en), {len(items) - n_err - n_warn} info.", err=True)

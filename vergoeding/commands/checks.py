@@ -7,7 +7,16 @@ from typing import TYPE_CHECKING
 
 import click
 
-from vergoeding.commands._common import DATE, PERIOD, emit, emit_findings, today, workspace
+from vergoeding.commands._common import (
+    DATE,
+    EXPERT_CODE,
+    PERIOD,
+    emit,
+    emit_findings,
+    reads_only,
+    today,
+    workspace,
+)
 from vergoeding.commands._lazy import lazy_module
 from vergoeding.core.findings import has_errors
 from vergoeding.core.period import Period
@@ -18,10 +27,12 @@ else:
     api = lazy_module("vergoeding.api.checks")
 
 
+@reads_only
 @click.command("check")
-@click.option("--period", "period", type=PERIOD, help="Maand (2026-11), kwartaal (2026-Q4) of jaar; standaard deze maand.")
+@click.option("--period", "period", type=PERIOD, help="Maand (2026-11, 11-2026 of 'november 2026'), kwartaal (2026-Q4) of jaar; "
+              "standaard deze maand.")
 @click.option("--year", "year", type=click.IntRange(1900, 2200), help="Een heel jaar.")
-@click.option("--expert", "expert", help="Alleen deze deskundige (code).")
+@click.option("--expert", "expert", type=EXPERT_CODE, help="Alleen deze deskundige (code).")
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True,
               help="Uitvoer: table (voor mensen) of json (stabiel, voor scripts).")
 @click.pass_context
@@ -40,8 +51,9 @@ def check_cmd(ctx: click.Context, period: Period | None, year: int | None, exper
         ctx.exit(1)
 
 
+@reads_only
 @click.command("room")
-@click.option("--expert", "expert", required=True, help="Code van de deskundige.")
+@click.option("--expert", "expert", type=EXPERT_CODE, required=True, help="Code van de deskundige.")
 @click.option("--on", "on", type=DATE, help="Datum (standaard vandaag).")
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True,
               help="Uitvoer: table, json of csv.")
@@ -65,6 +77,7 @@ def room_cmd(ctx: click.Context, expert: str, on: date | None, fmt: str) -> None
         rows.append({"period": c.label, "limit": c.limit.amount, "counted": c.counted, "receipts": c.receipts,
                      "declared": c.declared, "left": c.left, "over": c.over, "confirmed": c.limit.confirmed})
     emit(rows, fmt, columns=["period", "limit", "counted", "receipts", "declared", "left", "over", "confirmed"],
+         money=("limit", "counted", "receipts", "declared", "left", "over"),
          headers={"period": "periode", "limit": "grens", "counted": "geteld bij ons",
                   "receipts": "waarvan bonnetjes",
                   "declared": "opgegeven elders", "left": "nog over", "over": "erboven", "confirmed": "bevestigd"},

@@ -1,4 +1,4 @@
-"""``vergoeding contract ENGAGEMENT`` and ``vergoeding contracts`` (the register)."""
+"""``vergoeding contract OPDRACHT`` and ``vergoeding contracts`` (the register)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,14 @@ from typing import TYPE_CHECKING
 import click
 
 from vergoeding.api.choices import CONTRACT_KINDS
-from vergoeding.commands._common import emit, format_option, today, workspace
+from vergoeding.commands._common import (
+    ENGAGEMENT_CODE,
+    emit,
+    format_option,
+    reads_only,
+    today,
+    workspace,
+)
 from vergoeding.commands._lazy import lazy_module
 from vergoeding.errors import InputError
 
@@ -18,8 +25,9 @@ else:
     api = lazy_module("vergoeding.api.contracts")
 
 
+@reads_only
 @click.command("contract")
-@click.argument("engagement")
+@click.argument("engagement", metavar="OPDRACHT", type=ENGAGEMENT_CODE)
 @click.option("--kind", type=click.Choice(CONTRACT_KINDS), default="expert", show_default=True,
               help="expert: het contract met de deskundige (sjabloon volgens het regime); "
                    "client: de overeenkomst met de opdrachtgever.")
@@ -43,6 +51,7 @@ def contract_cmd(ctx: click.Context, engagement: str, kind: str, output: Path) -
     click.echo(f"geschreven: {output}")
 
 
+@reads_only
 @click.command("contracts")
 @format_option("xlsx")
 @click.option("-o", "--output", "output", type=click.Path(dir_okay=False, path_type=Path),

@@ -10,7 +10,7 @@ from vergoeding.commands._common import today, workspace
 
 
 @click.command("import")
-@click.argument("files", nargs=-1, type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("files", metavar="BESTAND...", nargs=-1, type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--dry-run", is_flag=True, help="Alleen controleren: toon wat er zou gebeuren, sla niets op.")
 @click.option("--template", "template", is_flag=True, help="Schrijf het lege invulbestand (met -o).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Bestand voor --template.")

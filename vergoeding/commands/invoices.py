@@ -10,9 +10,20 @@ from typing import TYPE_CHECKING
 import click
 
 from vergoeding.api.choices import INVOICE_FORMATS, INVOICE_GROUP_BY
-from vergoeding.commands._common import DATE, PERIOD, _cell, emit, format_option, today, workspace
+from vergoeding.commands._common import (
+    DATE,
+    EXPERT_CODE,
+    ORG_CODE,
+    PERIOD,
+    _cell,
+    emit,
+    format_option,
+    reads_only,
+    today,
+    workspace,
+)
 from vergoeding.commands._lazy import lazy_module
-from vergoeding.core.period import Period
+from vergoeding.core.period import Period, period_text
 from vergoeding.errors import InputError
 
 if TYPE_CHECKING:
@@ -53,15 +64,17 @@ def _issue_day(given: object) -> date:
 
 
 def _echo_issued(s: StoredInvoice) -> None:
+    from vergoeding.render.formatting import euro
+
     t = s.invoice.totals
     what = "Concept" if s.status == "concept" else ("Creditnota" if s.kind == "credit" else "Factuur")
     party = s.invoice.customer.name if s.kind != "expert" else s.invoice.supplier.name
     click.echo(f"{what} {s.label}: {_cell(party)}, "
-               f"{len(s.invoice.lines)} regel(s), excl. btw {t.excl}, btw {t.vat}, totaal {t.total}")
+               f"{len(s.invoice.lines)} regel(s), excl. btw {euro(t.excl)}, btw {euro(t.vat)}, totaal {euro(t.total)}")
 
 
 @invoice_group.command("create")
-@click.option("--client", "client", help="Code van de opdrachtgever.")
+@click.option("--client", "client", type=ORG_CODE, help="Code van de opdrachtgever.")
 @click.option("--all-clients", is_flag=True, help="Alle opdrachtgevers met factureerbare uren, elk een eigen factuur.")
 @click.option("--period", "period", type=PERIOD, required=True, help="Periode, bijv. 2026-10 of 2026-Q4.")
 @click.option("--group-by", type=click.Choice(INVOICE_GROUP_BY), default="engagement", show_default=True,
@@ -89,8 +102,8 @@ def create(ctx: click.Context, client: str | None, all_clients: bool, period: Pe
     if all_clients:
         if concept:
             raise InputError("--concept kan niet met --all-clients", field="concept")
-        if out_dir is not None and not out_dir.is_dir():
-            out_dir.mkdir(parents=True)
+        if out_dir is not None and out_dir.exists() and not out_dir.is_dir():
+            raise InputError(f"{out_dir} is een bestand; geef met --out een map", field="out")
         bar = None
         if sys.stderr.isatty():
             bar = click.progressbar(length=len(api.invoiceable_clients(ws, period)), label="PDF's maken",
@@ -114,7 +127,7 @@ def create(ctx: click.Context, client: str | None, all_clients: bool, period: Pe
         for code, message in result.failed:
             click.echo(f"fout: {code}: {message}", err=True)
         if not result.issued and not result.failed and not result.files:
-            click.echo(f"geen factureerbare uren in {period}"
+            click.echo(f"geen factureerbare uren in {period_text(period)}"
                        + (f"; de PDF's van de uitgereikte facturen staan al in {out_dir}" if out_dir else ""))
         if result.failed:
             ctx.exit(1)
@@ -124,7 +137,7 @@ def create(ctx: click.Context, client: str | None, all_clients: bool, period: Pe
 
 
 @invoice_group.command("expert")
-@click.option("--expert", "expert", required=True, help="Code van de (zzp-)deskundige.")
+@click.option("--expert", "expert", type=EXPERT_CODE, required=True, help="Code van de (zzp-)deskundige.")
 @click.option("--period", "period", type=PERIOD, required=True, help="Periode, bijv. 2026-10.")
 @click.option("--self-billing", is_flag=True, help="Wij reiken de factuur uit namens de zzp'er (zelffacturering).")
 @click.option("--date", "issue_date", type=DATE, help="Factuurdatum (standaard vandaag).")
@@ -148,7 +161,7 @@ def expert(ctx: click.Context, expert: str, period: Period, self_billing: bool, 
 
 
 @invoice_group.command("issue")
-@click.argument("concept_id")
+@click.argument("concept_id", metavar="CONCEPT")
 @click.option("--date", "issue_date", type=DATE, help="Factuurdatum (standaard vandaag).")
 @click.pass_context
 def issue_cmd(ctx: click.Context, concept_id: str, issue_date: object) -> None:
@@ -162,7 +175,7 @@ def issue_cmd(ctx: click.Context, concept_id: str, issue_date: object) -> None:
 
 
 @invoice_group.command("discard")
-@click.argument("concept_id")
+@click.argument("concept_id", metavar="CONCEPT")
 @click.pass_context
 def discard_cmd(ctx: click.Context, concept_id: str) -> None:
     """Gooi een concept weg (de uren komen weer vrij). Uitgereikte facturen nooit.
@@ -176,12 +189,12 @@ def discard_cmd(ctx: click.Context, concept_id: str) -> None:
 
 
 @invoice_group.command("credit")
-@click.argument("number")
+@click.argument("number", metavar="NUMMER")
 @click.option("--reason", required=True, help="Waarom de factuur wordt gecrediteerd.")
 @click.option("--date", "issue_date", type=DATE, help="Datum van de creditnota (standaard vandaag).")
 @click.pass_context
 def credit_cmd(ctx: click.Context, number: str, reason: str, issue_date: object) -> None:
-    """Maak een creditnota die factuur NUMBER volledig vervalt. De creditnota krijgt een
+    """Maak een creditnota die factuur NUMMER volledig vervalt. De creditnota krijgt een
     nieuw nummer; de uren komen vrij om opnieuw (juist) te factureren.
 
     \b
@@ -192,23 +205,26 @@ def credit_cmd(ctx: click.Context, number: str, reason: str, issue_date: object)
 
 
 @invoice_group.command("paid")
-@click.argument("number")
+@click.argument("number", metavar="NUMMER")
 @click.option("--date", "paid_on", type=DATE, help="Datum van betaling (standaard vandaag).")
 @click.pass_context
 def paid_cmd(ctx: click.Context, number: str, paid_on: object) -> None:
-    """Markeer factuur NUMBER als betaald.
+    """Markeer factuur NUMMER als betaald.
 
     \b
     Voorbeeld:
       vergoeding invoice paid 2026-0001 --date 15-11-2026
     """
     s = api.mark_paid(workspace(ctx), number, paid_on=paid_on or today())  # type: ignore[arg-type]
-    click.echo(f"factuur {s.label} betaald op {s.paid_at}")
+    click.echo(f"factuur {s.label} betaald op {s.paid_at:%d-%m-%Y}" if s.paid_at else f"factuur {s.label} betaald")
 
 
+@reads_only
 @invoice_group.command("list")
-@click.option("--status", type=click.Choice(["concept", "issued", "paid", "credited"]), help="Alleen deze status.")
-@click.option("--kind", type=click.Choice(["client", "expert", "credit"]), help="Alleen deze soort.")
+@click.option("--status", type=click.Choice(["concept", "issued", "paid", "credited"]),
+              help="Alleen deze status: concept, issued (uitgereikt), paid (betaald), credited (gecrediteerd).")
+@click.option("--kind", type=click.Choice(["client", "expert", "credit"]),
+              help="Alleen deze soort: client (aan opdrachtgever), expert (van deskundige), credit (creditnota).")
 @format_option()
 @click.pass_context
 def list_cmd(ctx: click.Context, status: str | None, kind: str | None, fmt: str) -> None:
@@ -216,14 +232,15 @@ def list_cmd(ctx: click.Context, status: str | None, kind: str | None, fmt: str)
 
     \b
     Voorbeeld:
-      vergoeding invoice list --status issued --format csv
+      vergoeding invoice list --status issued --format csv    # uitgereikt, niet betaald
     """
     rows = [api.row(s) for s in api.list_invoices(workspace(ctx), status=status, kind=kind)]
-    emit(rows, fmt, columns=COLUMNS, headers=HEADERS)
+    emit(rows, fmt, columns=COLUMNS, headers=HEADERS, words=("kind", "status"))
 
 
+@reads_only
 @invoice_group.command("show")
-@click.argument("number")
+@click.argument("number", metavar="NUMMER")
 @format_option()
 @click.pass_context
 def show_cmd(ctx: click.Context, number: str, fmt: str) -> None:
@@ -238,27 +255,33 @@ def show_cmd(ctx: click.Context, number: str, fmt: str) -> None:
     s = api.show(workspace(ctx), number)
     inv = s.invoice
     lines = [{"description": x.description, "from": x.service_from, "to": x.service_to, "quantity": x.quantity,
-              "unit": x.unit, "unit_price": x.unit_price, "vat": x.vat.rate, "amount": x.amount} for x in inv.lines]
+              "unit": x.unit, "unit_price": x.unit_price, "vat_rate": x.vat.rate, "amount": x.amount} for x in inv.lines]
     if fmt == "json":
         emit([], fmt, payload={**invoice_to_dict(inv), "status": s.status, "paid_at": s.paid_at})
         return
     if fmt == "table":
+        from vergoeding.commands._common import period_label, show_value, word
+        from vergoeding.render.formatting import euro, percent
+
         r = api.row(s)
-        click.echo(f"{'Creditnota' if s.kind == 'credit' else 'Factuur'} {s.label} ({s.status})")
+        click.echo(f"{'Creditnota' if s.kind == 'credit' else 'Factuur'} {s.label} ({word(s.status)})")
         click.echo(f"  van:   {inv.supplier.name}")
         click.echo(f"  aan:   {inv.customer.name}")
-        click.echo(f"  datum: {inv.issue_date}   vervalt: {inv.due_date}   periode: {inv.period}")
+        click.echo(f"  datum: {show_value(inv.issue_date)}   vervalt: {show_value(inv.due_date)}   "
+                   f"periode: {period_label(inv.period)}")
         if inv.credit_of:
             click.echo(f"  crediteert: {inv.credit_of} ({inv.credit_reason})")
         for note in (*inv.notes, *inv.exemption_notes):
             click.echo(f"  {note}")
-        click.echo(f"  excl. btw {r['excl']}   btw {r['vat']}   totaal {r['total']}")
+        click.echo(f"  excl. btw {euro(r['excl'])}   btw {euro(r['vat'])}   totaal {euro(r['total'])}")
+        lines = [{**x, "vat_rate": percent(str(x["vat_rate"]))} for x in lines]
     emit(lines, fmt, headers={"description": "omschrijving", "from": "van", "to": "t/m", "quantity": "aantal",
-                              "unit": "eenheid", "unit_price": "prijs", "vat": "btw", "amount": "bedrag"})
+                              "unit": "eenheid", "unit_price": "prijs", "vat_rate": "btw", "amount": "bedrag"})
 
 
+@reads_only
 @invoice_group.command("render")
-@click.argument("number")
+@click.argument("number", metavar="NUMMER")
 @click.option("--format", "fmt", type=click.Choice(INVOICE_FORMATS), default="pdf", show_default=True,
               help="pdf (PDF/A-3 met de e-factuur erin), xlsx of ubl (e-factuur, UBL 2.1: Peppol BIS 3.0 of "
                    "SI-UBL 2.0, zoals ingesteld bij de opdrachtgever).")

@@ -14,19 +14,22 @@ import click
 from vergoeding.commands._common import (
     DATE,
     DURATION,
+    ENGAGEMENT_CODE,
+    EXPERT_CODE,
     MONEY,
+    ORG_CODE,
     PERIOD,
-    _cell,
     _Parsed,
     emit,
     format_option,
+    reads_only,
     today,
     workspace,
 )
 from vergoeding.commands._lazy import lazy_module
 from vergoeding.commands.exceptions import exception_cmd
 from vergoeding.core.money import parse_amount
-from vergoeding.core.period import Period, year
+from vergoeding.core.period import Period, period_text, year
 from vergoeding.core.regimes import Benefit, Regime, TravelPolicy, Unit
 from vergoeding.errors import InputError
 
@@ -132,7 +135,7 @@ def org_add(ctx: click.Context, /, own: bool, code: str | None, **params: Any) -
 
 
 @org_group.command("edit")
-@click.argument("code")
+@click.argument("code", type=ORG_CODE)
 @_options(ORG_OPTIONS, edit=True)
 @click.pass_context
 def org_edit(ctx: click.Context, /, code: str, **params: Any) -> None:
@@ -165,6 +168,7 @@ def _org_row(o: Any) -> dict[str, Any]:
             "buyer_reference": o.buyer_reference, "volunteer_eligibility": _eligibility_line(o)}
 
 
+@reads_only
 @org_group.command("list")
 @click.option("--kind", type=click.Choice(["own", "client"]), help="Alleen eigen (own) of opdrachtgevers (client).")
 @format_option()
@@ -181,17 +185,41 @@ def org_list(ctx: click.Context, kind: str | None, fmt: str) -> None:
          headers={"code": "code", "kind": "soort", "name": "naam", "city": "plaats"})
 
 
+# Field names in `show` output (table); JSON and CSV keep the keys.
+FIELD_NAMES: dict[str, str] = {
+    "code": "code", "kind": "soort", "name": "naam", "street": "straat en huisnummer", "postcode": "postcode",
+    "city": "plaats", "kvk": "KvK-nummer", "vat_id": "btw-nummer", "iban": "IBAN", "bic": "BIC", "oin": "OIN",
+    "contact_name": "contactpersoon", "contact_email": "e-mail contactpersoon", "is_anbi": "ANBI",
+    "corporate_tax_liable": "vennootschapsbelastingplichtig", "may_pay_volunteers": "mag vrijwilligers betalen",
+    "has_payroll_tax_number": "loonheffingennummer", "payment_term_days": "betaaltermijn (dagen)",
+    "date_of_birth": "geboortedatum", "email": "e-mail", "kor": "KOR", "crkbo": "CRKBO", "bsn": "BSN",
+    "benefit": "uitkering", "employed_by_us": "bij ons in loondienst", "engagements": "opdrachten",
+    "declarations": "verklaringen", "expert": "deskundige", "client": "opdrachtgever", "role": "rol",
+    "level": "niveau", "regime": "regime", "start": "eerste dag", "end": "laatste dag", "unit": "eenheid",
+    "expert_rate": "tarief deskundige", "client_rate": "tarief opdrachtgever", "budget_hours": "budget (uren)",
+    "budget_amount": "budget (bedrag)", "travel": "reiskosten", "km_rate": "km-tarief",
+    "self_billing": "zelffacturering", "vat_exemption": "btw-vrijstelling", "description": "omschrijving",
+    "phone": "telefoon",
+}
+SHOW_MONEY = frozenset({"expert_rate", "client_rate", "budget_amount", "km_rate"})
+
+
 def _show(row: dict[str, Any], fmt: str) -> None:
     if fmt == "table":
-        width = max(len(k) for k in row)
+        from vergoeding.commands._common import show_value, word
+
+        names = {k: FIELD_NAMES.get(k, k.replace("_", " ")) for k in row}
+        width = max(len(n) for n in names.values())
         for k, v in row.items():
-            click.echo(f"{k.ljust(width)}  {_cell(v)}")  # printable, a BSN in free text masked
+            shown = word(v) if k == "kind" else show_value(v, money=k in SHOW_MONEY)
+            click.echo(f"{names[k].ljust(width)}  {shown}")
     else:
         emit([row], fmt, payload=row)
 
 
+@reads_only
 @org_group.command("show")
-@click.argument("code")
+@click.argument("code", type=ORG_CODE)
 @format_option()
 @click.pass_context
 def org_show(ctx: click.Context, code: str, fmt: str) -> None:
@@ -256,7 +284,7 @@ def expert_add(ctx: click.Context, /, code: str | None, **params: Any) -> None:
 
 
 @expert_group.command("edit")
-@click.argument("code")
+@click.argument("code", type=EXPERT_CODE)
 @_options(EXPERT_OPTIONS, edit=True)
 @click.pass_context
 def expert_edit(ctx: click.Context, /, code: str, **params: Any) -> None:
@@ -277,6 +305,7 @@ def _expert_row(x: Any) -> dict[str, Any]:
             "benefit": x.benefit.value, "employed_by_us": x.employed_by_us}
 
 
+@reads_only
 @expert_group.command("list")
 @format_option()
 @click.pass_context
@@ -293,8 +322,9 @@ def expert_list(ctx: click.Context, fmt: str) -> None:
                   "benefit": "uitkering"})
 
 
+@reads_only
 @expert_group.command("show")
-@click.argument("code")
+@click.argument("code", type=EXPERT_CODE)
 @format_option()
 @click.pass_context
 def expert_show(ctx: click.Context, code: str, fmt: str) -> None:
@@ -304,16 +334,19 @@ def expert_show(ctx: click.Context, code: str, fmt: str) -> None:
     Voorbeeld:
       vergoeding expert show E001
     """
+    from vergoeding.render.formatting import euro, month_name
+
     ws = workspace(ctx)
     row = _expert_row(api.expert(ws, code))
     row["engagements"] = ", ".join(g.code for g in api.engagements(ws, expert_code=code))
     row["declarations"] = "; ".join(
-        f"{d.year}{f'-{d.month:02d}' if d.month else ''} {d.organisation}: {d.amount}" for d in api.declarations(ws, code))
+        f"{month_name(d.year, d.month) if d.month else d.year} {d.organisation}: {euro(d.amount)}"
+        for d in api.declarations(ws, code))
     _show(row, fmt)
 
 
 @expert_group.command("declare")
-@click.option("--expert", "expert_code", required=True, help="Code van de deskundige.")
+@click.option("--expert", "expert_code", type=EXPERT_CODE, required=True, help="Code van de deskundige.")
 @click.option("--year", "year_", type=click.IntRange(2000, 2100), required=True, help="Jaar.")
 @click.option("--month", type=click.IntRange(1, 12), help="Maand (leeg: voor het hele jaar).")
 @click.option("--amount", type=MONEY, required=True, help="Bedrag aan vrijwilligersvergoeding, bv. 150,00.")
@@ -331,14 +364,16 @@ def expert_declare(ctx: click.Context, expert_code: str, year_: int, month: int 
     """
     api.declare(workspace(ctx), api.DeclarationData(expert=expert_code, year=year_, month=month, amount=amount,
                                                     organisation=organisation, note=note))
-    click.echo(f"Verklaring vastgelegd voor {expert_code}: {amount} van {organisation}.")
+    from vergoeding.render.formatting import euro
+
+    click.echo(f"Verklaring vastgelegd voor {expert_code}: {euro(amount)} van {organisation}.")
 
 
 # ---------------------------------------------------------------------------- engagements
 
 ENG_OPTIONS: list[tuple[Any, ...]] = [
-    (("--expert",), {"required": True, "help": "Code van de deskundige."}),
-    (("--client",), {"required": True, "help": "Code van de opdrachtgever (organisatie)."}),
+    (("--expert",), {"type": EXPERT_CODE, "required": True, "help": "Code van de deskundige."}),
+    (("--client",), {"type": ORG_CODE, "required": True, "help": "Code van de opdrachtgever (organisatie)."}),
     (("--role",), {"required": True, "help": "Rol op de tariefkaart, bv. trainer (zie 'vergoeding rates show')."}),
     (("--regime",), {"type": click.Choice([r.value for r in Regime]), "required": True, "help": "Regime."}),
     (("--level",), {"help": "Niveau op de tariefkaart (standaard, junior, senior, voorzitter)."}),
@@ -407,7 +442,7 @@ def engagement_add(ctx: click.Context, /, code: str | None, **params: Any) -> No
 
 
 @engagement_group.command("edit")
-@click.argument("code")
+@click.argument("code", type=ENGAGEMENT_CODE)
 @_options(ENG_OPTIONS, edit=True)
 @click.pass_context
 def engagement_edit(ctx: click.Context, /, code: str, **params: Any) -> None:
@@ -442,9 +477,10 @@ def _eng_row(g: Any) -> dict[str, Any]:
             "order_number": g.order_number}
 
 
+@reads_only
 @engagement_group.command("list")
-@click.option("--expert", "expert_code", help="Alleen van deze deskundige.")
-@click.option("--client", "client_code", help="Alleen voor deze opdrachtgever.")
+@click.option("--expert", "expert_code", type=EXPERT_CODE, help="Alleen van deze deskundige.")
+@click.option("--client", "client_code", type=ORG_CODE, help="Alleen voor deze opdrachtgever.")
 @format_option()
 @click.pass_context
 def engagement_list(ctx: click.Context, expert_code: str | None, client_code: str | None, fmt: str) -> None:
@@ -459,8 +495,9 @@ def engagement_list(ctx: click.Context, expert_code: str | None, client_code: st
          headers={"expert": "deskundige", "client": "opdrachtgever", "role": "rol", "end": "eind (t/m)"})
 
 
+@reads_only
 @engagement_group.command("show")
-@click.argument("code")
+@click.argument("code", type=ENGAGEMENT_CODE)
 @format_option()
 @click.pass_context
 def engagement_show(ctx: click.Context, code: str, fmt: str) -> None:
@@ -477,7 +514,7 @@ def engagement_show(ctx: click.Context, code: str, fmt: str) -> None:
 
 
 @click.command("log")
-@click.option("--engagement", required=True, help="Code van de opdracht.")
+@click.option("--engagement", type=ENGAGEMENT_CODE, required=True, help="Code van de opdracht.")
 @click.option("--date", "work_date", type=DATE, required=True, help="Datum van het werk, bv. 3-11-2026.")
 @click.option("--hours", "minutes", type=DURATION, default=0, help="Gewerkte tijd: 2,5 of 2:30 of 150m.")
 @click.option("--quantity", type=click.IntRange(min=0), help="Aantal bijeenkomsten/sessies/dagen (standaard 1 "
@@ -490,28 +527,30 @@ def engagement_show(ctx: click.Context, code: str, fmt: str) -> None:
 @click.option("--inkind", type=MONEY, default="0", help="Waarde van bonnen/cadeaus in natura, bv. 25.")
 @click.option("--inkind-note", default="", help="Wat in natura is gegeven, bv. VVV-bon.")
 @click.option("--amount", type=MONEY, help="Vast bedrag voor deze regel (in plaats van tarief x tijd).")
+@click.option("--allow-duplicate", is_flag=True, help="Een tweede, gelijke sessie op dezelfde dag: sla hem toch op "
+              "als eigen regel (zonder deze optie wordt een gelijke regel geweigerd).")
 @click.pass_context
-def log_command(ctx: click.Context, /, **params: Any) -> None:
+def log_command(ctx: click.Context, /, allow_duplicate: bool, **params: Any) -> None:
     """Schrijf uren (en km, onkosten, in natura) op een opdracht.
 
     Geweigerd: 0 of negatieve tijd, meer dan 24 uur op één dag, een datum na vandaag, buiten
-    de opdracht of in een afgesloten periode. Dezelfde regel twee keer wordt één keer opgeslagen.
+    de opdracht of in een afgesloten periode. Staat precies dezelfde regel er al, dan vraagt de
+    opdracht om --allow-duplicate (een tweede sessie op dezelfde dag) in plaats van hem stil samen
+    te voegen.
 
     \b
     Voorbeeld:
       vergoeding log --engagement G001 --date 3-11-2026 --hours 2,5 --activity training --km 12,5
       vergoeding log --engagement G002 --date 4-11-2026 --hours 2 --inkind 25 --inkind-note VVV-bon
     """
-    result = api.log(workspace(ctx), api.EntryData(engagement=params.pop("engagement"), **params), today=today())
-    if result.created:
-        click.echo(f"Regel {result.id} opgeslagen.")
-    else:
-        click.echo(f"Deze regel stond er al (regel {result.id}); niets opnieuw opgeslagen.", err=True)
+    result = api.log(workspace(ctx), api.EntryData(engagement=params.pop("engagement"), **params), today=today(),
+                     allow_duplicate=allow_duplicate)
+    click.echo(f"Regel {result.id} opgeslagen.")
 
 
 @click.command("approve")
-@click.option("--period", type=PERIOD, required=True, help="Periode: 2026-10, 2026-Q4 of 2026.")
-@click.option("--expert", "expert_code", help="Alleen deze deskundige.")
+@click.option("--period", type=PERIOD, required=True, help="Periode: 2026-10, 10-2026, 'oktober 2026', 2026-Q4 of 2026.")
+@click.option("--expert", "expert_code", type=EXPERT_CODE, help="Alleen deze deskundige.")
 @click.pass_context
 def approve_command(ctx: click.Context, period: Period, expert_code: str | None) -> None:
     """Keur de ingevoerde uren van een periode goed (ingevoerd -> goedgekeurd).
@@ -523,8 +562,8 @@ def approve_command(ctx: click.Context, period: Period, expert_code: str | None)
     """
     ids_ = api.approve(workspace(ctx), period, expert_code)
     who = f" van {expert_code}" if expert_code else ""
-    click.echo(f"{len(ids_)} regel(s){who} in {period} goedgekeurd." if ids_
-               else f"Geen ingevoerde regels{who} in {period}; niets goedgekeurd.")
+    click.echo(f"{len(ids_)} regel(s){who} in {period_text(period)} goedgekeurd." if ids_
+               else f"Geen ingevoerde regels{who} in {period_text(period)}; niets goedgekeurd.")
 
 
 @click.command("lock")
@@ -539,7 +578,7 @@ def lock_command(ctx: click.Context, period: Period, reason: str) -> None:
       vergoeding lock --period 2026-10 --reason "uitbetaald en verantwoord"
     """
     api.lock(workspace(ctx), period, reason)
-    click.echo(f"Periode {period} afgesloten.")
+    click.echo(f"Periode {period_text(period)} afgesloten.")
 
 
 @click.command("unlock")
@@ -554,11 +593,11 @@ def unlock_command(ctx: click.Context, period: Period, reason: str) -> None:
       vergoeding unlock --period 2026-10 --reason "regel vergeten"
     """
     api.unlock(workspace(ctx), period, reason)
-    click.echo(f"Periode {period} heropend.")
+    click.echo(f"Periode {period_text(period)} heropend.")
 
 
 @click.command("correct")
-@click.argument("entry_id", type=int)
+@click.argument("entry_id", metavar="REGEL", type=int)
 @click.option("--hours", "minutes", type=DURATION, help="De juiste tijd voor deze regel, bv. 2 (0 schrapt).")
 @click.option("--quantity", type=click.IntRange(min=0), help="Het juiste aantal.")
 @click.option("--km", type=DECIMAL, help="Het juiste aantal km.")
@@ -582,6 +621,7 @@ def correct_command(ctx: click.Context, entry_id: int, minutes: int | None, quan
     click.echo(f"Correctieregel {new_id} opgeslagen voor regel {entry_id}.")
 
 
+@reads_only
 @click.command("audit")
 @click.option("--entity", type=click.Choice(["organisation", "expert", "declaration", "engagement", "entry",
                                              "locked_period"]), help="Alleen dit soort gegevens.")
@@ -596,14 +636,17 @@ def audit_command(ctx: click.Context, entity: str | None, entity_id: int | None,
     Voorbeeld:
       vergoeding audit --entity entry --id 42
     """
+    ws = workspace(ctx)
     rows = [{"id": r.id, "at": r.at, "actor": r.actor, "db_user": r.db_user, "action": r.action, "entity": r.entity,
-             "entity_id": r.entity_id, "detail": r.detail} for r in api.audit_log(workspace(ctx), entity, entity_id, limit)]
+             "entity_id": r.entity_id, "detail": r.detail} for r in api.audit_log(ws, entity, entity_id, limit)]
     emit(rows, fmt, headers={"at": "wanneer", "actor": "wie", "db_user": "databasegebruiker", "action": "actie",
-                             "entity": "soort", "entity_id": "nr", "detail": "wat"})
+                             "entity": "soort", "entity_id": "nr", "detail": "wat"}, words=("action", "entity"),
+         total=api.audit_count(ws, entity, entity_id))
 
 
+@reads_only
 @click.command("hours")
-@click.option("--expert", "expert_code", required=True, help="Code van de deskundige.")
+@click.option("--expert", "expert_code", type=EXPERT_CODE, required=True, help="Code van de deskundige.")
 @click.option("--period", type=PERIOD, help="Periode: 2026-10, 2026-Q4 of 2026.")
 @click.option("--year", "year_", type=click.IntRange(2000, 2100), help="Jaar (standaard: dit jaar).")
 @format_option("xlsx", "pdf")

@@ -50,9 +50,15 @@ def limits_show(ctx: click.Context, year: int | None, fmt: str) -> None:
         for f in figures
     ]
     if fmt == "table":
+        from vergoeding.render.formatting import euro, number, percent
+
         for r in rows:
             r["confirmed"] = "ja" if r["confirmed"] else "NEE - niet bevestigd"
-    emit(rows, fmt, columns=["key", "amount", "unit", "valid_from", "confirmed", "label", "source"],
+            unit, amount = str(r["unit"]), str(r["amount"])
+            r["amount"] = (euro(amount) if unit.startswith("EUR") else percent(amount)
+                           if unit == "fractie" else number(amount, 4))
+            r["unit"] = {"fractie": "percentage"}.get(unit, unit)
+    emit(rows, fmt, columns=["key", "amount", "unit", "valid_from", "confirmed", "label", "source"], money=(),
          headers={"key": "sleutel", "amount": "bedrag", "unit": "eenheid", "valid_from": "vanaf",
                   "confirmed": "bevestigd", "label": "omschrijving", "source": "bron"},
          payload={"year": y, "figures": rows}, title=f"Fiscale grenzen {y}" if fmt == "table" else None)
@@ -95,8 +101,8 @@ def rates_show(ctx: click.Context, on: date | None, role: str | None, fmt: str) 
          "expert": r.expert, "client": r.client, "valid": r.validity}
         for r in rates
     ]
-    title = f"{card.name} - {card.organisation}" + (" [VOORBEELD]" if card.example else "") + f" - geldig op {day.isoformat()}"
-    emit(rows, fmt, columns=["role", "regime", "level", "unit", "expert", "client", "valid"],
+    title = f"{card.name} - {card.organisation}" + (" [VOORBEELD]" if card.example else "") + f" - geldig op {day:%d-%m-%Y}"
+    emit(rows, fmt, columns=["role", "regime", "level", "unit", "expert", "client", "valid"], money=("expert", "client"),
          headers={"role": "rol", "regime": "regime", "level": "niveau", "unit": "eenheid",
                   "expert": "deskundige", "client": "opdrachtgever", "valid": "geldig"},
          payload={"card": card.name, "organisation": card.organisation, "example": card.example,
@@ -105,7 +111,7 @@ def rates_show(ctx: click.Context, on: date | None, role: str | None, fmt: str) 
 
 
 @rates_group.command("check")
-@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("path", metavar="BESTAND", type=click.Path(dir_okay=False, path_type=Path))
 @format_option()
 @click.pass_context
 def rates_check(ctx: click.Context, path: Path, fmt: str) -> None:

@@ -76,8 +76,10 @@ def payout_cmd(ctx: click.Context, period: Period, out: str, expert: str | None,
     if r.completed:
         click.echo(f"De vorige uitvoering voor {r.period} is afgebroken nadat de betaling was vastgelegd. "
                    "De bestanden zijn nu alsnog gemaakt; er is niets opnieuw betaald.")
+    from vergoeding.render.formatting import euro
+
     verb = "Opnieuw gemaakt" if reprint or r.completed else "Betaald"
-    click.echo(f"{verb}: {r.number}, {r.transfers} overboeking(en), totaal € {r.total}, "
+    click.echo(f"{verb}: {r.number}, {r.transfers} overboeking(en), totaal {euro(r.total)}, "
                f"{r.settled} regel(s) afgerekend.")
     if r.transfers and r.execution_date:
         click.echo(f"SEPA-batch ({r.sepa_version}): uitvoerdatum {r.execution_date:%d-%m-%Y}.")

@@ -6,11 +6,20 @@ from pathlib import Path
 
 import click
 
-from vergoeding.commands._common import emit, emit_findings, today, workspace
+from vergoeding.commands._common import (
+    EXPERT_CODE,
+    emit,
+    emit_findings,
+    reads_only,
+    today,
+    workspace,
+)
+from vergoeding.render.formatting import euro
 
 
+@reads_only
 @click.command("statement")
-@click.option("--expert", "expert", required=True, help="Code van de deskundige.")
+@click.option("--expert", "expert", type=EXPERT_CODE, required=True, help="Code van de deskundige.")
 @click.option("--year", "year", type=click.IntRange(1900, 2200), required=True, help="Jaar.")
 @click.option("-o", "--output", "output", type=click.Path(dir_okay=False), help="PDF-bestand (met --format pdf).")
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "pdf"]), default=None,
@@ -40,10 +49,14 @@ def statement_cmd(ctx: click.Context, expert: str, year: int, output: str | None
         return
     rows = [{"month": f"{year}-{r.month:02d}", "regime": r.regime_label, "minutes": r.minutes,
              "paid": r.paid, "inkind": r.inkind, "paid_on": r.paid_on} for r in ys.rows]
-    emit(rows, fmt, columns=["month", "regime", "paid", "inkind", "paid_on"],
+    from vergoeding.core.period import month as month_period
+
+    if fmt == "table":
+        rows = [{**r, "month": month_period(year, m.month)} for r, m in zip(rows, ys.rows, strict=True)]
+    emit(rows, fmt, columns=["month", "regime", "paid", "inkind", "paid_on"], money=("paid", "inkind"),
          headers={"month": "maand", "regime": "regime", "paid": "betaald", "inkind": "in natura",
                   "paid_on": "betaald op"},
-         payload=ys.as_dict(), title=f"Jaaropgave {year} voor {ys.name}: totaal € {ys.total}" if fmt == "table" else None)
+         payload=ys.as_dict(), title=f"Jaaropgave {year} voor {ys.name}: totaal {euro(ys.total)}" if fmt == "table" else None)
 
 
 @click.group("report")
@@ -56,6 +69,7 @@ def report_group() -> None:
     """
 
 
+@reads_only
 @report_group.command("derden")
 @click.option("--year", "year", type=click.IntRange(1900, 2200), required=True, help="Jaar van betaling.")
 @click.option("-o", "--output", "output", type=click.Path(dir_okay=False), required=True,

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from vergoeding.core.regimes import Regime, Unit
@@ -34,8 +34,11 @@ class RoleRate:
 
     @property
     def validity(self) -> str:
-        end = self.valid_to.isoformat() if self.valid_to else "open"
-        return f"[{self.valid_from.isoformat()}, {end})"
+        """``vanaf 01-01-2026`` or ``01-01-2025 t/m 31-12-2025`` (valid_to is exclusive)."""
+        start = self.valid_from.strftime("%d-%m-%Y")
+        if self.valid_to is None:
+            return f"vanaf {start}"
+        return f"{start} t/m {(self.valid_to - timedelta(days=1)).strftime('%d-%m-%Y')}"
 
 
 @dataclass(frozen=True)

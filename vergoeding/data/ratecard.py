@@ -78,10 +78,11 @@ def check_ratecard(path: Path, limits: LimitsBook | None = None) -> tuple[RateCa
     try:
         model = _File.model_validate(data)
     except ValidationError as exc:
-        return None, [
+        fields_ = [
             Finding(Severity.ERROR, "ratecard.field", msg, where=where(path, ln, key))
             for key, ln, msg in pydantic_problems(exc, path, lines)
         ]
+        return None, fields_ + _validity_of_valid_rates(data, path, lines)
     findings: list[Finding] = []
     roles: dict[str, Role] = {}
     for rkey, role in model.roles.items():
@@ -113,6 +114,29 @@ def check_ratecard(path: Path, limits: LimitsBook | None = None) -> tuple[RateCa
     return (None if has_errors(findings) else card), findings
 
 
+def _validity_of_valid_rates(data: Any, path: Path, lines: dict[str, int]) -> list[Finding]:
+    """Overlaps and gaps among the rates that are themselves valid, for a card with field
+    errors elsewhere: one run of ``rates check`` then reports every problem, not the field
+    errors first and the overlaps only after those are fixed."""
+    out: list[Finding] = []
+    roles = data.get("roles") if isinstance(data, dict) else None
+    for rkey, role in (roles.items() if isinstance(roles, dict) else ()):
+        raw = role.get("rates") if isinstance(role, dict) else None
+        rates: list[RoleRate] = []
+        for i, item in enumerate(raw if isinstance(raw, list) else ()):
+            try:
+                r = _Rate.model_validate(item)
+            except ValidationError:
+                continue  # reported as a field error already
+            if r.valid_to is not None and r.valid_to <= r.valid_from:
+                continue
+            key = f"roles.{rkey}.rates[{i}]"
+            rates.append(RoleRate(rkey, r.regime, r.unit, r.expert, r.client, r.valid_from, r.valid_to, r.level,
+                                  where(path, line_of(lines, key), key)))
+        out += _validity_findings(str(rkey), rates, path, lines, f"roles.{rkey}")
+    return out
+
+
 def _validity_findings(rkey: str, rates: list[RoleRate], path: Path, lines: dict[str, int], base: str) -> list[Finding]:
     out: list[Finding] = []
     groups: dict[tuple[Regime, str], list[RoleRate]] = defaultdict(list)
@@ -124,7 +148,7 @@ def _validity_findings(rkey: str, rates: list[RoleRate], path: Path, lines: dict
             what = f"rol {rkey}, regime {regime.value}, niveau {level}"
             if a.valid_to is None or a.valid_to > b.valid_from:
                 out.append(Finding(Severity.ERROR, "ratecard.overlap",
-                    f"{what}: geldigheid {a.validity} overlapt met {b.validity} ({b.where}); "
+                    f"{what}: geldigheid {a.validity} overlapt met het tarief {b.validity} ({b.where}); "
                     f"zet valid_to van het eerste tarief op {b.valid_from}", where=a.where))
             elif a.valid_to < b.valid_from:
                 out.append(Finding(Severity.ERROR, "ratecard.gap",

@@ -119,8 +119,8 @@ PEOPLE = (
     Person("E021", "Greetje Hoekstra", "Hessenweg 120", "3731 JL", "De Bilt", date(1963, 2, 14), needs_bsn=True),
     Person("E022", "Ricardo Martina", "Kanaalstraat 88", "3531 CL", "Utrecht", date(1987, 5, 29), freelance=True),
     Person("E023", "Lotte Meijer", "Emmalaan 6", "3818 GA", "Amersfoort", date(1994, 9, 9), needs_bsn=True),
-    Person("E024", "Ahmet Yilmaz", "Schimmelpenninckkade 20", "3813 AE", "Amersfoort", date(1977, 4, 4)),
-    Person("E025", "Joke van der Berg", "Heideweg 15", "3768 CB", "Soest", date(1950, 10, 10)),
+    Person("E024", "Ahmet Yilmaz", "Schimmelpenninckkade 20", "3813 AE", "Amersfoort", date(1977, 4, 4), freelance=True),
+    Person("E025", "Joke van der Berg", "Heideweg 15", "3768 CB", "Soest", date(1950, 10, 10), freelance=True),
     Person("E026", "Stefan Koster", "Amersfoortseweg 300", "3712 BC", "Huis ter Heide", date(1980, 1, 1),
            needs_bsn=True),
 )

@@ -30,6 +30,7 @@ from vergoeding.importing.readers import RawTable
 from vergoeding.store import entries, ledger
 from vergoeding.store import schema as s
 from vergoeding.store.base import LABELS
+from vergoeding.store.codes import code_is
 
 _TRUE = {"ja", "j", "yes", "y", "waar", "true", "1", "x", "wel"}
 _FALSE = {"nee", "n", "no", "onwaar", "false", "0", "niet"}
@@ -281,7 +282,7 @@ def _existing(conn: Connection, entity: str, code: str) -> Any:
     loader: dict[str, Callable[[Connection, str], Any]] = {
         "organisation": ledger.organisation_data, "expert": ledger.expert_data, "engagement": ledger.engagement_data}
     table = {"organisation": s.organisations, "expert": s.experts, "engagement": s.engagements}[entity]
-    if conn.execute(select(table.c.id).where(table.c.code == code)).first() is None:
+    if conn.execute(select(table.c.id).where(code_is(table.c.code, code))).first() is None:
         return None
     return loader[entity](conn, code)
 
@@ -347,7 +348,7 @@ def _apply(conn: Connection, actor: str, spec: Sheet, v: dict[str, Any], card: R
     if entity == "declaration":
         d = ledger.DeclarationData(**v)
         dd = s.declarations
-        xid = conn.execute(select(s.experts.c.id).where(s.experts.c.code == d.expert)).scalar()
+        xid = conn.execute(select(s.experts.c.id).where(code_is(s.experts.c.code, d.expert))).scalar()
         if xid is not None and conn.execute(select(dd.c.id).where(
                 dd.c.expert_id == xid, dd.c.year == d.year,
                 dd.c.month.is_(None) if d.month is None else dd.c.month == d.month,

@@ -10,11 +10,13 @@ including the no-break space after the euro sign and babel's rounding (half to e
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from decimal import ROUND_HALF_EVEN, Decimal
 
 from vergoeding.core.duration import format_minutes
 from vergoeding.core.money import D, round_cents
+from vergoeding.core.period import Period, period_text
 
 LOCALE = "nl_NL"
 MONTHS = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober",
@@ -66,6 +68,20 @@ def month_name(year: int, month: int) -> str:
     return f"{MONTHS[date(year, month, 1).month - 1]} {year}"
 
 
+def period(p: Period | str) -> str:
+    """november 2026, 4e kwartaal 2026, 2026, or 03-11-2026 t/m 30-11-2026; a label such as
+    "2026-11" is read as the period it names (other text is returned as it is)."""
+    if isinstance(p, str):
+        from vergoeding.core.period import parse_period
+        from vergoeding.errors import InputError
+
+        try:
+            return period_text(parse_period(p))
+        except InputError:
+            return p
+    return period_text(p)
+
+
 def hours(minutes: int) -> str:
     """150 -> '2:30'."""
     return format_minutes(minutes)
@@ -82,8 +98,25 @@ def percent(rate: Decimal | str) -> str:
     return _decimal(d * 100, 2) + "%"
 
 
+def severity_label(severity: str) -> str:
+    """error -> fout, warning -> waarschuwing (a finding's severity as a person reads it)."""
+    return {"error": "fout", "warning": "waarschuwing", "info": "info"}.get(str(severity), str(severity))
+
+
 def mask_bsn(bsn: str | None) -> str:
     """A BSN is never shown in full outside the third-party report: *****1234."""
     if not bsn:
         return ""
     return "*****" + bsn[-4:]
+
+
+_HOUSE_NUMBER = re.compile(r"\s+(?=\d+\s?[A-Za-z]{0,3}(?:[-/]\w{1,6})?$)")
+_POSTCODE = re.compile(r"\b(\d{4})\s+([A-Z]{2})\b")
+
+
+def address_line(line: str | None) -> str:
+    """An address line that never wraps between street and house number ("Kerkstraat 5a")
+    nor inside a postcode ("3511 AB"): those spaces become non-breaking."""
+    if not line:
+        return ""
+    return _POSTCODE.sub(rf"\1{_NBSP}\2", _HOUSE_NUMBER.sub(_NBSP, line.strip()))

@@ -77,6 +77,9 @@ def _environment(dirs: tuple[Path, ...]) -> jinja2.Environment:
         hours_decimal=formatting.hours_decimal,
         percent=formatting.percent,
         mask_bsn=formatting.mask_bsn,
+        address_line=formatting.address_line,
+        period_label=formatting.period,
+        severity_label=formatting.severity_label,
     )
     return env
 

@@ -24,6 +24,7 @@ from vergoeding.core.money import round_cents, to_cents
 from vergoeding.core.text import clean_text
 from vergoeding.errors import InputError, mask_bsns
 from vergoeding.store import schema as s
+from vergoeding.store.codes import code_is
 from vergoeding.store.db import now_utc
 
 # Dutch names of the fields: used in messages and as the import template's column headers.
@@ -190,7 +191,7 @@ def next_code(conn: Connection, table: str, prefix: str) -> str:
 
 
 def _id_of(conn: Connection, table: Any, code: str, what: str, attr: str) -> int:
-    found = conn.execute(select(table.c.id).where(table.c.code == code)).scalar()
+    found = conn.execute(select(table.c.id).where(code_is(table.c.code, code))).scalar()
     if found is None:
         raise _err(f"{what} {code!r} bestaat niet", attr)
     return int(found)

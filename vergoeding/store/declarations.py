@@ -6,6 +6,7 @@ from sqlalchemy import Connection, select
 
 from vergoeding.core.checks_volunteer import Declaration
 from vergoeding.core.money import from_cents
+from vergoeding.store.codes import code_is
 from vergoeding.store.schema import declarations, experts
 
 
@@ -15,7 +16,7 @@ def load_declarations(conn: Connection, *, expert_code: str | None = None,
          .join(experts, experts.c.id == declarations.c.expert_id)
          .order_by(declarations.c.year, declarations.c.month, declarations.c.id))
     if expert_code:
-        q = q.where(experts.c.code == expert_code)
+        q = q.where(code_is(experts.c.code, expert_code))
     if years:
         q = q.where(declarations.c.year.in_(list(years)))
     return [Declaration(r.expert_code, int(r.year), None if r.month is None else int(r.month),

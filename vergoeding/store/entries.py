@@ -52,6 +52,7 @@ from vergoeding.store.base import (
     bounded,
     clean,
 )
+from vergoeding.store.codes import code_is
 from vergoeding.store.db import now_utc
 
 
@@ -138,7 +139,7 @@ def minutes_on_day(conn: Connection, expert_id: int, day: date) -> int:
 
 def _engagement_row(conn: Connection, code: str) -> Any:
     g = s.engagements
-    row = conn.execute(select(g).where(g.c.code == _text(code))).first()
+    row = conn.execute(select(g).where(code_is(g.c.code, _text(code)))).first()
     if row is None:
         raise _err(f"opdracht {code!r} bestaat niet", "engagement")
     return row
@@ -221,16 +222,30 @@ def _entry_audit_json(eng: Any, d: EntryData, quantity: int) -> dict[str, Any]:
     return {"engagement": eng.code, "date": d.work_date.isoformat(), "minutes": d.minutes, "quantity": quantity}
 
 
-def add_entry(conn: Connection, actor: str, data: EntryData, card: RateCard | None = None) -> EntryResult:
+def add_entry(conn: Connection, actor: str, data: EntryData, card: RateCard | None = None, *,
+              allow_duplicate: bool = False) -> EntryResult:
     """Log an hour entry. Refused: unknown engagement, zero or negative time, more than 24
     hours for the expert on that day (across all engagements), a date outside the
-    engagement, a date in a locked period. The same entry twice is stored once."""
+    engagement, a date in a locked period.
+
+    The same entry a second time (same engagement, day, time, activity, amounts) is refused
+    with a question: a typo and a real second session look alike, and merging them silently
+    loses a session. ``allow_duplicate`` stores it as a line of its own (its key gets a
+    counter: ``#2``, ``#3``). An import of the same file twice still stores each line once."""
     eng = _engagement_row(conn, data.engagement)
     d, quantity = _check_entry(eng, data, unit_of(eng, data.work_date, card))
     key = dedupe_key(d, quantity)
     existing = conn.execute(select(s.entries.c.id).where(s.entries.c.dedupe_key == key)).scalar()
-    if existing is not None:
-        return EntryResult(int(existing), False)
+    if existing is not None and not allow_duplicate:
+        raise RuleViolation(
+            f"regel {existing} is al precies zo vastgelegd ({eng.code}, {d.work_date:%d-%m-%Y}, "
+            f"{format_minutes(d.minutes)} uur{', ' + d.activity if d.activity else ''}); niets opgeslagen. "
+            "Was dit een tweede sessie op dezelfde dag? Geef dan --allow-duplicate.")
+    n = 1
+    while existing is not None:
+        n += 1
+        key = hashlib.sha256(f"{dedupe_key(d, quantity)}#{n}".encode()).hexdigest()
+        existing = conn.execute(select(s.entries.c.id).where(s.entries.c.dedupe_key == key)).scalar()
     locked = locked_period_on(conn, d.work_date)
     if locked is not None:
         raise _locked_error(d, locked)
@@ -305,6 +320,13 @@ def _add_entries(conn: Connection, actor: str, items: list[EntryData], card: Rat
     for i in range(0, len(codes), _CHUNK):
         for row in conn.execute(select(g).where(g.c.code.in_(codes[i:i + _CHUNK]))):
             engs[row.code] = row
+    missing = [c for c in codes if c not in engs]
+    if missing:  # typed in another case (g001 for G001): matched regardless of case
+        lowered = {c.lower(): c for c in missing}
+        for i in range(0, len(missing), _CHUNK):
+            chunk = [c.lower() for c in missing[i:i + _CHUNK]]
+            for row in conn.execute(select(g).where(func.lower(g.c.code).in_(chunk))):
+                engs[lowered[row.code.lower()]] = row
     locks = conn.execute(select(s.locked_periods)).all()
     # The rate card only changes at its valid_from/valid_to dates: between two of them an
     # engagement's unit is the same, so it is resolved once per engagement and stretch.
@@ -416,7 +438,7 @@ def _period_filter(period: Period, expert: str | None) -> list[Any]:
     e, g, x = s.entries, s.engagements, s.experts
     conds: list[Any] = [e.c.work_date >= period.start, e.c.work_date < period.end]
     if expert:
-        conds.append(e.c.engagement_id.in_(select(g.c.id).join(x, x.c.id == g.c.expert_id).where(x.c.code == expert)))
+        conds.append(e.c.engagement_id.in_(select(g.c.id).join(x, x.c.id == g.c.expert_id).where(code_is(x.c.code, expert))))
     return conds
 
 

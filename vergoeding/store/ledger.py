@@ -48,6 +48,7 @@ from vergoeding.store.base import (
     fits,
     next_code,
 )
+from vergoeding.store.codes import code_is
 from vergoeding.store.db import now_utc
 from vergoeding.store.entries import (
     BulkResult,
@@ -194,7 +195,7 @@ def normalise_organisation(d: OrganisationData) -> OrganisationData:
 
 
 def organisation_data(conn: Connection, code: str) -> OrganisationData:
-    r = conn.execute(select(s.organisations).where(s.organisations.c.code == code)).mappings().first()
+    r = conn.execute(select(s.organisations).where(code_is(s.organisations.c.code, code))).mappings().first()
     if r is None:
         raise NotFoundError(f"organisatie {code!r} bestaat niet")
     return OrganisationData(**{f.name: r[f.name] for f in fields(OrganisationData)})
@@ -213,7 +214,7 @@ def _check_one_own(conn: Connection, d: OrganisationData, exclude_id: int | None
 
 def add_organisation(conn: Connection, actor: str, data: OrganisationData) -> OrganisationData:
     d = normalise_organisation(data)
-    if conn.execute(select(s.organisations.c.id).where(s.organisations.c.code == d.code)).first():
+    if conn.execute(select(s.organisations.c.id).where(code_is(s.organisations.c.code, d.code))).first():
         raise _err(f"organisatie {d.code!r} bestaat al", "code")
     _check_one_own(conn, d)
     fits(s.organisations, asdict(d))
@@ -271,7 +272,7 @@ def normalise_expert(d: ExpertData) -> ExpertData:
 
 
 def expert_data(conn: Connection, code: str) -> ExpertData:
-    r = conn.execute(select(s.experts).where(s.experts.c.code == code)).mappings().first()
+    r = conn.execute(select(s.experts).where(code_is(s.experts.c.code, code))).mappings().first()
     if r is None:
         raise NotFoundError(f"ervaringsdeskundige {code!r} bestaat niet")
     return ExpertData(**{f.name: r[f.name] for f in fields(ExpertData)})
@@ -279,7 +280,7 @@ def expert_data(conn: Connection, code: str) -> ExpertData:
 
 def add_expert(conn: Connection, actor: str, data: ExpertData) -> ExpertData:
     d = normalise_expert(data)
-    if conn.execute(select(s.experts.c.id).where(s.experts.c.code == d.code)).first():
+    if conn.execute(select(s.experts.c.id).where(code_is(s.experts.c.code, d.code))).first():
         raise _err(f"ervaringsdeskundige {d.code!r} bestaat al", "code")
     fits(s.experts, asdict(d))
     new_id = _new_id(conn.execute(insert(s.experts).values(**asdict(d), created_at=now_utc())))
@@ -394,11 +395,27 @@ def _engagement_values(conn: Connection, d: EngagementData) -> dict[str, Any]:
     )
 
 
+def _check_zzp_expert(conn: Connection, expert_id: int, d: EngagementData) -> None:
+    """A zzp engagement is invoiced: the expert needs a KvK number and a VAT id, or the KOR
+    (small business scheme, no VAT id on the invoice). Checked when the engagement is made,
+    not only at the first invoice a month later."""
+    x = conn.execute(select(s.experts.c.code, s.experts.c.kvk, s.experts.c.vat_id, s.experts.c.kor)
+                     .where(s.experts.c.id == expert_id)).one()
+    missing = []
+    if not x.kvk:
+        missing.append(f"een KvK-nummer (vergoeding expert edit {x.code} --kvk 12345678)")
+    if not x.vat_id and not x.kor and d.vat_exemption != "kor":
+        missing.append(f"een btw-nummer (vergoeding expert edit {x.code} --vat-id NL...B01), of --kor als de "
+                       "deskundige de kleineondernemersregeling gebruikt")
+    if missing:
+        raise _err(f"een zzp-opdracht wordt gefactureerd; deskundige {x.code} mist " + " en ".join(missing), "regime")
+
+
 def engagement_data(conn: Connection, code: str) -> EngagementData:
     g, x, o = s.engagements, s.experts, s.organisations
     r = conn.execute(
         select(g, x.c.code.label("expert_code"), o.c.code.label("client_code"))
-        .join(x, x.c.id == g.c.expert_id).join(o, o.c.id == g.c.client_id).where(g.c.code == code)
+        .join(x, x.c.id == g.c.expert_id).join(o, o.c.id == g.c.client_id).where(code_is(g.c.code, code))
     ).mappings().first()
     if r is None:
         raise NotFoundError(f"opdracht {code!r} bestaat niet")
@@ -420,10 +437,12 @@ def engagement_data(conn: Connection, code: str) -> EngagementData:
 
 def add_engagement(conn: Connection, actor: str, data: EngagementData, card: RateCard | None = None) -> EngagementData:
     d = normalise_engagement(data, card)
-    if conn.execute(select(s.engagements.c.id).where(s.engagements.c.code == d.code)).first():
+    if conn.execute(select(s.engagements.c.id).where(code_is(s.engagements.c.code, d.code))).first():
         raise _err(f"opdracht {d.code!r} bestaat al", "code")
     values = _engagement_values(conn, d)
     fits(s.engagements, values)
+    if d.regime == Regime.ZZP.value:
+        _check_zzp_expert(conn, values["expert_id"], d)
     new_id = _new_id(conn.execute(insert(s.engagements).values(**values, created_at=now_utc())))
     audit(conn, actor, "add", "engagement", int(new_id), asdict(d))
     return d

@@ -15,6 +15,7 @@ from vergoeding.core.period import Period
 from vergoeding.core.regimes import Benefit, Regime, TravelPolicy, Unit
 from vergoeding.core.work import Address, Engagement, Entry, Expert, Organisation
 from vergoeding.errors import NotFoundError
+from vergoeding.store.codes import code_is
 from vergoeding.store.schema import engagements, entries, experts, organisations
 
 
@@ -73,7 +74,7 @@ def own_organisation(conn: Connection) -> Organisation:
 
 
 def organisation(conn: Connection, code: str) -> Organisation:
-    r = conn.execute(select(organisations).where(organisations.c.code == code)).first()
+    r = conn.execute(select(organisations).where(code_is(organisations.c.code, code))).first()
     if r is None:
         raise NotFoundError(f"organisatie {code!r} bestaat niet")
     return organisation_from_row(r)
@@ -87,7 +88,7 @@ def all_organisations(conn: Connection, kind: str | None = None) -> list[Organis
 
 
 def expert(conn: Connection, code: str) -> Expert:
-    r = conn.execute(select(experts).where(experts.c.code == code)).first()
+    r = conn.execute(select(experts).where(code_is(experts.c.code, code))).first()
     if r is None:
         raise NotFoundError(f"ervaringsdeskundige {code!r} bestaat niet")
     return expert_from_row(r)
@@ -109,7 +110,7 @@ def _engagement_select() -> Select[Any]:
 
 
 def engagement(conn: Connection, code: str) -> Engagement:
-    r = conn.execute(_engagement_select().where(engagements.c.code == code)).first()
+    r = conn.execute(_engagement_select().where(code_is(engagements.c.code, code))).first()
     if r is None:
         raise NotFoundError(f"opdracht {code!r} bestaat niet")
     return engagement_from_row(r)
@@ -118,9 +119,9 @@ def engagement(conn: Connection, code: str) -> Engagement:
 def all_engagements(conn: Connection, *, expert_code: str | None = None, client_code: str | None = None) -> list[Engagement]:
     q = _engagement_select().order_by(engagements.c.code)
     if expert_code:
-        q = q.where(experts.c.code == expert_code)
+        q = q.where(code_is(experts.c.code, expert_code))
     if client_code:
-        q = q.where(organisations.c.code == client_code)
+        q = q.where(code_is(organisations.c.code, client_code))
     return [engagement_from_row(r) for r in conn.execute(q)]
 
 
@@ -142,11 +143,11 @@ def load_entries(
     if period is not None:
         q = q.where(entries.c.work_date >= period.start, entries.c.work_date < period.end)
     if expert_code:
-        q = q.join(experts, experts.c.id == engagements.c.expert_id).where(experts.c.code == expert_code)
+        q = q.join(experts, experts.c.id == engagements.c.expert_id).where(code_is(experts.c.code, expert_code))
     if client_code:
-        q = q.join(organisations, organisations.c.id == engagements.c.client_id).where(organisations.c.code == client_code)
+        q = q.join(organisations, organisations.c.id == engagements.c.client_id).where(code_is(organisations.c.code, client_code))
     if engagement_code:
-        q = q.where(engagements.c.code == engagement_code)
+        q = q.where(code_is(engagements.c.code, engagement_code))
     if statuses:
         q = q.where(entries.c.status.in_(list(statuses)))
     return [entry_from_row(r) for r in conn.execute(q)]
