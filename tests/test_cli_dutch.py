@@ -173,3 +173,14 @@ def test_audit_says_when_it_is_cut_short(admin: CliRunner, cli: click.Group) -> 
     assert data["rows"][-1]["action"] == "add" and data["rows"][-1]["entity"] == "declaration"
     r = admin.invoke(cli, ["audit"])
     assert "getoond" not in r.stderr
+
+
+def test_check_json_has_decimal_strings_not_euro_texts(admin: CliRunner, cli: click.Group) -> None:
+    from vergoeding.commands._common import finding_json
+    from vergoeding.core.findings import Finding, Severity
+
+    f = Finding(Severity.ERROR, "volunteer.month_cap", "te veel", figures={"geteld": "€\u00a01.281,06", "grens": "€ 220,00",
+                                                                          "regime": "vrijwilliger"})
+    assert finding_json(f)["figures"] == {"geteld": "1281.06", "grens": "220.00", "regime": "vrijwilliger"}
+    data = json.loads(admin.invoke(cli, ["expert", "show", "E001", "--format", "json"]).stdout)
+    assert data["declarations"] == [{"year": 2026, "month": 11, "organisation": "Buurthuis", "amount": "1234.50"}]

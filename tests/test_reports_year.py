@@ -51,7 +51,7 @@ def test_year_statement(cli, runner: CliRunner, tmp_db: Path, tmp_path: Path) ->
     assert r.exit_code == 0, r.output
     data = json.loads(r.stdout)
     assert data["rows"] == [{"month": "2026-11", "regime": "Vrijwilligersvergoeding", "minutes": 600,
-                             "paid": "57.50", "inkind": "0.00", "paid_on": "03-12-2026"}]  # next business day
+                             "paid": "57.50", "inkind": "0.00", "paid_on": ["2026-12-03"]}]  # next business day
     assert data["total"] == "57.50" and data["caps_exceeded"] is False
     pdf = tmp_path / "j.pdf"
     r = runner.invoke(cli, ["statement", "--expert", "V2", "--year", "2026", "-o", str(pdf)], env=ENV)

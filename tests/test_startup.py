@@ -104,6 +104,8 @@ def test_every_help_imports_nothing_heavy(tmp_path: Path) -> None:
 
 def test_a_read_command_loads_its_own_module_only(tmp_path: Path) -> None:
     """``room`` needs the database and the limits, but not the invoice, payout or import code."""
+    made, _ = _imported(["org", "add", "--code", "UTR", "--name", "Gemeente Utrecht"], tmp_path)
+    assert made.returncode == 0, made.stderr  # a reading command refuses a database that is not there
     proc, modules = _imported(["room", "--expert", "E001", "--on", "2026-11-01"], tmp_path)
     assert "vergoeding.commands.checks" in modules and "sqlalchemy" in modules
     assert not {"vergoeding.commands.invoices", "vergoeding.commands.payout", "vergoeding.commands.importing",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sys
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import asdict, is_dataclass
@@ -288,10 +289,27 @@ def emit(
         click.echo(f"{len(rows)} van {total} regels getoond; gebruik --limit voor meer.", err=True)
 
 
+_EURO_TEXT = re.compile(r"^€\s?(-?\d{1,3}(?:\.\d{3})*(?:,\d+)?)$")
+
+
+def finding_json(f: Finding) -> dict[str, Any]:
+    """A finding for scripts: its figures as they are for people ("€ 281,06") become decimal
+    strings ("281.06"), like every other amount in JSON; other figures stay as they are."""
+    d = f.as_dict()
+    figures = d.get("figures")
+    if isinstance(figures, dict):
+        out = {}
+        for k, v in figures.items():
+            m = _EURO_TEXT.match(v.replace("\u00a0", " ")) if isinstance(v, str) else None
+            out[k] = m.group(1).replace(".", "").replace(",", ".") if m else v
+        d["figures"] = out
+    return d
+
+
 def emit_findings(findings: Iterable[Finding], fmt: str, *, ok_message: str = "Geen bevindingen.") -> None:
     items = list(findings)
     if fmt == "json":
-        click.echo(json.dumps([f.as_dict() for f in items], ensure_ascii=False, indent=2))
+        click.echo(json.dumps([finding_json(f) for f in items], ensure_ascii=False, indent=2))
         return
     if fmt == "csv":
         emit([f.as_dict() for f in items], "csv",

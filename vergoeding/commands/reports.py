@@ -14,7 +14,6 @@ from vergoeding.commands._common import (
     today,
     workspace,
 )
-from vergoeding.render.formatting import euro
 
 
 @reads_only
@@ -56,7 +55,7 @@ def statement_cmd(ctx: click.Context, expert: str, year: int, output: str | None
     emit(rows, fmt, columns=["month", "regime", "paid", "inkind", "paid_on"], money=("paid", "inkind"),
          headers={"month": "maand", "regime": "regime", "paid": "betaald", "inkind": "in natura",
                   "paid_on": "betaald op"},
-         payload=ys.as_dict(), title=f"Jaaropgave {year} voor {ys.name}: totaal {euro(ys.total)}" if fmt == "table" else None)
+         payload=ys.as_dict(), title=f"Jaaropgave {year} voor {ys.name}: totaal {_euro(ys.total)}" if fmt == "table" else None)
 
 
 @click.group("report")
@@ -103,3 +102,9 @@ def derden_cmd(ctx: click.Context, year: int, output: str) -> None:
         click.echo("Er is niets geschreven.", err=True)
         ctx.exit(1)
     click.echo(f"{len(rows)} betaling(en) gemeld in {output}.")
+
+
+def _euro(amount: object) -> str:
+    from vergoeding.render.formatting import euro
+
+    return euro(amount)  # type: ignore[arg-type]

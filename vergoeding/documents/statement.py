@@ -158,6 +158,7 @@ class YearRow:
     paid: Decimal
     inkind: Decimal
     paid_on: str  # payment date(s) as text, or "via factuur"
+    paid_dates: tuple[date, ...] = ()  # the same dates as dates (JSON: ISO)
 
 
 @dataclass(frozen=True)
@@ -214,7 +215,8 @@ class YearStatement:
         return {
             "expert": self.code, "name": self.name, "year": self.year,
             "rows": [{"month": f"{self.year}-{r.month:02d}", "regime": r.regime_label, "minutes": r.minutes,
-                      "paid": str(r.paid), "inkind": str(r.inkind), "paid_on": r.paid_on} for r in self.rows],
+                      "paid": str(r.paid), "inkind": str(r.inkind),
+                      "paid_on": [d.isoformat() for d in r.paid_dates]} for r in self.rows],
             "totals": {t.regime_label: str(t.amount) for t in self.totals},
             "total": str(self.total), "volunteer_total": str(self.volunteer_total),
             "year_limit": str(self.year_limit), "caps_exceeded": self.caps_exceeded,
