@@ -140,7 +140,7 @@ def test_org_e_invoice_setting_add_edit_show(runner: CliRunner, cli: click.Group
     shown = json.loads(run(runner, cli, "org", "show", "UTR", "--format", "json").stdout)
     assert (shown["einvoice_format"], shown["buyer_reference"]) == ("peppol", None)
     r = run(runner, cli, "org", "show", "UTR")
-    assert re.search(r"einvoice_format\s+peppol", r.stdout)
+    assert re.search(r"e-factuurformaat\s+peppol", r.stdout)
     r = run(runner, cli, "org", "add", "--code", "X", "--name", "X", "--e-invoice", "xrechnung")
     assert r.exit_code == 2
 

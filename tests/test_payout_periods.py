@@ -40,7 +40,7 @@ def test_january_is_paid(cli, runner: CliRunner, tmp_db: Path, tmp_path: Path) -
     r = runner.invoke(cli, ["payout", "--period", "2026-01", "--out", str(tmp_path / "jan")],
                       env={"VERGOEDING_TODAY": "2026-02-02"})
     assert r.exit_code == 0, r.output
-    assert "1 overboeking(en), totaal € 11.50, 1 regel(s) afgerekend" in r.stdout
+    assert "1 overboeking(en), totaal €\u00a011,50, 1 regel(s) afgerekend" in r.stdout
     assert "Traceback" not in r.output
     assert counts(tmp_db) == (1, 1)
 
@@ -50,7 +50,7 @@ def test_whole_year_is_paid(cli, runner: CliRunner, tmp_db: Path, tmp_path: Path
     r = runner.invoke(cli, ["payout", "--period", "2026", "--out", str(tmp_path / "jaar")],
                       env={"VERGOEDING_TODAY": "2026-12-01"})
     assert r.exit_code == 0, r.output
-    assert "1 overboeking(en), totaal € 17.25, 2 regel(s) afgerekend" in r.stdout
+    assert "1 overboeking(en), totaal €\u00a017,25, 2 regel(s) afgerekend" in r.stdout
     assert counts(tmp_db) == (1, 2)
 
 
@@ -59,7 +59,7 @@ def test_first_quarter_is_paid(cli, runner: CliRunner, tmp_db: Path, tmp_path: P
     r = runner.invoke(cli, ["payout", "--period", "2026-Q1", "--out", str(tmp_path / "q1")],
                       env={"VERGOEDING_TODAY": "2026-04-01"})
     assert r.exit_code == 0, r.output
-    assert "totaal € 17.25, 2 regel(s) afgerekend" in r.stdout
+    assert "totaal €\u00a017,25, 2 regel(s) afgerekend" in r.stdout
 
 
 def test_empty_payout_is_refused_and_changes_nothing(cli, runner: CliRunner, tmp_db: Path, tmp_path: Path) -> None:

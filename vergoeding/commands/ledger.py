@@ -199,7 +199,8 @@ FIELD_NAMES: dict[str, str] = {
     "expert_rate": "tarief deskundige", "client_rate": "tarief opdrachtgever", "budget_hours": "budget (uren)",
     "budget_amount": "budget (bedrag)", "travel": "reiskosten", "km_rate": "km-tarief",
     "self_billing": "zelffacturering", "vat_exemption": "btw-vrijstelling", "description": "omschrijving",
-    "phone": "telefoon",
+    "phone": "telefoon", "einvoice_format": "e-factuurformaat", "buyer_reference": "referentie opdrachtgever",
+    "order_number": "inkoopnummer", "order_reference": "inkoopnummer",
 }
 SHOW_MONEY = frozenset({"expert_rate", "client_rate", "budget_amount", "km_rate"})
 
