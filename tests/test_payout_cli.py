@@ -124,7 +124,7 @@ def test_expert_without_iban_is_held_and_the_others_are_paid(cli, runner: CliRun
     assert [f["rule"] for f in json.loads(c.stdout) if f["severity"] == "error"] == ["payment.missing_data"]
     r = runner.invoke(cli, ["payout", "--period", "2026-11", "--out", str(out)], env={"VERGOEDING_TODAY": "2026-11-27"})
     assert r.exit_code == 0, r.output
-    assert "Betaald: 2026-11, 1 overboeking(en), totaal € 132.40, 1 regel(s) afgerekend." in r.stdout
+    assert "Betaald: 2026-11, 1 overboeking(en), totaal €\u00a0132,40, 1 regel(s) afgerekend." in r.stdout
     assert "Aangehouden (1)" in r.stdout and "E001 Anne de Vries:" in r.stdout
     eng = b.new_engine(tmp_db)
     with eng.connect() as conn:

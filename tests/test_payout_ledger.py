@@ -64,7 +64,7 @@ def test_over_the_cap_is_held_the_others_are_paid_then_override(cli, runner: Cli
     r = pay(cli, runner, tmp_path / "a")
     assert r.exit_code == 0, r.output
     # V1: 57.50 + 4.60 + 5.75 + 12.50 = 80.35; P1: 60.00
-    assert "Betaald: 2026-11, 2 overboeking(en), totaal € 140.35, 3 regel(s) afgerekend." in r.stdout
+    assert "Betaald: 2026-11, 2 overboeking(en), totaal €\u00a0140,35, 3 regel(s) afgerekend." in r.stdout
     assert "Aangehouden (1)" in r.stdout and "V2 Victor Boven:" in r.stdout
     assert "specificatie-2026-11-V2.pdf" not in {p.name for p in (tmp_path / "a").iterdir()}
     # an override needs the expert and a real reason
@@ -75,7 +75,7 @@ def test_over_the_cap_is_held_the_others_are_paid_then_override(cli, runner: Cli
     reason = "boven de grens: wordt als loon opgegeven, met loonheffing"
     r = pay(cli, runner, tmp_path / "b", "--override-expert", "V2", "--override-reason", reason)
     assert r.exit_code == 0, r.output
-    assert "Betaald: 2026-11.2, 1 overboeking(en), totaal € 250.00, 1 regel(s) afgerekend." in r.stdout
+    assert "Betaald: 2026-11.2, 1 overboeking(en), totaal €\u00a0250,00, 1 regel(s) afgerekend." in r.stdout
     assert sorted(p.name for p in (tmp_path / "b").iterdir()) == [
         "sepa-2026-11.2.xml", "specificatie-2026-11.2-V2.pdf", "uitbetaling-2026-11.2.pdf",
         "uitbetaling-2026-11.2.xlsx"]
@@ -94,10 +94,10 @@ def test_expert_option_pays_one_expert(cli, runner: CliRunner, tmp_db: Path, tmp
     seed(tmp_db)
     r = pay(cli, runner, tmp_path / "a", "--expert", "P1")
     assert r.exit_code == 0, r.output
-    assert "Betaald: 2026-11, 1 overboeking(en), totaal € 60.00, 1 regel(s) afgerekend." in r.stdout
+    assert "Betaald: 2026-11, 1 overboeking(en), totaal €\u00a060,00, 1 regel(s) afgerekend." in r.stdout
     r = pay(cli, runner, tmp_path / "b")
     assert r.exit_code == 0, r.output
-    assert "Betaald: 2026-11.2, 1 overboeking(en), totaal € 80.35, 2 regel(s) afgerekend." in r.stdout
+    assert "Betaald: 2026-11.2, 1 overboeking(en), totaal €\u00a080,35, 2 regel(s) afgerekend." in r.stdout
 
 
 def test_late_hours_are_paid_once_by_the_next_payout(cli, runner: CliRunner, tmp_db: Path, tmp_path: Path) -> None:
@@ -111,7 +111,7 @@ def test_late_hours_are_paid_once_by_the_next_payout(cli, runner: CliRunner, tmp
     assert r.exit_code == 0 and "1 regel(s)" in r.stdout
     r = pay(cli, runner, tmp_path / "dec", period="2026-12", env=DEC)
     assert r.exit_code == 0, r.output
-    assert "Betaald: 2026-12, 1 overboeking(en), totaal € 40.00, 1 regel(s) afgerekend." in r.stdout
+    assert "Betaald: 2026-12, 1 overboeking(en), totaal €\u00a040,00, 1 regel(s) afgerekend." in r.stdout
     assert "Daarvan 1 regel(s) van vóór 2026-12" in r.stdout
     wb = openpyxl.load_workbook(tmp_path / "dec" / "uitbetaling-2026-12.xlsx")
     lines = [row for row in wb["Regels"].iter_rows(min_row=2, values_only=True) if row[0]]
@@ -134,7 +134,7 @@ def test_late_hours_are_paid_once_by_the_next_payout(cli, runner: CliRunner, tmp
     # the year statement shows it in November (the month of the work), paid in December
     r = runner.invoke(cli, ["statement", "--expert", "P1", "--year", "2026", "--format", "json"], env=DEC)
     rows = json.loads(r.stdout)["rows"]
-    assert [(x["month"], x["paid"], x["paid_on"]) for x in rows] == [("2026-11", "100.00", "01-12-2026, 03-12-2026")]
+    assert [(x["month"], x["paid"], x["paid_on"]) for x in rows] == [("2026-11", "100.00", ["2026-12-01", "2026-12-03"])]
 
 
 def test_rate_edit_after_payout_changes_no_statement_or_report(cli, runner: CliRunner, tmp_db: Path,
