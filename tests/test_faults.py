@@ -109,7 +109,7 @@ def test_killed_before_commit_changes_nothing_and_rerun_pays_once(db: Path, tmp_
     assert not out.exists() or visible(out) == []
     r = run(db, "payout", "--period", PERIOD, "--out", str(out))
     assert r.returncode == 0, r.stderr
-    assert "Betaald: november 2026, 2 overboeking(en), totaal €\u00a0155,29, 3 regel(s) afgerekend." in r.stdout
+    assert "Betaald: 2026-11, 2 overboeking(en), totaal €\u00a0155,29, 3 regel(s) afgerekend." in r.stdout
     assert payout_state(db)[:2] == (1, 3)
     assert_complete_files(out)
 
