@@ -86,8 +86,8 @@ class Workspace:
         value = str(self.settings.db)
         if value.startswith("sqlite:///"):
             value = value.removeprefix("sqlite:///")
-        elif "://" in value or value in ("", ":memory:"):
-            return
+        elif "://" in value or value in ("", ":memory:") or value.endswith(("/", "\\")):
+            return  # a URL, or a path ending in '/': the database layer names that problem itself
         path = Path(value).expanduser()
         if not path.exists():
             from vergoeding.errors import ConfigError
