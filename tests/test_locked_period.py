@@ -76,11 +76,11 @@ def test_locked_month_refuses_approval_and_hours_until_unlocked(cli, runner: Cli
     assert r.exit_code == 0, r.output
     r = runner.invoke(cli, ["approve", "--period", "2026-11"], env=NOV)
     assert r.exit_code == 0, r.output
-    assert "1 regel(s) in 2026-11 goedgekeurd." in r.stdout
+    assert "1 regel(s) in november 2026 goedgekeurd." in r.stdout
 
     r = runner.invoke(cli, ["audit", "--entity", "locked_period", "--format", "json"], env=NOV)
     assert r.exit_code == 0, r.output
-    rows = json.loads(r.stdout)
+    rows = json.loads(r.stdout)["rows"]
     assert sorted((x["action"], x["detail"]["period"], x["detail"]["reason"]) for x in rows) == [
         ("lock", "2026-11", "uitbetaald en verantwoord"), ("unlock", "2026-11", "regel vergeten")]
 

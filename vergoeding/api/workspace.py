@@ -88,6 +88,10 @@ class Workspace:
             value = value.removeprefix("sqlite:///")
         elif "://" in value or value in ("", ":memory:") or value.endswith(("/", "\\")):
             return  # a URL, or a path ending in '/': the database layer names that problem itself
+        from vergoeding.store import db as store_db
+
+        if not store_db.db_url(value).startswith("sqlite:"):
+            return  # the path names a server database (the test suite maps paths to PostgreSQL)
         path = Path(value).expanduser()
         if not path.exists():
             from vergoeding.errors import ConfigError
