@@ -32,6 +32,7 @@ READING = [["org", "list"], ["org", "show", "UTR"], ["expert", "list"], ["engage
            ["statement", "--expert", "E001", "--year", "2026"], ["invoice", "list"], ["contracts"]]
 
 
+@pytest.mark.sqlite_only  # a missing database FILE; a server database has no file
 @pytest.mark.parametrize("args", READING, ids=" ".join)
 def test_reading_commands_refuse_a_missing_database(runner: CliRunner, cli: click.Group, tmp_path: Path,
                                                      args: list[str]) -> None:
@@ -43,6 +44,7 @@ def test_reading_commands_refuse_a_missing_database(runner: CliRunner, cli: clic
     assert not db.exists()
 
 
+@pytest.mark.sqlite_only  # a new database FILE
 def test_a_writing_command_still_makes_a_new_database(runner: CliRunner, cli: click.Group, tmp_path: Path) -> None:
     db = tmp_path / "nieuw.db"
     assert run(runner, cli, "--db", str(db), "org", "add", "--code", "UTR", "--name", "Gemeente Utrecht").exit_code == 0
