@@ -180,7 +180,7 @@ def refusal(ws: Workspace, work_dir: Path, rows: int = 1_000_000) -> Any:
     work_dir.mkdir(parents=True, exist_ok=True)
     path = work_dir / f"refuse-{rows}.xlsx"
     if not path.exists():
-        _huge_workbook(path, rows)
+        huge_workbook(path, rows)
 
     def ours() -> str:
         try:
@@ -211,9 +211,10 @@ def refusal(ws: Workspace, work_dir: Path, rows: int = 1_000_000) -> Any:
                                f"{' '.join(message.split())[-110:]}"])
 
 
-def _huge_workbook(path: Path, rows: int) -> None:
+def huge_workbook(path: Path, rows: int) -> None:
     """An hours workbook of ``rows`` rows, the sheet XML written straight into the zip
-    (writing a million rows through openpyxl takes a minute); as in tests/test_import_corpus.py."""
+    (writing a million rows through openpyxl takes a minute). Also used by
+    tests/test_import_corpus.py."""
     import zipfile
 
     from openpyxl import Workbook

@@ -15,6 +15,7 @@ import pytest
 from click.testing import CliRunner
 from sqlalchemy import select
 
+from bench.import_case import huge_workbook
 from vergoeding.api import ledger as api
 from vergoeding.api.workspace import open_workspace
 from vergoeding.store import schema as s
@@ -144,35 +145,6 @@ def test_one_megabyte_csv_cell(db: Path, tmp_path: Path, runner: CliRunner, cli:
     assert dump(db) == before
 
 
-def _million_rows(path: Path, rows: int) -> None:
-    """A real workbook (openpyxl write-only for the frame) whose hours sheet is streamed
-    straight into the zip: writing a million rows through openpyxl takes a minute."""
-    from openpyxl import Workbook
-
-    frame = path.with_suffix(".frame.xlsx")
-    wb = Workbook(write_only=True)
-    sheet = wb.create_sheet("uren")
-    sheet.append(["opdracht", "datum", "uren"])
-    wb.save(frame)
-    with zipfile.ZipFile(frame) as src, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as dst:
-        for info in src.infolist():
-            if info.filename != "xl/worksheets/sheet1.xml":
-                dst.writestr(info, src.read(info))
-                continue
-            head, tail = src.read(info).decode().split("<sheetData>")
-            with dst.open("xl/worksheets/sheet1.xml", "w") as out:
-                out.write(f"{head}<sheetData>".encode())
-                row = ('<row r="{n}"><c r="A{n}" t="inlineStr"><is><t>G001</t></is></c>'
-                       '<c r="B{n}" t="n"><v>46300</v></c><c r="C{n}" t="n"><v>2</v></c></row>')
-                out.write(b'<row r="1"><c r="A1" t="inlineStr"><is><t>opdracht</t></is></c>'
-                          b'<c r="B1" t="inlineStr"><is><t>datum</t></is></c>'
-                          b'<c r="C1" t="inlineStr"><is><t>uren</t></is></c></row>')
-                for start in range(2, rows + 2, 10_000):
-                    out.write("".join(row.format(n=n) for n in range(start, min(start + 10_000, rows + 2))).encode())
-                out.write(f"</sheetData>{tail.split('</sheetData>', 1)[1]}".encode())
-    frame.unlink()
-
-
 def test_a_million_rows_is_refused_by_the_pre_scan(db: Path, tmp_path: Path, runner: CliRunner, cli: click.Group,
                                                    monkeypatch: pytest.MonkeyPatch) -> None:
     """Refused before openpyxl opens the workbook, and the pre-scan stops reading the sheet
@@ -182,7 +154,7 @@ def test_a_million_rows_is_refused_by_the_pre_scan(db: Path, tmp_path: Path, run
     from vergoeding.importing import xlsxscan
 
     path = tmp_path / "miljoen.xlsx"
-    _million_rows(path, 1_000_000)
+    huge_workbook(path, 1_000_000)
     before = dump(db)
     opened: list[Any] = []
     real_load = openpyxl.load_workbook
@@ -211,7 +183,7 @@ def test_the_row_limit_counts_rows_not_bytes(db: Path, tmp_path: Path, runner: C
     from vergoeding.importing import xlsxscan
 
     path = tmp_path / "uren-klein.xlsx"
-    _million_rows(path, 3)
+    huge_workbook(path, 3)
     assert xlsxscan.scan(path, max_rows=4)["xl/worksheets/sheet1.xml"].rows == 4
     with pytest.raises(Exception, match="meer dan 3 rijen"):
         xlsxscan.scan(path, max_rows=3)
