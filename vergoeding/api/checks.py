@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -13,7 +14,7 @@ from vergoeding.api.workspace import Workspace
 from vergoeding.core.checks import CheckInput, HourlyWork, run_checks
 from vergoeding.core.compensation import CAPPED_REGIMES, PricedEntry, price_entry
 from vergoeding.core.dates import age_on
-from vergoeding.core.findings import Finding
+from vergoeding.core.findings import Finding, sort_findings
 from vergoeding.core.money import ZERO, from_cents, to_cents
 from vergoeding.core.payout import as_priced
 from vergoeding.core.period import Period, month_of
@@ -62,19 +63,25 @@ def price_frozen(ws: Workspace, conn: Connection, entries: Sequence[Entry],
     return price_all(ws, entries, engagements, paid_priced(conn, settled, engagements) if settled else None)
 
 
-def check_input(ws: Workspace, conn: Connection, period: Period, *, expert: str | None, today: date) -> CheckInput:
+def check_input(ws: Workspace, conn: Connection, period: Period, *, expert: str | None, today: date,
+                skip: AbstractSet[int] = frozenset()) -> CheckInput:
     """Every entry (any status) of the period's years up to the period's end: the year cap
     needs the year so far, the month caps the months of the period. Priced one by one (see
-    :func:`fast_check_input` for the summed path that ``check`` uses)."""
+    :func:`fast_check_input` for the summed path that ``check`` uses). ``skip``: entries
+    that have no price (:mod:`vergoeding.api.coverage`; reported on their own)."""
     engs = {e.code: e for e in queries.all_engagements(conn, expert_code=expert)}
     scope = Period(date(period.start.year, 1, 1), period.end)
-    priced = price_frozen(ws, conn, queries.load_entries(conn, period=scope, expert_code=expert), engs)
+
+    def load(**kw: object) -> list[Entry]:
+        found = queries.load_entries(conn, **kw)  # type: ignore[arg-type]
+        return [e for e in found if e.id not in skip] if skip else found
+
+    priced = price_frozen(ws, conn, load(period=scope, expert_code=expert), engs)
     budget_priced: list[PricedEntry] = []
     for e in engs.values():
         if e.budget_minutes is not None or e.budget_amount is not None:
             before = Period(min(e.start, period.start), period.end)
-            budget_priced += price_frozen(ws, conn, queries.load_entries(conn, period=before, engagement_code=e.code),
-                                          engs)
+            budget_priced += price_frozen(ws, conn, load(period=before, engagement_code=e.code), engs)
     years = tuple(range(period.start.year, period.last_day.year + 1))
     experts = queries.all_experts(conn, [expert] if expert else None)
     return CheckInput(
@@ -324,11 +331,20 @@ def _check_per_entry(ws: Workspace, period: Period | None = None, year: int | No
 def _check(ws: Workspace, period: Period | None, year: int | None, expert: str | None, today: date,
            make_input: Callable[..., CheckInput]) -> list[Finding]:
     p = resolve_period(period, year, today)
+    from vergoeding.api.coverage import gap_findings, price_gaps
+
     with ws.engine.connect() as conn:
         if expert:
             queries.expert(conn, expert)  # NotFoundError with a clear message
-        ci = make_input(ws, conn, p, expert=expert, today=today)
-    return run_checks(ci)
+        scope = Period(date(p.start.year, 1, 1), p.end)
+        gaps = price_gaps(ws, conn, scope, queries.all_engagements(conn, expert_code=expert),
+                          all_engagements=expert is None)
+        if not gaps:
+            return run_checks(make_input(ws, conn, p, expert=expert, today=today))
+        # lines without a price are reported and left out; the rest is checked one by one
+        names = {x.code: x.name for x in queries.all_experts(conn, [expert] if expert else None)}
+        ci = check_input(ws, conn, p, expert=expert, today=today, skip=frozenset(g.entry_id for g in gaps))
+    return sort_findings([*gap_findings(ws, gaps, names, p.label or str(p)), *run_checks(ci)])
 
 
 def engagement_warnings(ws: Workspace, code: str) -> list[Finding]:

@@ -26,10 +26,12 @@ from typing import Any
 
 from vergoeding import faults
 from vergoeding.api.checks import check_input
+from vergoeding.api.coverage import gap_findings, price_gaps
+from vergoeding.core.checks_prices import RULE as NO_PRICE
 from vergoeding.api.workspace import Workspace
 from vergoeding.core.checks import run_checks
 from vergoeding.core.compensation import CAPPED_REGIMES, PricedEntry, apply_cost_rule, price_entry
-from vergoeding.core.findings import Finding, Severity
+from vergoeding.core.findings import Finding, Severity, sort_findings
 from vergoeding.core.money import ZERO, money_sum, to_cents
 from vergoeding.core.payout import (
     ROUTE,
@@ -143,7 +145,14 @@ def build_snapshot(ws: Workspace, period: Period, today: date, *, expert: str | 
                                                       expert_code=expert)]
         earliest = min([period.start, *(e.work_date for e in open_lines)])
         scope = Period(earliest, period.end, label if earliest == period.start else "")
-        ci = check_input(ws, conn, scope, expert=expert, today=today)
+        # lines without a rate or fiscal figures: their experts are held with the same
+        # finding 'vergoeding check' gives (api.coverage); the lines stay open
+        gaps = price_gaps(ws, conn, Period(date(earliest.year, 1, 1), period.end),
+                          queries.all_engagements(conn, expert_code=expert), all_engagements=expert is None)
+        skip = frozenset(g.entry_id for g in gaps)
+        approved_ids = {e.id for e in open_lines}
+        open_lines = [e for e in open_lines if e.id not in skip]
+        ci = check_input(ws, conn, scope, expert=expert, today=today, skip=skip)
         findings = run_checks(ci)
         engs = {e.code: e for e in ci.engagements}
         experts = {e.code: e for e in ci.experts}
@@ -159,6 +168,7 @@ def build_snapshot(ws: Workspace, period: Period, today: date, *, expert: str | 
             + (f" (en {len(blocking) - 1} andere fout(en); zie 'vergoeding check --period {label}')"
                if len(blocking) > 1 else "") + " Er is niets betaald.")
     names = {c: e.name for c, e in experts.items()}
+    findings = sort_findings([*gap_findings(ws, gaps, names, label), *findings])
     priced, unpriced = _price(ws, open_lines, engs)
     # receipts count towards the caps once an allowance is paid in the year (core rule): the
     # paid line keeps what counted under that rule at this payout
@@ -169,6 +179,14 @@ def build_snapshot(ws: Workspace, period: Period, today: date, *, expert: str | 
                  for code, reason in unpriced.items()]
     sel = select_lines(priced, findings, names=names, override=override_experts,
                        iban_ok=lambda c: bool(stdnum_iban.is_valid(experts[c].iban or "")))
+    # an expert whose every open line lacks a price has nothing to select: held all the same
+    listed = {h.expert for h in sel.held} | set(sel.experts)
+    no_price = {g.engagement.expert_code for g in gaps if g.entry_id in approved_ids}
+    for f in findings:
+        if f.rule == NO_PRICE and f.expert in no_price and f.expert not in listed:
+            held_now = (*sel.held, Held(f.expert, names.get(f.expert, f.expert), f.message))
+            sel = replace(sel, held=tuple(sorted(held_now, key=lambda h: h.expert)))
+            listed.add(f.expert)
     if not sel.paid:
         if sel.held:
             raise RuleViolation(
@@ -212,7 +230,8 @@ def build_snapshot(ws: Workspace, period: Period, today: date, *, expert: str | 
             if pl.work_date.year == year:
                 ytd[pl.regime.label] = ytd.get(pl.regime.label, ZERO) + pl.payable
         room = None
-        if any(ln.regime in CAPPED_REGIMES for ln in by_expert[code]):
+        # no room without the figures of the period's year (its own lines are held: no_price)
+        if any(ln.regime in CAPPED_REGIMES for ln in by_expert[code]) and year in ws.limits.years:
             r = room_on(code, year_of.get(code, []), decl, ws.limits, period.last_day)
             room = {"month_label": r.month.label, "month_limit": str(r.month.limit.amount),
                     "month_left": str(r.month.left), "month_over": str(r.month.over), "year_label": r.year.label,

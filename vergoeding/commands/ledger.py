@@ -80,6 +80,8 @@ ORG_OPTIONS: list[tuple[Any, ...]] = [
     (("--oin",), {"help": "OIN (20 cijfers; overheid, Peppol 0190)."}),
     (("--contact-name", "contact_name"), {"help": "Contactpersoon."}),
     (("--contact-email", "contact_email"), {"help": "E-mail van de contactpersoon."}),
+    (("--phone",), {"help": "Telefoonnummer, bv. 030 123 4567 of 06 12345678 (eigen organisatie: staat op de "
+                            "uitbetalingsbrief bij 'bel of mail ons'); '' wist."}),
     (("--anbi/--no-anbi", "is_anbi"), {"default": False, "help": "ANBI-status."}),
     (("--corporate-tax/--no-corporate-tax", "corporate_tax_liable"), {"default": False,
                                                                       "help": "Plichtig voor vennootschapsbelasting."}),
@@ -98,7 +100,7 @@ ORG_OPTIONS: list[tuple[Any, ...]] = [
                                                         "moet staan (bv. kostenplaats); '' wist."}),
 ]
 ORG_KEYS = ["name", "street", "postcode", "city", "kvk", "vat_id", "iban", "bic", "oin", "contact_name",
-            "contact_email", "is_anbi", "corporate_tax_liable", "may_pay_volunteers", "has_payroll_tax_number",
+            "contact_email", "phone", "is_anbi", "corporate_tax_liable", "may_pay_volunteers", "has_payroll_tax_number",
             "payment_term_days", "einvoice_format", "buyer_reference"]
 
 
@@ -162,7 +164,7 @@ def _org_row(o: Any) -> dict[str, Any]:
     return {"code": o.code, "kind": "eigen" if o.kind == "own" else "opdrachtgever", "name": o.name,
             "street": o.address.street, "postcode": o.address.postcode, "city": o.address.city, "kvk": o.kvk,
             "vat_id": o.vat_id, "iban": o.iban, "bic": o.bic, "oin": o.oin, "contact_name": o.contact_name,
-            "contact_email": o.contact_email, "is_anbi": o.is_anbi, "corporate_tax_liable": o.corporate_tax_liable,
+            "contact_email": o.contact_email, "phone": o.phone, "is_anbi": o.is_anbi, "corporate_tax_liable": o.corporate_tax_liable,
             "may_pay_volunteers": o.may_pay_volunteers, "has_payroll_tax_number": o.has_payroll_tax_number,
             "payment_term_days": o.payment_term_days, "einvoice_format": o.einvoice_format,
             "buyer_reference": o.buyer_reference, "volunteer_eligibility": _eligibility_line(o)}

@@ -312,6 +312,8 @@ def month_cap(priced: Sequence[PricedEntry], declarations: Sequence[Declaration]
         mine = by_expert.get(code, [])
         for mp in months:
             y, m = mp.start.year, mp.start.month
+            if y not in limits.years:
+                continue  # no figures for the year: its lines are reported as payout.no_price
             t = month_totals(mine, decl_by_expert.get(code, []), code, y, m)
             fig = limits.for_year(y).figure("volunteer_month", mp.start)
             if t.total <= fig.amount or t.own <= ZERO:

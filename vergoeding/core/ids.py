@@ -1,4 +1,5 @@
-"""Identification numbers: validate and normalise IBAN, BSN, VAT id, KvK, OIN, postcode, e-mail.
+"""Identification numbers: validate and normalise IBAN, BSN, VAT id, KvK, OIN, postcode, e-mail,
+telephone number.
 
 Checks use python-stdnum (pure), never a hand-written checksum. Every function takes what a
 person typed (spaces, dots, lower case) and returns the compact, canonical form, or raises
@@ -21,6 +22,7 @@ from stdnum.nl import postcode as _nl_postcode
 from vergoeding.errors import InputError
 
 _SEPARATORS = re.compile(r"[\s.\-]")
+_PHONE_CHARS = re.compile(r"^\+?[\d\s.\-()/]+$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$")
 
 
@@ -114,3 +116,27 @@ def email(value: str, *, field: str = "e-mail") -> str:
             f"{value!r} is geen e-mailadres (verwacht bijvoorbeeld naam@voorbeeld.nl)", field=field
         )
     return s
+
+
+def phone(value: str, *, field: str = "telefoon") -> str:
+    """A telephone number, checked with ``phonenumbers`` (Google's libphonenumber data) and
+    written the way a letter shows it: a Dutch number in the national form with the area code
+    apart (``0301234567``, ``+31 30 123 4567`` -> ``030 123 4567``; mobile ``06 12345678``),
+    a foreign number in the international form (``+49 30 1234567``). Letters are refused
+    (no vanity numbers such as 0800-BELLEN): only digits, spaces, ``+ - . ( ) /``."""
+    import phonenumbers  # lazily: its metadata is only needed when a number is typed
+
+    s = value.strip()
+    example = "verwacht bijvoorbeeld 030 123 4567, 06 12345678 of +31 30 123 4567"
+    if not _PHONE_CHARS.match(s):
+        raise InputError(f"{value!r} is geen telefoonnummer (alleen cijfers, spaties en + - ( ); {example})",
+                         field=field)
+    try:
+        number = phonenumbers.parse(s, "NL")
+    except phonenumbers.NumberParseException:
+        number = None
+    if number is None or not phonenumbers.is_valid_number(number):
+        raise InputError(f"{value!r} is geen geldig telefoonnummer ({example})", field=field)
+    if phonenumbers.region_code_for_number(number) == "NL":
+        return str(phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL))
+    return str(phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL))

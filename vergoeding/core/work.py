@@ -48,6 +48,7 @@ class Organisation:
     payment_term_days: int = 30
     einvoice_format: str = "peppol"  # core.einvoice.FORMATS
     buyer_reference: str | None = None  # the client's own reference for our invoices
+    phone: str | None = None  # as a letter shows it (core.ids.phone), e.g. "030 123 4567"
 
 
 @dataclass(frozen=True)

@@ -49,6 +49,7 @@ def own_organisation(n: Numbers) -> OrganisationData:
         code="EIGEN", kind="own", name="Stichting Netwerk Ervaringskracht Midden", street="Stationsplein 12",
         postcode="3818 LE", city="Amersfoort", kvk="41234567", vat_id="NL000099998B57", iban=n.iban(),
         bic=None, contact_name="Marloes Verbeek", contact_email="administratie@ervaringskracht-midden.example",
+        phone="033 456 7890",
         is_anbi=True, corporate_tax_liable=False, may_pay_volunteers=True, has_payroll_tax_number=True,
         payment_term_days=30,
     )

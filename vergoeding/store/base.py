@@ -43,7 +43,7 @@ LABELS: dict[str, str] = {
     "budget_amount": "budget euro", "travel_policy": "reiskosten", "km_rate": "km-tarief",
     "hourly_justification": "onderbouwing uurtarief", "self_billing": "self-billing",
     "vat_exemption": "btw-vrijstelling", "einvoice_format": "e-factuurformaat",
-    "buyer_reference": "referentie opdrachtgever", "order_number": "inkoopnummer",
+    "buyer_reference": "referentie opdrachtgever", "order_number": "inkoopnummer", "phone": "telefoon",
     "engagement": "opdracht", "work_date": "datum", "minutes": "uren", "quantity": "aantal",
     "activity": "activiteit", "km": "km", "expense": "onkosten", "expense_receipt": "bonnetje",
     "expense_note": "toelichting onkosten", "inkind": "in natura", "inkind_note": "toelichting in natura",
@@ -106,7 +106,7 @@ def _text(value: str | None) -> str:
 MULTILINE = frozenset({"description", "hourly_justification", "note", "expense_note", "inkind_note", "reason"})
 # identifiers: checked by their own rule (python-stdnum), never a "BSN in free text"
 _IDENTIFIERS = frozenset({"bsn", "kvk", "vat_id", "iban", "bic", "oin", "postcode", "email", "contact_email",
-                          "code", "engagement", "expert", "client"})
+                          "phone", "code", "engagement", "expert", "client"})
 
 
 def clean(attr: str, value: str | None) -> str:

@@ -102,6 +102,7 @@ class OrganisationData:
     payment_term_days: int = 30
     einvoice_format: str = "peppol"
     buyer_reference: str | None = None
+    phone: str | None = None
 
 
 @dataclass(frozen=True)
@@ -191,6 +192,7 @@ def normalise_organisation(d: OrganisationData) -> OrganisationData:
         contact_name=_opt(d.contact_name),
         contact_email=_maybe(ids.email, d.contact_email, field=LABELS["contact_email"]),
         einvoice_format=einvoice_format, buyer_reference=_opt(d.buyer_reference),
+        phone=_maybe(ids.phone, d.phone, field=LABELS["phone"]),
     )
 
 

@@ -30,7 +30,7 @@ def organisation_from_row(r: Any) -> Organisation:
         contact_email=r.contact_email, is_anbi=bool(r.is_anbi), corporate_tax_liable=bool(r.corporate_tax_liable),
         may_pay_volunteers=bool(r.may_pay_volunteers), has_payroll_tax_number=bool(r.has_payroll_tax_number),
         payment_term_days=int(r.payment_term_days), einvoice_format=r.einvoice_format,
-        buyer_reference=r.buyer_reference,
+        buyer_reference=r.buyer_reference, phone=r.phone,
     )
 
 
