@@ -235,6 +235,11 @@ def freelance_minimum_wage(priced: Sequence[PricedEntry], limits: LimitsBook, pe
 # --- data missing for payment --------------------------------------------------------------
 
 
+# The option of 'vergoeding expert edit' that fills each field of missing_payment_data.
+FIX_OPTION = {"IBAN": "--iban NL...", "adres": "--street ... --postcode ... --city ...",
+              "geboortedatum": "--birth-date DD-MM-JJJJ", "BSN": "--bsn ..."}
+
+
 def missing_payment_data(priced: Sequence[PricedEntry], experts: Mapping[str, Expert], own: Organisation,
                          period: Period, *, iban_valid: Callable[[str], bool] = lambda s: bool(s),
                          bsn_valid: Callable[[str], bool] = lambda s: bool(s)) -> list[Finding]:
@@ -271,7 +276,8 @@ def missing_payment_data(priced: Sequence[PricedEntry], experts: Mapping[str, Ex
             out.append(Finding(
                 Severity.ERROR, "payment.missing_data",
                 f"Gegevens voor betaling: {field_name} van {ex.name} {what}.",
-                f"Vul {field_name} aan bij de deskundige voordat u uitbetaalt.",
+                f"Vul het aan met 'vergoeding expert edit {code} {FIX_OPTION[field_name]}' voordat u uitbetaalt; "
+                "tot dan wordt deze deskundige aangehouden.",
                 expert=code, period=str(period), figures={"veld": field_name},
                 where=f"deskundige {code}"))
     return out

@@ -33,6 +33,7 @@ from vergoeding.core.findings import Finding, Severity
 from vergoeding.core.money import ZERO, money_sum
 from vergoeding.core.period import Period
 from vergoeding.core.regimes import Regime, Unit
+from vergoeding.core.sepa_rules import debtor_account_problem
 from vergoeding.core.work import Engagement, Entry, Organisation
 
 ROUTE = {Regime.VRIJWILLIGER: "sepa", Regime.VACATIEGELD: "sepa", Regime.PARTICULIER: "sepa",
@@ -216,6 +217,9 @@ def own_payment_data(priced: Iterable[PricedEntry], own: Organisation, period: P
         problems.append(("IBAN ontbreekt", "vergoeding org edit {code} --iban NL..."))
     elif not iban_valid(iban):
         problems.append(("IBAN is ongeldig (controlegetal klopt niet)", "vergoeding org edit {code} --iban NL..."))
+    elif problem := debtor_account_problem(iban, own.bic):
+        fix = "--bic ..." if problem.startswith("BIC") else "--iban NL..."
+        problems.append((problem, "vergoeding org edit {code} " + fix))
     if own.bic and not _BIC.match(own.bic.replace(" ", "").upper()):
         problems.append((f"BIC {own.bic!r} heeft niet de vorm van een BIC (8 of 11 tekens)",
                          "vergoeding org edit {code} --bic ABNANL2A"))

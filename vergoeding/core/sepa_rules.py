@@ -140,3 +140,24 @@ def epc_reference(value: str) -> str:
     s = epc_text(value).replace(" ", "-")
     s = re.sub(r"/{2,}", "/", s).strip("/")
     return s[:35].strip("/") or "NOTPROVIDED"
+
+
+# --- where a SEPA transfer can come from ----------------------------------------------------
+#
+# The EPC's list of SEPA scheme countries: the EEA (EU 27 with Iceland, Liechtenstein and
+# Norway) and a few others. From an account in the EEA a bank needs no BIC (IBAN only,
+# Regulation (EU) 260/2012); for an account in a SEPA country outside the EEA the BIC is still
+# required; from an account outside SEPA there is no SEPA transfer at all.
+EEA = frozenset({"AT", "BE", "BG", "HR", "CY", "CZ", "DK", "EE", "FI", "FR", "DE", "GR", "HU", "IE", "IT", "LV",
+                 "LT", "LU", "MT", "NL", "PL", "PT", "RO", "SK", "SI", "ES", "SE", "IS", "LI", "NO"})
+SEPA_OUTSIDE_EEA = frozenset({"CH", "GB", "GI", "MC", "SM", "VA", "AD", "AL", "ME", "MD", "MK"})
+
+
+def debtor_account_problem(iban: str, bic: str | None) -> str | None:
+    """What stops a SEPA batch from the account ``iban`` (with ``bic``), or None."""
+    country = iban.replace(" ", "").upper()[:2]
+    if country in EEA:
+        return None
+    if country in SEPA_OUTSIDE_EEA:
+        return None if bic else f"BIC ontbreekt (nodig bij een rekening buiten de EER, hier {country})"
+    return f"IBAN staat buiten het SEPA-gebied ({country}, geen SEPA-overboeking mogelijk)"
