@@ -25,7 +25,6 @@ from vergoeding.api.workspace import Workspace, open_workspace
 from vergoeding.core.compensation import PricedEntry
 from vergoeding.core.findings import Finding
 from vergoeding.core.period import Period, parse_period
-from vergoeding.errors import NotFoundError
 from vergoeding.store import schema as s
 from vergoeding.store.db import now_utc
 
@@ -239,17 +238,20 @@ def test_same_totals_per_engagement_and_month(ws: Workspace) -> None:
     assert g1_march[0] > Decimal("100.00")  # a real amount, to the cent on both paths
 
 
-def test_a_missing_rate_gives_the_same_error(tmp_path: Path) -> None:
+def test_a_missing_rate_gives_the_same_finding(tmp_path: Path) -> None:
+    """A line without a rate is a finding on both paths (not an exception), naming the
+    expert, the engagement, the date and the fix; the rest is still checked."""
     ws = _build(tmp_path)
     with ws.engine.begin() as c:
         engagement(c, "GX", "E1", "K1", role="trainer")  # not on the test card
         entry(c, "GX", date(2026, 5, 5), minutes=60)
-    with pytest.raises(NotFoundError) as slow:
-        checks._check_per_entry(ws, year=2026)
-    with pytest.raises(NotFoundError) as fast:
-        checks.check(ws, year=2026)
-    assert str(fast.value) == str(slow.value)
-    assert "trainer" in str(fast.value)
+    slow = checks._check_per_entry(ws, year=2026)
+    fast = checks.check(ws, year=2026)
+    assert fast == slow
+    gap = [f for f in fast if f.rule == "payout.no_price"]
+    assert [(f.expert, f.engagement, f.figures["data"]) for f in gap] == [("E1", "GX", "2026-05-05")]
+    assert "rol 'trainer'" in gap[0].message and "vergoeding engagement edit GX --expert-rate" in gap[0].message
+    assert len(fast) > 1  # the other findings of the year are still there
 
 
 def test_period_touching_two_years(ws: Workspace, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from collections.abc import Set as AbstractSet
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
@@ -337,13 +337,19 @@ def _check(ws: Workspace, period: Period | None, year: int | None, expert: str |
         if expert:
             queries.expert(conn, expert)  # NotFoundError with a clear message
         scope = Period(date(p.start.year, 1, 1), p.end)
-        gaps = price_gaps(ws, conn, scope, queries.all_engagements(conn, expert_code=expert),
-                          all_engagements=expert is None)
+        engs = queries.all_engagements(conn, expert_code=expert)
+        gaps, late = price_gaps(ws, conn, scope, engs, all_engagements=expert is None, late_before=p.start)
+        names: dict[str, str] = {}
         if not gaps:
-            return run_checks(make_input(ws, conn, p, expert=expert, today=today))
-        # lines without a price are reported and left out; the rest is checked one by one
-        names = {x.code: x.name for x in queries.all_experts(conn, [expert] if expert else None)}
-        ci = check_input(ws, conn, p, expert=expert, today=today, skip=frozenset(g.entry_id for g in gaps))
+            ci = make_input(ws, conn, p, expert=expert, today=today)
+        else:
+            # lines without a price are reported and left out; the rest is checked one by one
+            ci = check_input(ws, conn, p, expert=expert, today=today, skip=frozenset(g.entry_id for g in gaps))
+            names = {x.code: x.name for x in ci.experts}
+        # a payout of the period also pays approved lines of earlier months (late lines)
+        ci = replace(ci, late=[g for g in engs if g.id in late])
+    if not gaps:
+        return run_checks(ci)
     return sort_findings([*gap_findings(ws, gaps, names, p.label or str(p)), *run_checks(ci)])
 
 

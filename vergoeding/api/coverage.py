@@ -60,16 +60,21 @@ def _problem(ws: Workspace, g: Engagement, day: date) -> str | None:
 
 
 def price_gaps(ws: Workspace, conn: Connection, scope: Period, engagements: Sequence[Engagement], *,
-               all_engagements: bool = True) -> list[PriceGap]:
+               all_engagements: bool = True, late_before: date | None = None) -> tuple[list[PriceGap], set[int]]:
     """The open lines of ``engagements`` without a price: every unpaid line in ``scope`` and
-    the approved unpaid lines before it. ``all_engagements``: ``engagements`` is every
-    engagement (the late-line query then needs no filter)."""
+    the approved unpaid lines before it; and the engagements that have approved unpaid lines
+    before ``late_before`` (default the scope's start: lines a payout pays late).
+    ``all_engagements``: ``engagements`` is every engagement (the late-line query then needs
+    no filter)."""
     by_id = {g.id: g for g in engagements}
     ranges: dict[int, list[tuple[date, date]]] = {g.id: [(scope.start, scope.end)] for g in engagements}
     ids = None if all_engagements else list(by_id)
-    for eid, first, last in late_ranges(conn, scope.start, ids):
+    late: set[int] = set()
+    for eid, first, last in late_ranges(conn, late_before or scope.start, ids):
         if eid in ranges:
-            ranges[eid].append((first, min(last + timedelta(days=1), scope.start)))
+            late.add(eid)
+            if first < scope.start:
+                ranges[eid].append((first, min(last + timedelta(days=1), scope.start)))
     cache: dict[tuple[object, ...], str | None] = {}
     failing: dict[tuple[date, date], dict[int, str]] = {}
     for eid, spans in ranges.items():
@@ -86,7 +91,7 @@ def price_gaps(ws: Workspace, conn: Connection, scope: Period, engagements: Sequ
     for (a, b), kinds in sorted(failing.items()):
         for entry_id, eid, day in open_lines_in(conn, list(kinds), a, b, scope_start=scope.start):
             gaps.append(PriceGap(entry_id, by_id[eid], day, kinds[eid]))
-    return gaps
+    return gaps, late
 
 
 def gap_findings(ws: Workspace, gaps: Sequence[PriceGap], names: Mapping[str, str], period: str) -> list[Finding]:

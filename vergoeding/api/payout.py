@@ -27,9 +27,9 @@ from typing import Any
 from vergoeding import faults
 from vergoeding.api.checks import check_input
 from vergoeding.api.coverage import gap_findings, price_gaps
-from vergoeding.core.checks_prices import RULE as NO_PRICE
 from vergoeding.api.workspace import Workspace
 from vergoeding.core.checks import run_checks
+from vergoeding.core.checks_prices import RULE as NO_PRICE
 from vergoeding.core.compensation import CAPPED_REGIMES, PricedEntry, apply_cost_rule, price_entry
 from vergoeding.core.findings import Finding, Severity, sort_findings
 from vergoeding.core.money import ZERO, money_sum, to_cents
@@ -147,7 +147,7 @@ def build_snapshot(ws: Workspace, period: Period, today: date, *, expert: str | 
         scope = Period(earliest, period.end, label if earliest == period.start else "")
         # lines without a rate or fiscal figures: their experts are held with the same
         # finding 'vergoeding check' gives (api.coverage); the lines stay open
-        gaps = price_gaps(ws, conn, Period(date(earliest.year, 1, 1), period.end),
+        gaps, _ = price_gaps(ws, conn, Period(date(earliest.year, 1, 1), period.end),
                           queries.all_engagements(conn, expert_code=expert), all_engagements=expert is None)
         skip = frozenset(g.entry_id for g in gaps)
         approved_ids = {e.id for e in open_lines}

@@ -78,6 +78,9 @@ class CheckInput:
     # fictitious-employment test counts work days per week).
     exceptions: Sequence[RuleException] = ()
     daily_priced: Sequence[PricedEntry] | None = None
+    # Engagements with approved, unpaid lines before ``period`` (a payout of the period pays
+    # them late): their experts need the payment data too.
+    late: Sequence[Engagement] = ()
 
 
 def run_checks(ci: CheckInput) -> list[Finding]:
@@ -96,6 +99,6 @@ def run_checks(ci: CheckInput) -> list[Finding]:
     daily = ci.priced if ci.daily_priced is None else ci.daily_priced
     findings += fictitious_employment(daily, ci.limits, p, ci.exceptions)
     findings += missing_payment_data(ci.priced, experts, ci.own, p,
-                                     iban_valid=ci.iban_valid, bsn_valid=ci.bsn_valid)
+                                     iban_valid=ci.iban_valid, bsn_valid=ci.bsn_valid, late=ci.late)
     findings += own_payment_data(ci.priced, ci.own, p, iban_valid=ci.iban_valid)
     return sort_findings(findings)

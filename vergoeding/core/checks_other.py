@@ -242,20 +242,26 @@ FIX_OPTION = {"IBAN": "--iban NL...", "adres": "--street ... --postcode ... --ci
 
 def missing_payment_data(priced: Sequence[PricedEntry], experts: Mapping[str, Expert], own: Organisation,
                          period: Period, *, iban_valid: Callable[[str], bool] = lambda s: bool(s),
-                         bsn_valid: Callable[[str], bool] = lambda s: bool(s)) -> list[Finding]:
+                         bsn_valid: Callable[[str], bool] = lambda s: bool(s),
+                         late: Sequence[Engagement] = ()) -> list[Finding]:
     """IBAN for anyone we pay; address, date of birth and BSN where the payment must be
-    reported to the tax office (private person, zzp without VAT). The validators are passed in
-    (python-stdnum lives outside the core's concern)."""
+    reported to the tax office (private person, zzp without VAT); the date of birth also for
+    the hourly presumption by age. The validators are passed in (python-stdnum lives outside
+    the core's concern). ``late``: engagements with approved lines before ``period`` that a
+    payout of the period pays too."""
     out: list[Finding] = []
-    by_expert: dict[str, list[PricedEntry]] = defaultdict(list)
+    by_expert: dict[str, list[Engagement]] = defaultdict(list)
     for p in priced:
         if p.entry.work_date in period and p.regime is not Regime.LOONDIENST and p.payable > ZERO:
-            by_expert[expert_of(p)].append(p)
+            by_expert[expert_of(p)].append(p.engagement)
+    for g in late:
+        if g.regime is not Regime.LOONDIENST:
+            by_expert[g.expert_code].append(g)
     for code, items in sorted(by_expert.items()):
         ex = experts.get(code)
         if ex is None:
             continue
-        reportable = own.has_payroll_tax_number and any(reportable_regime(p.engagement, ex) for p in items)
+        reportable = own.has_payroll_tax_number and any(reportable_regime(g, ex) for g in items)
         problems: list[tuple[str, str]] = []
         if not ex.iban:
             problems.append(("IBAN", "ontbreekt"))
@@ -270,7 +276,7 @@ def missing_payment_data(priced: Sequence[PricedEntry], experts: Mapping[str, Ex
                 problems.append(("BSN", "ontbreekt (nodig voor de opgave aan derden)"))
             elif not bsn_valid(ex.bsn):
                 problems.append(("BSN", "is ongeldig (elfproef klopt niet)"))
-        elif ex.date_of_birth is None and any(p.regime in CAPPED_REGIMES for p in items):
+        elif ex.date_of_birth is None and any(g.regime in CAPPED_REGIMES for g in items):
             problems.append(("geboortedatum", "ontbreekt (nodig voor het uurvermoeden naar leeftijd)"))
         for field_name, what in problems:
             out.append(Finding(
