@@ -3,7 +3,7 @@ have no rate (rate card nor the engagement's own rate) or no fiscal figures on t
 
 Fast when nothing is missing: no line is priced. Each engagement's range is cut into stretches
 in which its price cannot change (1 January, the rate card's dates for its role, the
-engagement's own start and end); one line at the first day of each stretch is priced with the
+engagement's own start, end and rate changes); one line at the first day of each stretch is priced with the
 real ``price_entry`` (cached per price signature). Only for a stretch that has no price are the
 lines fetched (one indexed query per stretch), to name their dates. Ranges: the checked scope
 (every unpaid line, any status) and, before it, the approved unpaid lines a payout pays late
@@ -33,6 +33,7 @@ def _stretches(ws: Workspace, g: Engagement, lo: date, hi: date) -> list[tuple[d
     days = {lo, g.start, *(date(y, 1, 1) for y in range(lo.year, hi.year + 1))}
     if g.end is not None:
         days.add(g.end)
+    days.update(change[0] for change in _history(g))  # the engagement's own rate changes from a date
     role = ws.ratecard.roles.get(g.role)
     if role is not None:
         for r in role.rates:
@@ -41,6 +42,12 @@ def _stretches(ws: Workspace, g: Engagement, lo: date, hi: date) -> list[tuple[d
                 days.add(r.valid_to)
     cuts = sorted(d for d in days if lo <= d < hi)
     return list(zip(cuts, [*cuts[1:], hi], strict=True))
+
+
+def _history(g: Engagement) -> tuple[tuple[date, Decimal | None, Decimal | None], ...]:
+    """The engagement's rate changes from a date ((valid from, expert, client), oldest first),
+    where the engagement has a rate history."""
+    return tuple(getattr(g, "rate_history", ()))
 
 
 def _problem(ws: Workspace, g: Engagement, day: date) -> str | None:
@@ -79,7 +86,8 @@ def price_gaps(ws: Workspace, conn: Connection, scope: Period, engagements: Sequ
     failing: dict[tuple[date, date], dict[int, str]] = {}
     for eid, spans in ranges.items():
         g = by_id[eid]
-        sig = (g.role, g.regime, g.level, g.expert_rate, g.client_rate, g.unit, g.travel_policy, g.km_rate)
+        sig = (g.role, g.regime, g.level, g.expert_rate, g.client_rate, g.unit, g.travel_policy, g.km_rate,
+               _history(g))
         for lo, hi in spans:
             for a, b in _stretches(ws, g, lo, hi):
                 key = (*sig, a)
