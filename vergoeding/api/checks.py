@@ -26,6 +26,7 @@ from vergoeding.errors import InputError, VergoedingError
 from vergoeding.store import queries
 from vergoeding.store.declarations import load_declarations
 from vergoeding.store.exceptions import load_exceptions
+from vergoeding.store.open_lines import late_ranges
 from vergoeding.store.payouts import paid_priced, paid_sums
 from vergoeding.store.schema import entries
 
@@ -338,7 +339,7 @@ def _check(ws: Workspace, period: Period | None, year: int | None, expert: str |
             queries.expert(conn, expert)  # NotFoundError with a clear message
         scope = Period(date(p.start.year, 1, 1), p.end)
         engs = queries.all_engagements(conn, expert_code=expert)
-        gaps, late = price_gaps(ws, conn, scope, engs, all_engagements=expert is None, late_before=p.start)
+        gaps, late = price_gaps(ws, conn, scope, engs, all_engagements=expert is None)
         names: dict[str, str] = {}
         if not gaps:
             ci = make_input(ws, conn, p, expert=expert, today=today)
@@ -346,7 +347,13 @@ def _check(ws: Workspace, period: Period | None, year: int | None, expert: str |
             # lines without a price are reported and left out; the rest is checked one by one
             ci = check_input(ws, conn, p, expert=expert, today=today, skip=frozenset(g.entry_id for g in gaps))
             names = {x.code: x.name for x in ci.experts}
-        # a payout of the period also pays approved lines of earlier months (late lines)
+        # a payout of the period also pays approved lines of earlier months (late lines): their
+        # experts need the payment data too (looked up only for experts that lack some)
+        lacking = {x.code for x in ci.experts if not x.iban or x.date_of_birth is None or not x.bsn
+                   or not x.address.complete}
+        ids = [g.id for g in engs if g.expert_code in lacking]
+        if ids and p.start > scope.start:
+            late |= {eid for eid, _, _ in late_ranges(conn, p.start, ids)}
         ci = replace(ci, late=[g for g in engs if g.id in late])
     if not gaps:
         return run_checks(ci)
