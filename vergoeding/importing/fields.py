@@ -65,8 +65,6 @@ ORGANISATIONS = Sheet("organisation", "organisaties", ("organisatie", "organisat
     Field("oin", "digits", "OIN van een overheid: 20 cijfers (voor e-facturen).", width=22),
     Field("contact_name", "text", "Naam van de contactpersoon.", width=18),
     Field("contact_email", "text", "E-mailadres van de contactpersoon.", width=22),
-    Field("phone", "text", "Telefoonnummer, bv. 030 123 4567. Eigen organisatie: staat op de uitbetalingsbrief.",
-          width=14),
     Field("is_anbi", "bool", "ja als de organisatie een ANBI is (gemeenten altijd).", choices=YES_NO, width=7),
     Field("corporate_tax_liable", "bool", "ja als de organisatie vennootschapsbelasting betaalt.", choices=YES_NO, width=8),
     Field("may_pay_volunteers", "bool", "Alleen eigen organisatie: ja als die vrijwilligersvergoedingen mag betalen.",
@@ -78,6 +76,8 @@ ORGANISATIONS = Sheet("organisation", "organisaties", ("organisatie", "organisat
           "(SI-UBL 2.0, NLCIUS; vraagt KvK of OIN). Leeg = peppol.", choices=("peppol", "si-ubl"), width=10),
     Field("buyer_reference", "text", "Opdrachtgever: de referentie die zij op elke factuur willen zien "
           "(bv. kostenplaats of afdeling).", width=16),
+    Field("phone", "text", "Telefoonnummer, bv. 030 123 4567. Eigen organisatie: staat op de uitbetalingsbrief.",
+          width=14),
 ), "Eén regel per organisatie: uw eigen organisatie (soort eigen) en de opdrachtgevers.")
 
 EXPERTS = Sheet("expert", "deskundigen", ("deskundige", "expert"), (
