@@ -10,6 +10,8 @@ import pytest
 from click.testing import CliRunner
 from conftest import RATES
 
+from vergoeding.core.findings import rule_label
+
 BASE = """\
 [card]
 name = "Testkaart"
@@ -70,7 +72,7 @@ BROKEN = {
     "overlap": ("valid_to = 2026-01-01", "valid_to = 2026-03-01", "ratecard.overlap", "roles.trainer.rates[0]",
                 "geldigheid 01-01-2025 t/m 28-02-2026 overlapt met het tarief vanaf 01-01-2026", None),
     "gap": ("valid_to = 2026-01-01", "valid_to = 2025-12-01", "ratecard.gap", "roles.trainer.rates[0]",
-            "van 2025-12-01 tot 2026-01-01 geldt geen tarief", None),
+            "van 01-12-2025 tot 01-01-2026 geldt geen tarief; laat het volgende tarief op 01-12-2025 beginnen (valid_from = 2025-12-01)", None),
     "float_amount": ('expert = "62.50"', "expert = 5.5", "ratecard.field", "roles.trainer.rates[1].expert",
                      'bedrag 5.5 is als getal geschreven; schrijf het als tekst tussen aanhalingstekens, bijvoorbeeld "5.50"',
                      "expert = 5.5"),
@@ -79,7 +81,7 @@ BROKEN = {
     "missing_regime": ('regimes = ["zzp"]', 'regimes = ["zzp", "particulier"]', "ratecard.regime_missing",
                        "roles.trainer", "rol trainer mist een tarief voor regime particulier", "[roles.trainer]"),
     "valid_to_before_from": ("valid_to = 2026-01-01", "valid_to = 2024-06-01", "ratecard.validity_empty",
-                             "roles.trainer.rates[0].valid_to", "valid_to 2024-06-01 ligt niet na valid_from 2025-01-01",
+                             "roles.trainer.rates[0].valid_to", "valid_to 01-06-2024 ligt niet na valid_from 01-01-2025",
                              "valid_to = 2024-06-01"),
     "unknown_regime": ('regime = "zzp"', 'regime = "freelance"', "ratecard.field", "roles.trainer.rates[0].regime",
                        "'vrijwilliger', 'vacatiegeld', 'zzp'", 'regime = "freelance"'),
@@ -95,7 +97,7 @@ def test_broken_card(runner: CliRunner, cli: click.Group, tmp_path: Path, case: 
     result = runner.invoke(cli, ["rates", "check", str(path)])
     assert result.exit_code == 1, result.output
     assert result.exception is None or isinstance(result.exception, SystemExit)
-    assert f"FOUT [{rule}] {path}:" in result.stdout
+    assert f"FOUT [{rule_label(rule)}] {path}:" in result.stdout  # the rule id only in JSON
     assert f" [{key}]" in result.stdout
     assert message in result.stdout
     assert "Traceback" not in result.output
@@ -134,7 +136,7 @@ def test_bad_toml(runner: CliRunner, cli: click.Group, tmp_path: Path) -> None:
     path = _card(tmp_path, 'label = "Trainer"', 'label = "Trainer')
     result = runner.invoke(cli, ["rates", "check", str(path)])
     assert result.exit_code == 1
-    assert f"FOUT [ratecard.syntax] {path}" in result.stdout
+    assert f"FOUT [tariefkaart onleesbaar] {path}" in result.stdout
     assert "geen geldige TOML" in result.stdout
     assert "line 6" in result.stdout
 
@@ -149,8 +151,8 @@ def test_warnings_do_not_fail_the_check(runner: CliRunner, cli: click.Group, tmp
     path = _card(tmp_path, 'client = "82.50"', 'client = "50.00"')  # client pays less than the expert gets
     result = runner.invoke(cli, ["rates", "check", str(path)])
     assert result.exit_code == 0, result.output
-    assert "WAARSCHUWING [ratecard.client_below_expert]" in result.stdout
-    assert "opdrachtgever betaalt 50.00, minder dan de deskundige krijgt (62.50)" in result.stdout
+    assert "WAARSCHUWING [opdrachtgever onder deskundige]" in result.stdout
+    assert "opdrachtgever betaalt € 50,00, minder dan de deskundige krijgt (€ 62,50)" in result.stdout
 
 
 def test_freelance_at_minimum_wage_is_flagged(runner: CliRunner, cli: click.Group, tmp_path: Path) -> None:
@@ -258,7 +260,7 @@ def test_field_errors_and_overlaps_in_one_run(runner: CliRunner, cli: click.Grou
     result = runner.invoke(cli, ["rates", "check", str(path)])
     assert result.exit_code == 1
     assert f"{path}:4 [card.organisatie]" in result.stdout
-    assert "FOUT [ratecard.field]" in result.stdout and "[roles.trainer.rates[2].expert]" in result.stdout
-    assert "FOUT [ratecard.overlap]" in result.stdout
+    assert "FOUT [tariefkaart]" in result.stdout and "[roles.trainer.rates[2].expert]" in result.stdout
+    assert "FOUT [tarieven overlappen]" in result.stdout
     assert "geldigheid 01-01-2025 t/m 28-02-2026 overlapt met het tarief vanaf 01-01-2026" in result.stdout
     assert "3 fout(en)" in result.stderr

@@ -82,5 +82,5 @@ def test_demo_command(tmp_path: Path, cli) -> None:  # noqa: ANN001
     assert r.exit_code == 0, r.stderr
     assert "26 ervaringsdeskundigen" in r.stdout and "389 regels goedgekeurd" in r.stdout
     # a new finding of issue 15 in the demo's check of October (Uitv.besl. LB 1965 art. 2c)
-    assert "[particulier.fictitious_employment] E023" in r.stdout and "fictieve dienstbetrekking" in r.stdout
+    assert "[fictieve dienstbetrekking] E023" in r.stdout and "lijkt een fictieve dienstbetrekking" in r.stdout
     assert "per maand:" in r.stdout and "urenoverzicht-E002.pdf" in r.stdout

@@ -47,7 +47,9 @@ def test_euro_is_babels(value: Decimal) -> None:
 @example(Decimal("0.125"), 2)
 def test_number_is_babels(value: Decimal, digits: int) -> None:
     pattern = "#,##0." + "#" * digits if digits else "#,##0"
-    assert number(value, digits) == format_decimal(value, format=pattern, locale="nl_NL")
+    expected = format_decimal(value, format=pattern, locale="nl_NL")
+    # babel's, except that a value that rounds to zero has no minus sign ("-0" is no number to a reader)
+    assert number(value, digits) == ("0" if expected == "-0" else expected)
 
 
 @given(st.decimals(min_value=Decimal("0"), max_value=Decimal("1"), places=4, allow_nan=False))

@@ -147,7 +147,7 @@ def test_second_payout_refused_and_reprint_identical(cli, runner: CliRunner, db:
     env = {"VERGOEDING_TODAY": "2026-11-27"}
     assert runner.invoke(cli, ["payout", "--period", "2026-11", "--out", str(out)], env=env).exit_code == 0
     r = runner.invoke(cli, ["payout", "--period", "2026-11", "--out", str(tmp_path / "b")], env=env)
-    assert r.exit_code == 1 and "alles van 2026-11 is al uitbetaald" in r.stderr and "--reprint" in r.stderr
+    assert r.exit_code == 1 and "alles van november 2026 is al uitbetaald" in r.stderr and "--reprint" in r.stderr
     again = tmp_path / "c"
     r = runner.invoke(cli, ["payout", "--period", "2026-11", "--out", str(again), "--reprint"],
                       env={"VERGOEDING_TODAY": "2027-02-01"})

@@ -87,7 +87,7 @@ def test_over_the_cap_is_held_the_others_are_paid_then_override(cli, runner: Cli
     assert json.loads(rows[0][1])["held"] == ["V2"]
     # everything is paid now
     r = pay(cli, runner, tmp_path / "c")
-    assert r.exit_code == 1 and "alles van 2026-11 is al uitbetaald (uitbetaling 2026-11.2" in r.stderr
+    assert r.exit_code == 1 and "alles van november 2026 is al uitbetaald (uitbetaling 2026-11.2" in r.stderr
 
 
 def test_expert_option_pays_one_expert(cli, runner: CliRunner, tmp_db: Path, tmp_path: Path) -> None:
@@ -124,7 +124,7 @@ def test_late_hours_are_paid_once_by_the_next_payout(cli, runner: CliRunner, tmp
     # paid exactly once: neither December nor November pays it again
     # (V2, over the cap, is still held: nothing else is open)
     r = pay(cli, runner, tmp_path / "dec2", period="2026-12", env=DEC)
-    assert r.exit_code == 1 and "er is niets betaald voor 2026-12: iedereen met open regels is aangehouden: " \
+    assert r.exit_code == 1 and "er is niets betaald voor december 2026: iedereen met open regels is aangehouden: " \
         "Victor Boven (V2)" in r.stderr
     r = pay(cli, runner, tmp_path / "nov2", period="2026-11", env=DEC)
     assert r.exit_code == 1 and "Victor Boven (V2)" in r.stderr

@@ -67,7 +67,7 @@ def test_empty_payout_is_refused_and_changes_nothing(cli, runner: CliRunner, tmp
     out = tmp_path / "feb"
     r = runner.invoke(cli, ["payout", "--period", "2025-02", "--out", str(out)], env={"VERGOEDING_TODAY": "2026-03-01"})
     assert r.exit_code == 1
-    assert "er is niets te betalen voor 2025-02" in r.stderr and "vergoeding approve" in r.stderr
+    assert "er is niets te betalen voor februari 2025" in r.stderr and "vergoeding approve" in r.stderr
     assert counts(tmp_db) == (0, 0)
     assert not out.exists() or not any(out.iterdir())
 

@@ -70,8 +70,8 @@ def test_the_message_names_the_month_the_receipts_and_the_allowance() -> None:
     assert f.severity.value == "error" and f.period == "2025-03" and f.limit == Decimal("210")
     assert f.figures["totaal geteld"] == "€ 210,01" and f.figures["erboven"] == "€ 0,01"
     assert f.figures["waarvan werkelijke kosten (bonnetjes)"] == "€ 210,01"
-    assert "vergoeding voor het werk in 2025-09 (opdracht G1)" in f.message
-    assert "bonnetjes van 2025-03 (€ 210,01) nu wel mee" in f.message
+    assert "vergoeding voor het werk in september 2025 (opdracht G1)" in f.message
+    assert "bonnetjes van maart 2025 (€ 210,01) nu wel mee" in f.message
     assert "HELE vrijwilligersvergoeding van 2025 belast" in f.message
     assert "vergoed in 2025 alleen kosten" in f.advice
 

@@ -42,7 +42,7 @@ from vergoeding.core.payout import (
     payout_number,
     select_lines,
 )
-from vergoeding.core.period import Period, parse_period
+from vergoeding.core.period import Period, parse_period, period_text
 from vergoeding.core.period import year as year_period
 from vergoeding.core.room import room_on
 from vergoeding.core.sepa_rules import execution_date_problem, next_business_day
@@ -164,7 +164,7 @@ def build_snapshot(ws: Workspace, period: Period, today: date, *, expert: str | 
     blocking = [f for f in findings if f.severity is Severity.ERROR and not f.expert]
     if blocking:
         raise RuleViolation(
-            f"de uitbetaling van {label} kan niet: {blocking[0].message} {blocking[0].advice}".strip()
+            f"de uitbetaling van {period_text(period)} kan niet: {blocking[0].message} {blocking[0].advice}".strip()
             + (f" (en {len(blocking) - 1} andere fout(en); zie 'vergoeding check --period {label}')"
                if len(blocking) > 1 else "") + " Er is niets betaald.")
     names = {c: e.name for c, e in experts.items()}
@@ -190,13 +190,13 @@ def build_snapshot(ws: Workspace, period: Period, today: date, *, expert: str | 
     if not sel.paid:
         if sel.held:
             raise RuleViolation(
-                f"er is niets betaald voor {label}: iedereen met open regels is aangehouden: "
+                f"er is niets betaald voor {period_text(period)}: iedereen met open regels is aangehouden: "
                 + "; ".join(f"{h.name} ({h.expert}): {h.reason.rstrip('.')}" for h in sel.held)
                 + f". Los het op en betaal opnieuw, of zie 'vergoeding check --period {label}'.")
         if earlier:
             raise RuleViolation(already_paid_message(label, earlier))
         raise RuleViolation(
-            f"er is niets te betalen voor {label}: geen goedgekeurde, nog niet betaalde regels "
+            f"er is niets te betalen voor {period_text(period)}: geen goedgekeurde, nog niet betaalde regels "
             "(of alleen regels die via een factuur of de salarisadministratie lopen). Er is niets "
             f"vastgelegd. Keur eerst uren goed met 'vergoeding approve --period {label}'.")
     number = payout_number(label, existing)

@@ -25,7 +25,7 @@ PAY_DAY = date(2026, 11, 5)
 def step_check(ctx: Any) -> list[str]:
     findings = checks.check(ctx.ws, PERIOD, today=PAY_DAY)
     lines = [f"{sum(f.severity is s for f in findings)} {s.label.lower()}" for s in Severity]
-    lines += [f"{f.severity.label} [{f.rule}] {f.expert or ''}: {f.message}"
+    lines += [f"{f.severity.label} [{f.label}] {f.expert or ''}: {f.message}"
               for f in findings if f.severity is Severity.ERROR or f.rule in SHOWN_RULES]
     return lines
 

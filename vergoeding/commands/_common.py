@@ -8,7 +8,7 @@ import re
 import sys
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import asdict, is_dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from enum import Enum
 from typing import Any, TypeVar
@@ -19,7 +19,7 @@ from vergoeding.api.workspace import Workspace
 from vergoeding.core.dates import parse_date
 from vergoeding.core.duration import parse_duration
 from vergoeding.core.findings import Finding, Severity
-from vergoeding.core.money import parse_amount
+from vergoeding.core.money import parse_amount, unsigned_zero
 from vergoeding.core.period import Period, parse_period
 from vergoeding.core.text import printable
 from vergoeding.errors import InputError, mask_bsns
@@ -127,7 +127,7 @@ def reads_only(command: C) -> C:
 
 def jsonable(value: Any) -> Any:
     if isinstance(value, Decimal):
-        return str(value)
+        return str(unsigned_zero(value))  # never "-0.00"
     if isinstance(value, datetime | date):
         return value.isoformat()
     if isinstance(value, Enum):
@@ -183,7 +183,14 @@ def period_label(value: Any) -> str:
         try:
             return period_text(parse_period(value))
         except InputError:
-            return value
+            pass
+        start, dots, end = value.partition("..")  # an unnamed period of a finding: 2026-11-03..2026-11-30
+        try:
+            if dots:
+                return period_text(Period(date.fromisoformat(start), date.fromisoformat(end) + timedelta(days=1)))
+        except ValueError:
+            pass
+        return value
     return show_value(value)
 
 
@@ -319,8 +326,10 @@ def emit_findings(findings: Iterable[Finding], fmt: str, *, ok_message: str = "G
         click.echo(ok_message)
         return
     for f in items:
-        who = " ".join(x for x in (f.expert or "", f.engagement or "", period_label(f.period or "")) if x)
-        head = f"{f.severity.label} [{f.rule}]" + (f" {who}" if who else "") + (f" {f.where}" if f.where else "")
+        shown = period_label(f.period or "")
+        who = " ".join(x for x in (f.expert or "", f.engagement or "", shown) if x)
+        where = "" if shown and f.where.endswith(shown) else f.where  # "maand oktober 2026" says it again
+        head = f"{f.severity.label} [{f.label}]" + (f" {who}" if who else "") + (f" {where}" if where else "")
         click.echo(printable(head))
         click.echo(f"    {printable(f.message)}")
         if f.advice:

@@ -13,6 +13,7 @@ from vergoeding.commands._common import (
     PERIOD,
     emit,
     emit_findings,
+    period_label,
     reads_only,
     today,
     workspace,
@@ -73,8 +74,8 @@ def room_cmd(ctx: click.Context, expert: str, on: date | None, fmt: str) -> None
     """
     r = api.room(workspace(ctx), expert, on or today())
     rows = []
-    for c in (*r.earlier, r.month, r.year):
-        rows.append({"period": c.label, "limit": c.limit.amount, "counted": c.counted, "receipts": c.receipts,
+    for c in (*r.earlier, r.month, r.year):  # the period: "2026-10" for scripts, "oktober 2026" in the table
+        rows.append({"period": c.label if fmt != "table" else period_label(c.label), "limit": c.limit.amount, "counted": c.counted, "receipts": c.receipts,
                      "declared": c.declared, "left": c.left, "over": c.over, "confirmed": c.limit.confirmed})
     emit(rows, fmt, columns=["period", "limit", "counted", "receipts", "declared", "left", "over", "confirmed"],
          money=("limit", "counted", "receipts", "declared", "left", "over"),
@@ -85,7 +86,7 @@ def room_cmd(ctx: click.Context, expert: str, on: date | None, fmt: str) -> None
          title=f"Belastingvrije ruimte voor {expert} op {r.on:%d-%m-%Y}" if fmt == "table" else None)
     if fmt == "table":
         if r.earlier:
-            click.echo(f"Let op: de maandgrens is al overschreden in {', '.join(c.label for c in r.earlier)}: "
+            click.echo(f"Let op: de maandgrens is al overschreden in {', '.join(period_label(c.label) for c in r.earlier)}: "
                        "er is dit jaar geen belastingvrije ruimte meer.", err=True)
         if r.month.over or r.year.over or r.earlier:
             click.echo("Let op: al over een grens. Dan is de HELE vrijwilligersvergoeding van het jaar belast: "

@@ -28,6 +28,7 @@ from vergoeding.errors import InputError
 
 if TYPE_CHECKING:
     from vergoeding.api import invoices as api
+    from vergoeding.core.invoice import Invoice
     from vergoeding.store.invoices import StoredInvoice
 else:
     api = lazy_module("vergoeding.api.invoices")
@@ -64,13 +65,20 @@ def _issue_day(given: object) -> date:
 
 
 def _echo_issued(s: StoredInvoice) -> None:
-    from vergoeding.render.formatting import euro
-
-    t = s.invoice.totals
     what = "Concept" if s.status == "concept" else ("Creditnota" if s.kind == "credit" else "Factuur")
     party = s.invoice.customer.name if s.kind != "expert" else s.invoice.supplier.name
-    click.echo(f"{what} {s.label}: {_cell(party)}, "
-               f"{len(s.invoice.lines)} regel(s), excl. btw {euro(t.excl)}, btw {euro(t.vat)}, totaal {euro(t.total)}")
+    click.echo(f"{what} {s.label}: {_cell(party)}, {len(s.invoice.lines)} regel(s), {_amounts(s.invoice, ', ')}")
+
+
+def _amounts(inv: Invoice, sep: str) -> str:
+    """The totals as the document shows them: excl. btw, btw and totaal; under the KOR (Wet OB
+    art. 25a: no VAT on the invoice) only the total, with the scheme named."""
+    from vergoeding.render.formatting import euro
+
+    t = inv.totals
+    if not inv.mentions_vat:
+        return f"totaal {euro(t.total)} (kleineondernemersregeling: geen btw)"
+    return sep.join((f"excl. btw {euro(t.excl)}", f"btw {euro(t.vat)}", f"totaal {euro(t.total)}"))
 
 
 @invoice_group.command("create")
@@ -261,9 +269,8 @@ def show_cmd(ctx: click.Context, number: str, fmt: str) -> None:
         return
     if fmt == "table":
         from vergoeding.commands._common import period_label, show_value, word
-        from vergoeding.render.formatting import euro, percent
+        from vergoeding.render.formatting import percent
 
-        r = api.row(s)
         click.echo(f"{'Creditnota' if s.kind == 'credit' else 'Factuur'} {s.label} ({word(s.status)})")
         click.echo(f"  van:   {inv.supplier.name}")
         click.echo(f"  aan:   {inv.customer.name}")
@@ -273,8 +280,9 @@ def show_cmd(ctx: click.Context, number: str, fmt: str) -> None:
             click.echo(f"  crediteert: {inv.credit_of} ({inv.credit_reason})")
         for note in (*inv.notes, *inv.exemption_notes):
             click.echo(f"  {note}")
-        click.echo(f"  excl. btw {euro(r['excl'])}   btw {euro(r['vat'])}   totaal {euro(r['total'])}")
-        lines = [{**x, "vat_rate": percent(str(x["vat_rate"]))} for x in lines]
+        click.echo(f"  {_amounts(inv, '   ')}")
+        lines = [{**x, "vat_rate": percent(str(x["vat_rate"]))} if inv.mentions_vat
+                 else {k: v for k, v in x.items() if k != "vat_rate"} for x in lines]  # KOR: no VAT rate
     emit(lines, fmt, headers={"description": "omschrijving", "from": "van", "to": "t/m", "quantity": "aantal",
                               "unit": "eenheid", "unit_price": "prijs", "vat_rate": "btw", "amount": "bedrag"})
 

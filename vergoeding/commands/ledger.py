@@ -533,7 +533,8 @@ def engagement_show(ctx: click.Context, code: str, fmt: str) -> None:
 @click.option("--expense-note", default="", help="Toelichting op de onkosten.")
 @click.option("--inkind", type=MONEY, default="0", help="Waarde van bonnen/cadeaus in natura, bv. 25.")
 @click.option("--inkind-note", default="", help="Wat in natura is gegeven, bv. VVV-bon.")
-@click.option("--amount", type=MONEY, help="Vast bedrag voor deze regel (in plaats van tarief x tijd).")
+@click.option("--amount", type=MONEY, help="Vast bedrag voor deze regel (in plaats van tarief x tijd). 0 alleen met "
+              "tijd, aantal of onkosten: werk zonder vergoeding.")
 @click.option("--allow-duplicate", is_flag=True, help="Een tweede, gelijke sessie op dezelfde dag: sla hem toch op "
               "als eigen regel (zonder deze optie wordt een gelijke regel geweigerd).")
 @click.pass_context

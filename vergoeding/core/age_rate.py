@@ -18,6 +18,7 @@ from vergoeding.core.compensation import CAPPED_REGIMES
 from vergoeding.core.dates import age_on
 from vergoeding.core.findings import Finding, Severity
 from vergoeding.core.limits import Figure, LimitsBook
+from vergoeding.core.nl import eur
 from vergoeding.core.regimes import Unit
 from vergoeding.core.work import Engagement, Expert
 
@@ -70,10 +71,6 @@ def rate_phases(g: Engagement, ex: Expert | None, rate: Decimal, unit: Unit, lim
     return phases
 
 
-def _eur(amount: Decimal) -> str:
-    q = f"{abs(amount):,.2f}".replace(",", "_").replace(".", ",").replace("_", ".")
-    return f"€ {q}"
-
 
 def rate_age_findings(g: Engagement, ex: Expert | None, rate: Decimal, unit: Unit,
                       limits: LimitsBook) -> list[Finding]:
@@ -86,10 +83,10 @@ def rate_age_findings(g: Engagement, ex: Expert | None, rate: Decimal, unit: Uni
         who = "jonger dan 21" if ph.under_21 else "21 jaar of ouder"
         when = (f"tot de 21e verjaardag op {ph.end:%d-%m-%Y}" if ph.under_21 and ph.end and ex and ex.date_of_birth
                 and ph.end == birthday_21(ex.date_of_birth) else f"vanaf {ph.start:%d-%m-%Y}")
-        message = (f"Het uurtarief van {_eur(rate)} ligt boven het vermoeden van {_eur(ph.presumption.amount)} per "
+        message = (f"Het uurtarief van {eur(rate)} ligt boven het vermoeden van {eur(ph.presumption.amount)} per "
                    f"uur voor iemand van {who} ({when}). Boven dat bedrag gaat de Belastingdienst ervan uit dat "
                    "de vrijwilligersvergoeding marktconform is.")
-        figures = {"uurtarief": _eur(rate), "vermoeden per uur": _eur(ph.presumption.amount), "leeftijd": who}
+        figures = {"uurtarief": eur(rate), "vermoeden per uur": eur(ph.presumption.amount), "leeftijd": who}
         if ph.justified:
             out.append(Finding(Severity.INFO, "engagement.rate_age", message + " Er is een onderbouwing vastgelegd.",
                                expert=g.expert_code, engagement=g.code, figures=figures,
@@ -98,7 +95,7 @@ def rate_age_findings(g: Engagement, ex: Expert | None, rate: Decimal, unit: Uni
             continue
         out.append(Finding(
             Severity.WARNING, "engagement.rate_age", message + " Het contract noemt voor deze periode "
-            f"{_eur(ph.presumption.amount)} per uur.",
+            f"{eur(ph.presumption.amount)} per uur.",
             "Verlaag het tarief (--expert-rate), kies een tarief per leeftijd (niveau junior tot de 21e verjaardag), "
             "of leg vast waarom de vergoeding niet marktconform is (--justification).",
             expert=g.expert_code, engagement=g.code, figures=figures, limit=ph.presumption.amount,

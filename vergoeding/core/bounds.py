@@ -32,6 +32,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Literal
 
+from vergoeding.core.nl import eur, number
 from vergoeding.errors import InputError
 
 Kind = Literal["money", "km", "count", "minutes"]
@@ -44,13 +45,23 @@ class Bound:
     what: str  # "per regel", "per eenheid", ...
 
     def text(self) -> str:
-        m = self.maximum
+        """The bound as a person reads it: "€ 1.000.000,00", "10.000 km per regel", "24 uur per dag"."""
+        return f"{self.show(self.maximum)} {self.what}".rstrip()
+
+    def show(self, value: Decimal | int) -> str:
+        """A value of this kind in Dutch: € 1.234,56 (money), 10.000,5 km, 1.000 (count), 25 uur, 1.000:01 uur.
+        A number too long to read is told by its length."""
+        d = Decimal(value)
+        digits = len(str(int(abs(d)))) if d.is_finite() else 0
+        if digits > 24:
+            return f"een getal van {digits} cijfers"
         if self.kind == "money":
-            return "€ " + f"{m:,.2f}".replace(",", "_").replace(".", ",").replace("_", ".") + f" {self.what}".rstrip()
+            return eur(d)
         if self.kind == "minutes":
-            return f"{int(m) // 60:,} uur {self.what}".replace(",", ".").rstrip()
+            h, m = divmod(int(d), 60)
+            return f"{number(h, 0)}:{m:02d} uur" if m else f"{number(h, 0)} uur"
         unit = " km" if self.kind == "km" else ""
-        return f"{int(m):,}{unit} {self.what}".replace(",", ".").rstrip()
+        return number(d, 2) + unit
 
 
 BOUNDS: dict[str, Bound] = {
@@ -78,9 +89,5 @@ def check_bound(attr: str, value: Decimal | int | None, *, field: str | None = N
     if isinstance(value, Decimal) and not value.is_finite():
         raise InputError(f"{value} is geen getal", field=field)
     if value > bound.maximum:
-        shown = f"{value:,}".replace(",", ".") if isinstance(value, int) and bound.kind != "minutes" else None
-        if isinstance(value, Decimal):
-            shown = (f"{value:f}" if len(f"{value:f}") <= 24 else f"{value:.3e}").replace(".", ",")
-        now = f" (nu {shown})" if shown else ""
-        raise InputError(f"te groot{now}: hoogstens {bound.text()}; controleer het getal "
+        raise InputError(f"te groot (nu {bound.show(value)}): hoogstens {bound.text()}; controleer het getal "
                          "(een tikfout?)", field=field)

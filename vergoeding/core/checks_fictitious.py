@@ -35,6 +35,7 @@ from vergoeding.core.compensation import PricedEntry
 from vergoeding.core.findings import Finding, Severity
 from vergoeding.core.limits import LimitsBook
 from vergoeding.core.money import ZERO, money_sum, round_cents
+from vergoeding.core.nl import eur
 from vergoeding.core.period import Period
 from vergoeding.core.regimes import Regime
 
@@ -65,10 +66,6 @@ class RuleException:
     def label(self) -> str:
         return EXCEPTION_KINDS.get(self.kind, self.kind)
 
-
-def _eur(amount: Decimal) -> str:
-    q = f"{abs(amount):,.2f}".replace(",", "_").replace(".", ",").replace("_", ".")
-    return f"€ -{q}" if amount < 0 else f"€ {q}"
 
 
 def one_month_after(day: date) -> date:
@@ -130,7 +127,7 @@ def fictitious_employment(priced: Sequence[PricedEntry], limits: LimitsBook, per
         figures = {
             "weken met werk (van eerste tot laatste)": str(span),
             "weken met 2+ werkdagen en genoeg beloning": str(qualifying),
-            "2/5 minimumloon per week (36 uur)": ", ".join(_eur(t) for t in sorted(thresholds)),
+            "2/5 minimumloon per week (36 uur)": ", ".join(eur(t) for t in sorted(thresholds)),
             "looptijd": f"{eng.start:%d-%m-%Y} t/m {runs_until:%d-%m-%Y}",
         }
         message = (

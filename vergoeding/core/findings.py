@@ -21,6 +21,55 @@ class Severity(StrEnum):
 
 _EMPTY: Mapping[str, str] = MappingProxyType({})
 
+# What a person reads in a terminal instead of the rule id (the id stays in JSON and CSV, for
+# scripts). Short, Dutch, and naming the subject, not the verdict: the severity and the message
+# say what is wrong. A rule without its own label gets the label of its area (the part before
+# the dot), so a new check is never shown with an English id.
+RULE_LABELS: Mapping[str, str] = MappingProxyType({
+    "volunteer.month_cap": "maandgrens vrijwilligersvergoeding",
+    "volunteer.year_cap": "jaargrens vrijwilligersvergoeding",
+    "volunteer.hourly_presumption": "uurvergoeding vrijwilliger",
+    "volunteer.org_not_eligible": "organisatie en vrijwilligersvergoeding",
+    "volunteer.also_employed": "vrijwilliger ook in dienst of zzp",
+    "benefit.bijstand_under_27": "bijstand onder 27",
+    "benefit.bijstand_27_plus": "bijstand",
+    "benefit.ww": "WW-uitkering",
+    "benefit.uwv": "UWV-uitkering",
+    "engagement.budget": "budget opdracht",
+    "engagement.rate_age": "tarief en leeftijd",
+    "freelance.minimum_wage": "zzp-tarief en minimumloon",
+    "payment.missing_data": "betaalgegevens",
+    "particulier.fictitious_employment": "fictieve dienstbetrekking",
+    "payout.own_data": "gegevens eigen organisatie",
+    "payout.no_price": "geen prijs",
+    "payout.held": "aangehouden",
+    "sepa.name_shortened": "naam ingekort (SEPA)",
+    "ratecard.syntax": "tariefkaart onleesbaar",
+    "ratecard.field": "tariefkaart",
+    "ratecard.overlap": "tarieven overlappen",
+    "ratecard.gap": "gat tussen tarieven",
+    "ratecard.validity_empty": "geldigheid tarief",
+    "ratecard.regime_not_offered": "regime niet aangeboden",
+    "ratecard.regime_missing": "tarief voor regime ontbreekt",
+    "ratecard.client_below_expert": "opdrachtgever onder deskundige",
+    "ratecard.volunteer_hour_above_presumption": "uurvergoeding vrijwilliger",
+    "ratecard.freelance_at_minimum_wage": "zzp-tarief en minimumloon",
+})
+AREA_LABELS: Mapping[str, str] = MappingProxyType({
+    "volunteer": "vrijwilligersvergoeding", "benefit": "uitkering", "engagement": "opdracht",
+    "freelance": "zzp", "payment": "betaalgegevens", "particulier": "particulier",
+    "payout": "uitbetaling", "sepa": "SEPA-batch", "ratecard": "tariefkaart", "limits": "fiscale grenzen",
+    "rate": "tarief", "expert": "deskundige", "organisation": "organisatie", "org": "organisatie",
+})
+
+
+def rule_label(rule: str) -> str:
+    """The Dutch label of a rule id for people: ``volunteer.month_cap`` -> "maandgrens
+    vrijwilligersvergoeding"; an unknown rule -> its area's label, else "controle"."""
+    if rule in RULE_LABELS:
+        return RULE_LABELS[rule]
+    return AREA_LABELS.get(rule.partition(".")[0], "controle")
+
 
 @dataclass(frozen=True)
 class Finding:
@@ -44,6 +93,11 @@ class Finding:
     limit_year: int | None = None
     limit_confirmed: bool | None = None
     where: str = ""
+
+    @property
+    def label(self) -> str:
+        """The rule as a person reads it (see :data:`RULE_LABELS`); ``rule`` is for scripts."""
+        return rule_label(self.rule)
 
     def as_dict(self) -> dict[str, object]:
         return {

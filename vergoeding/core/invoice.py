@@ -20,7 +20,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-from vergoeding.core.money import ZERO, D, round_cents
+from vergoeding.core.money import ZERO, D, round_cents, unsigned_zero
 from vergoeding.core.work import Address
 from vergoeding.errors import ConfigError
 
@@ -255,7 +255,7 @@ def credit_note(original: Invoice, *, issue_date: date, reason: str) -> Invoice:
     """A credit note that cancels ``original`` in full: every line negated, same VAT."""
     if not reason.strip():
         raise ConfigError("een creditnota heeft een reden nodig")
-    lines = tuple(replace(x, quantity=-x.quantity) for x in original.lines)
+    lines = tuple(replace(x, quantity=unsigned_zero(-x.quantity)) for x in original.lines)
     notes = tuple(n for n in original.notes if n == SELF_BILLING_NOTE)
     return replace(original, kind="credit", number=None, issue_date=issue_date, lines=lines,
                    credit_of=original.number, credit_reason=reason.strip(),

@@ -45,9 +45,17 @@ def D(value: object = "0") -> Decimal:  # noqa: N802 - beancount's name, on purp
     raise TypeError(f"cannot make an amount from {type(value).__name__}")
 
 
+def unsigned_zero(amount: Decimal) -> Decimal:
+    """``amount``, but a zero never carries a minus sign. ``Decimal`` keeps the sign of a
+    zero (``-1 * Decimal("0.00")`` is ``Decimal("-0.00")``, as on a credit note that negates
+    a KOR line without VAT), and every writer would show it: "-0.00" in a UBL, "€ -0,00"."""
+    return amount.copy_abs() if amount.is_zero() else amount
+
+
 def round_cents(amount: Decimal) -> Decimal:
-    """Round to the cent, ROUND_HALF_UP. The package's only rounding function."""
-    return D(amount).quantize(CENT, rounding=ROUND_HALF_UP)
+    """Round to the cent, ROUND_HALF_UP. The package's only rounding function. The result
+    is never a negative zero (-0.004 rounds to 0.00; see :func:`unsigned_zero`)."""
+    return unsigned_zero(D(amount).quantize(CENT, rounding=ROUND_HALF_UP))
 
 
 def to_cents(amount: Decimal) -> int:

@@ -31,6 +31,7 @@ from decimal import Decimal
 from vergoeding.core.compensation import PricedEntry
 from vergoeding.core.findings import Finding, Severity
 from vergoeding.core.money import ZERO, money_sum
+from vergoeding.core.nl import eur
 from vergoeding.core.period import Period
 from vergoeding.core.regimes import Regime, Unit
 from vergoeding.core.sepa_rules import debtor_account_problem
@@ -174,7 +175,7 @@ def select_lines(candidates: Iterable[PricedEntry], findings: Sequence[Finding],
             held.append(Held(code, name, f"{first.message}{more}"))
             continue
         if amount < ZERO:
-            held.append(Held(code, name, f"het saldo is negatief (€ {amount}): er valt niets over te maken; "
+            held.append(Held(code, name, f"het saldo is negatief ({eur(amount)}): er valt niets over te maken; "
                                          "de regels blijven open voor de volgende uitbetaling"))
             continue
         if amount > ZERO and not iban_ok(code):

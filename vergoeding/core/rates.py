@@ -118,7 +118,7 @@ def resolve_rate(
         if base is None:
             raise NotFoundError(
                 f"geen tarief voor rol {role!r}, regime {regime.value!r}, niveau {level!r} "
-                f"op {day.isoformat()} in {card.origin or 'de tariefkaart'}"
+                f"op {day:%d-%m-%Y} in {card.origin or 'de tariefkaart'}"
             )
         trace.append(
             f"tariefkaart {card.name!r}: rol {role}, regime {regime.value}, niveau {base.level}, "

@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
 from vergoeding.core.findings import Finding, Severity, has_errors
 from vergoeding.core.limits import LimitsBook
+from vergoeding.core.nl import eur
 from vergoeding.core.rates import DEFAULT_LEVEL, RateCard, Role, RoleRate
 from vergoeding.core.regimes import PRICED_REGIMES, Regime, Unit
 from vergoeding.data.common import Amount, pydantic_problems, read_toml, where
@@ -97,7 +98,7 @@ def check_ratecard(path: Path, limits: LimitsBook | None = None) -> tuple[RateCa
                     path, lines, f"{key}.regime"))
             if r.valid_to is not None and r.valid_to <= r.valid_from:
                 findings.append(_err("ratecard.validity_empty",
-                    f"valid_to {r.valid_to} ligt niet na valid_from {r.valid_from}", path, lines, f"{key}.valid_to"))
+                    f"valid_to {r.valid_to:%d-%m-%Y} ligt niet na valid_from {r.valid_from:%d-%m-%Y}", path, lines, f"{key}.valid_to"))
                 continue
             rates.append(RoleRate(rkey, r.regime, r.unit, r.expert, r.client, r.valid_from, r.valid_to, r.level, loc))
         findings += _validity_findings(rkey, rates, path, lines, base)
@@ -149,11 +150,12 @@ def _validity_findings(rkey: str, rates: list[RoleRate], path: Path, lines: dict
             if a.valid_to is None or a.valid_to > b.valid_from:
                 out.append(Finding(Severity.ERROR, "ratecard.overlap",
                     f"{what}: geldigheid {a.validity} overlapt met het tarief {b.validity} ({b.where}); "
-                    f"zet valid_to van het eerste tarief op {b.valid_from}", where=a.where))
+                    f"zet valid_to van het eerste tarief op {b.valid_from:%d-%m-%Y} (valid_to = {b.valid_from.isoformat()})", where=a.where))
             elif a.valid_to < b.valid_from:
                 out.append(Finding(Severity.ERROR, "ratecard.gap",
-                    f"{what}: gat tussen {a.validity} en {b.validity}: van {a.valid_to} tot {b.valid_from} "
-                    f"geldt geen tarief; laat het volgende tarief op {a.valid_to} beginnen", where=a.where))
+                    f"{what}: gat tussen {a.validity} en {b.validity}: van {a.valid_to:%d-%m-%Y} tot {b.valid_from:%d-%m-%Y} "
+                    f"geldt geen tarief; laat het volgende tarief op {a.valid_to:%d-%m-%Y} beginnen "
+                    f"(valid_from = {a.valid_to.isoformat()})", where=a.where))
     return out
 
 
@@ -163,7 +165,7 @@ def _plausibility_findings(rkey: str, rates: list[RoleRate], limits: LimitsBook 
     for r in rates:
         if r.client < r.expert:
             out.append(Finding(Severity.WARNING, "ratecard.client_below_expert",
-                f"rol {rkey}, regime {r.regime.value}: opdrachtgever betaalt {r.client}, minder dan de deskundige krijgt ({r.expert})",
+                f"rol {rkey}, regime {r.regime.value}: opdrachtgever betaalt {eur(r.client)}, minder dan de deskundige krijgt ({eur(r.expert)})",
                 where=r.where))
         if limits is None:
             continue
@@ -176,15 +178,15 @@ def _plausibility_findings(rkey: str, rates: list[RoleRate], limits: LimitsBook 
                 cap = lim.figure("volunteer_hour_21_plus")
                 if r.expert > cap.amount:
                     out.append(Finding(Severity.WARNING, "ratecard.volunteer_hour_above_presumption",
-                        f"rol {rkey}: vrijwilligersvergoeding {r.expert} per uur ligt boven het vermoeden van "
-                        f"{cap.amount} voor {year}; alleen toegestaan met een onderbouwing per opdracht",
+                        f"rol {rkey}: vrijwilligersvergoeding {eur(r.expert)} per uur ligt boven het vermoeden van "
+                        f"{eur(cap.amount)} voor {year}; alleen toegestaan met een onderbouwing per opdracht",
                         where=r.where, limit=cap.amount, limit_source=cap.source, limit_year=year,
                         limit_confirmed=cap.confirmed))
             if r.regime is Regime.ZZP and r.unit is Unit.UUR:
                 wage = lim.minimum_wage_on(max(r.valid_from, date(year, 1, 1)))
                 if wage and r.expert <= wage.amount:
                     out.append(Finding(Severity.WARNING, "ratecard.freelance_at_minimum_wage",
-                        f"rol {rkey}: zzp-tarief {r.expert} per uur ligt op of onder het minimumloon {wage.amount}: "
+                        f"rol {rkey}: zzp-tarief {eur(r.expert)} per uur ligt op of onder het minimumloon {eur(wage.amount)}: "
                         f"signaal van schijnzelfstandigheid", where=r.where, limit=wage.amount,
                         limit_source=wage.source, limit_year=year, limit_confirmed=wage.confirmed))
     return out

@@ -37,6 +37,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+from vergoeding.core.money import unsigned_zero
 from vergoeding.core.text import printable
 
 DELIMITER = ";"
@@ -76,7 +77,7 @@ def csv_text(value: str) -> str:
 def decimal_text(value: Decimal | int) -> str:
     """A number in the Dutch convention: decimal comma, no thousands separator."""
     if isinstance(value, Decimal):
-        return f"{value:f}".replace(".", ",")
+        return f"{unsigned_zero(value):f}".replace(".", ",")  # never "-0,00"
     return str(value)
 
 

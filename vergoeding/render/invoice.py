@@ -52,6 +52,7 @@ def invoice_xlsx(doc: InvoiceDocument) -> bytes:
     per line with totals; sheet 'Btw': the VAT breakdown per rate. Under the KOR (Wet OB art.
     25a lid 4) no VAT rate, VAT amount or VAT sheet: the total and the note that the scheme
     applies ('Regeling')."""
+    from vergoeding.core.nl import period as period_words
     from vergoeding.render.xlsx import DATE, DECIMAL2, EURO, INTEGER, Column, Workbook
 
     c = doc.context()
@@ -64,7 +65,7 @@ def invoice_xlsx(doc: InvoiceDocument) -> bytes:
         ("KvK leverancier", sup["kvk"]), ("Btw-id leverancier", sup["vat_id"]),
         ("IBAN", sup["iban"]), ("Afnemer", cus["name"]), ("Adres afnemer", ", ".join(cus["address_lines"])),
         ("Btw-id afnemer", cus["vat_id"]), ("OIN afnemer", cus["oin"]), ("Kenmerk", c["reference"]),
-        ("Periode van de dienst", c["period"]), ("Crediteert factuur", c["credit_of"]),
+        ("Periode van de dienst", period_words(c["period"]) if c["period"] else None), ("Crediteert factuur", c["credit_of"]),
         ("Reden creditnota", c["credit_reason"]), ("Uitgereikt door afnemer", c["self_billing_note"]),
         ("Vrijstelling", "; ".join(c["exemption_notes"])),
         ("Totaal excl. btw", c["total_excl"]), ("Btw", c["total_vat"]), ("Totaal", c["total"]),

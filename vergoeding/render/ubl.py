@@ -20,7 +20,7 @@ from decimal import Decimal
 
 from vergoeding.core.einvoice import SI_UBL, legal_id, spec_for
 from vergoeding.core.invoice import Invoice, Party, VatGroup
-from vergoeding.core.money import round_cents
+from vergoeding.core.money import round_cents, unsigned_zero
 from vergoeding.core.text import printable
 
 NS = {
@@ -45,7 +45,7 @@ def _money(x: Decimal) -> str:
 
 
 def _qty(x: Decimal) -> str:
-    q = x.quantize(Decimal("0.000001")).normalize()
+    q = unsigned_zero(x.quantize(Decimal("0.000001")).normalize())
     return f"{q:f}"
 
 

@@ -20,6 +20,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
+from vergoeding.core.money import unsigned_zero
 from vergoeding.core.text import printable
 
 EURO = '"€" #,##0.00;"€" -#,##0.00'
@@ -49,7 +50,9 @@ def safe_value(value: Any) -> Any:
         return None
     if isinstance(value, bool):
         return "ja" if value else "nee"
-    if isinstance(value, Decimal | int | date | datetime):
+    if isinstance(value, Decimal):
+        return unsigned_zero(value)  # a credit note's -0.00 is 0 in the cell, not "-0"
+    if isinstance(value, int | date | datetime):
         return value
     return printable(str(value), multiline=True)  # no control character: openpyxl would refuse it
 

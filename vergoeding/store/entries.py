@@ -168,6 +168,14 @@ def _check_entry(eng: Any, data: EntryData, unit: Unit) -> tuple[EntryData, int]
     # A fixed amount (a meeting fee, a lump sum) or a line with only costs (km, expenses, in
     # kind) has no hours: it is logged without them.
     money_only = d.amount is not None or bool(d.expense) or bool(d.km) or bool(d.inkind)
+    # A fixed amount of zero pays nothing: it is a line only when it records something else, the
+    # time or the number of sessions of unpaid work (that count for the budget, the hours
+    # statement and the client), or costs. Alone it pays nothing and records nothing.
+    if (d.amount is not None and not d.amount and not d.minutes and not d.quantity
+            and not (d.expense or d.km or d.inkind)):
+        raise _err("een vast bedrag van € 0,00 zonder tijd, aantal, km of onkosten betaalt niets en legt niets vast. "
+                   "Geef het bedrag dat wordt betaald; werk zonder vergoeding schrijft u op met de tijd (of het "
+                   "aantal) en bedrag 0", "amount")
     if unit is Unit.UUR and d.minutes == 0 and not money_only:
         raise _err("0 uur: vul de gewerkte tijd in (bijvoorbeeld 2,5 of 2:30); een regel zonder uren kan alleen "
                    "met een vast bedrag (--amount) of met alleen onkosten, km of iets in natura", "minutes")

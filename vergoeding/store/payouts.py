@@ -22,6 +22,7 @@ from sqlalchemy.exc import IntegrityError
 from vergoeding import faults
 from vergoeding.core.compensation import PricedEntry
 from vergoeding.core.money import from_cents, to_cents
+from vergoeding.core.nl import period as period_words
 from vergoeding.core.payout import PaidLine, as_priced
 from vergoeding.core.period import Period
 from vergoeding.core.regimes import Regime, Unit
@@ -43,7 +44,7 @@ def numbers(conn: Connection, period: str) -> list[str]:
 
 def already_paid_message(period: str, rows: Sequence[Any]) -> str:
     last = rows[-1]
-    return (f"alles van {period} is al uitbetaald (uitbetaling {last.number} op {last.created_at:%d-%m-%Y}); "
+    return (f"alles van {period_words(period)} is al uitbetaald (uitbetaling {last.number} op {last.created_at:%d-%m-%Y}); "
             "er staan geen nieuwe goedgekeurde regels open. Regels die later worden goedgekeurd, betaalt u "
             f"met een vervolgbetaling: 'vergoeding payout --period {period} --out MAP'. De bestanden "
             f"opnieuw maken: 'vergoeding payout --period {period} --out MAP --reprint'.")
@@ -53,7 +54,7 @@ def load_snapshots(engine: Engine, period: str) -> list[dict[str, Any]]:
     with engine.connect() as conn:
         rows = payouts_of(conn, period)
     if not rows:
-        raise NotFoundError(f"periode {period} is nog niet uitbetaald: er is niets om opnieuw te maken")
+        raise NotFoundError(f"{period_words(period)} is nog niet uitbetaald: er is niets om opnieuw te maken")
     return [json.loads(r.snapshot) for r in rows]
 
 
