@@ -247,7 +247,7 @@ def test_invoice_batch_killed_while_writing_pdfs_is_completed_by_a_rerun(clients
     assert not [p for p in out.iterdir() if p.name.startswith(".")]
     assert r.stdout.count("geschreven:") == 8  # each invoice's PDF and e-invoice
     # said plainly: nothing invoiced again, the missing files of the interrupted run completed
-    assert "4 ontbrekende PDF('s) van eerder uitgereikte facturen van 2026-10 aangevuld" in r.stdout
+    assert "4 ontbrekende PDF('s) van eerder uitgereikte facturen van oktober 2026 aangevuld" in r.stdout
     for name in visible(out):
         data = (out / name).read_bytes()
         if name.endswith(".pdf"):

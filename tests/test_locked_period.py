@@ -54,7 +54,7 @@ def test_locked_month_refuses_approval_and_hours_until_unlocked(cli, runner: Cli
     r = runner.invoke(cli, ["approve", "--period", "2026-11"], env=NOV)
     assert r.exit_code != 0
     assert "Traceback" not in r.output
-    assert "periode 2026-11 ligt in een afgesloten periode (01-11-2026 tot en met 30-11-2026: " \
+    assert "november 2026 ligt in een afgesloten periode (01-11-2026 tot en met 30-11-2026: " \
            "uitbetaald en verantwoord)" in r.stderr
     assert 'vergoeding unlock --period 2026-11 --reason "..."' in r.stderr
     r = runner.invoke(cli, ["log", "--engagement", "GV1", "--date", "10-11-2026", "--hours", "1",

@@ -47,7 +47,7 @@ from vergoeding.core.invoice import (
     invoice_to_dict,
 )
 from vergoeding.core.money import ZERO, round_cents
-from vergoeding.core.period import Period
+from vergoeding.core.period import Period, period_text
 from vergoeding.core.regimes import Regime, Unit
 from vergoeding.core.work import Engagement, Entry, Expert, Organisation
 from vergoeding.documents.invoice import InvoiceDocument
@@ -235,7 +235,7 @@ def _client_draft(ws: Workspace, conn: Connection, client: str, period: Period, 
     priced = [price_entry(e, engs[e.engagement_code], ws.ratecard, ws.limits) for e in open_entries]
     priced = [p for p in priced if p.client_unit_price > 0 and p.regime is not Regime.LOONDIENST]
     if not priced:
-        raise NothingToInvoice(f"geen goedgekeurde, nog niet gefactureerde uren voor {client} in {period}")
+        raise NothingToInvoice(f"geen goedgekeurde, nog niet gefactureerde uren voor {client} in {period_text(period)}")
     exempt = _cfg(ws).get("vat_exempt_note")
     rate = ws.limits.for_year(issue_date.year).figure("vat_standard", issue_date).amount
     vat = client_vat(rate, None if exempt is None else str(exempt))
@@ -431,7 +431,7 @@ def create_expert_invoice(ws: Workspace, expert: str, period: Period, *, issue_d
         open_entries = [e for e in _open_entries(conn, "expert_invoice_id", period, expert=expert)
                         if e.engagement_code in engs]
         if not open_entries:
-            raise RuleViolation(f"geen goedgekeurde, nog niet gefactureerde zzp-uren voor {expert} in {period}")
+            raise RuleViolation(f"geen goedgekeurde, nog niet gefactureerde zzp-uren voor {expert} in {period_text(period)}")
         used: dict[str, Engagement] = {e.engagement_code: engs[e.engagement_code] for e in open_entries}
         if self_billing:
             without = sorted(c for c, g in used.items() if not g.self_billing)

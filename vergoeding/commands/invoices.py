@@ -130,7 +130,7 @@ def create(ctx: click.Context, client: str | None, all_clients: bool, period: Pe
         for path in result.files:
             click.echo(f"geschreven: {path}")
         if result.completed:
-            click.echo(f"{len(result.completed)} ontbrekende PDF('s) van eerder uitgereikte facturen van {period} "
+            click.echo(f"{len(result.completed)} ontbrekende PDF('s) van eerder uitgereikte facturen van {period_text(period)} "
                        "aangevuld (een vorige run is onderbroken); er is niets opnieuw gefactureerd.")
         for code, message in result.failed:
             click.echo(f"fout: {code}: {message}", err=True)

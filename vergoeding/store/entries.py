@@ -36,7 +36,7 @@ from sqlalchemy import (
 
 from vergoeding.core.duration import MAX_MINUTES_PER_DAY, format_minutes
 from vergoeding.core.money import ZERO, from_cents, round_cents, to_cents
-from vergoeding.core.period import Period, parse_period
+from vergoeding.core.period import Period, parse_period, period_text
 from vergoeding.core.rates import Override, RateCard, resolve_rate
 from vergoeding.core.regimes import Regime, TravelPolicy, Unit
 from vergoeding.errors import InputError, NotFoundError, RuleViolation
@@ -463,7 +463,7 @@ def _refuse_locked_approval(conn: Connection, period: Period, conds: list[Any]) 
         if covered or waiting:
             span = f"{lock.start_date:%d-%m-%Y} tot en met {lock.end_date - timedelta(days=1):%d-%m-%Y}"
             which = f" ({waiting} regel(s) wachten daarin op goedkeuring)" if waiting else ""
-            raise RuleViolation(f"periode {period} ligt in een afgesloten periode ({span}: {lock.reason}){which}; "
+            raise RuleViolation(f"{period_text(period)} ligt in een afgesloten periode ({span}: {lock.reason}){which}; "
                                 "goedkeuren kan pas na heropenen: vergoeding unlock --period "
                                 f"{_lock_period_text(lock)} --reason \"...\"")
 
@@ -504,11 +504,11 @@ def lock_period(conn: Connection, actor: str, period: Period, reason: str) -> in
         raise _err("geef een reden (bijvoorbeeld 'uitbetaald en verantwoord')", "reason")
     lp, e = s.locked_periods, s.entries
     if conn.execute(select(lp.c.id).where(lp.c.start_date <= period.start, lp.c.end_date >= period.end)).first():
-        raise RuleViolation(f"periode {period} is al afgesloten")
+        raise RuleViolation(f"{period_text(period)} is al afgesloten")
     waiting = conn.execute(select(func.count()).select_from(e).where(*_period_filter(period, None),
                                                                      e.c.status == "logged")).scalar()
     if waiting:
-        raise RuleViolation(f"in {period} staan nog {waiting} regel(s) die niet zijn goedgekeurd; "
+        raise RuleViolation(f"in {period_text(period)} staan nog {waiting} regel(s) die niet zijn goedgekeurd; "
                             f"keur ze eerst goed: vergoeding approve --period {period}")
     new_id = _new_id(conn.execute(insert(lp).values(start_date=period.start, end_date=period.end,
                                                 reason=_text(reason), created_at=now_utc())))
@@ -523,7 +523,7 @@ def unlock_period(conn: Connection, actor: str, period: Period, reason: str) -> 
     lp = s.locked_periods
     rows = conn.execute(select(lp.c.id).where(lp.c.start_date == period.start, lp.c.end_date == period.end)).all()
     if not rows:
-        raise RuleViolation(f"periode {period} is niet als geheel afgesloten; zie 'vergoeding audit --entity locked_period'")
+        raise RuleViolation(f"{period_text(period)} is niet als geheel afgesloten; zie 'vergoeding audit --entity locked_period'")
     conn.execute(delete(lp).where(lp.c.id.in_([r[0] for r in rows])))
     for r in rows:
         audit(conn, actor, "unlock", "locked_period", int(r[0]), {"period": str(period), "reason": _text(reason)})

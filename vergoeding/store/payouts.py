@@ -81,7 +81,7 @@ def _line_row(pid: int, ln: PaidLine, expert_ids: Mapping[str, int], eng_ids: Ma
 
 def _raced(period: str) -> RuleViolation:
     return RuleViolation(
-        f"regels van {period} zijn intussen al uitbetaald of gewijzigd (door een andere uitvoering tegelijk); "
+        f"regels van {period_words(period)} zijn intussen al uitbetaald of gewijzigd (door een andere uitvoering tegelijk); "
         "er is niets betaald. Bekijk 'vergoeding audit --entity payout' en probeer het opnieuw.")
 
 
