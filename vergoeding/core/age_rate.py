@@ -71,6 +71,10 @@ def rate_phases(g: Engagement, ex: Expert | None, rate: Decimal, unit: Unit, lim
     return phases
 
 
+def _eur(amount: Decimal) -> str:
+    """€ 1.234,56 in running text: the one Dutch formatter of the core and the documents."""
+    return eur(amount)
+
 
 def rate_age_findings(g: Engagement, ex: Expert | None, rate: Decimal, unit: Unit,
                       limits: LimitsBook) -> list[Finding]:
@@ -83,10 +87,10 @@ def rate_age_findings(g: Engagement, ex: Expert | None, rate: Decimal, unit: Uni
         who = "jonger dan 21" if ph.under_21 else "21 jaar of ouder"
         when = (f"tot de 21e verjaardag op {ph.end:%d-%m-%Y}" if ph.under_21 and ph.end and ex and ex.date_of_birth
                 and ph.end == birthday_21(ex.date_of_birth) else f"vanaf {ph.start:%d-%m-%Y}")
-        message = (f"Het uurtarief van {eur(rate)} ligt boven het vermoeden van {eur(ph.presumption.amount)} per "
+        message = (f"Het uurtarief van {_eur(rate)} ligt boven het vermoeden van {_eur(ph.presumption.amount)} per "
                    f"uur voor iemand van {who} ({when}). Boven dat bedrag gaat de Belastingdienst ervan uit dat "
                    "de vrijwilligersvergoeding marktconform is.")
-        figures = {"uurtarief": eur(rate), "vermoeden per uur": eur(ph.presumption.amount), "leeftijd": who}
+        figures = {"uurtarief": _eur(rate), "vermoeden per uur": _eur(ph.presumption.amount), "leeftijd": who}
         if ph.justified:
             out.append(Finding(Severity.INFO, "engagement.rate_age", message + " Er is een onderbouwing vastgelegd.",
                                expert=g.expert_code, engagement=g.code, figures=figures,
@@ -95,7 +99,7 @@ def rate_age_findings(g: Engagement, ex: Expert | None, rate: Decimal, unit: Uni
             continue
         out.append(Finding(
             Severity.WARNING, "engagement.rate_age", message + " Het contract noemt voor deze periode "
-            f"{eur(ph.presumption.amount)} per uur.",
+            f"{_eur(ph.presumption.amount)} per uur.",
             "Verlaag het tarief (--expert-rate), kies een tarief per leeftijd (niveau junior tot de 21e verjaardag), "
             "of leg vast waarom de vergoeding niet marktconform is (--justification).",
             expert=g.expert_code, engagement=g.code, figures=figures, limit=ph.presumption.amount,

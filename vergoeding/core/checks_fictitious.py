@@ -67,6 +67,10 @@ class RuleException:
         return EXCEPTION_KINDS.get(self.kind, self.kind)
 
 
+def _eur(amount: Decimal) -> str:
+    """€ 1.234,56 in running text: the one Dutch formatter of the core and the documents."""
+    return eur(amount)
+
 
 def one_month_after(day: date) -> date:
     """The same day a month later (the last day of the next month when it is shorter)."""
@@ -127,7 +131,7 @@ def fictitious_employment(priced: Sequence[PricedEntry], limits: LimitsBook, per
         figures = {
             "weken met werk (van eerste tot laatste)": str(span),
             "weken met 2+ werkdagen en genoeg beloning": str(qualifying),
-            "2/5 minimumloon per week (36 uur)": ", ".join(eur(t) for t in sorted(thresholds)),
+            "2/5 minimumloon per week (36 uur)": ", ".join(_eur(t) for t in sorted(thresholds)),
             "looptijd": f"{eng.start:%d-%m-%Y} t/m {runs_until:%d-%m-%Y}",
         }
         message = (

@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from vergoeding.core.checks_volunteer import (
     Declaration,
+    _eur,
     _limit_fields,
     capped,
     capped_by_expert,
@@ -22,7 +23,6 @@ from vergoeding.core.dates import age_on
 from vergoeding.core.findings import Finding, Severity
 from vergoeding.core.limits import Figure, LimitsBook
 from vergoeding.core.money import ZERO, money_sum
-from vergoeding.core.nl import eur
 from vergoeding.core.period import Period
 from vergoeding.core.regimes import Benefit, Regime, Unit
 from vergoeding.core.work import Engagement, Expert, Organisation
@@ -83,12 +83,12 @@ def benefit_notices(priced: Sequence[PricedEntry], experts: Mapping[str, Expert]
                               + year_totals([], decl, code, y, mp.end).declared)
             over = (month_allowance > lim.figure("volunteer_month", mp.start).amount
                     or year_allowance > lim.figure("volunteer_year", mp.start).amount)
-            figures = {"vrijwilligersvergoeding": eur(money_sum(p.allowance for p in vol)),
-                       "overige betalingen (inkomen)": eur(income),
+            figures = {"vrijwilligersvergoeding": _eur(money_sum(p.allowance for p in vol)),
+                       "overige betalingen (inkomen)": _eur(income),
                        "boven de vrijwilligersgrens": "ja" if over else "nee"}
             receipts = money_sum(p.expenses_receipt for p in items)
             if receipts:
-                figures["werkelijke kosten (bonnetjes, niet meegeteld)"] = eur(receipts)
+                figures["werkelijke kosten (bonnetjes, niet meegeteld)"] = _eur(receipts)
             first_day = min(p.entry.work_date for p in items)
             age = age_on(ex.date_of_birth, first_day) if ex.date_of_birth else None
             disregard = (lim.figure("bijstand_earnings_disregard", mp.start)
@@ -99,7 +99,7 @@ def benefit_notices(priced: Sequence[PricedEntry], experts: Mapping[str, Expert]
             severity, rule, message, advice = f
             fields = _limit_fields(lim.volunteer_month)
             if rule == "benefit.bijstand_27_plus" and severity is Severity.WARNING and disregard is not None:
-                figures["inkomstenvrijlating"] = f"25%, ten hoogste {eur(disregard.amount)} per maand"
+                figures["inkomstenvrijlating"] = f"25%, ten hoogste {_eur(disregard.amount)} per maand"
                 fields = _limit_fields(disregard)
             out.append(Finding(severity, rule, message, advice, expert=code, period=mp.label,
                                figures=figures, where=f"uitkering {ex.benefit.value}", **fields))
@@ -129,7 +129,7 @@ def _benefit_finding(ex: Expert, age: int | None, volunteer: bool, income: bool,
                     "Bijstand, 27 jaar of ouder: een vrijwilligersvergoeding binnen de grenzen wordt "
                     "normaal niet gekort (Participatiewet art. 31 lid 2 onder k). De gemeente beslist.",
                     "Geef de deskundige het maandoverzicht mee voor de gemeente.")
-        cap = f", ten hoogste {eur(disregard.amount)} per maand" if disregard is not None else ""
+        cap = f", ten hoogste {_eur(disregard.amount)} per maand" if disregard is not None else ""
         return (Severity.WARNING, "benefit.bijstand_27_plus",
                 "Bijstand, 27 jaar of ouder: wat boven de vrijwilligersgrenzen uitkomt of als ander "
                 f"regime wordt betaald, is inkomen. De gemeente kan daarvan 25% vrijlaten{cap}, "
@@ -191,11 +191,11 @@ def engagement_budget(priced_all: Sequence[PricedEntry], engagements: Sequence[E
             if used_amount >= eng.budget_amount:
                 out.append(Finding(
                     Severity.WARNING, "engagement.budget",
-                    f"Het budget van opdracht {eng.code} is bereikt: {eur(used_amount)} besteed van "
-                    f"{eur(eng.budget_amount)}.",
+                    f"Het budget van opdracht {eng.code} is bereikt: {_eur(used_amount)} besteed van "
+                    f"{_eur(eng.budget_amount)}.",
                     "Overleg met de opdrachtgever over een hoger budget voordat er verder wordt gewerkt.",
                     expert=eng.expert_code, engagement=eng.code, period=str(period),
-                    figures={"besteed": eur(used_amount), "budget": eur(eng.budget_amount)},
+                    figures={"besteed": _eur(used_amount), "budget": _eur(eng.budget_amount)},
                     limit=eng.budget_amount, limit_source=f"budget in opdracht {eng.code}",
                     where=f"opdracht {eng.code}"))
     return out
@@ -222,12 +222,12 @@ def freelance_minimum_wage(priced: Sequence[PricedEntry], limits: LimitsBook, pe
             continue
         out.append(Finding(
             Severity.WARNING, "freelance.minimum_wage",
-            f"Het uurtarief van {eur(rate)} voor deze zzp-opdracht ligt op of onder het minimumloon van "
-            f"{eur(mw.amount)} per uur. Dat is een signaal van schijnzelfstandigheid (Wet DBA): een "
+            f"Het uurtarief van {_eur(rate)} voor deze zzp-opdracht ligt op of onder het minimumloon van "
+            f"{_eur(mw.amount)} per uur. Dat is een signaal van schijnzelfstandigheid (Wet DBA): een "
             "zelfstandige rekent een tarief dat ook ziekte, vakantie en verzekeringen dekt.",
             "Spreek een marktconform tarief af, of zet de opdracht om naar loondienst of vrijwilligerswerk.",
             expert=p.engagement.expert_code, engagement=code, period=str(period),
-            figures={"uurtarief": eur(rate), "minimumloon per uur": eur(mw.amount)},
+            figures={"uurtarief": _eur(rate), "minimumloon per uur": _eur(mw.amount)},
             where=f"opdracht {code}", **_limit_fields(mw)))
     return out
 

@@ -78,6 +78,10 @@ class Declaration:
     note: str = ""
 
 
+def _eur(amount: Decimal) -> str:
+    """€ 1.234,56 in running text: the one Dutch formatter of the core and the documents."""
+    return eur(amount)
+
 
 class LimitFields(TypedDict):
     limit: Decimal
@@ -192,17 +196,17 @@ def hourly_presumption(priced: Sequence[PricedEntry], experts: Mapping[str, Expe
         age_text = "21 jaar of ouder" if fig_key.endswith("21_plus") else "jonger dan 21"
         days = ", ".join(sorted(g.days))
         figures = {
-            "uurvergoeding": eur(rate),
+            "uurvergoeding": _eur(rate),
             "leeftijd op de werkdag": ", ".join(str(a) for a in sorted(ages[key])),
             "werkdagen": days,
             "uren": number(money_sum(g.hours), 2),
-            "vermoeden per uur": eur(fig.amount),
+            "vermoeden per uur": _eur(fig.amount),
         }
         if ex and ex.date_of_birth is None:
             figures["geboortedatum"] = "onbekend: getoetst als 21+"
         message = (
-            f"De vrijwilligersvergoeding van {eur(rate)} per uur ligt boven het vermoeden van "
-            f"{eur(fig.amount)} per uur voor iemand van {age_text} (leeftijd op de dag van het werk). "
+            f"De vrijwilligersvergoeding van {_eur(rate)} per uur ligt boven het vermoeden van "
+            f"{_eur(fig.amount)} per uur voor iemand van {age_text} (leeftijd op de dag van het werk). "
             "Boven dat bedrag gaat de Belastingdienst ervan uit dat de vergoeding marktconform is, "
             "tenzij de organisatie onderbouwt waarom dat niet zo is." + _unconfirmed(fig)
         )
@@ -216,7 +220,7 @@ def hourly_presumption(priced: Sequence[PricedEntry], experts: Mapping[str, Expe
         else:
             out.append(Finding(
                 Severity.WARNING, "volunteer.hourly_presumption", message,
-                f"Verlaag de vergoeding per uur tot {eur(fig.amount)}, of leg bij de opdracht vast waarom "
+                f"Verlaag de vergoeding per uur tot {_eur(fig.amount)}, of leg bij de opdracht vast waarom "
                 "de vergoeding niet marktconform is (onderbouwing per uur).",
                 expert=eng.expert_code, engagement=code, period=month_label, figures=figures,
                 where=f"opdracht {code}", **_limit_fields(fig)))
@@ -279,15 +283,15 @@ def year_totals(priced: Iterable[PricedEntry], declarations: Iterable[Declaratio
 
 def _cap_figures(t: CapTotals, fig: Figure, regimes: set[Regime]) -> dict[str, str]:
     figures = {
-        "geteld bij ons": eur(t.own),
-        DECLARED_LABEL: eur(t.declared),
-        "totaal geteld": eur(t.total),
-        "grens": eur(fig.amount),
-        "erboven": eur(t.total - fig.amount),
+        "geteld bij ons": _eur(t.own),
+        DECLARED_LABEL: _eur(t.declared),
+        "totaal geteld": _eur(t.total),
+        "grens": _eur(fig.amount),
+        "erboven": _eur(t.total - fig.amount),
         "regime": ", ".join(sorted(r.value for r in regimes)),
     }
     if t.receipts:
-        figures["waarvan werkelijke kosten (bonnetjes)"] = eur(t.receipts)
+        figures["waarvan werkelijke kosten (bonnetjes)"] = _eur(t.receipts)
     if not t.declared:
         del figures[DECLARED_LABEL]
     return figures
@@ -316,13 +320,13 @@ def month_cap(priced: Sequence[PricedEntry], declarations: Sequence[Declaration]
                 continue
             regimes = {p.regime for p in mine if p.entry.work_date in mp}
             engs = sorted({p.engagement.code for p in mine if p.entry.work_date in mp})
-            declared = f" (waarvan {eur(t.declared)} opgegeven door andere organisaties)" if t.declared else ""
+            declared = f" (waarvan {_eur(t.declared)} opgegeven door andere organisaties)" if t.declared else ""
             out.append(Finding(
                 Severity.ERROR, "volunteer.month_cap",
-                f"Voor het werk in {period_text(mp)} telt {eur(t.total)} mee voor de vrijwilligersgrens{declared}; "
-                f"de maandgrens is {eur(fig.amount)}, dus {eur(t.total - fig.amount)} te veel. Elke maand "
+                f"Voor het werk in {period_text(mp)} telt {_eur(t.total)} mee voor de vrijwilligersgrens{declared}; "
+                f"de maandgrens is {_eur(fig.amount)}, dus {_eur(t.total - fig.amount)} te veel. Elke maand "
                 "wordt apart getoetst, middelen over het jaar mag niet."
-                + (RECEIPTS_TEXT.format(receipts=eur(t.receipts), year=y) if t.receipts else "")
+                + (RECEIPTS_TEXT.format(receipts=_eur(t.receipts), year=y) if t.receipts else "")
                 + " " + CONSEQUENCE.format(year=y) + _unconfirmed(fig),
                 CAP_ADVICE, expert=code, engagement=", ".join(engs) or None, period=mp.label,
                 figures=_cap_figures(t, fig, regimes), where=f"maand {period_text(mp)}",
@@ -355,15 +359,15 @@ def _earlier_months_over(code: str, mine: Sequence[PricedEntry], declarations: S
         regimes = {p.regime for p in mine if p.entry.work_date in mp}
         engs = sorted({p.engagement.code for p in mine if p.entry.work_date in mp})
         paid_in = sorted({p.engagement.code for p in mine if p.entry.work_date in period and p.allowance > ZERO})
-        declared = f" (waarvan {eur(now.declared)} opgegeven door andere organisaties)" if now.declared else ""
+        declared = f" (waarvan {_eur(now.declared)} opgegeven door andere organisaties)" if now.declared else ""
         out.append(Finding(
             Severity.ERROR, "volunteer.month_cap",
-            f"Voor het werk in {period_text(mp)} telt nu {eur(now.total)} mee voor de vrijwilligersgrens{declared}; "
-            f"de maandgrens is {eur(fig.amount)}, dus {eur(now.total - fig.amount)} te veel. Tot nu toe kreeg "
+            f"Voor het werk in {period_text(mp)} telt nu {_eur(now.total)} mee voor de vrijwilligersgrens{declared}; "
+            f"de maandgrens is {_eur(fig.amount)}, dus {_eur(now.total - fig.amount)} te veel. Tot nu toe kreeg "
             f"de vrijwilliger in {y} alleen kosten vergoed (geen maximum); door de vergoeding "
             f"voor het werk in {period_text(period)}"
             + (f" (opdracht {', '.join(paid_in)})" if paid_in else "") + " tellen de bonnetjes van "
-            f"{period_text(mp)} ({eur(now.receipts)}) nu wel mee (Belastingdienst, 'Vergoeding voor inzet en voor "
+            f"{period_text(mp)} ({_eur(now.receipts)}) nu wel mee (Belastingdienst, 'Vergoeding voor inzet en voor "
             "kosten')." + " " + CONSEQUENCE.format(year=y) + _unconfirmed(fig),
             CAP_ADVICE + f" Of vergoed in {y} alleen kosten (geen vergoeding voor het werk): dan hebben "
             "de bonnetjes geen maximum.",
@@ -392,13 +396,13 @@ def year_cap(priced: Sequence[PricedEntry], declarations: Sequence[Declaration],
             if t.total <= fig.amount:
                 continue
             regimes = {p.regime for p in mine if p.entry.work_date.year == y}
-            declared = f" (waarvan {eur(t.declared)} opgegeven door andere organisaties)" if t.declared else ""
+            declared = f" (waarvan {_eur(t.declared)} opgegeven door andere organisaties)" if t.declared else ""
             out.append(Finding(
                 Severity.ERROR, "volunteer.year_cap",
-                f"In {y} telt tot nu toe {eur(t.total)} mee voor de vrijwilligersgrens{declared}; de "
-                f"jaargrens is {eur(fig.amount)}, dus {eur(t.total - fig.amount)} te veel, ook als "
+                f"In {y} telt tot nu toe {_eur(t.total)} mee voor de vrijwilligersgrens{declared}; de "
+                f"jaargrens is {_eur(fig.amount)}, dus {_eur(t.total - fig.amount)} te veel, ook als "
                 "elke maand onder de maandgrens bleef."
-                + (RECEIPTS_TEXT.format(receipts=eur(t.receipts), year=y) if t.receipts else "")
+                + (RECEIPTS_TEXT.format(receipts=_eur(t.receipts), year=y) if t.receipts else "")
                 + " " + CONSEQUENCE.format(year=y) + _unconfirmed(fig),
                 CAP_ADVICE, expert=code, period=str(y), figures=_cap_figures(t, fig, regimes),
                 where=f"jaar {y}", **_limit_fields(fig)))
