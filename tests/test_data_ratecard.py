@@ -120,7 +120,7 @@ def test_full_override_does_not_need_the_card(card: RateCard) -> None:
 def test_no_rate_is_an_error_not_a_guess(card: RateCard) -> None:
     with pytest.raises(NotFoundError, match="geen tarief voor rol 'trainer', regime 'vacatiegeld'"):
         resolve_rate(card, "trainer", Regime.VACATIEGELD, date(2026, 3, 1))
-    with pytest.raises(NotFoundError, match="op 2024-12-31"):
+    with pytest.raises(NotFoundError, match="op 31-12-2024"):
         resolve_rate(card, "trainer", Regime.ZZP, date(2024, 12, 31))
     with pytest.raises(NotFoundError, match="rol 'kok' staat niet op de tariefkaart"):
         resolve_rate(card, "kok", Regime.ZZP, date(2026, 3, 1))
