@@ -154,7 +154,7 @@ def _v9_audit_db_user(conn: Connection) -> None:
     conn.exec_driver_sql(f"ALTER TABLE audit_log ADD COLUMN db_user {kind}")
 
 
-def _v11_organisation_phone(conn: Connection) -> None:
+def _v10_organisation_phone(conn: Connection) -> None:
     """A telephone number per organisation (the own organisation's is printed where a letter
     says "bel of mail ons"); existing organisations have none."""
     from sqlalchemy import String
@@ -177,7 +177,7 @@ MIGRATIONS: list[Migration] = [
     (7, "paid-line ledger: payouts pay lines, every paid line keeps its amounts", _v7_paid_lines),
     (8, "invoice numbers and series keys up to 120 characters", _v8_invoice_number_length),
     (9, "audit rows record the database user", _v9_audit_db_user),
-    (11, "a telephone number per organisation", _v11_organisation_phone),
+    (10, "a telephone number per organisation", _v10_organisation_phone),
 ]
 
 LATEST = MIGRATIONS[-1][0]

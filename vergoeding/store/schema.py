@@ -80,7 +80,7 @@ organisations = Table(
     # migration 5: the e-invoice format it receives (core.einvoice) and its own reference for invoices
     Column("einvoice_format", String(10), nullable=False, server_default="peppol"),
     Column("buyer_reference", Text),
-    # migration 11: telephone number as a letter shows it (core.ids.phone: "030 123 4567")
+    # migration 10: telephone number as a letter shows it (core.ids.phone: "030 123 4567")
     Column("phone", String(30)),
     CheckConstraint("kind in ('own', 'client')", name="ck_org_kind"),
 )
