@@ -113,6 +113,12 @@ def rich_scenario() -> tuple[CheckInput, list[Finding]]:
     findings = run_checks(ci) + run_checks(replace(ci, period=year(2026)))
     findings += run_checks(replace(ci, own=replace(OWN, is_anbi=False, corporate_tax_liable=True,
                                                    may_pay_volunteers=False)))
+    from vergoeding.core.checks_prices import LIMITS, RATE, PriceGap, no_price_findings
+
+    gaps = [PriceGap(1, g1, date(2027, 1, 5), LIMITS), PriceGap(2, g1, date(2027, 1, 6), LIMITS),
+            PriceGap(3, g4, date(2026, 11, 12), RATE)]
+    findings += no_price_findings(gaps, {"E1": "Deskundige E1"}, "2026-11", limits_where="rates/limits",
+                                  card_origin="rates/ratecard.toml", limit_years=[2026])
     young = expert("E8", dob=date(2008, 3, 1))
     g8 = replace(engagement("G8", "E8", rate="12.50", unit=Unit.UUR), start=date(2026, 1, 1))
     findings += rate_age_findings(g8, young, Decimal("12.50"), Unit.UUR, limits())
@@ -122,9 +128,11 @@ def rich_scenario() -> tuple[CheckInput, list[Finding]]:
 def test_every_check_of_the_core_speaks_plain_dutch() -> None:
     _, findings = rich_scenario()
     rules = {f.rule for f in findings}
-    core_rules = {r for r in RULE_LABELS if not r.startswith(("ratecard.", "sepa.", "payout.no_price", "payout.held"))}
+    core_rules = {r for r in RULE_LABELS if not r.startswith(("ratecard.", "sepa.", "payout.held"))}
     assert core_rules <= rules, core_rules - rules  # the scenario reaches every check
-    problems = {(f.rule, t): not_plain(t) for f in findings for t in texts(f) if not_plain(t)}
+    # (figures of payout.no_price keep the work dates ISO for scripts: "data")
+    problems = {(f.rule, t): not_plain(t) for f in findings for t in texts(f)
+                if not_plain(t) and not (f.rule == "payout.no_price" and t == f.figures.get("data"))}
     assert problems == {}
     # and they do say amounts and months the Dutch way
     joined = "\n".join(t for f in findings for t in texts(f))
@@ -309,3 +317,65 @@ def test_kor_credit_note_has_no_negative_zero_in_any_writer(runner: CliRunner, c
     assert (credit["vat"], credit["total"]) == ("0.00", "-110.00")
     table = runner.invoke(cli, ["invoice", "list"], env=env).stdout
     assert "-0,00" not in table
+
+
+# --- rates check ----------------------------------------------------------------------------
+
+CARD = """\
+[card]
+name = "Testkaart"
+organisation = "Stichting Test"
+
+[roles.trainer]
+label = "Trainer"
+regimes = ["zzp", "vrijwilliger"]
+
+[[roles.trainer.rates]]
+regime = "zzp"
+unit = "uur"
+expert = "12.00"
+client = "10.00"
+valid_from = 2025-01-01
+valid_to = 2025-12-01
+
+[[roles.trainer.rates]]
+regime = "zzp"
+unit = "uur"
+expert = "1262.50"
+client = "1282.50"
+valid_from = 2026-01-01
+
+[[roles.trainer.rates]]
+regime = "vrijwilliger"
+unit = "uur"
+expert = "25.00"
+client = "40.00"
+valid_from = 2026-01-01
+valid_to = 2026-03-01
+
+[[roles.trainer.rates]]
+regime = "vrijwilliger"
+unit = "uur"
+expert = "25.00"
+client = "40.00"
+valid_from = 2026-02-01
+"""
+
+
+def test_rates_check_speaks_plain_dutch(runner: CliRunner, cli: click.Group, tmp_path: Path) -> None:
+    path = tmp_path / "kaart.toml"
+    path.write_text(CARD, encoding="utf-8")
+    r = runner.invoke(cli, ["rates", "check", str(path)])
+    assert r.exit_code == 1 and RULE_ID.findall(r.stdout) == []
+    for label in ("[tarieven overlappen]", "[gat tussen tarieven]", "[opdrachtgever onder deskundige]",
+                  "[zzp-tarief en minimumloon]", "[uurvergoeding vrijwilliger]"):
+        assert label in r.stdout, label
+    assert "opdrachtgever betaalt € 10,00, minder dan de deskundige krijgt (€ 12,00)" in r.stdout
+    assert ("van 01-12-2025 tot 01-01-2026 geldt geen tarief; laat het volgende tarief op 01-12-2025 beginnen "
+            "(valid_from = 2025-12-01)") in r.stdout
+    assert "zet valid_to van het eerste tarief op 01-02-2026 (valid_to = 2026-02-01)" in r.stdout
+    # what is left to sweep once the literal TOML values (valid_to = ...) are set aside
+    text = re.sub(r"valid_(?:to|from) = \d{4}-\d\d-\d\d", "", r.stdout)
+    assert [ln for ln in text.splitlines() if not_plain(ln.replace(str(path), ""))] == []
+    js = json.loads(runner.invoke(cli, ["rates", "check", str(path), "--format", "json"]).stdout)
+    assert {f["rule"] for f in js} >= {"ratecard.overlap", "ratecard.gap", "ratecard.client_below_expert"}
