@@ -379,3 +379,11 @@ def test_rates_check_speaks_plain_dutch(runner: CliRunner, cli: click.Group, tmp
     assert [ln for ln in text.splitlines() if not_plain(ln.replace(str(path), ""))] == []
     js = json.loads(runner.invoke(cli, ["rates", "check", str(path), "--format", "json"]).stdout)
     assert {f["rule"] for f in js} >= {"ratecard.overlap", "ratecard.gap", "ratecard.client_below_expert"}
+
+
+def test_a_finding_period_reads_as_words_in_the_head() -> None:
+    from vergoeding.commands._common import period_label
+
+    assert period_label("2026-10") == "oktober 2026" and period_label("2026") == "2026"
+    assert period_label("2026-11-03..2026-11-30") == "03-11-2026 t/m 30-11-2026"  # an unnamed period
+    assert period_label("via factuur") == "via factuur"
