@@ -10,7 +10,8 @@ write the files, each atomically, and mark the payout written.
 
 A crash before the commit leaves nothing; a crash after it leaves the payout recorded
 without ``files_written_at``, and the next run of the same command writes the files from the
-snapshot (nothing is paid twice). ``--reprint`` writes the files of every payout of the
+snapshot (nothing is paid twice). While a payout of another period waits for its files, a
+new payout is refused (its SEPA batch would otherwise never be made). ``--reprint`` writes the files of every payout of the
 period again, byte for byte.
 """
 
@@ -60,6 +61,7 @@ from vergoeding.store.payouts import (
     payouts_of,
     record_payout,
     record_reprint,
+    unfinished_elsewhere,
     unfinished_payout,
 )
 
@@ -136,10 +138,11 @@ def build_snapshot(ws: Workspace, period: Period, today: date, *, expert: str | 
     ``execution_date`` defaults to the next SEPA business day after ``today``."""
     label = period.label or str(period)
     with ws.engine.connect() as conn:
+        # codes as stored: 'p1' typed for P1 selects, holds and overrides the same expert
         if expert:
-            queries.expert(conn, expert)
-        for code in override_experts:
-            queries.expert(conn, code)
+            expert = queries.expert(conn, expert).code
+        named = {x.code: x.name for x in (queries.expert(conn, code) for code in override_experts)}
+        override_experts = tuple(named)
         own = queries.own_organisation(conn)
         open_lines = [e for e in queries.load_entries(conn, period=Period(EARLIEST, period.end), statuses=["approved"],
                                                       expert_code=expert)]
@@ -167,7 +170,7 @@ def build_snapshot(ws: Workspace, period: Period, today: date, *, expert: str | 
             f"de uitbetaling van {period_text(period)} kan niet: {blocking[0].message} {blocking[0].advice}".strip()
             + (f" (en {len(blocking) - 1} andere fout(en); zie 'vergoeding check --period {label}')"
                if len(blocking) > 1 else "") + " Er is niets betaald.")
-    names = {c: e.name for c, e in experts.items()}
+    names = {**named, **{c: e.name for c, e in experts.items()}}
     findings = sort_findings([*gap_findings(ws, gaps, names, label), *findings])
     priced, unpriced = _price(ws, open_lines, engs)
     # receipts count towards the caps once an allowance is paid in the year (core rule): the
@@ -187,6 +190,10 @@ def build_snapshot(ws: Workspace, period: Period, today: date, *, expert: str | 
             held_now = (*sel.held, Held(f.expert, names.get(f.expert, f.expert), f.message))
             sel = replace(sel, held=tuple(sorted(held_now, key=lambda h: h.expert)))
             listed.add(f.expert)
+    if sel.override_unused:
+        held_list = ", ".join(f"{h.name} ({h.expert})" for h in sel.held) or "niemand"
+        raise InputError(". ".join(sel.override_unused) + f". Aangehouden: {held_list}. Er is niets betaald.",
+                         field="override-expert")
     if not sel.paid:
         if sel.held:
             raise RuleViolation(
@@ -233,12 +240,17 @@ def build_snapshot(ws: Workspace, period: Period, today: date, *, expert: str | 
         # no room without the figures of the period's year (its own lines are held: no_price)
         if any(ln.regime in CAPPED_REGIMES for ln in by_expert[code]) and year in ws.limits.years:
             r = room_on(code, year_of.get(code, []), decl, ws.limits, period.last_day)
+            # an earlier month of the year over its cap leaves no tax-free room at all (Room.left)
             room = {"month_label": r.month.label, "month_limit": str(r.month.limit.amount),
-                    "month_left": str(r.month.left), "month_over": str(r.month.over), "year_label": r.year.label,
-                    "year_limit": str(r.year.limit.amount), "year_left": str(r.year.left),
+                    "month_left": str(ZERO if r.earlier else r.month.left), "month_over": str(r.month.over),
+                    "year_label": r.year.label, "year_limit": str(r.year.limit.amount),
+                    "year_left": str(ZERO if r.earlier else r.year.left),
                     "year_over": str(r.year.over), "confirmed": r.month.limit.confirmed and r.year.limit.confirmed,
                     "year_counted": str(r.year.counted), "year_declared": str(r.year.declared),
                     "month_counted": str(r.month.counted + r.month.declared)}
+            if r.earlier:
+                room["earlier"] = [{"label": c.label, "limit": str(c.limit.amount), "over": str(c.over)}
+                                   for c in r.earlier]
         expert_rows.append({"code": code, "name": ex.name, "address": ex.address.lines(),
                             "iban_tail": (ex.iban or "")[-4:], "year": year,
                             "ytd": [{"regime_label": k, "amount": str(v)} for k, v in sorted(ytd.items())],
@@ -325,13 +337,18 @@ def payout(ws: Workspace, period: Period | str, out_dir: Path | str, today: date
         written = _write(ws, unfinished, out, progress)
         mark_written(ws.engine, number=unfinished.get("number", label), at=now_utc(), actor=ws.actor, completed=True)
         return replace(_result(unfinished, written, 0, False), completed=True)
+    if (other := unfinished_elsewhere(ws.engine, label)) is not None:
+        raise RuleViolation(
+            f"uitbetaling {other.number} is vastgelegd, maar de bestanden (met de SEPA-batch) zijn nooit gemaakt: "
+            f"de uitvoering is afgebroken. Maak ze eerst: 'vergoeding payout --period {other.period} --out MAP'. "
+            f"Daarna kunt u {label} betalen; er is nu niets betaald.")
     snap, lines, _, held, overridden = build_snapshot(ws, p, today, expert=expert, override_reason=reason,
                                                       override_experts=override_experts,
                                                       execution_date=execution_date, sepa_version=sepa_version)
     from vergoeding.render.payout import render_files
 
     files = render_files(ws.settings.templates_dir, ws.settings.shipped_templates, snap, progress)
-    record_payout(ws.engine, number=snap["number"], period=label, expert_code=expert,
+    record_payout(ws.engine, number=snap["number"], period=label, expert_code=snap["expert_only"],
                   created=datetime.fromisoformat(snap["created"]),
                   execution_date=date.fromisoformat(snap["execution_date"]),
                   total_cents=to_cents(Decimal(snap["total"])), msg_id=snap["msg_id"], snapshot=snap,

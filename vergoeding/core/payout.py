@@ -127,6 +127,9 @@ class Selection:
     paid: tuple[PricedEntry, ...]
     held: tuple[Held, ...]
     overridden: tuple[str, ...]  # experts paid despite an error, by the override
+    # an override that does nothing (the expert is not held, has no open line in this payout,
+    # or stays held for a reason an override cannot lift): why, per named expert
+    override_unused: tuple[str, ...] = ()
 
     @property
     def experts(self) -> tuple[str, ...]:
@@ -137,15 +140,25 @@ def override_problem(reason: str | None, experts: Sequence[str]) -> str | None:
     """What is wrong with an override (reason and the experts it names), or None."""
     if reason is None and not experts:
         return None
-    if reason is None or not reason.strip():
+    if reason is None:
         return "--override-expert vraagt ook --override-reason \"...\" (waarom u toch betaalt)"
+    if not reason.strip():
+        return (f"de reden is leeg: schrijf met --override-reason in minstens {OVERRIDE_MIN_LENGTH} tekens "
+                "waarom u ondanks de fout betaalt; de reden komt in het auditlog")
     if not experts:
         return ("--override-reason geldt voor een deskundige: noem wie met --override-expert CODE "
                 "(meer keren mag)")
-    if len(" ".join(reason.split())) < OVERRIDE_MIN_LENGTH:
-        return (f"de reden is te kort ({len(reason.strip())} tekens): schrijf in minstens "
+    # counted as recorded: runs of spaces become one
+    if (n := len(" ".join(reason.split()))) < OVERRIDE_MIN_LENGTH:
+        return (f"de reden is te kort ({n} tekens): schrijf in minstens "
                 f"{OVERRIDE_MIN_LENGTH} tekens waarom u ondanks de fout betaalt; de reden komt in het auditlog")
     return None
+
+
+def eur(amount: Decimal) -> str:
+    """Plain text amount for messages: € 1.234,56, negative € -11,50 (no babel in the core)."""
+    q = f"{abs(amount):,.2f}".replace(",", "_").replace(".", ",").replace("_", ".")
+    return f"€ -{q}" if amount < 0 else f"€ {q}"
 
 
 def select_lines(candidates: Iterable[PricedEntry], findings: Sequence[Finding], *, names: Mapping[str, str],
@@ -153,7 +166,10 @@ def select_lines(candidates: Iterable[PricedEntry], findings: Sequence[Finding],
     """Split the SEPA lines into paid and held per expert.
 
     Held: an error finding that names the expert (unless the override names them), no valid
-    IBAN while something is to be transferred, or a negative balance."""
+    IBAN while something is to be transferred, or a negative balance. An override that
+    changes nothing (the expert is not held, has no open SEPA line here, or stays held for a
+    reason an override cannot lift) is reported in ``override_unused``: the caller refuses it,
+    because the finance employee meant someone else or something else."""
     per_expert: dict[str, list[PricedEntry]] = {}
     for p in candidates:
         if ROUTE[p.regime] == "sepa":
@@ -185,7 +201,18 @@ def select_lines(candidates: Iterable[PricedEntry], findings: Sequence[Finding],
         if code in errors:
             overridden.append(code)
         paid += lines
-    return Selection(tuple(paid), tuple(held), tuple(overridden))
+    unused: list[str] = []
+    for code in override:
+        name = names.get(code, code)
+        still = next((h for h in held if h.expert == code), None)
+        if code not in per_expert:
+            unused.append(f"--override-expert {code}: {name} heeft geen open regels in deze uitbetaling")
+        elif still is not None:
+            unused.append(f"--override-expert {code}: {name} blijft aangehouden, want {still.reason.rstrip('.')}")
+        elif code not in errors:
+            unused.append(f"--override-expert {code}: {name} wordt in deze uitbetaling niet aangehouden; alleen "
+                          "wie aangehouden wordt, kunt u met een reden toch betalen")
+    return Selection(tuple(paid), tuple(held), tuple(overridden), tuple(unused))
 
 
 def payout_number(period_label: str, existing: Sequence[str]) -> str:

@@ -39,10 +39,27 @@ class RoomText:
     confirmed: bool
     year_counted: Decimal  # what counts towards the year cap: the figure of 'vergoeding room'
     year_declared: Decimal  # of that, declared from other organisations
+    earlier: tuple[EarlierMonth, ...] = ()  # earlier months of the year over the month cap
 
     @property
     def month_words(self) -> str:
         return period_words(self.month_label)
+
+    @property
+    def over(self) -> bool:
+        """Over a cap this year: then nothing of the year's allowance is tax-free."""
+        return bool(self.earlier) or self.month_over > 0 or self.year_over > 0
+
+
+@dataclass(frozen=True)
+class EarlierMonth:
+    label: str  # "2026-11"
+    limit: Decimal
+    over: Decimal
+
+    @property
+    def words(self) -> str:
+        return period_words(self.label)
 
 
 @dataclass(frozen=True)
@@ -111,7 +128,8 @@ def _room(d: dict[str, Any] | None) -> RoomText | None:
         return None
     return RoomText(d["month_label"], D(d["month_limit"]), D(d["month_left"]), D(d["month_over"]),
                     d["year_label"], D(d["year_limit"]), D(d["year_left"]), D(d["year_over"]), bool(d["confirmed"]),
-                    D(d.get("year_counted") or "0"), D(d.get("year_declared") or "0"))
+                    D(d.get("year_counted") or "0"), D(d.get("year_declared") or "0"),
+                    tuple(EarlierMonth(m["label"], D(m["limit"]), D(m["over"])) for m in d.get("earlier", ())))
 
 
 def kind_totals(lines: tuple[Line, ...]) -> KindTotals:

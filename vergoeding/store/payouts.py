@@ -141,6 +141,15 @@ def unfinished_payout(engine: Engine, period: str) -> dict[str, Any] | None:
     return snap
 
 
+def unfinished_elsewhere(engine: Engine, period: str) -> Any | None:
+    """The oldest payout of ANOTHER period than ``period`` that was committed but whose files
+    (with its SEPA batch) were never written, else None. Its lines are settled: without its
+    files that money is never transferred, so no other payout goes ahead before it is done."""
+    with engine.connect() as conn:
+        return conn.execute(select(payouts.c.number, payouts.c.period).where(
+            payouts.c.files_written_at.is_(None), payouts.c.period != period).order_by(payouts.c.id)).first()
+
+
 def mark_written(engine: Engine, *, number: str, at: datetime, actor: str, completed: bool) -> None:
     """The payout's files are on disk. ``completed``: this run finished an interrupted one."""
     with engine.begin() as conn:

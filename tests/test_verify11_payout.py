@@ -1,0 +1,204 @@
+# mypy: disable-error-code="no-untyped-def,no-untyped-call,index"
+"""Verification of the payment trail (issue 11) with cases its implementers did not see, on a
+database built through the CLI as a finance employee would: expert codes typed in another
+case, an override that names someone who is not held, a negative balance, a statement after
+an earlier month went over the cap, a payout killed after its commit followed by a payout of
+another period."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import builders as b
+from click.testing import CliRunner
+from conftest import HANG_GUARD, clean_env, db_target
+from sqlalchemy import func, select
+
+from vergoeding.store import schema as s
+
+IBAN = "NL91ABNA0417164300"
+NOV = {"VERGOEDING_TODAY": "2026-11-30"}
+DEC = {"VERGOEDING_TODAY": "2026-12-02"}
+REASON = "boven de grens: wordt als loon opgegeven, met loonheffing"
+
+
+def ok(cli, runner: CliRunner, args: list[str], env: dict[str, str] = NOV):  # noqa: ANN201
+    r = runner.invoke(cli, args, env=env)
+    assert r.exit_code == 0, (args, r.output)
+    return r
+
+
+def seed(cli, runner: CliRunner) -> None:
+    """Through the CLI: an ANBI, three volunteers (V1 km travel), a private person."""
+    env = {"VERGOEDING_TODAY": "2026-01-02"}
+    ok(cli, runner, ["org", "add", "--own", "--code", "EIGEN", "--name", "Stichting Ervaringskracht",
+                     "--street", "Kerkstraat 1", "--postcode", "3511AB", "--city", "Utrecht", "--iban", IBAN,
+                     "--anbi", "--payroll-tax-number", "--contact-email", "info@ek.nl"], env)
+    ok(cli, runner, ["org", "add", "--code", "GEM", "--name", "Gemeente Utrecht", "--street", "Stadsplateau 1",
+                     "--postcode", "3521AZ", "--city", "Utrecht", "--anbi"], env)
+    for code, name, extra in (("V1", "Vera Binnen", []), ("V2", "Victor Boven", []),
+                              ("P1", "Pieter Particulier", ["--bsn", "111222333"])):
+        ok(cli, runner, ["expert", "add", "--code", code, "--name", name, "--birth-date", "1-1-1980", "--iban", IBAN,
+                         "--street", "Laan 1", "--postcode", "1111AA", "--city", "Utrecht", *extra], env)
+    for code, expert, regime, extra in (("GV1", "V1", "vrijwilliger", ["--travel", "km"]),
+                                        ("GV2", "V2", "vrijwilliger", []), ("GP1", "P1", "particulier", [])):
+        ok(cli, runner, ["engagement", "add", "--code", code, "--expert", expert, "--client", "GEM", "--role",
+                         "adviseur", "--regime", regime, "--start", "1-1-2026", *extra], env)
+
+
+def log(cli, runner: CliRunner, eng: str, day: str, *extra: str, env: dict[str, str] = NOV) -> None:
+    ok(cli, runner, ["log", "--engagement", eng, "--date", day, "--activity", "werk", *extra], env)
+
+
+def pay(cli, runner: CliRunner, out: Path, *extra: str, period: str = "2026-11", env: dict[str, str] = NOV):  # noqa: ANN201
+    return runner.invoke(cli, ["payout", "--period", period, "--out", str(out), *extra], env=env)
+
+
+def november(cli, runner: CliRunner) -> None:
+    """V1 3 hours (17.25), V2 250.00 (over the month cap of 220), P1 1 hour (42.50)."""
+    seed(cli, runner)
+    log(cli, runner, "GV1", "3-11-2026", "--hours", "3")
+    log(cli, runner, "GV2", "3-11-2026", "--amount", "250")
+    log(cli, runner, "GP1", "3-11-2026", "--hours", "1")
+    ok(cli, runner, ["approve", "--period", "2026-11"])
+
+
+def count(path: Path, table) -> int:  # noqa: ANN001
+    eng = b.new_engine(path)
+    with eng.connect() as c:
+        n = int(c.execute(select(func.count()).select_from(table)).scalar_one())
+    eng.dispose()
+    return n
+
+
+def pdf_text(path: Path) -> str:
+    out = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    return " ".join(out.split())
+
+
+def test_expert_codes_typed_in_another_case(cli, runner: CliRunner, tmp_db: Path, tmp_path: Path) -> None:
+    november(cli, runner)
+    r = pay(cli, runner, tmp_path / "a", "--expert", "p1")
+    assert r.exit_code == 0 and "Traceback" not in r.output, r.output
+    assert "Betaald: 2026-11, 1 overboeking(en), totaal €\u00a042,50, 1 regel(s) afgerekend." in r.stdout
+    # the override applies to V2 whatever case it is typed in
+    r = pay(cli, runner, tmp_path / "b", "--override-expert", "v2", "--override-reason", REASON)
+    assert r.exit_code == 0, r.output
+    assert "Betaald: 2026-11.2, 2 overboeking(en), totaal €\u00a0267,25, 2 regel(s) afgerekend." in r.stdout
+    assert "Aangehouden" not in r.stdout
+    eng = b.new_engine(tmp_db)
+    with eng.connect() as c:
+        experts = [x for (x,) in c.execute(select(s.payouts.c.expert_code).order_by(s.payouts.c.id))]
+        detail = json.loads(c.execute(select(s.audit_log.c.detail).where(s.audit_log.c.action == "payout.override"))
+                            .scalar_one())
+    eng.dispose()
+    assert experts == ["P1", None]
+    assert detail["override_experts"] == ["V2"] and detail["held"] == []
+
+
+def test_an_override_must_name_a_held_expert(cli, runner: CliRunner, tmp_db: Path, tmp_path: Path) -> None:
+    november(cli, runner)
+    out = tmp_path / "x"
+    # V1 has nothing that holds them: the override is a mistake (V2 was meant), nothing is paid
+    r = pay(cli, runner, out, "--override-expert", "V1", "--override-reason", REASON)
+    assert r.exit_code == 2 and "Traceback" not in r.output
+    assert ("--override-expert V1: Vera Binnen wordt in deze uitbetaling niet aangehouden; alleen wie "
+            "aangehouden wordt, kunt u met een reden toch betalen. Aangehouden: Victor Boven (V2).") in r.stderr
+    assert "Er is niets betaald." in r.stderr
+    # the one held is not in this payout (--expert P1): the override would silently do nothing
+    r = pay(cli, runner, out, "--expert", "P1", "--override-expert", "V2", "--override-reason", REASON)
+    assert r.exit_code == 2
+    assert "--override-expert V2: Victor Boven heeft geen open regels in deze uitbetaling" in r.stderr
+    # an unknown expert
+    r = pay(cli, runner, out, "--override-expert", "X9", "--override-reason", REASON)
+    assert r.exit_code == 1 and "ervaringsdeskundige 'X9' bestaat niet" in r.stderr
+    # reasons: only spaces, 19 characters, 20 characters
+    r = pay(cli, runner, out, "--override-expert", "V2", "--override-reason", " " * 25)
+    assert r.exit_code == 2 and "de reden is leeg" in r.stderr
+    r = pay(cli, runner, out, "--override-expert", "V2", "--override-reason", "grens    overschreden!")  # 19 once the spaces are one
+    assert r.exit_code == 2 and "de reden is te kort (19 tekens)" in r.stderr
+    assert not out.exists() and count(tmp_db, s.payouts) == 0 and count(tmp_db, s.paid_lines) == 0
+    r = pay(cli, runner, out, "--override-expert", "V2", "--override-reason", "grens overschreden!!")
+    assert r.exit_code == 0, r.output
+    assert "Betaald: 2026-11, 3 overboeking(en), totaal €\u00a0309,75, 3 regel(s) afgerekend." in r.stdout
+
+
+def test_negative_balance_is_held_with_a_dutch_amount(cli, runner: CliRunner, tmp_db: Path, tmp_path: Path) -> None:
+    november(cli, runner)
+    assert pay(cli, runner, tmp_path / "nov").exit_code == 0  # V1 17.25 and P1 42.50 paid, V2 held
+    # V1's 3 hours were 1 hour: a correction of -2 hours = -11.50 on a paid line
+    r = runner.invoke(cli, ["correct", "1", "--hours", "1", "--reason", "was 1 uur, niet 3 uur"], env=DEC)
+    assert r.exit_code == 0, r.output
+    log(cli, runner, "GP1", "1-12-2026", "--hours", "1", env=DEC)
+    ok(cli, runner, ["approve", "--period", "2026-12"], DEC)
+    r = pay(cli, runner, tmp_path / "dec", period="2026-12", env=DEC)
+    assert r.exit_code == 0, r.output
+    assert "Betaald: 2026-12, 1 overboeking(en), totaal €\u00a042,50, 1 regel(s) afgerekend." in r.stdout
+    assert "V1 Vera Binnen: het saldo is negatief (€ -11,50): er valt niets over te maken" in r.stdout
+    assert "-11.50" not in r.output
+
+
+def test_statement_after_an_earlier_month_over_the_cap_shows_no_room(cli, runner: CliRunner, tmp_db: Path,
+                                                                     tmp_path: Path) -> None:
+    seed(cli, runner)
+    log(cli, runner, "GV1", "3-11-2026", "--amount", "220")  # exactly the month cap: paid
+    ok(cli, runner, ["approve", "--period", "2026-11"])
+    r = pay(cli, runner, tmp_path / "nov")
+    assert r.exit_code == 0 and "totaal €\u00a0220,00" in r.stdout, r.output
+    # 10 km forgotten: the correction makes paid November € 2,30 over the cap
+    r = runner.invoke(cli, ["correct", "1", "--km", "10", "--reason", "10 km vergeten"], env=DEC)
+    assert r.exit_code == 0, r.output
+    r = pay(cli, runner, tmp_path / "dec", period="2026-12", env=DEC)
+    assert r.exit_code == 1 and "Vera Binnen (V1): Voor het werk in 2026-11 telt € 222,30 mee" in r.stderr
+    r = pay(cli, runner, tmp_path / "dec", "--override-expert", "V1", "--override-reason", REASON, period="2026-12",
+            env=DEC)
+    assert r.exit_code == 0, r.output
+    assert "Betaald: 2026-12, 1 overboeking(en), totaal €\u00a02,30, 1 regel(s) afgerekend." in r.stdout
+    text = pdf_text(tmp_path / "dec" / "specificatie-2026-12-V1.pdf")
+    assert "correctie op regel 1" in text and "(van eerder)" in text and "10 km × € 0,23" in text
+    assert "Voor de grens telt mee: € 222,30" in text
+    # November went over the cap: nothing of 2026 is tax-free any more, December neither
+    assert "In november 2026 ging uw vergoeding € 2,30 over de grens van € 220,00 per maand." in text
+    assert "In december 2026 kan er nog € 0,00 bij" in text and "In 2026 kan er nog € 0,00 bij" in text
+    assert "U bent over de grens. Dan is uw hele vrijwilligersvergoeding van dit jaar belast" in text
+    # the same figure as 'vergoeding room'
+    r = runner.invoke(cli, ["room", "--expert", "V1", "--on", "2026-12-31", "--format", "json"], env=DEC)
+    assert r.exit_code == 0, r.output
+    assert "2026-11" in r.stdout
+
+
+def _run(db: Path, *args: str, kill_at: str | None = None) -> subprocess.CompletedProcess[str]:
+    extra = {"VERGOEDING_DB": db_target(db), **DEC}
+    if kill_at:
+        extra["VERGOEDING_KILL_AT"] = kill_at
+    return subprocess.run([sys.executable, "-m", "vergoeding", *args], capture_output=True, text=True,
+                          env=clean_env(**extra), timeout=HANG_GUARD)
+
+
+def test_a_killed_payout_is_not_forgotten_by_a_payout_of_another_period(cli, runner: CliRunner, tmp_db: Path,
+                                                                        tmp_path: Path) -> None:
+    november(cli, runner)
+    log(cli, runner, "GP1", "1-12-2026", "--hours", "1", env=DEC)
+    ok(cli, runner, ["approve", "--period", "2026-12"], DEC)
+    nov, dec = tmp_path / "nov", tmp_path / "dec"
+    r = _run(tmp_db, "payout", "--period", "2026-11", "--out", str(nov), kill_at="payout.after_commit")
+    assert r.returncode == -9
+    assert not nov.exists() and count(tmp_db, s.payouts) == 1
+    # November is paid in the database but its SEPA batch was never made: December must not
+    # go ahead as if nothing happened
+    r = _run(tmp_db, "payout", "--period", "2026-12", "--out", str(dec))
+    assert r.returncode == 1 and "Traceback" not in r.stderr
+    assert ("uitbetaling 2026-11 is vastgelegd, maar de bestanden (met de SEPA-batch) zijn nooit gemaakt: de "
+            "uitvoering is afgebroken. Maak ze eerst: 'vergoeding payout --period 2026-11 --out MAP'.") in r.stderr
+    assert not dec.exists() and count(tmp_db, s.payouts) == 1
+    r = _run(tmp_db, "payout", "--period", "2026-11", "--out", str(nov))
+    assert r.returncode == 0 and "er is niets opnieuw betaald" in r.stdout
+    assert sorted(p.name for p in nov.iterdir()) == ["sepa-2026-11.xml", "specificatie-2026-11-P1.pdf",
+                                                     "specificatie-2026-11-V1.pdf", "uitbetaling-2026-11.pdf",
+                                                     "uitbetaling-2026-11.xlsx"]
+    r = _run(tmp_db, "payout", "--period", "2026-12", "--out", str(dec))
+    assert r.returncode == 0, r.stderr
+    assert "Betaald: 2026-12, 1 overboeking(en), totaal €\u00a042,50, 1 regel(s) afgerekend." in r.stdout
