@@ -1,7 +1,7 @@
 # mypy: disable-error-code="no-untyped-def,no-untyped-call,index"
 """Verification of the payment trail (issue 11) with cases its implementers did not see, on a
 database built through the CLI as a finance employee would: expert codes typed in another
-case, an override that names someone who is not held, a negative balance, a statement after
+case, an override that names someone who is not held (said out loud, not dropped), a negative balance, a statement after
 an earlier month went over the cap, a payout killed after its commit followed by a payout of
 another period."""
 
@@ -99,19 +99,32 @@ def test_expert_codes_typed_in_another_case(cli, runner: CliRunner, tmp_db: Path
     assert detail["override_experts"] == ["V2"] and detail["held"] == []
 
 
-def test_an_override_must_name_a_held_expert(cli, runner: CliRunner, tmp_db: Path, tmp_path: Path) -> None:
+def test_an_override_that_does_nothing_is_said_out_loud(cli, runner: CliRunner, tmp_db: Path, tmp_path: Path) -> None:
     november(cli, runner)
+    # the one held (V2) is not in this payout (--expert P1): the override does nothing, and says so
+    r = pay(cli, runner, tmp_path / "a", "--expert", "P1", "--override-expert", "V2", "--override-reason", REASON)
+    assert r.exit_code == 0, r.output
+    assert "Betaald: 2026-11, 1 overboeking(en), totaal €\u00a042,50, 1 regel(s) afgerekend." in r.stdout
+    assert "WAARSCHUWING [payout.override_unused]" in r.stdout
+    assert ("--override-expert V2: Victor Boven heeft geen open regels in deze uitbetaling; de override geldt "
+            "hier niet.") in r.stdout
+    # V1 is not held (V2 was meant): V1 is paid as usual, V2 stays held, the override is not recorded
+    r = pay(cli, runner, tmp_path / "b", "--override-expert", "V1", "--override-reason", REASON)
+    assert r.exit_code == 0, r.output
+    assert "Betaald: 2026-11.2, 1 overboeking(en), totaal €\u00a017,25, 1 regel(s) afgerekend." in r.stdout
+    assert ("--override-expert V1: Vera Binnen wordt in deze uitbetaling niet aangehouden; alleen wie aangehouden "
+            "wordt, kunt u met een reden toch betalen; de override geldt hier niet.") in r.stdout
+    assert "Aangehouden (1)" in r.stdout and "V2 Victor Boven: Voor het werk in 2026-11" in r.stdout
+    text = pdf_text(tmp_path / "b" / "uitbetaling-2026-11.2.pdf")
+    assert "payout.override_unused" in text and "Betaald ondanks fouten" not in text
+    eng = b.new_engine(tmp_db)
+    with eng.connect() as c:
+        actions = [a for (a,) in c.execute(select(s.audit_log.c.action).where(s.audit_log.c.entity == "payout")
+                                           .order_by(s.audit_log.c.id))]
+        reasons = [x for (x,) in c.execute(select(s.payouts.c.override_reason).order_by(s.payouts.c.id))]
+    eng.dispose()
+    assert actions == ["payout.create", "payout.create"] and reasons == [None, None]
     out = tmp_path / "x"
-    # V1 has nothing that holds them: the override is a mistake (V2 was meant), nothing is paid
-    r = pay(cli, runner, out, "--override-expert", "V1", "--override-reason", REASON)
-    assert r.exit_code == 2 and "Traceback" not in r.output
-    assert ("--override-expert V1: Vera Binnen wordt in deze uitbetaling niet aangehouden; alleen wie "
-            "aangehouden wordt, kunt u met een reden toch betalen. Aangehouden: Victor Boven (V2).") in r.stderr
-    assert "Er is niets betaald." in r.stderr
-    # the one held is not in this payout (--expert P1): the override would silently do nothing
-    r = pay(cli, runner, out, "--expert", "P1", "--override-expert", "V2", "--override-reason", REASON)
-    assert r.exit_code == 2
-    assert "--override-expert V2: Victor Boven heeft geen open regels in deze uitbetaling" in r.stderr
     # an unknown expert
     r = pay(cli, runner, out, "--override-expert", "X9", "--override-reason", REASON)
     assert r.exit_code == 1 and "ervaringsdeskundige 'X9' bestaat niet" in r.stderr
@@ -120,10 +133,11 @@ def test_an_override_must_name_a_held_expert(cli, runner: CliRunner, tmp_db: Pat
     assert r.exit_code == 2 and "de reden is leeg" in r.stderr
     r = pay(cli, runner, out, "--override-expert", "V2", "--override-reason", "grens    overschreden!")  # 19 once the spaces are one
     assert r.exit_code == 2 and "de reden is te kort (19 tekens)" in r.stderr
-    assert not out.exists() and count(tmp_db, s.payouts) == 0 and count(tmp_db, s.paid_lines) == 0
+    assert not out.exists() and count(tmp_db, s.payouts) == 2 and count(tmp_db, s.paid_lines) == 2
     r = pay(cli, runner, out, "--override-expert", "V2", "--override-reason", "grens overschreden!!")
     assert r.exit_code == 0, r.output
-    assert "Betaald: 2026-11, 3 overboeking(en), totaal €\u00a0309,75, 3 regel(s) afgerekend." in r.stdout
+    assert "Betaald: 2026-11.3, 1 overboeking(en), totaal €\u00a0250,00, 1 regel(s) afgerekend." in r.stdout
+    assert "override_unused" not in r.stdout
 
 
 def test_negative_balance_is_held_with_a_dutch_amount(cli, runner: CliRunner, tmp_db: Path, tmp_path: Path) -> None:

@@ -190,10 +190,17 @@ def build_snapshot(ws: Workspace, period: Period, today: date, *, expert: str | 
             held_now = (*sel.held, Held(f.expert, names.get(f.expert, f.expert), f.message))
             sel = replace(sel, held=tuple(sorted(held_now, key=lambda h: h.expert)))
             listed.add(f.expert)
-    if sel.override_unused:
-        held_list = ", ".join(f"{h.name} ({h.expert})" for h in sel.held) or "niemand"
-        raise InputError(". ".join(sel.override_unused) + f". Aangehouden: {held_list}. Er is niets betaald.",
-                         field="override-expert")
+    # an override that does nothing is said out loud (on screen and on the overview), never
+    # silently dropped: the finance employee may have meant someone else
+    held_by = {h.expert: h for h in sel.held}
+    findings += [Finding(Severity.WARNING, "payout.override_unused",
+                         (f"--override-expert {code}: {names.get(code, code)} blijft aangehouden, want "
+                          f"{held_by[code].reason.rstrip('.')}" if code in held_by else text)
+                         + "; de override geldt hier niet.",
+                         "Bedoelde u een ander? Kijk bij 'Aangehouden' wie niet is betaald, en betaal die met "
+                         f"een vervolgbetaling: 'vergoeding payout --period {label} --out MAP --override-expert CODE "
+                         "--override-reason \"...\"'.", period=label)
+                 for code, text in sel.override_unused]
     if not sel.paid:
         if sel.held:
             raise RuleViolation(

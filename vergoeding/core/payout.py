@@ -129,7 +129,7 @@ class Selection:
     overridden: tuple[str, ...]  # experts paid despite an error, by the override
     # an override that does nothing (the expert is not held, has no open line in this payout,
     # or stays held for a reason an override cannot lift): why, per named expert
-    override_unused: tuple[str, ...] = ()
+    override_unused: tuple[tuple[str, str], ...] = ()  # (expert code, why)
 
     @property
     def experts(self) -> tuple[str, ...]:
@@ -168,8 +168,8 @@ def select_lines(candidates: Iterable[PricedEntry], findings: Sequence[Finding],
     Held: an error finding that names the expert (unless the override names them), no valid
     IBAN while something is to be transferred, or a negative balance. An override that
     changes nothing (the expert is not held, has no open SEPA line here, or stays held for a
-    reason an override cannot lift) is reported in ``override_unused``: the caller refuses it,
-    because the finance employee meant someone else or something else."""
+    reason an override cannot lift) is reported in ``override_unused``: the caller says so
+    (the finance employee may have meant someone else); it is never silently dropped."""
     per_expert: dict[str, list[PricedEntry]] = {}
     for p in candidates:
         if ROUTE[p.regime] == "sepa":
@@ -201,17 +201,18 @@ def select_lines(candidates: Iterable[PricedEntry], findings: Sequence[Finding],
         if code in errors:
             overridden.append(code)
         paid += lines
-    unused: list[str] = []
+    unused: list[tuple[str, str]] = []
     for code in override:
         name = names.get(code, code)
         still = next((h for h in held if h.expert == code), None)
         if code not in per_expert:
-            unused.append(f"--override-expert {code}: {name} heeft geen open regels in deze uitbetaling")
+            unused.append((code, f"--override-expert {code}: {name} heeft geen open regels in deze uitbetaling"))
         elif still is not None:
-            unused.append(f"--override-expert {code}: {name} blijft aangehouden, want {still.reason.rstrip('.')}")
+            unused.append((code, f"--override-expert {code}: {name} blijft aangehouden, want "
+                                 f"{still.reason.rstrip('.')}"))
         elif code not in errors:
-            unused.append(f"--override-expert {code}: {name} wordt in deze uitbetaling niet aangehouden; alleen "
-                          "wie aangehouden wordt, kunt u met een reden toch betalen")
+            unused.append((code, f"--override-expert {code}: {name} wordt in deze uitbetaling niet aangehouden; "
+                                 "alleen wie aangehouden wordt, kunt u met een reden toch betalen"))
     return Selection(tuple(paid), tuple(held), tuple(overridden), tuple(unused))
 
 
