@@ -216,3 +216,53 @@ def test_a_killed_payout_is_not_forgotten_by_a_payout_of_another_period(cli, run
     r = _run(tmp_db, "payout", "--period", "2026-12", "--out", str(dec))
     assert r.returncode == 0, r.stderr
     assert "Betaald: 2026-12, 1 overboeking(en), totaal €\u00a042,50, 1 regel(s) afgerekend." in r.stdout
+
+
+def test_overview_pdf_names_the_follow_up_the_held_the_late_and_the_overridden(cli, runner: CliRunner, tmp_db: Path,
+                                                                             tmp_path: Path) -> None:
+    november(cli, runner)
+    r = pay(cli, runner, tmp_path / "a")
+    assert r.exit_code == 0, r.output
+    text = pdf_text(tmp_path / "a" / "uitbetaling-2026-11.pdf")
+    assert "Organisatie Stichting Ervaringskracht Uitbetaling 2026-11 Uitvoerdatum" in text
+    assert ("Aangehouden Niet betaald: hun regels blijven open en gaan mee met een volgende uitbetaling zodra het "
+            "is opgelost. Code Naam Reden V2 Victor Boven Voor het werk in 2026-11 telt € 250,00 mee") in text
+    # a late line of October and the override of V2 in a follow-up
+    log(cli, runner, "GV1", "20-10-2026", "--hours", "1")
+    ok(cli, runner, ["approve", "--period", "2026-10"])
+    r = pay(cli, runner, tmp_path / "b", "--override-expert", "V2", "--override-reason", REASON)
+    assert r.exit_code == 0, r.output
+    assert "Betaald: 2026-11.2, 2 overboeking(en), totaal €\u00a0255,75, 2 regel(s) afgerekend." in r.stdout
+    text = pdf_text(tmp_path / "b" / "uitbetaling-2026-11.2.pdf")
+    assert "Uitbetaling 2026-11.2 (vervolgbetaling)" in text
+    assert f"Betaald ondanks fouten (V2). Vastgelegde reden: {REASON}" in text
+    assert "werk (van eerder)" in text and "Aangehouden Niet betaald" not in text
+
+
+def test_this_year_so_far_keeps_receipts_and_in_kind_apart_and_adds_up_to_room(cli, runner: CliRunner, tmp_db: Path,
+                                                                               tmp_path: Path) -> None:
+    seed(cli, runner)
+    log(cli, runner, "GV1", "3-11-2026", "--hours", "2", "--inkind", "25", "--inkind-note", "VVV-bon")  # 11.50 + 25 in kind
+    log(cli, runner, "GV1", "4-11-2026", "--hours", "1", "--expense", "7,50")  # 5.75 + 7.50 fixed
+    log(cli, runner, "GV2", "3-11-2026", "--hours", "0:30", "--expense", "40", "--receipt")  # 2.88 + 40.00 receipt
+    ok(cli, runner, ["approve", "--period", "2026-11"])
+    log(cli, runner, "GV1", "5-11-2026", "--hours", "1")  # logged, not approved: counts, not paid (5.75)
+    r = pay(cli, runner, tmp_path / "nov")
+    assert r.exit_code == 0, r.output
+    assert "Betaald: 2026-11, 2 overboeking(en), totaal €\u00a067,63, 3 regel(s) afgerekend." in r.stdout
+    v1 = pdf_text(tmp_path / "nov" / "specificatie-2026-11-V1.pdf")
+    assert ("Dit jaar tot nu toe (2026) Betaald als vrijwilligersvergoeding: € 24,75 "
+            "In natura gekregen (niet overgemaakt): € 25,00") in v1
+    # 24.75 + 25.00 paid + 5.75 logged = 55.50, the figure of 'vergoeding room'
+    assert ("Voor de grens telt mee: € 55,50. Dat is wat u hierboven bij \"Dit jaar tot nu toe\" betaald kreeg als "
+            "vrijwilligersvergoeding, plus wat u in natura kreeg, en € 5,75 voor werk dat nog betaald moet worden.") in v1
+    v2 = pdf_text(tmp_path / "nov" / "specificatie-2026-11-V2.pdf")
+    # the receipts are not volunteer allowance: apart, as under "Soort vergoeding"
+    assert "Soort vergoeding Vrijwilligersvergoeding: € 2,88" in v2
+    assert ("Dit jaar tot nu toe (2026) Betaald als vrijwilligersvergoeding: € 2,88 "
+            "Kosten met een bonnetje terugbetaald: € 40,00") in v2
+    assert ("Voor de grens telt mee: € 42,88. Dat is wat u hierboven bij \"Dit jaar tot nu toe\" betaald kreeg als "
+            "vrijwilligersvergoeding, plus de kosten met een bonnetje.") in v2
+    for code, counted in (("V1", "55.50"), ("V2", "42.88")):
+        r = runner.invoke(cli, ["room", "--expert", code, "--on", "2026-11-30", "--format", "json"], env=NOV)
+        assert json.loads(r.stdout)["periods"][1]["counted"] == counted

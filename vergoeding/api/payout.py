@@ -239,10 +239,22 @@ def build_snapshot(ws: Workspace, period: Period, today: date, *, expert: str | 
     expert_rows = []
     for code in sorted(by_expert):
         ex = experts[code]
+        # per regime without the receipts (kept apart, as on the statement), receipts and in
+        # kind apart; and what of it counts towards the caps (the paid part of 'room')
         ytd: dict[str, Decimal] = {}
+        receipts = inkind = paid_counted = receipts_counted = inkind_counted = ZERO
+        counted_labels: set[str] = set()
         for pl in [*(x for x in paid_this_year if x.expert == code), *by_expert[code]]:
-            if pl.work_date.year == year:
-                ytd[pl.regime.label] = ytd.get(pl.regime.label, ZERO) + pl.payable
+            if pl.work_date.year != year:
+                continue
+            ytd[pl.regime.label] = ytd.get(pl.regime.label, ZERO) + pl.payable - pl.expenses_receipt
+            receipts += pl.expenses_receipt
+            inkind += pl.inkind
+            if pl.regime in CAPPED_REGIMES and pl.work_date <= period.last_day:
+                paid_counted += pl.cap_amount
+                inkind_counted += pl.inkind
+                receipts_counted += pl.cap_amount - (pl.fee + pl.travel + pl.expenses_fixed + pl.inkind)
+                counted_labels.add(pl.regime.label)
         room = None
         # no room without the figures of the period's year (its own lines are held: no_price)
         if any(ln.regime in CAPPED_REGIMES for ln in by_expert[code]) and year in ws.limits.years:
@@ -254,13 +266,18 @@ def build_snapshot(ws: Workspace, period: Period, today: date, *, expert: str | 
                     "year_left": str(ZERO if r.earlier else r.year.left),
                     "year_over": str(r.year.over), "confirmed": r.month.limit.confirmed and r.year.limit.confirmed,
                     "year_counted": str(r.year.counted), "year_declared": str(r.year.declared),
-                    "month_counted": str(r.month.counted + r.month.declared)}
+                    "month_counted": str(r.month.counted + r.month.declared),
+                    "year_paid_counted": str(paid_counted), "year_inkind_counted": str(inkind_counted),
+                    "year_receipts_counted": str(receipts_counted),
+                    "year_counted_labels": sorted({ln.regime.label for ln in by_expert[code]
+                                                   if ln.regime in CAPPED_REGIMES} | counted_labels)}
             if r.earlier:
                 room["earlier"] = [{"label": c.label, "limit": str(c.limit.amount), "over": str(c.over)}
                                    for c in r.earlier]
         expert_rows.append({"code": code, "name": ex.name, "address": ex.address.lines(),
                             "iban_tail": (ex.iban or "")[-4:], "year": year,
                             "ytd": [{"regime_label": k, "amount": str(v)} for k, v in sorted(ytd.items())],
+                            "ytd_receipts": str(receipts), "ytd_inkind": str(inkind),
                             "room": room})
     info = [p for p in priced if ROUTE[p.regime] != "sepa" and p.entry.work_date in period]
     held_findings = [Finding(Severity.WARNING, "payout.held", f"{h.name} is aangehouden: {h.reason}",

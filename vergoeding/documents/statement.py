@@ -40,6 +40,17 @@ class RoomText:
     year_counted: Decimal  # what counts towards the year cap: the figure of 'vergoeding room'
     year_declared: Decimal  # of that, declared from other organisations
     earlier: tuple[EarlierMonth, ...] = ()  # earlier months of the year over the month cap
+    # of ``year_counted``: what is paid (None in payouts made before this was kept), and of
+    # that the in-kind items and the receipts
+    year_paid_counted: Decimal | None = None
+    year_inkind_counted: Decimal = Decimal("0.00")
+    year_receipts_counted: Decimal = Decimal("0.00")
+    year_counted_labels: tuple[str, ...] = ()
+
+    @property
+    def year_unpaid_counted(self) -> Decimal:
+        """Work of the year that counts but is not paid (yet): held, open, not approved."""
+        return self.year_counted - (self.year_paid_counted or Decimal("0.00"))
 
     @property
     def month_words(self) -> str:
@@ -105,6 +116,8 @@ class PayoutStatement:
     year_to_date: tuple[RegimeAmount, ...]  # paid this year, this payout included
     room: RoomText | None
     via_invoice: bool
+    year_receipts: Decimal = Decimal("0.00")  # receipts paid back this year (not in year_to_date)
+    year_inkind: Decimal = Decimal("0.00")  # given in kind this year
 
     @property
     def inkind(self) -> Decimal:
@@ -129,7 +142,10 @@ def _room(d: dict[str, Any] | None) -> RoomText | None:
     return RoomText(d["month_label"], D(d["month_limit"]), D(d["month_left"]), D(d["month_over"]),
                     d["year_label"], D(d["year_limit"]), D(d["year_left"]), D(d["year_over"]), bool(d["confirmed"]),
                     D(d.get("year_counted") or "0"), D(d.get("year_declared") or "0"),
-                    tuple(EarlierMonth(m["label"], D(m["limit"]), D(m["over"])) for m in d.get("earlier", ())))
+                    tuple(EarlierMonth(m["label"], D(m["limit"]), D(m["over"])) for m in d.get("earlier", ())),
+                    D(d["year_paid_counted"]) if "year_paid_counted" in d else None,
+                    D(d.get("year_inkind_counted") or "0"), D(d.get("year_receipts_counted") or "0"),
+                    tuple(d.get("year_counted_labels") or ()))
 
 
 def kind_totals(lines: tuple[Line, ...]) -> KindTotals:
@@ -161,7 +177,8 @@ def statements_from_snapshot(snap: dict[str, Any]) -> list[PayoutStatement]:
             totals=kind_totals(lines), minutes=sum(ln.minutes for ln in lines if ln.unit == "uur"),
             by_regime=tuple(RegimeAmount(k, v) for k, v in sorted(regimes.items())),
             year=int(e["year"]), year_to_date=tuple(RegimeAmount(r["regime_label"], D(r["amount"])) for r in e["ytd"]),
-            room=_room(e.get("room")), via_invoice=False))
+            room=_room(e.get("room")), via_invoice=False, year_receipts=D(e.get("ytd_receipts") or "0"),
+            year_inkind=D(e.get("ytd_inkind") or "0")))
     return out
 
 
