@@ -266,3 +266,26 @@ def test_this_year_so_far_keeps_receipts_and_in_kind_apart_and_adds_up_to_room(c
     for code, counted in (("V1", "55.50"), ("V2", "42.88")):
         r = runner.invoke(cli, ["room", "--expert", code, "--on", "2026-11-30", "--format", "json"], env=NOV)
         assert json.loads(r.stdout)["periods"][1]["counted"] == counted
+
+
+def test_a_month_and_its_quarter_paid_at_the_same_moment_pay_each_line_once(cli, runner: CliRunner, tmp_db: Path,
+                                                                             tmp_path: Path) -> None:
+    """Two payouts of overlapping periods (2026-11 and 2026-Q4) started together: the lines are
+    paid once, by one of them; the other refuses in Dutch and records nothing."""
+    november(cli, runner)
+    env = clean_env(VERGOEDING_DB=db_target(tmp_db), **DEC)
+    procs = [subprocess.Popen([sys.executable, "-m", "vergoeding", "payout", "--period", period, "--out",
+                               str(tmp_path / period)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                              env=env) for period in ("2026-11", "2026-Q4")]
+    results = [(p.wait(timeout=HANG_GUARD), *p.communicate()) for p in procs]
+    codes = sorted(rc for rc, _, _ in results)
+    assert codes == [0, 1], results
+    assert all("Traceback" not in err for _, _, err in results)
+    loser = next(err for rc, _, err in results if rc == 1)
+    assert loser.startswith("fout: "), loser
+    eng = b.new_engine(tmp_db)
+    with eng.connect() as c:
+        paid = sorted(e for (e,) in c.execute(select(s.paid_lines.c.entry_id)))
+        n = c.execute(select(func.count()).select_from(s.payouts)).scalar_one()
+    eng.dispose()
+    assert paid == [1, 3] and n == 1  # V1 and P1 once; V2 held
