@@ -105,7 +105,7 @@ def test_an_override_that_does_nothing_is_said_out_loud(cli, runner: CliRunner, 
     r = pay(cli, runner, tmp_path / "a", "--expert", "P1", "--override-expert", "V2", "--override-reason", REASON)
     assert r.exit_code == 0, r.output
     assert "Betaald: 2026-11, 1 overboeking(en), totaal €\u00a042,50, 1 regel(s) afgerekend." in r.stdout
-    assert "WAARSCHUWING [payout.override_unused]" in r.stdout
+    assert "WAARSCHUWING [uitbetaling] november 2026" in r.stdout
     assert ("--override-expert V2: Victor Boven heeft geen open regels in deze uitbetaling; de override geldt "
             "hier niet.") in r.stdout
     # V1 is not held (V2 was meant): V1 is paid as usual, V2 stays held, the override is not recorded
@@ -114,7 +114,7 @@ def test_an_override_that_does_nothing_is_said_out_loud(cli, runner: CliRunner, 
     assert "Betaald: 2026-11.2, 1 overboeking(en), totaal €\u00a017,25, 1 regel(s) afgerekend." in r.stdout
     assert ("--override-expert V1: Vera Binnen wordt in deze uitbetaling niet aangehouden; alleen wie aangehouden "
             "wordt, kunt u met een reden toch betalen; de override geldt hier niet.") in r.stdout
-    assert "Aangehouden (1)" in r.stdout and "V2 Victor Boven: Voor het werk in 2026-11" in r.stdout
+    assert "Aangehouden (1)" in r.stdout and "V2 Victor Boven: Voor het werk in november 2026" in r.stdout
     text = pdf_text(tmp_path / "b" / "uitbetaling-2026-11.2.pdf")
     assert "payout.override_unused" in text and "Betaald ondanks fouten" not in text
     eng = b.new_engine(tmp_db)
@@ -166,7 +166,7 @@ def test_statement_after_an_earlier_month_over_the_cap_shows_no_room(cli, runner
     r = runner.invoke(cli, ["correct", "1", "--km", "10", "--reason", "10 km vergeten"], env=DEC)
     assert r.exit_code == 0, r.output
     r = pay(cli, runner, tmp_path / "dec", period="2026-12", env=DEC)
-    assert r.exit_code == 1 and "Vera Binnen (V1): Voor het werk in 2026-11 telt € 222,30 mee" in r.stderr
+    assert r.exit_code == 1 and "Vera Binnen (V1): Voor het werk in november 2026 telt € 222,30 mee" in r.stderr
     r = pay(cli, runner, tmp_path / "dec", "--override-expert", "V1", "--override-reason", REASON, period="2026-12",
             env=DEC)
     assert r.exit_code == 0, r.output
@@ -226,7 +226,7 @@ def test_overview_pdf_names_the_follow_up_the_held_the_late_and_the_overridden(c
     text = pdf_text(tmp_path / "a" / "uitbetaling-2026-11.pdf")
     assert "Organisatie Stichting Ervaringskracht Uitbetaling 2026-11 Uitvoerdatum" in text
     assert ("Aangehouden Niet betaald: hun regels blijven open en gaan mee met een volgende uitbetaling zodra het "
-            "is opgelost. Code Naam Reden V2 Victor Boven Voor het werk in 2026-11 telt € 250,00 mee") in text
+            "is opgelost. Code Naam Reden V2 Victor Boven Voor het werk in november 2026 telt € 250,00 mee") in text
     # a late line of October and the override of V2 in a follow-up
     log(cli, runner, "GV1", "20-10-2026", "--hours", "1")
     ok(cli, runner, ["approve", "--period", "2026-10"])

@@ -155,11 +155,6 @@ def override_problem(reason: str | None, experts: Sequence[str]) -> str | None:
     return None
 
 
-def eur(amount: Decimal) -> str:
-    """Plain text amount for messages: € 1.234,56, negative € -11,50 (no babel in the core)."""
-    q = f"{abs(amount):,.2f}".replace(",", "_").replace(".", ",").replace("_", ".")
-    return f"€ -{q}" if amount < 0 else f"€ {q}"
-
 
 def select_lines(candidates: Iterable[PricedEntry], findings: Sequence[Finding], *, names: Mapping[str, str],
                  iban_ok: Callable[[str], bool], override: Sequence[str] = ()) -> Selection:
