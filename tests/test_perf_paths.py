@@ -11,7 +11,7 @@ same totals on both paths, for a year, a quarter, a month and one expert."""
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -275,3 +275,87 @@ def test_render_pdfs_two_workers_keep_the_order(tmp_path: Path) -> None:
     texts = [PdfReader(io.BytesIO(b)).pages[0].extract_text() for b in two]
     assert [t.splitlines()[0] for t in texts] == [f"Overzicht {i}" for i in range(7)]
     assert [PdfReader(io.BytesIO(b)).pages[0].extract_text() for b in one] == texts[:2]
+
+
+def _private_person(tmp_path: Path) -> Workspace:
+    """A private person (particulier) working three days most weeks for more than a month:
+    fictitious employment. Also a day with two entries, a day of only a free ride (no pay), a
+    correction that takes a day's pay back, a fixed amount, a week of one day, and January
+    and February paid (so part of the work counts as paid lines)."""
+    from vergoeding.api.payout import payout
+
+    (tmp_path / "card.toml").write_text(CARD, encoding="utf-8")
+    engine = new_engine(tmp_path / "private.db")
+    with engine.begin() as c:
+        org(c, "EIGEN", kind="own", name="Stichting Eigen")
+        org(c, "K1")
+        expert(c, "E1")
+        expert(c, "E9", dob=date(1990, 2, 2), bsn="111222333")
+        engagement(c, "G1", "E1", "K1", travel_policy="km")
+        engagement(c, "P1", "E9", "K1", regime="particulier", travel_policy="km")
+        engagement(c, "P2", "E9", "K1", regime="particulier", start=date(2026, 3, 1))
+        day = date(2026, 1, 5)  # a Monday
+        n = 0
+        while day < date(2026, 5, 1):
+            n += 1
+            if day.weekday() in (0, 1, 3) and not (day.isocalendar()[1] % 5 == 0 and day.weekday() > 0):
+                entry(c, "P1", day, minutes=300 if n % 4 else 270, km=KMS[n % len(KMS)])
+            if day.weekday() == 1 and n % 3 == 0:
+                entry(c, "P1", day, minutes=45)  # a second entry that day
+            if day.weekday() == 4 and n % 2 == 0:
+                entry(c, "P1", day, km="12")  # only travel
+            if day.weekday() == 2 and day >= date(2026, 3, 1):
+                entry(c, "P2", day, minutes=120, amount="30.00" if n % 2 else None)
+            if day.weekday() == 0:
+                entry(c, "G1", day, minutes=90, km="3")
+            day += timedelta(days=1)
+        first = entry(c, "P1", date(2026, 3, 9), minutes=300)
+        entry(c, "P1", date(2026, 3, 12), minutes=-300, correction_of=first, reason="dubbel geboekt")
+        entry(c, "P1", date(2026, 3, 13), minutes=0, km="0")  # nothing at all
+    engine.dispose()
+    ws = open_workspace(db=str(tmp_path / "private.db"), rate_card=str(tmp_path / "card.toml"))
+    payout(ws, "2026-02", tmp_path / "betaald", today=date(2026, 3, 3))
+    return ws
+
+
+def test_private_person_summed_per_day(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The fictitious-employment test counts work days per week: the summed path sums a
+    private person's entries per day (and takes the paid lines one by one); the same findings
+    as entry by entry, and the same pay per engagement and day."""
+    ws = _private_person(tmp_path)
+    with ws.engine.connect() as conn:
+        paid = conn.execute(select(func.count()).select_from(s.paid_lines).join(
+            s.engagements, s.engagements.c.id == s.paid_lines.c.engagement_id).where(
+            s.engagements.c.code == "P1")).scalar_one()
+    assert paid > 20  # P1's January and February are paid lines now
+    for period in ("2026", "2026-03", "2026-02", "2026-Q2"):
+        slow = checks._check_per_entry(ws, period=parse_period(period))
+        with monkeypatch.context() as m:
+            _fast_only(m)
+            fast = checks.check(ws, period=parse_period(period))
+        assert fast == slow, period
+        assert [(f.expert, f.where) for f in fast if f.rule == "particulier.fictitious_employment"] == [
+            ("E9", "opdracht P1")], period
+    p = parse_period("2026")
+    with ws.engine.connect() as conn:
+        slow_in = checks.check_input(ws, conn, p, expert=None, today=date(2026, 12, 31))
+        fast_in = checks.fast_check_input(ws, conn, p, expert=None, today=date(2026, 12, 31))
+
+    def per_day(priced: Sequence[PricedEntry]) -> dict[tuple[str, date], tuple[Decimal, Decimal, int]]:
+        out: dict[tuple[str, date], tuple[Decimal, Decimal, int]] = {}
+        for x in priced:
+            if x.regime.value == "particulier":
+                pay, inkind, minutes = out.get((x.engagement.code, x.entry.work_date), (Decimal(0), Decimal(0), 0))
+                out[(x.engagement.code, x.entry.work_date)] = (pay + x.payable, inkind + x.inkind,
+                                                               minutes + x.entry.minutes)
+        return out
+
+    assert fast_in.daily_priced is not None
+    assert per_day(fast_in.daily_priced) == per_day(slow_in.priced)
+    correction = [x for x in fast_in.daily_priced if x.entry.work_date == date(2026, 3, 12) and x.payable < 0]
+    assert [(x.entry.minutes, x.fee) for x in correction] == [(-300, Decimal("-87.50"))]  # one by one
+    assert len(fast_in.daily_priced) < len([x for x in slow_in.priced if x.regime.value == "particulier"])
+    # the other checks get P1 and P2 per month, as every other engagement
+    sums = [(x.engagement.code, x.entry.work_date.month, x.entry.amount is None) for x in fast_in.priced
+            if x.regime.value == "particulier" and x.entry.status == "som"]
+    assert len(sums) == len(set(sums)) and {m for _, m, _ in sums} == {3, 4}  # (Jan, Feb: paid lines)

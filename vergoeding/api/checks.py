@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -173,7 +173,21 @@ def _price_classes(ws: Workspace, engs: Sequence[Engagement], days: Sequence[dat
     return c
 
 
-def _summed(s: queries.EntrySums, eng: Engagement, template: PricedEntry) -> PricedEntry:
+def _cents_cache() -> Callable[[int], Decimal]:
+    """:func:`from_cents`, remembered per value (sums repeat the same amounts; a Decimal is
+    immutable, so sharing one is safe)."""
+    known: dict[int, Decimal] = {}
+
+    def cents(n: int) -> Decimal:
+        d = known.get(n)
+        if d is None:
+            d = known[n] = from_cents(n)
+        return d
+    return cents
+
+
+def _summed(s: queries.EntrySums, eng: Engagement, template: PricedEntry,
+            from_cents: Callable[[int], Decimal] = from_cents) -> PricedEntry:
     amount = from_cents(s.amount_cents) if s.has_amount else None
     quantity = Decimal(s.minutes) / Decimal(60) if template.unit is Unit.UUR else Decimal(s.quantity)
     entry = Entry(0, eng.code, s.first_date, minutes=s.minutes, quantity=s.quantity,
@@ -194,6 +208,25 @@ class _Summed:
     priced: list[PricedEntry]
     hourly_single: set[str]  # engagements whose hourly work goes in entry by entry
     hourly: list[HourlyWork]
+    daily: list[PricedEntry]  # the private-person engagements per day (``priced_sums(daily=True)``)
+
+
+def _per_month(day_sums: Iterable[queries.EntrySums]) -> list[queries.EntrySums]:
+    """Sums per day rolled up per engagement, month, segment and kind (as entry_sums sums)."""
+    groups: dict[tuple[int, int, int, int, bool], list[queries.EntrySums]] = {}
+    for s in day_sums:
+        groups.setdefault((s.engagement_id, s.first_date.year, s.first_date.month, s.segment, s.has_amount),
+                          []).append(s)
+    out = []
+    for g in groups.values():
+        def total(field: str, g: list[queries.EntrySums] = g) -> int:
+            return sum(int(getattr(s, field)) for s in g)
+        out.append(queries.EntrySums(
+            g[0].engagement_id, g[0].segment, g[0].has_amount, min(s.first_date for s in g), total("count"),
+            total("minutes"), total("quantity"), total("amount_cents"), total("fee_cents"), total("client_cents"),
+            total("travel_cents"), total("expense_fixed_cents"), total("expense_receipt_cents"), total("inkind_cents"),
+            tuple(sorted({d for s in g for d in s.days})), total("inexact_minutes")))
+    return out
 
 
 def _hourly_work(s: queries.EntrySums, eng: Engagement, template: PricedEntry, dob: date | None) -> HourlyWork | None:
@@ -209,11 +242,14 @@ def _hourly_work(s: queries.EntrySums, eng: Engagement, template: PricedEntry, d
 
 def priced_sums(ws: Workspace, conn: Connection, scope: Period, engs: Sequence[Engagement], *,
                 extra_days: Sequence[date] = (), all_engagements: bool = True,
-                birthdays: dict[str, date | None] | None = None) -> _Summed | None:
+                birthdays: dict[str, date | None] | None = None, daily: bool = False) -> _Summed | None:
     """The entries of ``engs`` in ``scope`` priced as sums (see above); with ``birthdays``
-    (expert code -> date of birth) also the hourly work for the presumption. None: price
+    (expert code -> date of birth) also the hourly work for the presumption; with ``daily``
+    the private-person engagements summed per day and their paid lines one by one (what the
+    fictitious-employment test reads: work days per week, each entry's pay). None: price
     one by one."""
     ids = None if all_engagements else [e.id for e in engs]
+    daily_ids = {e.id for e in engs if e.regime is Regime.PARTICULIER} if daily else set()
     breakpoints = _breakpoints(ws, scope, extra_days)
     days = [scope.start, *breakpoints]
     pairs, kms, irregular = queries.regular_entry_values(conn, scope, ids)
@@ -221,17 +257,23 @@ def priced_sums(ws: Workspace, conn: Connection, scope: Period, engs: Sequence[E
     if birthdays is None:
         c.of = {k: (f, km, False) for k, (f, km, _) in c.of.items()}
     sums = queries.entry_sums(conn, scope, breakpoints=breakpoints, classes=c.of, fees=c.fees, kms=c.kms,
-                              engagement_ids=ids)
+                              engagement_ids=ids, daily=daily_ids)
     if sums is None:
         return None
     by_id = {e.id: e for e in engs}
     by_code = {e.code: e for e in engs}
-    out = _Summed([], set(), [])
+    out = _Summed([], set(), [], [])
+    cents = _cents_cache()
+    if daily_ids:  # the day sums go to ``daily``, rolled up per month for everything else
+        out.daily += [_summed(s, by_id[s.engagement_id], c.template[c.of[(s.engagement_id, s.segment)][0]], cents)
+                      for s in sums if s.engagement_id in daily_ids]
+        sums = [s for s in sums if s.engagement_id not in daily_ids] + _per_month(
+            s for s in sums if s.engagement_id in daily_ids)
     for s in sums:
         eng = by_id[s.engagement_id]
         cls, _, hourly = c.of[(s.engagement_id, s.segment)]
         template = c.template[cls]
-        out.priced.append(_summed(s, eng, template))
+        out.priced.append(_summed(s, eng, template, cents))
         if hourly and not s.has_amount and birthdays is not None:
             work = _hourly_work(s, eng, template, birthdays.get(eng.expert_code))
             if work is None:
@@ -239,12 +281,20 @@ def priced_sums(ws: Workspace, conn: Connection, scope: Period, engs: Sequence[E
             else:
                 out.hourly.append(work)
     for e in queries.irregular_entries(conn, scope, ids) if irregular else ():
-        out.priced.append(price_entry(e, by_code[e.engagement_code], ws.ratecard, ws.limits,
-                                      need_client=False))
+        p = price_entry(e, by_code[e.engagement_code], ws.ratecard, ws.limits, need_client=False)
+        out.priced.append(p)
+        if p.engagement.id in daily_ids:
+            out.daily.append(p)
         out.hourly_single.add(e.engagement_code)
     # Paid lines are not in the sums (REGULAR_ENTRY_SQL leaves settled entries out): they count
-    # with their amounts as paid, summed per engagement, day and rate (checked at the payout).
-    out.priced += [as_priced(ln, by_code[ln.engagement]) for ln in paid_sums(conn, scope, ids) if ln.engagement in by_code]
+    # with their amounts as paid, summed per engagement, day and rate (checked at the payout);
+    # those of the ``daily`` engagements one by one (a paid correction may be negative).
+    out.priced += [as_priced(ln, by_code[ln.engagement]) for ln in paid_sums(conn, scope, ids)
+                   if ln.engagement in by_code and by_code[ln.engagement].id not in daily_ids]
+    if daily_ids:
+        paid = list(paid_priced(conn, queries.paid_entry_ids(conn, scope, daily_ids), by_code).values())
+        out.priced += paid
+        out.daily += paid
     out.hourly = [w for w in out.hourly if w.engagement.code not in out.hourly_single]
     return out
 
@@ -259,7 +309,8 @@ def fast_check_input(ws: Workspace, conn: Connection, period: Period, *, expert:
     experts = queries.all_experts(conn, [expert] if expert else None)
     try:
         got = priced_sums(ws, conn, scope, list(engs.values()), extra_days=(period.start,),
-                          all_engagements=expert is None, birthdays={x.code: x.date_of_birth for x in experts})
+                          all_engagements=expert is None, birthdays={x.code: x.date_of_birth for x in experts},
+                          daily=True)
         budget_priced: list[PricedEntry] = []
         for e in engs.values():
             if got is not None and (e.budget_minutes is not None or e.budget_amount is not None):
@@ -275,8 +326,7 @@ def fast_check_input(ws: Workspace, conn: Connection, period: Period, *, expert:
         return check_input(ws, conn, period, expert=expert, today=today)
     hourly = [p for code in sorted(got.hourly_single) for p in price_frozen(
         ws, conn, queries.load_entries(conn, period=scope, engagement_code=code), engs)]
-    daily = [p for code in sorted(c for c, g in engs.items() if g.regime is Regime.PARTICULIER)
-             for p in price_frozen(ws, conn, queries.load_entries(conn, period=scope, engagement_code=code), engs)]
+    daily = got.daily  # summed per day (priced_sums)
     years = tuple(range(period.start.year, period.last_day.year + 1))
     return CheckInput(
         period=period, priced=got.priced, experts=experts, engagements=list(engs.values()),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -16,7 +16,7 @@ from vergoeding.core.regimes import Benefit, Regime, TravelPolicy, Unit
 from vergoeding.core.work import Address, Engagement, Entry, Expert, Organisation
 from vergoeding.errors import NotFoundError
 from vergoeding.store.codes import code_is
-from vergoeding.store.schema import engagements, entries, experts, organisations
+from vergoeding.store.schema import engagements, entries, experts, organisations, paid_lines
 
 
 def _money(cents: int | None) -> Decimal | None:
@@ -260,85 +260,130 @@ def regular_entry_values(conn: Connection, period: Period, engagement_ids: Itera
 def entry_sums(conn: Connection, period: Period, *, breakpoints: Sequence[date],
                classes: dict[tuple[int, int], tuple[int, int, bool]],
                fees: Iterable[tuple[int, int, int, int, int]], kms: Iterable[tuple[int, str, int]],
-               engagement_ids: Iterable[int] | None = None) -> list[EntrySums] | None:
+               engagement_ids: Iterable[int] | None = None, daily: Collection[int] = ()) -> list[EntrySums] | None:
     """Regular entries of ``period`` summed per engagement, month, segment and kind.
 
     ``breakpoints``: the days on which a price may change (segment n starts at the n-th);
     ``classes``: (engagement id, segment) -> (fee class, km class, hourly: collect the work
     days, see EntrySums); ``fees``: (fee class,
-    minutes, quantity, fee cents, client cents); ``kms``: (km class, km text, travel cents).
-    Returns None when an entry falls outside the tables (the caller prices one by one)."""
+    minutes, quantity, fee cents, client cents); ``kms``: (km class, km text, travel cents);
+    ``daily``: engagement ids summed per day instead of per month.
+    Returns None when an entry falls outside the tables (the caller prices one by one).
+
+    The price tables go to the database as temporary tables on SQLite and as arrays
+    (``unnest``) in the one query on PostgreSQL, where every statement is a round trip to the
+    server: no DDL, no inserts, no ANALYZE (see docs/PERFORMANCE.md, "On PostgreSQL")."""
     if len(breakpoints) >= SEGMENTS_MAX:
         return None
     seg_sql, seg_args = _segment_sql(breakpoints)
     dialect = _dialect(conn)
-    temp = "temp" if dialect == "sqlite" else "pg_temp"
-    no_rowid = " WITHOUT ROWID" if dialect == "sqlite" else ""
-    for name in ("vg_class", "vg_fee", "vg_km"):
-        conn.execute(text(f"DROP TABLE IF EXISTS {temp}.{name}"))
-    conn.execute(text("CREATE TEMP TABLE vg_class (key INTEGER PRIMARY KEY, cls INTEGER, kcls INTEGER, hourly INTEGER)"))
-    conn.execute(text("CREATE TEMP TABLE vg_fee (cls INTEGER, minutes INTEGER, quantity INTEGER, fee BIGINT, "
-                      f"cli BIGINT, PRIMARY KEY (cls, minutes, quantity)){no_rowid}"))
-    conn.execute(text(f"CREATE TEMP TABLE vg_km (kcls INTEGER, km TEXT, cents BIGINT, PRIMARY KEY (kcls, km)){no_rowid}"))
-    try:
-        class_rows = [(eid * SEGMENTS_MAX + seg, c, k, int(h)) for (eid, seg), (c, k, h) in classes.items()]
-        fee_rows, km_rows = list(fees), list(kms)
-        if dialect == "sqlite":  # the driver's executemany: the fastest path for many rows
-            raw: Any = conn.connection.driver_connection
-            raw.executemany("INSERT INTO vg_class VALUES (?, ?, ?, ?)", class_rows)
-            raw.executemany("INSERT INTO vg_fee VALUES (?, ?, ?, ?, ?)", fee_rows)
-            raw.executemany("INSERT INTO vg_km VALUES (?, ?, ?)", km_rows)
-        else:
-            for table, cols, rows_in in (("vg_class", "key, cls, kcls, hourly", class_rows),
-                                         ("vg_fee", "cls, minutes, quantity, fee, cli", fee_rows),
-                                         ("vg_km", "kcls, km, cents", km_rows)):
-                if rows_in:
-                    names = cols.split(", ")
-                    conn.execute(text(f"INSERT INTO {table} ({cols}) VALUES ({', '.join(':' + n for n in names)})"),  # noqa: S608
-                                 [dict(zip(names, r, strict=True)) for r in rows_in])
-            conn.execute(text("ANALYZE vg_class, vg_fee, vg_km"))
-        scan = _scan(conn, period, engagement_ids)
-        where = (f"work_date >= :lo AND work_date < :hi AND {_regular(dialect)}"
-                 f"{_in_ids('engagement_id', engagement_ids)}")
-        if dialect == "sqlite":
-            month, days = "substr(e.work_date, 1, 7)", "GROUP_CONCAT(DISTINCT {})"
-        else:
-            month = "EXTRACT(YEAR FROM e.work_date) * 100 + EXTRACT(MONTH FROM e.work_date)"
-            days = "string_agg(DISTINCT CAST({} AS TEXT), ',')"
-            # the grouped rows are sorted (DISTINCT aggregates): in memory, not on disk
-            conn.execute(text("SET LOCAL work_mem = '64MB'"))
-        day_expr = days.format("CASE WHEN c.hourly = 1 AND e.amount_cents IS NULL AND e.minutes > 0 THEN e.work_date END")
-        # only constants and integers are formatted into this text
-        sql = (
-            f"SELECT e.engagement_id, {month}, e.seg, CASE WHEN e.amount_cents IS NOT NULL THEN 1 ELSE 0 END, "  # noqa: S608
-            "MIN(e.work_date), COUNT(*), SUM(e.minutes), SUM(e.quantity), SUM(COALESCE(e.amount_cents, 0)), "
-            "SUM(f.fee), SUM(f.cli), SUM(k.cents), "
-            "SUM(CASE WHEN e.expense_receipt THEN 0 ELSE e.expense_cents END), "
-            "SUM(CASE WHEN e.expense_receipt THEN e.expense_cents ELSE 0 END), SUM(e.inkind_cents), "
-            f"COUNT(f.fee) + COUNT(k.cents), {day_expr}, "
-            "SUM(CASE WHEN c.hourly = 1 AND e.amount_cents IS NULL AND e.minutes % 3 <> 0 THEN 1 ELSE 0 END) "
-            "FROM (SELECT engagement_id, work_date, minutes, quantity, km, amount_cents, expense_cents, "
-            f"expense_receipt, inkind_cents, {seg_sql} AS seg FROM entries {scan} WHERE {where}) e "
-            f"LEFT JOIN vg_class c ON c.key = e.engagement_id * {SEGMENTS_MAX} + e.seg "
-            "LEFT JOIN vg_fee f ON f.cls = c.cls AND f.minutes = e.minutes AND f.quantity = e.quantity "
-            "LEFT JOIN vg_km k ON k.kcls = c.kcls AND k.km = e.km "
-            "GROUP BY 1, 2, 3, 4")
-        params = {**seg_args, "lo": period.start, "hi": period.end}
-        rows = conn.execute(_sql(sql, params), params).all()
-    finally:
-        for name in ("vg_class", "vg_fee", "vg_km"):
-            conn.execute(text(f"DROP TABLE IF EXISTS {temp}.{name}"))
+    daily_ids = set(daily)
+    class_rows = [(eid * SEGMENTS_MAX + seg, c, k, int(h), int(eid in daily_ids))
+                  for (eid, seg), (c, k, h) in classes.items()]
+    fee_rows, km_rows = list(fees), list(kms)
+    scan = _scan(conn, period, engagement_ids)
+    where = (f"work_date >= :lo AND work_date < :hi AND {_regular(dialect)}"
+             f"{_in_ids('engagement_id', engagement_ids)}")
+    params: dict[str, Any] = {**seg_args, "lo": period.start, "hi": period.end}
+    hourly_day = "c.hourly = 1 AND e.amount_cents IS NULL AND e.minutes > 0"
+
+    def total(expr: str) -> str:
+        # PostgreSQL sums BIGINT as NUMERIC, which the driver turns into Decimal: back to BIGINT
+        # (cents; a sum beyond 9.2e16 cents is an error, never a wrong figure)
+        return f"SUM({expr})" if dialect == "sqlite" else f"CAST(SUM({expr}) AS BIGINT)"
+
+    if dialect == "sqlite":
+        month, day = "substr(e.work_date, 1, 7)", "CASE WHEN c.daily = 1 THEN e.work_date ELSE '' END"
+        days = f"GROUP_CONCAT(DISTINCT CASE WHEN {hourly_day} THEN e.work_date END)"
+        tables = ("vg_class c", "vg_fee f", "vg_km k")
+    else:
+        # integers (EXTRACT gives numeric, slower to group by), and the work days of a month
+        # as a bit mask (bit n: day n): a DISTINCT aggregate would make PostgreSQL sort every
+        # entry instead of hashing the groups
+        month = "CAST(date_part('year', e.work_date) * 100 + date_part('month', e.work_date) AS INTEGER)"
+        day = "CASE WHEN c.daily = 1 THEN CAST(date_part('day', e.work_date) AS INTEGER) ELSE 0 END"
+        days = (f"bit_or(CASE WHEN {hourly_day} THEN CAST(1 AS BIGINT) << CAST(date_part('day', e.work_date) "
+                "AS INTEGER) ELSE CAST(0 AS BIGINT) END)")
+        tables = ("unnest(CAST(:c_key AS BIGINT[]), CAST(:c_cls AS INTEGER[]), CAST(:c_kcls AS INTEGER[]), "
+                  "CAST(:c_hourly AS INTEGER[]), CAST(:c_daily AS INTEGER[])) AS c (key, cls, kcls, hourly, daily)",
+                  "unnest(CAST(:f_cls AS INTEGER[]), CAST(:f_minutes AS INTEGER[]), CAST(:f_quantity AS INTEGER[]), "
+                  "CAST(:f_fee AS BIGINT[]), CAST(:f_cli AS BIGINT[])) AS f (cls, minutes, quantity, fee, cli)",
+                  "unnest(CAST(:k_kcls AS INTEGER[]), CAST(:k_km AS TEXT[]), CAST(:k_cents AS BIGINT[])) "
+                  "AS k (kcls, km, cents)")
+        for prefix, names, rows_in in (("c", ("key", "cls", "kcls", "hourly", "daily"), class_rows),
+                                       ("f", ("cls", "minutes", "quantity", "fee", "cli"), fee_rows),
+                                       ("k", ("kcls", "km", "cents"), km_rows)):
+            for i, n in enumerate(names):
+                params[f"{prefix}_{n}"] = [r[i] for r in rows_in]
+    # only constants and integers are formatted into this text
+    sql = (
+        f"SELECT e.engagement_id, {month}, {day}, e.seg, CASE WHEN e.amount_cents IS NOT NULL THEN 1 ELSE 0 END, "  # noqa: S608
+        f"MIN(e.work_date), COUNT(*), SUM(e.minutes), SUM(e.quantity), {total('COALESCE(e.amount_cents, 0)')}, "
+        f"{total('f.fee')}, {total('f.cli')}, {total('k.cents')}, "
+        f"{total('CASE WHEN e.expense_receipt THEN 0 ELSE e.expense_cents END')}, "
+        f"{total('CASE WHEN e.expense_receipt THEN e.expense_cents ELSE 0 END')}, {total('e.inkind_cents')}, "
+        f"COUNT(f.fee) + COUNT(k.cents), {days}, "
+        "SUM(CASE WHEN c.hourly = 1 AND e.amount_cents IS NULL AND e.minutes % 3 <> 0 THEN 1 ELSE 0 END) "
+        "FROM (SELECT engagement_id, work_date, minutes, quantity, km, amount_cents, expense_cents, "
+        f"expense_receipt, inkind_cents, {seg_sql} AS seg FROM entries {scan} WHERE {where}) e "
+        f"LEFT JOIN {tables[0]} ON c.key = e.engagement_id * {SEGMENTS_MAX} + e.seg "
+        f"LEFT JOIN {tables[1]} ON f.cls = c.cls AND f.minutes = e.minutes AND f.quantity = e.quantity "
+        f"LEFT JOIN {tables[2]} ON k.kcls = c.kcls AND k.km = e.km "
+        "GROUP BY 1, 2, 3, 4, 5")
+    query = _sql(sql, ("lo", "hi", *seg_args))
+    if dialect == "sqlite":
+        rows = _with_temp_tables(conn, class_rows, fee_rows, km_rows, lambda: conn.execute(query, params).all())
+    else:
+        # hash joins with the small arrays and hashed groups (the planner, not knowing the
+        # arrays, would sort all entries for merge joins), in memory; for this transaction only
+        before = conn.execute(text(
+            "SELECT current_setting('enable_mergejoin'), current_setting('work_mem'), "
+            "set_config('enable_mergejoin', 'off', true), set_config('work_mem', '64MB', true)")).one()
+        rows = conn.execute(query, params).all()
+        conn.execute(text("SELECT set_config('enable_mergejoin', :m, true), set_config('work_mem', :w, true)"),
+                     {"m": before[0], "w": before[1]})
     out = []
-    for (eid, _month, seg, has_amount, first, n, minutes, quantity, amount, fee, cli, travel,
-         fixed, receipt, inkind, found, days, inexact) in rows:
+    for (eid, _month, _day, seg, has_amount, first, n, minutes, quantity, amount, fee, cli, travel,
+         fixed, receipt, inkind, found, days_got, inexact) in rows:
         if found != 2 * n:
             return None
         first = first if isinstance(first, date) else date.fromisoformat(first)
         out.append(EntrySums(int(eid), int(seg), bool(has_amount), first, int(n),
                              int(minutes), int(quantity), int(amount), int(fee), int(cli), int(travel),
-                             int(fixed), int(receipt), int(inkind), tuple(days.split(",")) if days else (),
-                             int(inexact)))
+                             int(fixed), int(receipt), int(inkind), _days(days_got, first), int(inexact)))
     return out
+
+
+def _days(got: str | int | None, first: date) -> tuple[str, ...]:
+    """The work days of one group as ISO dates: SQLite lists them, PostgreSQL sends a bit mask
+    of the days of ``first``'s month."""
+    if not got:
+        return ()
+    if isinstance(got, str):
+        return tuple(got.split(","))
+    mask, month = int(got), first.isoformat()[:8]
+    return tuple(f"{month}{d:02d}" for d in range(1, 32) if mask >> d & 1)
+
+
+def _with_temp_tables(conn: Connection, class_rows: Sequence[tuple[int, ...]], fee_rows: Sequence[tuple[int, ...]],
+                      km_rows: Sequence[tuple[int, str, int]], run: Callable[[], Any]) -> Any:
+    """``run()`` with the price tables as temporary tables (SQLite)."""
+    for name in ("vg_class", "vg_fee", "vg_km"):
+        conn.execute(text(f"DROP TABLE IF EXISTS temp.{name}"))
+    conn.execute(text("CREATE TEMP TABLE vg_class (key INTEGER PRIMARY KEY, cls INTEGER, kcls INTEGER, hourly INTEGER, "
+                      "daily INTEGER)"))
+    conn.execute(text("CREATE TEMP TABLE vg_fee (cls INTEGER, minutes INTEGER, quantity INTEGER, fee BIGINT, "
+                      "cli BIGINT, PRIMARY KEY (cls, minutes, quantity)) WITHOUT ROWID"))
+    conn.execute(text("CREATE TEMP TABLE vg_km (kcls INTEGER, km TEXT, cents BIGINT, PRIMARY KEY (kcls, km)) WITHOUT ROWID"))
+    try:
+        raw: Any = conn.connection.driver_connection  # the driver's executemany: the fastest path for many rows
+        raw.executemany("INSERT INTO vg_class VALUES (?, ?, ?, ?, ?)", class_rows)
+        raw.executemany("INSERT INTO vg_fee VALUES (?, ?, ?, ?, ?)", fee_rows)
+        raw.executemany("INSERT INTO vg_km VALUES (?, ?, ?)", km_rows)
+        return run()
+    finally:
+        for name in ("vg_class", "vg_fee", "vg_km"):
+            conn.execute(text(f"DROP TABLE IF EXISTS temp.{name}"))
 
 
 def irregular_entries(conn: Connection, period: Period, engagement_ids: Iterable[int] | None = None) -> list[Entry]:
@@ -354,3 +399,12 @@ def irregular_entries(conn: Connection, period: Period, engagement_ids: Iterable
     if engagement_ids is not None:
         q = q.where(entries.c.engagement_id.in_(list(engagement_ids)))
     return [entry_from_row(r) for r in conn.execute(q)]
+
+
+def paid_entry_ids(conn: Connection, period: Period, engagement_ids: Iterable[int]) -> list[int]:
+    """The entries of ``engagement_ids`` with a paid line in ``period`` (work date), in order."""
+    q = (select(paid_lines.c.entry_id)
+         .where(paid_lines.c.work_date >= period.start, paid_lines.c.work_date < period.end,
+                paid_lines.c.engagement_id.in_(list(engagement_ids)))
+         .order_by(paid_lines.c.entry_id))
+    return [int(i) for i in conn.scalars(q)]
