@@ -1,4 +1,4 @@
-"""``python -m bench [--quick] [--only NAME] [--write-docs] [--pg URL]``.
+"""``python -m bench [--quick] [--only NAME] [--write-docs] [--pg URL] [--pg-only]``.
 
 Builds (or reuses) a synthetic network of 2,000 experts, 100 clients and 1,000,000 hour
 entries, then runs each benchmark against a bare baseline on the same data in the same run.
@@ -9,7 +9,8 @@ With ``--pg URL`` (or ``VERGOEDING_TEST_PG``: ``make bench`` starts a throwaway 
 database-bound cases (``cases.PG_CASES``) also run on PostgreSQL, on a network a tenth of the
 full size (200 experts, 100,000 entries; also with ``--quick``), built fresh in a database
 ``vergoeding_bench`` on that server (bulk inserts over a connection make the full size too
-slow for a routine run), against the same bare queries on the same server.
+slow for a routine run), against the same bare queries on the same server. ``--pg-only``
+runs only those (``.ci/with-pg.sh .venv/bin/python -m bench --pg-only``).
 """
 
 from __future__ import annotations
@@ -57,13 +58,18 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--write-docs", action="store_true", help="rewrite the table in docs/PERFORMANCE.md")
     ap.add_argument("--pg", default=os.environ.get("VERGOEDING_TEST_PG") or None,
                     help="also run the database cases on this PostgreSQL server (a role that may create databases)")
+    ap.add_argument("--pg-only", action="store_true",
+                    help="only the PostgreSQL cases (no SQLite network is built): "
+                         "`.ci/with-pg.sh .venv/bin/python -m bench --pg-only`")
     args = ap.parse_args(argv)
+    if args.pg_only and not args.pg:
+        ap.error("--pg-only needs --pg URL or VERGOEDING_TEST_PG (e.g. through .ci/with-pg.sh)")
     RESULTS.mkdir(parents=True, exist_ok=True)
     scale = 10 if args.quick else 1
     sizes = dict(experts=2000 // scale, clients=100 // scale, entries=1_000_000 // scale)
     db = RESULTS / f"network-{sizes['entries']}-v{VERSION}.db"
     t0 = time.perf_counter()
-    needs_network = not args.only or not set(args.only) <= cases.OWN_DATA
+    needs_network = not args.pg_only and (not args.only or not set(args.only) <= cases.OWN_DATA)
     if needs_network and not db.exists():
         print(f"building synthetic network {sizes} -> {db}", file=sys.stderr)
         build(db, **sizes).dispose()
@@ -72,7 +78,7 @@ def main(argv: list[str] | None = None) -> int:
     ctx.work.mkdir(exist_ok=True)
     results: list[Result] = []
     for name, fn in cases.CASES.items():
-        if args.only and name not in args.only:
+        if args.pg_only or (args.only and name not in args.only):
             continue
         print(f"running {name} ...", file=sys.stderr)
         try:
@@ -86,14 +92,20 @@ def main(argv: list[str] | None = None) -> int:
                   f"ratio {r.ratio:.2f} (target {r.target}) {'OK' if r.ok else 'MISSED'}", file=sys.stderr)
     if args.pg and (not args.only or set(args.only) & set(cases.PG_CASES)):
         results += run_pg(args.pg, 10, args.only)
-    payload = {"machine": machine(), "sizes": sizes, "when": time.strftime("%Y-%m-%d %H:%M"),
-               "quick": args.quick, "only": args.only or [], "results": [asdict(r) for r in results]}
+    only = args.only or ([*cases.PG_CASES] if args.pg_only else [])
+    payload = {"machine": machine(), "sizes": pg_sizes(10) if args.pg_only else sizes, "when": time.strftime("%Y-%m-%d %H:%M"),
+               "quick": args.quick, "only": only, "results": [asdict(r) for r in results]}
     (RESULTS / "latest.json").write_text(json.dumps(payload, indent=2), encoding="utf-8")
     table = render_table(payload)
     print(table)
     if args.write_docs:
-        write_docs(table, "results" if not args.only else "results " + ",".join(sorted(set(args.only))))
+        block = "results pg" if args.pg_only else "results " + ",".join(sorted(set(args.only))) if args.only else "results"
+        write_docs(table, block)
     return 0 if all(r.ok for r in results) else 1
+
+
+def pg_sizes(scale: int) -> dict[str, int]:
+    return dict(experts=2000 // scale, clients=max(100 // scale, 2), entries=1_000_000 // scale)
 
 
 def run_pg(admin_url: str, scale: int, only: list[str] | None) -> list[Result]:
@@ -107,7 +119,7 @@ def run_pg(admin_url: str, scale: int, only: list[str] | None) -> list[Result]:
     admin.execute("DROP DATABASE IF EXISTS vergoeding_bench WITH (FORCE)")
     admin.execute("CREATE DATABASE vergoeding_bench")
     db = url.set(database="vergoeding_bench").render_as_string(hide_password=False)
-    sizes = dict(experts=2000 // scale, clients=max(100 // scale, 2), entries=1_000_000 // scale)
+    sizes = pg_sizes(scale)
     t0 = time.perf_counter()
     print(f"building synthetic network {sizes} on PostgreSQL", file=sys.stderr)
     build(db, **sizes).dispose()

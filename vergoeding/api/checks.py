@@ -213,20 +213,21 @@ class _Summed:
 
 def _per_month(day_sums: Iterable[queries.EntrySums]) -> list[queries.EntrySums]:
     """Sums per day rolled up per engagement, month, segment and kind (as entry_sums sums)."""
-    groups: dict[tuple[int, int, int, int, bool], list[queries.EntrySums]] = {}
+    acc: dict[tuple[int, int, int, int, bool], tuple[date, set[str], list[int]]] = {}
     for s in day_sums:
-        groups.setdefault((s.engagement_id, s.first_date.year, s.first_date.month, s.segment, s.has_amount),
-                          []).append(s)
-    out = []
-    for g in groups.values():
-        def total(field: str, g: list[queries.EntrySums] = g) -> int:
-            return sum(int(getattr(s, field)) for s in g)
-        out.append(queries.EntrySums(
-            g[0].engagement_id, g[0].segment, g[0].has_amount, min(s.first_date for s in g), total("count"),
-            total("minutes"), total("quantity"), total("amount_cents"), total("fee_cents"), total("client_cents"),
-            total("travel_cents"), total("expense_fixed_cents"), total("expense_receipt_cents"), total("inkind_cents"),
-            tuple(sorted({d for s in g for d in s.days})), total("inexact_minutes")))
-    return out
+        key = (s.engagement_id, s.first_date.year, s.first_date.month, s.segment, s.has_amount)
+        ints = (s.count, s.minutes, s.quantity, s.amount_cents, s.fee_cents, s.client_cents, s.travel_cents,
+                s.expense_fixed_cents, s.expense_receipt_cents, s.inkind_cents, s.inexact_minutes)
+        got = acc.get(key)
+        if got is None:
+            acc[key] = (s.first_date, set(s.days), list(ints))
+        else:
+            first, days, totals = got
+            days.update(s.days)
+            acc[key] = (min(first, s.first_date), days, [a + b for a, b in zip(totals, ints, strict=True)])
+    return [queries.EntrySums(eid, seg, has_amount, first, t[0], t[1], t[2], t[3], t[4], t[5], t[6], t[7], t[8], t[9],
+                              tuple(sorted(days)), t[10])
+            for (eid, _, _, seg, has_amount), (first, days, t) in acc.items()]
 
 
 def _hourly_work(s: queries.EntrySums, eng: Engagement, template: PricedEntry, dob: date | None) -> HourlyWork | None:
