@@ -203,8 +203,11 @@ def _with_pg(tmp: Path) -> tuple[subprocess.Popen[str], Path, int, int]:
     folder, postmaster pid, the command's pid)."""
     env = {**os.environ, "TMPDIR": str(tmp)}
     env.pop("VERGOEDING_TEST_PG", None)
+    # as from a terminal: INT not ignored (a suite run in the background by test-both.sh
+    # inherits an ignored INT, and a shell cannot trap a signal that was ignored on entry)
     proc = subprocess.Popen([str(ROOT / ".ci" / "with-pg.sh"), "bash", "-c", 'echo $$; exec sleep 3600'],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))  # noqa: PLW1509
     assert proc.stdout is not None
     line = proc.stdout.readline()  # the script's own line first ("test-both: PostgreSQL ... op ...")
     while line and not line.strip().isdigit():
