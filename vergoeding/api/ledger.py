@@ -152,7 +152,7 @@ def log(ws: Workspace, data: EntryData, *, today: date | None = None, allow_dupl
     if today is not None and data.work_date > today:
         from vergoeding.core.dates import future_date_message
 
-        raise InputError(future_date_message(data.work_date, today), field="date")
+        raise InputError(future_date_message(data.work_date, today), field="datum")
     with transaction(ws.engine) as conn:
         return ledger.add_entry(conn, ws.actor, data, ws.ratecard, allow_duplicate=allow_duplicate)
 

@@ -4,6 +4,7 @@ report ("uitbetaalde bedragen aan derden") — the ONLY output in which a BSN ap
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -23,7 +24,15 @@ from vergoeding.core.payout import as_priced
 from vergoeding.core.period import year as year_period
 from vergoeding.core.regimes import Regime
 from vergoeding.core.work import Expert
-from vergoeding.documents.statement import InvoiceRow, RegimeAmount, YearRow, YearStatement
+from vergoeding.documents.statement import (
+    InvoiceRow,
+    PaidLine,
+    RegimeAmount,
+    ReportedRow,
+    TaxReport,
+    YearRow,
+    YearStatement,
+)
 from vergoeding.errors import RuleViolation
 from vergoeding.store import queries
 from vergoeding.store.declarations import load_declarations
@@ -53,6 +62,7 @@ def year_statement(ws: Workspace, expert: str, year: int, today: date) -> YearSt
         ex = queries.expert(conn, expert)
         own = queries.own_organisation(conn)
         priced, pay_dates = _paid_priced(ws, conn, year, expert)
+        prev_priced, prev_dates = _paid_priced(ws, conn, year - 1, expert)
         exceeded = expert in capped_years_exceeded(ws, priced, conn, year)
         inv = conn.execute(select(invoices.c.number, invoices.c.issue_date, invoices.c.total_cents, invoices.c.paid_at)
                            .where(invoices.c.kind == "expert", invoices.c.expert_id == ex.id,
@@ -73,13 +83,69 @@ def year_statement(ws: Workspace, expert: str, year: int, today: date) -> YearSt
     for r in rows:
         totals[r.regime_label] += r.paid
     lim = ws.limits.for_year(year)
+    next_year = _paid_lines(priced, pay_dates, lambda d: d.year > year)
+    previous = _paid_lines(prev_priced, prev_dates, lambda d: d.year == year)
+    paid_regimes = {p.regime for p, d in _with_dates(priced, pay_dates) + _with_dates(prev_priced, prev_dates)
+                    if d.year == year}
+    regimes = {p.regime for p in priced} | paid_regimes | ({Regime.ZZP} if inv else set())
+    reports = _tax_reports(ws, ex.code, year, regimes, paid_regimes, {p.regime_label for p in next_year}, exceeded)
     return YearStatement(
         organisation=own.name, organisation_address=tuple(own.address.lines()), year=year, code=ex.code,
         name=ex.name, address=tuple(ex.address.lines()), date_of_birth=ex.date_of_birth, rows=tuple(rows),
         totals=tuple(RegimeAmount(k, v) for k, v in sorted(totals.items())), caps_exceeded=exceeded,
         volunteer_total=money_sum(p.cap_amount for p in apply_cost_rule(priced) if p.regime in CAPPED_REGIMES),
         year_limit=lim.volunteer_year.amount, limit_confirmed=lim.volunteer_year.confirmed, made_on=today,
-        invoices=tuple(InvoiceRow(str(r.number), r.issue_date, from_cents(int(r.total_cents)), r.paid_at) for r in inv))
+        invoices=tuple(InvoiceRow(str(r.number), r.issue_date, from_cents(int(r.total_cents)), r.paid_at) for r in inv),
+        paid_next_year=next_year, paid_for_previous_year=previous,
+        tax_reports=reports or (), reports_to_tax=reports is not None)
+
+
+def _with_dates(priced: list[PricedEntry], dates: dict[int, date]) -> list[tuple[PricedEntry, date]]:
+    return [(p, dates[p.entry.id]) for p in priced if p.entry.id in dates]
+
+
+def _paid_lines(priced: list[PricedEntry], dates: dict[int, date], keep: Callable[[date], bool]) -> tuple[PaidLine, ...]:
+    """Paid lines whose payment date ``keep`` selects, summed per month of work, regime and date."""
+    sums: dict[tuple[int, int, str, date], Decimal] = defaultdict(lambda: ZERO)
+    for p, d in _with_dates(priced, dates):
+        if keep(d):
+            sums[(p.entry.work_date.year, p.entry.work_date.month, p.regime.label, d)] += p.payable
+    return tuple(PaidLine(y, m, label, amount, d) for (y, m, label, d), amount in sorted(sums.items()))
+
+
+def _tax_reports(ws: Workspace, code: str, year: int, regimes: set[Regime], paid_in_year: set[Regime],
+                 late: set[str], exceeded: bool) -> tuple[TaxReport, ...] | None:
+    """Per regime of the statement: this expert's lines of the third-party report of ``year``
+    (the same :func:`derden` as ``vergoeding report derden``), or why nothing is reported.
+    None when the organisation has no payroll-tax number (then it reports nothing at all)."""
+    try:
+        rows, _ = derden(ws, year)
+    except RuleViolation:
+        return None
+    mine = [r for r in rows if r.expert_code == code]
+    out = []
+    for regime in Regime:
+        found = tuple(ReportedRow(r.payment_date, r.kind, r.amount) for r in mine if r.regime_label == regime.label)
+        if regime not in regimes and not found:
+            continue
+        note = ""
+        if not found:
+            if regime is Regime.ZZP:
+                note = ("Niet doorgegeven: facturen van een zzp'er met btw geven wij niet door. "
+                        "U doet zelf aangifte van uw inkomsten als zzp'er.")
+            elif regime is Regime.LOONDIENST:
+                note = "Niet in deze opgave: loon geven wij door in de loonaangifte."
+            elif regime in CAPPED_REGIMES and not exceeded:
+                note = (f"Niet doorgegeven: uw {regime.label.lower()} bleef binnen de grenzen. "
+                        "Die geven wij niet door aan de Belastingdienst.")
+            elif regime not in paid_in_year:
+                note = f"Niets doorgegeven over {year}: wij betaalden u in {year} niets onder deze regeling."
+                if regime.label in late:
+                    note += f" Werk van {year} dat wij in {year + 1} betaalden, telt in de opgave over {year + 1}."
+            else:
+                note = f"Niets doorgegeven over {year}."
+        out.append(TaxReport(regime.label, found, note))
+    return tuple(out)
 
 
 def year_statement_pdf(ws: Workspace, ys: YearStatement) -> bytes:
@@ -105,6 +171,8 @@ class DerdenRow:
     amount: Decimal
     payment_date: date
     kind: str  # what the payment is
+    expert_code: str = ""  # not a column of the report: lets the year statement find its lines
+    regime_label: str = ""  # idem: the regime the payment falls under
 
 
 def derden(ws: Workspace, year: int) -> tuple[list[DerdenRow], list[Finding]]:
@@ -121,6 +189,7 @@ def derden(ws: Workspace, year: int) -> tuple[list[DerdenRow], list[Finding]]:
                 "organisatie als u er wel een heeft.")
         experts = {e.code: e for e in queries.all_experts(conn)}
         rows_by: dict[tuple[str, date, str], Decimal] = defaultdict(lambda: ZERO)
+        regime_of: dict[tuple[str, date, str], str] = {}
         for work_year in (year - 1, year):  # work in December may be paid in January
             if work_year not in ws.limits.years:
                 continue
@@ -140,12 +209,15 @@ def derden(ws: Workspace, year: int) -> tuple[list[DerdenRow], list[Finding]]:
                 else:
                     continue
                 rows_by[(code, paid, kind)] += p.payable + p.inkind
+                regime_of[(code, paid, kind)] = p.regime.label
         q = (select(invoices, experts_t.c.code.label("expert_code")).join(experts_t, experts_t.c.id == invoices.c.expert_id)
              .where(invoices.c.kind == "expert", invoices.c.vat_cents == 0, invoices.c.status.in_(["issued", "paid"])))
         for r in conn.execute(q):
             when = r.paid_at or r.issue_date
             if when is not None and when.year == year:
-                rows_by[(r.expert_code, when, f"factuur {r.number} zonder btw")] += from_cents(int(r.total_cents))
+                key = (r.expert_code, when, f"factuur {r.number} zonder btw")
+                rows_by[key] += from_cents(int(r.total_cents))
+                regime_of[key] = Regime.ZZP.label
     rows: list[DerdenRow] = []
     findings: list[Finding] = []
     for (code, paid, kind), amount in sorted(rows_by.items()):
@@ -154,7 +226,7 @@ def derden(ws: Workspace, year: int) -> tuple[list[DerdenRow], list[Finding]]:
         ex = experts[code]
         findings += _missing(ex, year)
         rows.append(DerdenRow(ex.bsn or "", ex.name, ex.address.street, ex.address.postcode, ex.address.city,
-                              ex.date_of_birth, amount, paid, kind))
+                              ex.date_of_birth, amount, paid, kind, code, regime_of.get((code, paid, kind), "")))
     uniq = {(f.expert, f.message): f for f in findings}
     return rows, list(uniq.values())
 

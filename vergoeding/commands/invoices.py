@@ -57,10 +57,10 @@ def _issue_day(given: object) -> date:
     if given is None:
         return day
     if not isinstance(given, date):  # pragma: no cover - the DATE type gives a date
-        raise InputError("geen datum", field="date")
+        raise InputError("geen datum", field="datum")
     if given > day:
         raise InputError(f"{given:%d-%m-%Y} ligt na vandaag ({day:%d-%m-%Y}); een factuur of creditnota krijgt "
-                         "de datum waarop zij wordt uitgereikt", field="date")
+                         "de datum waarop zij wordt uitgereikt", field="datum")
     return given
 
 

@@ -210,6 +210,41 @@ VOLUNTEER_LABELS = ("Vrijwilligersvergoeding", "Vacatiegeld")
 
 
 @dataclass(frozen=True)
+class PaidLine:
+    """What was paid on one date for work of one month under one regime: used for work of the
+    year paid in the next year, and for work of the year before paid in this year."""
+
+    work_year: int
+    work_month: int
+    regime_label: str
+    amount: Decimal
+    paid_on: date
+
+
+@dataclass(frozen=True)
+class ReportedRow:
+    """One line of the third-party report (opgave derden) for this expert."""
+
+    payment_date: date
+    kind: str
+    amount: Decimal
+
+
+@dataclass(frozen=True)
+class TaxReport:
+    """Per regime: what the third-party report of the statement's year holds for this expert,
+    or (no rows) the sentence that says why nothing is reported."""
+
+    regime_label: str
+    rows: tuple[ReportedRow, ...]
+    note: str = ""
+
+    @property
+    def total(self) -> Decimal:
+        return money_sum(r.amount for r in self.rows)
+
+
+@dataclass(frozen=True)
 class YearStatement:
     organisation: str
     organisation_address: tuple[str, ...]
@@ -231,6 +266,21 @@ class YearStatement:
         return money_sum(r.paid for r in self.rows)
 
     invoices: tuple[InvoiceRow, ...] = ()
+    paid_next_year: tuple[PaidLine, ...] = ()  # work of this year, paid in a later year
+    paid_for_previous_year: tuple[PaidLine, ...] = ()  # work of last year, paid in this year
+    tax_reports: tuple[TaxReport, ...] = ()  # "Doorgegeven aan de Belastingdienst", per regime
+    reports_to_tax: bool = True  # False: the organisation has no payroll-tax number
+
+    @property
+    def paid_in_year(self) -> Decimal:
+        """Paid on a date in this calendar year (invoices apart): this year's work paid this
+        year plus last year's work paid this year."""
+        this = money_sum(r.paid for r in self.rows) - money_sum(p.amount for p in self.paid_next_year)
+        return this + money_sum(p.amount for p in self.paid_for_previous_year)
+
+    @property
+    def reported_total(self) -> Decimal:
+        return money_sum(t.total for t in self.tax_reports)
 
     @property
     def inkind_total(self) -> Decimal:
@@ -258,4 +308,16 @@ class YearStatement:
             "invoices": [{"number": i.number, "issue_date": i.issue_date.isoformat() if i.issue_date else None,
                           "total": str(i.total), "paid_on": i.paid_on.isoformat() if i.paid_on else None}
                          for i in self.invoices],
+            "paid_next_year": [_paid_line(p) for p in self.paid_next_year],
+            "paid_for_previous_year": [_paid_line(p) for p in self.paid_for_previous_year],
+            "paid_in_year": str(self.paid_in_year),
+            "reported_to_tax": None if not self.reports_to_tax else [
+                {"regime": t.regime_label, "total": str(t.total), "note": t.note,
+                 "rows": [{"payment_date": r.payment_date.isoformat(), "kind": r.kind, "amount": str(r.amount)}
+                          for r in t.rows]} for t in self.tax_reports],
         }
+
+
+def _paid_line(p: PaidLine) -> dict[str, Any]:
+    return {"month": f"{p.work_year}-{p.work_month:02d}", "regime": p.regime_label, "amount": str(p.amount),
+            "paid_on": p.paid_on.isoformat()}
