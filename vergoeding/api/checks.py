@@ -147,8 +147,7 @@ def _price_classes(ws: Workspace, engs: Sequence[Engagement], days: Sequence[dat
     c = _Classes()
     for eng in engs:
         for seg, day in enumerate(days):
-            fee_sig: tuple[object, ...] = (eng.role, eng.regime, eng.level, eng.expert_rate, eng.client_rate,
-                                           eng.unit, seg)
+            fee_sig: tuple[object, ...] = (eng.role, eng.regime, eng.level, *eng.rates_on(day), eng.unit, seg)
             km_sig = (*fee_sig, eng.travel_policy, eng.km_rate)
             try:
                 if fee_sig not in c.fee:
@@ -251,7 +250,10 @@ def priced_sums(ws: Workspace, conn: Connection, scope: Period, engs: Sequence[E
     one by one."""
     ids = None if all_engagements else [e.id for e in engs]
     daily_ids = {e.id for e in engs if e.regime is Regime.PARTICULIER} if daily else set()
-    breakpoints = _breakpoints(ws, scope, extra_days)
+    # a rate change from a date starts a new price segment (the sums stay equal to pricing
+    # each entry on its work date; too many segments: entry_sums gives up, priced one by one)
+    changes = [frm for e in engs for frm, *_ in e.rate_history]
+    breakpoints = _breakpoints(ws, scope, [*extra_days, *changes])
     days = [scope.start, *breakpoints]
     pairs, kms, irregular = queries.regular_entry_values(conn, scope, ids)
     c = _price_classes(ws, engs, days, pairs, kms)
@@ -413,26 +415,32 @@ def _check(ws: Workspace, period: Period | None, year: int | None, expert: str |
 
 def engagement_warnings(ws: Workspace, code: str) -> list[Finding]:
     """What the rules say about an engagement as entered: a volunteer's hourly rate above the
-    presumption for the expert's age (per age phase; :mod:`vergoeding.core.age_rate`)."""
+    presumption for the expert's age (per age phase; :mod:`vergoeding.core.age_rate`), for the
+    rate from the start and for every rate change from a date (each over its own stretch)."""
+    from dataclasses import replace
+
     from vergoeding.core.age_rate import rate_age_findings
     from vergoeding.core.rates import Override, resolve_rate
 
     with ws.engine.connect() as conn:
         g = queries.engagement(conn, code)
         ex = queries.expert(conn, g.expert_code)
-    override = Override(g.expert_rate, g.client_rate, g.unit)
-    try:
-        rate = resolve_rate(ws.ratecard, g.role, g.regime, g.start, level=g.level,
-                            override=None if override == Override() else override)
-        expert_rate, unit = rate.expert, rate.unit
-    except VergoedingError:
-        if g.expert_rate is None or g.unit is None:
-            return []
-        expert_rate, unit = g.expert_rate, g.unit
-    try:
-        return rate_age_findings(g, ex, expert_rate, unit, ws.limits)
-    except VergoedingError:  # no fiscal figures for the start year: nothing to compare with
-        return []
+    out: list[Finding] = []
+    for frm, until, own_expert, own_client in g.rate_spans():
+        override = Override(own_expert, own_client, g.unit)
+        try:
+            rate = resolve_rate(ws.ratecard, g.role, g.regime, frm, level=g.level,
+                                override=None if override == Override() else override)
+            expert_rate, unit = rate.expert, rate.unit
+        except VergoedingError:
+            if own_expert is None or g.unit is None:
+                continue
+            expert_rate, unit = own_expert, g.unit
+        try:
+            out += rate_age_findings(replace(g, start=frm, end=until), ex, expert_rate, unit, ws.limits)
+        except VergoedingError:  # no fiscal figures for that year: nothing to compare with
+            continue
+    return out
 
 
 def room(ws: Workspace, expert: str, on: date) -> Room:

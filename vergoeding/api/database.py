@@ -113,7 +113,8 @@ def upgrade(target: str, *, dry_run: bool = False) -> UpgradeResult:
     """Apply the pending migrations (each in one transaction), or only list them."""
     with opened(target) as (url, engine):
         todo = pending(engine)
-        before = todo[0][0] - 1 if todo else LATEST
+        with engine.connect() as conn:
+            before = current_version(conn)
         after = before if dry_run or not todo else migrate(engine)
         return UpgradeResult(describe(url), before, after, _steps(todo), dry_run)
 

@@ -173,10 +173,37 @@ def unlock(ws: Workspace, period: Period, reason: str) -> int:
 
 
 def correct(ws: Workspace, entry_id: int, *, reason: str, minutes: int | None = None, quantity: int | None = None,
-            km: Decimal | None = None, expense: Decimal | None = None) -> int:
+            km: Decimal | None = None, expense: Decimal | None = None, amount: Decimal | None = None) -> int:
+    """A correction line (see :func:`vergoeding.store.entries.correct_entry`). ``amount``: the
+    right allowance for the work of the line (``correct --amount``); the correction holds the
+    difference with the allowance as it stands (paid lines as paid, the rest priced on the work
+    date), plus or minus, as a fixed amount that the next payout settles."""
     with transaction(ws.engine) as conn:
+        delta = None if amount is None else amount - current_fee(ws, conn, entry_id)
         return ledger.correct_entry(conn, ws.actor, entry_id, reason=reason, minutes=minutes, quantity=quantity,
-                                    km=km, expense=expense)
+                                    km=km, expense=expense, amount_delta=delta)
+
+
+def current_fee(ws: Workspace, conn: Any, entry_id: int) -> Decimal:
+    """The allowance for the work of line ``entry_id`` with its corrections: paid lines as
+    paid, the others priced on their work date."""
+    from vergoeding.core.compensation import price_entry
+    from vergoeding.core.money import ZERO, money_sum
+    from vergoeding.store.payouts import paid_priced
+
+    e = s.entries
+    row = conn.execute(select(e.c.id, e.c.correction_of).where(e.c.id == entry_id)).first()
+    if row is None:
+        raise InputError(f"regel {entry_id} bestaat niet", field="regel")
+    root = int(row.correction_of or row.id)
+    g = conn.execute(select(s.engagements.c.code).join(e, e.c.engagement_id == s.engagements.c.id)
+                     .where(e.c.id == root)).scalar_one()
+    eng = queries.engagement(conn, g)
+    family = [x for x in queries.load_entries(conn, engagement_code=g) if x.id == root or x.correction_of == root]
+    paid = paid_priced(conn, [x.id for x in family], {eng.code: eng})
+    fees = [paid[x.id].fee if x.id in paid else
+            price_entry(x, eng, ws.ratecard, ws.limits, need_client=False).fee for x in family]
+    return money_sum(fees) if fees else ZERO
 
 
 # ---------------------------------------------------------------------------- audit

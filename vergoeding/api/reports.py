@@ -25,6 +25,7 @@ from vergoeding.core.period import year as year_period
 from vergoeding.core.regimes import Regime
 from vergoeding.core.work import Expert
 from vergoeding.documents.statement import (
+    CorrectionRow,
     InvoiceRow,
     PaidLine,
     RegimeAmount,
@@ -97,7 +98,9 @@ def year_statement(ws: Workspace, expert: str, year: int, today: date) -> YearSt
         year_limit=lim.volunteer_year.amount, limit_confirmed=lim.volunteer_year.confirmed, made_on=today,
         invoices=tuple(InvoiceRow(str(r.number), r.issue_date, from_cents(int(r.total_cents)), r.paid_at) for r in inv),
         paid_next_year=next_year, paid_for_previous_year=previous,
-        tax_reports=reports or (), reports_to_tax=reports is not None)
+        tax_reports=reports or (), reports_to_tax=reports is not None,
+        corrections=tuple(CorrectionRow(p.entry.work_date, p.entry.activity, p.payable, pay_dates.get(p.entry.id))
+                          for p in priced if p.entry.correction_of is not None))
 
 
 def _with_dates(priced: list[PricedEntry], dates: dict[int, date]) -> list[tuple[PricedEntry, date]]:

@@ -451,18 +451,42 @@ def engagement_add(ctx: click.Context, /, code: str | None, **params: Any) -> No
 @engagement_group.command("edit")
 @click.argument("code", type=ENGAGEMENT_CODE)
 @_options(ENG_OPTIONS, edit=True)
+@click.option("--from", "rate_from", type=DATE, help="Het nieuwe tarief (--expert-rate/--client-rate) geldt "
+              "vanaf deze dag, bv. 1-12-2026; werk ervoor houdt het oude tarief. Zonder --from: vanaf de start.")
+@click.option("--reason", "rate_reason", help="Waarom het tarief verandert (komt in de tariefgeschiedenis).")
 @click.pass_context
-def engagement_edit(ctx: click.Context, /, code: str, **params: Any) -> None:
+def engagement_edit(ctx: click.Context, /, code: str, rate_from: Any, rate_reason: str | None,
+                    **params: Any) -> None:
     """Wijzig een opdracht. Staan er al uren op, dan blijven deskundige en opdrachtgever gelijk
     en moet de periode die uren blijven omvatten.
+
+    Een tarief wijzigen vanaf een datum: --expert-rate en/of --client-rate met --from. Werk
+    vóór die dag houdt het oude tarief. Goedgekeurde, nog niet betaalde regels die het nieuwe
+    tarief krijgen, worden genoemd (oud en nieuw bedrag). Geweigerd (er verandert niets): een
+    nieuw tarief voor de deskundige op dagen met betaald werk, of voor de opdrachtgever op
+    dagen met gefactureerd werk; kies dan een latere --from, of corrigeer betaald werk met
+    'vergoeding correct REGEL --amount'.
 
     \b
     Voorbeeld:
       vergoeding engagement edit G001 --end 31-3-2027 --budget-hours 60
+      vergoeding engagement edit G001 --expert-rate 9 --from 1-12-2026 --reason "nieuwe afspraak"
     """
-    d = api.edit_engagement(workspace(ctx), code, _eng_values(params))
-    click.echo(f"Opdracht {d.code} bijgewerkt.")
-    _rule_warnings(ctx, d.code)
+    from vergoeding.api.rate_change import edit_engagement, repriced_lines
+
+    r = edit_engagement(workspace(ctx), code, _eng_values(params), rate_from=rate_from, reason=rate_reason)
+    if r.rate_from is not None:
+        click.echo(f"Opdracht {r.data.code} bijgewerkt: nieuw tarief vanaf {r.rate_from:%d-%m-%Y}.")
+    else:
+        click.echo(f"Opdracht {r.data.code} bijgewerkt.")
+    if r.approved:
+        click.echo(f"Let op: {len(r.approved)} goedgekeurde, nog niet betaalde regel(s) krijgen het nieuwe "
+                   "tarief:", err=True)
+        for line in repriced_lines(r):
+            click.echo(line, err=True)
+    if r.logged:
+        click.echo(f"{r.logged} ingevoerde (nog niet goedgekeurde) regel(s) krijgen het nieuwe tarief.", err=True)
+    _rule_warnings(ctx, r.data.code)
 
 
 def _rule_warnings(ctx: click.Context, code: str) -> None:
@@ -514,7 +538,31 @@ def engagement_show(ctx: click.Context, code: str, fmt: str) -> None:
     Voorbeeld:
       vergoeding engagement show G001
     """
-    _show(_eng_row(api.engagement(workspace(ctx), code)), fmt)
+    from vergoeding.api.rate_change import history
+
+    ws = workspace(ctx)
+    row = _eng_row(api.engagement(ws, code))
+    rates = history(ws, code)
+    if fmt == "table":
+        _show(row, fmt)
+        if rates:
+            click.echo("tariefgeschiedenis (de tarieven hierboven gelden vanaf de start):")
+        for h in rates:
+            click.echo(f"tarief vanaf {h.valid_from:%d-%m-%Y}: deskundige {_rate_text(h.expert_rate)}, "
+                       f"opdrachtgever {_rate_text(h.client_rate)}" + (f" (reden: {h.reason})" if h.reason else ""))
+        return
+    row["rate_history"] = [{"from": h.valid_from, "expert_rate": h.expert_rate, "client_rate": h.client_rate,
+                            "reason": h.reason, "by": h.created_by} for h in rates]
+    if fmt == "csv":
+        row["rate_history"] = "; ".join(f"vanaf {h.valid_from:%d-%m-%Y}: {_rate_text(h.expert_rate)} / "
+                                        f"{_rate_text(h.client_rate)}" for h in rates)
+    _show(row, fmt)
+
+
+def _rate_text(v: Decimal | None) -> str:
+    from vergoeding.render.formatting import euro
+
+    return "volgens de tariefkaart" if v is None else euro(v)
 
 
 # ---------------------------------------------------------------------------- hours
@@ -610,22 +658,28 @@ def unlock_command(ctx: click.Context, period: Period, reason: str) -> None:
 @click.option("--quantity", type=click.IntRange(min=0), help="Het juiste aantal.")
 @click.option("--km", type=DECIMAL, help="Het juiste aantal km.")
 @click.option("--expense", type=MONEY, help="Het juiste bedrag aan onkosten.")
+@click.option("--amount", type=MONEY, help="De juiste vergoeding voor het werk van deze regel, bv. 45 "
+              "(ook voor betaald werk: de volgende uitbetaling verrekent het verschil).")
 @click.option("--reason", required=True, help="Waarom (verplicht).")
 @click.pass_context
 def correct_command(ctx: click.Context, entry_id: int, minutes: int | None, quantity: int | None,
-                    km: Decimal | None, expense: Decimal | None, reason: str) -> None:
+                    km: Decimal | None, expense: Decimal | None, amount: Decimal | None, reason: str) -> None:
     """Corrigeer een regel met een correctieregel (het verschil); de oorspronkelijke regel blijft.
 
-    Geef de JUISTE waarde, niet het verschil.
+    Geef de JUISTE waarde, niet het verschil. Met --amount geeft u de juiste vergoeding voor
+    het werk van de regel (zonder reiskosten en onkosten); de correctieregel houdt het verschil
+    met wat betaald is (of nu geldt), plus of min. De volgende uitbetaling verrekent het en
+    noemt de regel, de datum en de reden op de specificatie.
 
     \b
     Voorbeeld:
       vergoeding correct 42 --hours 2 --reason "was 2,5 uur, training duurde 2 uur"
+      vergoeding correct 42 --amount 45 --reason "tarief was vanaf 1-11 al € 45 per uur"
     """
-    if minutes is None and quantity is None and km is None and expense is None:
-        raise InputError("geef minstens één van --hours, --quantity, --km, --expense", field="correct")
+    if minutes is None and quantity is None and km is None and expense is None and amount is None:
+        raise InputError("geef minstens één van --hours, --quantity, --km, --expense, --amount", field="correct")
     new_id = api.correct(workspace(ctx), entry_id, reason=reason, minutes=minutes, quantity=quantity, km=km,
-                         expense=expense)
+                         expense=expense, amount=amount)
     click.echo(f"Correctieregel {new_id} opgeslagen voor regel {entry_id}.")
 
 

@@ -56,6 +56,11 @@ def statement_cmd(ctx: click.Context, expert: str, year: int, output: str | None
          headers={"month": "maand", "regime": "regime", "paid": "betaald", "inkind": "in natura",
                   "paid_on": "betaald op"},
          payload=ys.as_dict(), title=f"Jaaropgave {year} voor {ys.name}: totaal {_euro(ys.total)}" if fmt == "table" else None)
+    if fmt == "table" and ys.corrections:
+        click.echo("Correcties (zitten in de bedragen hierboven):")
+        for c in ys.corrections:
+            paid = f", betaald op {c.paid_on:%d-%m-%Y}" if c.paid_on else ""
+            click.echo(f"  {c.what}: {_euro(c.amount)}{paid}")
 
 
 @click.group("report")

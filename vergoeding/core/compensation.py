@@ -84,7 +84,8 @@ def price_entry(entry: Entry, engagement: Engagement, card: RateCard, limits: Li
     """``need_client=False`` (checks, payouts, statements): an engagement with its own expert
     price and unit is priced without the rate card when the card has no rate for it; the
     client price is then 0 (only invoices need it, and they price with ``need_client``)."""
-    override = Override(engagement.expert_rate, engagement.client_rate, engagement.unit)
+    expert_rate, client_rate = engagement.rates_on(entry.work_date)
+    override = Override(expert_rate, client_rate, engagement.unit)
     if override == Override():
         override = None  # type: ignore[assignment]
     if engagement.regime is Regime.LOONDIENST:

@@ -12,6 +12,9 @@ from decimal import Decimal
 from vergoeding.core.period import Period
 from vergoeding.core.regimes import Benefit, Regime, TravelPolicy, Unit
 
+# A rate change from a date: (valid from, expert rate, client rate); None = the rate card.
+RateChange = tuple[date, Decimal | None, Decimal | None]
+
 
 @dataclass(frozen=True)
 class Address:
@@ -95,6 +98,29 @@ class Engagement:
     self_billing: bool = False
     vat_exemption: str | None = None  # None | 'kor' | 'crkbo'
     order_number: str | None = None  # the client's order number (its purchase order) for this engagement
+    # Rate changes from a date, oldest first (store table ``engagement_rates``). ``expert_rate``
+    # and ``client_rate`` above are the rates from the start; each change applies from its date
+    # until the next one. Pricing uses :meth:`rates_on` the work date.
+    rate_history: tuple[RateChange, ...] = ()
+
+    def rates_on(self, day: date) -> tuple[Decimal | None, Decimal | None]:
+        """(expert rate, client rate) of the engagement on ``day``; None = the rate card."""
+        expert, client = self.expert_rate, self.client_rate
+        for valid_from, e, c in self.rate_history:
+            if valid_from > day:
+                break
+            expert, client = e, c
+        return expert, client
+
+    def rate_spans(self) -> list[tuple[date, date | None, Decimal | None, Decimal | None]]:
+        """(from, until exclusive or None, expert rate, client rate) per stretch of equal rates,
+        from the start: the rates from the start, then each change."""
+        starts: list[RateChange] = [(self.start, self.expert_rate, self.client_rate), *self.rate_history]
+        out = []
+        for i, (frm, e, c) in enumerate(starts):
+            nxt = starts[i + 1][0] if i + 1 < len(starts) else self.end
+            out.append((frm, nxt, e, c))
+        return out
 
     def active_on(self, day: date) -> bool:
         return self.start <= day and (self.end is None or day < self.end)

@@ -206,6 +206,17 @@ class InvoiceRow:
     paid_on: date | None
 
 
+@dataclass(frozen=True)
+class CorrectionRow:
+    """A paid correction line (``correct``): what it corrects (its activity names the line, the
+    date and the reason), the amount (plus or minus) and when it was paid."""
+
+    work_date: date
+    what: str
+    amount: Decimal
+    paid_on: date | None
+
+
 VOLUNTEER_LABELS = ("Vrijwilligersvergoeding", "Vacatiegeld")
 
 
@@ -281,6 +292,7 @@ class YearStatement:
     @property
     def reported_total(self) -> Decimal:
         return money_sum(t.total for t in self.tax_reports)
+    corrections: tuple[CorrectionRow, ...] = ()  # included in the rows above (month of the work)
 
     @property
     def inkind_total(self) -> Decimal:
@@ -315,6 +327,8 @@ class YearStatement:
                 {"regime": t.regime_label, "total": str(t.total), "note": t.note,
                  "rows": [{"payment_date": r.payment_date.isoformat(), "kind": r.kind, "amount": str(r.amount)}
                           for r in t.rows]} for t in self.tax_reports],
+            "corrections": [{"work_date": c.work_date.isoformat(), "what": c.what, "amount": str(c.amount),
+                             "paid_on": c.paid_on.isoformat() if c.paid_on else None} for c in self.corrections],
         }
 
 

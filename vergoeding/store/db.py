@@ -163,6 +163,33 @@ def _v10_organisation_phone(conn: Connection) -> None:
     conn.exec_driver_sql(f"ALTER TABLE organisations ADD COLUMN phone {kind}")
 
 
+def _v11_engagement_rates(conn: Connection) -> None:
+    """Rate changes from a date per engagement (a frozen table definition, portable types).
+    Existing engagements keep their own rate columns as the rate from the start: no rows."""
+    from sqlalchemy import (
+        BigInteger,
+        Column,
+        Date,
+        ForeignKey,
+        Integer,
+        MetaData,
+        Table,
+        Text,
+        UniqueConstraint,
+    )
+
+    md = MetaData()
+    Table("engagements", md, Column("id", Integer, primary_key=True))
+    Table("engagement_rates", md,
+          Column("id", Integer, primary_key=True),
+          Column("engagement_id", Integer, ForeignKey("engagements.id"), nullable=False),
+          Column("valid_from", Date, nullable=False),
+          Column("expert_rate_cents", BigInteger), Column("client_rate_cents", BigInteger),
+          Column("reason", Text), Column("created_at", DateTime, nullable=False),
+          Column("created_by", Text, nullable=False, server_default=""),
+          UniqueConstraint("engagement_id", "valid_from", name="uq_engagement_rate_day")).create(conn)
+
+
 # Append new migrations here; never edit one that has shipped. Each runs in the same
 # transaction as its schema_version row, so an interrupted upgrade leaves the old schema.
 MIGRATIONS: list[Migration] = [
@@ -178,6 +205,7 @@ MIGRATIONS: list[Migration] = [
     (8, "invoice numbers and series keys up to 120 characters", _v8_invoice_number_length),
     (9, "audit rows record the database user", _v9_audit_db_user),
     (10, "a telephone number per organisation", _v10_organisation_phone),
+    (11, "engagement rates change from a date (rate history)", _v11_engagement_rates),
 ]
 
 LATEST = MIGRATIONS[-1][0]
@@ -282,6 +310,15 @@ def current_version(conn: Connection) -> int:
     return int(v or 0)
 
 
+def applied_versions(conn: Connection) -> set[int]:
+    """Every migration recorded in ``schema_version``. A step is run when its number is not
+    there, also below the highest: two steps developed side by side may be numbered 10 and 11
+    and land 11 first; a database that took 11 still gets 10."""
+    if not inspect(conn).has_table("schema_version"):
+        return set()
+    return {int(v) for v in conn.execute(select(schema.schema_version.c.version)).scalars()}
+
+
 def _lock_migrations(conn: Connection) -> None:
     if conn.dialect.name == "postgresql":
         # one upgrader at a time (SQLite: BEGIN IMMEDIATE already serialises)
@@ -302,9 +339,10 @@ def pending(engine: Engine, migrations: list[Migration] | None = None) -> list[M
     steps = MIGRATIONS if migrations is None else migrations
     with engine.connect() as conn:
         version = current_version(conn)
+        done = applied_versions(conn)
     if migrations is None:
         refuse_newer(engine, version)
-    return [m for m in steps if m[0] > version]
+    return [m for m in steps if m[0] not in done]
 
 
 def migrate(engine: Engine, migrations: list[Migration] | None = None) -> int:
@@ -318,13 +356,13 @@ def migrate(engine: Engine, migrations: list[Migration] | None = None) -> int:
     for number, description, step in steps:
         with engine.begin() as conn:
             _lock_migrations(conn)
-            version = current_version(conn)
-            if number <= version:
+            if number in applied_versions(conn):
                 continue
             step(conn)
             conn.execute(schema.schema_version.insert().values(
                 version=number, applied_at=now_utc(), description=description))
-            version = number
+        with engine.connect() as conn:
+            version = current_version(conn)
     return version
 
 

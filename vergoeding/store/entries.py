@@ -537,10 +537,16 @@ def is_locked(conn: Connection, row: Any) -> bool:
 
 
 def correct_entry(conn: Connection, actor: str, entry_id: int, *, reason: str, minutes: int | None = None,
-                  quantity: int | None = None, km: Decimal | None = None, expense: Decimal | None = None) -> int:
+                  quantity: int | None = None, km: Decimal | None = None, expense: Decimal | None = None,
+                  amount_delta: Decimal | None = None) -> int:
     """Record a correction: a new entry holding the difference between the corrected values
     and what is stored now (the original plus earlier corrections). The original is never
-    changed. The values given are the NEW totals for the original entry."""
+    changed. The values given are the NEW totals for the original entry.
+
+    ``amount_delta`` (``correct --amount``; the api computes it from the allowance as paid or
+    priced now): the correction line holds that difference, plus or minus, as a fixed amount.
+    The correction line's activity names the line it corrects, its date and the reason: that is
+    what the statements and the payout overview show when the next payout settles it."""
     reason = clean("reason", reason)
     if not reason:
         raise _err("een correctie heeft een reden nodig", "reason")
@@ -565,22 +571,28 @@ def correct_entry(conn: Connection, actor: str, entry_id: int, *, reason: str, m
     dq = 0 if quantity is None else quantity - now_quantity
     dkm = Decimal(0) if km is None else km - now_km
     dexp = ZERO if expense is None else round_cents(expense) - now_expense
-    if not (dm or dq or dkm or dexp):
+    damount = ZERO if amount_delta is None else round_cents(amount_delta)
+    if amount_delta is not None:
+        bounded("amount", abs(damount))
+    if not (dm or dq or dkm or dexp or damount):
         raise _err(f"de correctie verandert niets aan regel {root.id}", "id")
     eng = conn.execute(select(s.engagements).where(s.engagements.c.id == root.engagement_id)).one()
     day_total = minutes_on_day(conn, eng.expert_id, root.work_date)
     if day_total + dm > MAX_MINUTES_PER_DAY:
         raise _err(f"na de correctie staat op {root.work_date:%d-%m-%Y} {format_minutes(day_total + dm)} uur, "
                    "meer dan 24 uur op één dag", "minutes")
-    key = hashlib.sha256(f"correction|{root.id}|{len(family)}|{dm}|{dq}|{dkm}|{dexp}".encode()).hexdigest()
+    key = hashlib.sha256(f"correction|{root.id}|{len(family)}|{dm}|{dq}|{dkm}|{dexp}|{damount}".encode()).hexdigest()
     values = dict(
         engagement_id=root.engagement_id, work_date=root.work_date, minutes=dm, quantity=dq,
-        activity=f"correctie op regel {root.id}", km=f"{dkm.normalize():f}", expense_cents=to_cents(dexp),
+        activity=f"correctie op regel {root.id} van {root.work_date:%d-%m-%Y}: {_text(reason)}",
+        amount_cents=to_cents(damount) if amount_delta is not None else None,
+        km=f"{dkm.normalize():f}", expense_cents=to_cents(dexp),
         expense_receipt=bool(root.expense_receipt), status="logged" if root.status == "logged" else "approved",
         correction_of=root.id, reason=_text(reason), dedupe_key=key, created_at=now_utc(), created_by=actor,
     )
     new_id = _new_id(conn.execute(insert(e).values(**values)))
     audit(conn, actor, "correct", "entry", new_id, {"correction_of": root.id, "reason": _text(reason),
                                                    "minutes_delta": dm, "quantity_delta": dq,
-                                                   "km_delta": dkm, "expense_delta": dexp})
+                                                   "km_delta": dkm, "expense_delta": dexp,
+                                                   **({"amount_delta": damount} if amount_delta is not None else {})})
     return new_id

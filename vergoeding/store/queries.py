@@ -113,7 +113,9 @@ def engagement(conn: Connection, code: str) -> Engagement:
     r = conn.execute(_engagement_select().where(code_is(engagements.c.code, code))).first()
     if r is None:
         raise NotFoundError(f"opdracht {code!r} bestaat niet")
-    return engagement_from_row(r)
+    from vergoeding.store.rate_history import with_history
+
+    return with_history(conn, [engagement_from_row(r)])[0]
 
 
 def all_engagements(conn: Connection, *, expert_code: str | None = None, client_code: str | None = None) -> list[Engagement]:
@@ -122,7 +124,9 @@ def all_engagements(conn: Connection, *, expert_code: str | None = None, client_
         q = q.where(code_is(experts.c.code, expert_code))
     if client_code:
         q = q.where(code_is(organisations.c.code, client_code))
-    return [engagement_from_row(r) for r in conn.execute(q)]
+    from vergoeding.store.rate_history import with_history
+
+    return with_history(conn, [engagement_from_row(r) for r in conn.execute(q)])
 
 
 def load_entries(

@@ -152,6 +152,23 @@ engagements = Table(
     ),
 )
 
+# Rate changes from a date (migration 11): the engagement's own rate columns are the rates from
+# the start; each row applies from ``valid_from`` until the next row. NULL = the rate card. One
+# row per engagement and day: a second change on the same day replaces the row (audited).
+engagement_rates = Table(
+    "engagement_rates",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("engagement_id", Integer, ForeignKey("engagements.id"), nullable=False),
+    Column("valid_from", Date, nullable=False),
+    Column("expert_rate_cents", BigInteger),
+    Column("client_rate_cents", BigInteger),
+    Column("reason", Text),
+    Column("created_at", DateTime, nullable=False),
+    Column("created_by", Text, nullable=False, server_default=""),
+    UniqueConstraint("engagement_id", "valid_from", name="uq_engagement_rate_day"),
+)
+
 # Exceptions to a rule recorded per engagement, with who decided and why (migration 7): the
 # exceptions to fictitious employment (Uitv.besl. LB 1965 art. 2e lid 2). Never edited: a
 # later row for the same engagement and rule is the one that counts.
