@@ -17,7 +17,7 @@ from sqlalchemy import func, select
 
 from vergoeding.api.workspace import Workspace
 from vergoeding.core.period import Period
-from vergoeding.core.regimes import Unit
+from vergoeding.core.regimes import Regime, Unit
 from vergoeding.core.work import Engagement, Expert, Organisation
 from vergoeding.documents.hours import HoursDocument, build_hours, table_rows
 from vergoeding.errors import InputError, NotFoundError
@@ -178,6 +178,9 @@ def correct(ws: Workspace, entry_id: int, *, reason: str, minutes: int | None = 
     right allowance for the work of the line (``correct --amount``); the correction holds the
     difference with the allowance as it stands (paid lines as paid, the rest priced on the work
     date), plus or minus, as a fixed amount that the next payout settles."""
+    if amount is not None and amount < 0:
+        raise InputError("--amount is de juiste vergoeding voor de regel en kan niet negatief zijn "
+                         "(0 als er niets voor hoort)", field="amount")
     with transaction(ws.engine) as conn:
         delta = None if amount is None else amount - current_fee(ws, conn, entry_id)
         return ledger.correct_entry(conn, ws.actor, entry_id, reason=reason, minutes=minutes, quantity=quantity,
@@ -199,6 +202,9 @@ def current_fee(ws: Workspace, conn: Any, entry_id: int) -> Decimal:
     g = conn.execute(select(s.engagements.c.code).join(e, e.c.engagement_id == s.engagements.c.id)
                      .where(e.c.id == root)).scalar_one()
     eng = queries.engagement(conn, g)
+    if eng.regime is Regime.LOONDIENST:
+        raise InputError(f"opdracht {eng.code} is loondienst: het loon loopt via de salarisadministratie; "
+                         "corrigeer daar het bedrag (hier alleen de uren, met --hours)", field="amount")
     family = [x for x in queries.load_entries(conn, engagement_code=g) if x.id == root or x.correction_of == root]
     paid = paid_priced(conn, [x.id for x in family], {eng.code: eng})
     fees = [paid[x.id].fee if x.id in paid else
