@@ -325,3 +325,20 @@ def test_migration_10_on_a_database_of_schema_9(tmp_path: Path) -> None:
         c.execute(s.engagement_rates.insert().values(engagement_id=1, valid_from=date(2026, 12, 1),
                                                      expert_rate_cents=5000, created_at=now_utc()))
     engine.dispose()
+
+
+def test_contracts_name_the_rate_changes(cli, runner: CliRunner, tmp_db: Path, tmp_path: Path) -> None:
+    seed(tmp_db)
+    two_changes(cli, runner)
+    r = run(cli, runner, "contract", "GP1", "-o", str(tmp_path / "c.pdf"))
+    assert r.exit_code == 0, r.output
+    text = " ".join(pdf_text(tmp_path / "c.pdf").split())
+    assert ("De vergoeding is € 40,00 per uur. Vanaf 15 november 2026 is het tarief € 45,00 per uur. "
+            "Vanaf 1 december 2026 is het tarief € 50,00 per uur.") in text
+    # the client agreement: the client rate changed once (the change of 1 December is the expert's only)
+    r = run(cli, runner, "contract", "GP1", "--kind", "client", "-o", str(tmp_path / "cc.pdf"))
+    assert r.exit_code == 0, r.output
+    text = " ".join(pdf_text(tmp_path / "cc.pdf").split())
+    assert ("Het tarief is € 60,00 per uur, exclusief btw. Vanaf 15 november 2026 is het tarief € 70,00 per uur, "
+            "exclusief btw. Er is") in text
+    assert "1 december 2026" not in text

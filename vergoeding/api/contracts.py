@@ -3,14 +3,16 @@ of engagements and their contracts."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
 from vergoeding.api.choices import CONTRACT_KINDS
 from vergoeding.api.workspace import Workspace
 from vergoeding.core.age_rate import rate_phases
-from vergoeding.core.rates import Override, resolve_rate
+from vergoeding.core.rates import Override, ResolvedRate, resolve_rate
 from vergoeding.core.regimes import Regime
+from vergoeding.core.work import Engagement, Expert
 from vergoeding.documents.contract import (
     CLIENT_TEMPLATE,
     TEMPLATES,
@@ -49,7 +51,32 @@ def document(ws: Workspace, engagement: str, *, kind: str = "expert", today: dat
     return contract_document(kind=kind, engagement=g, expert=exp, client=client, own=own, role_label=label,
                              expert_rate=rate.expert, client_rate=rate.client, unit=rate.unit,
                              limits=ws.limits.for_year(g.start.year), today=today, extra=_extra(ws),
-                             rate_phases=phases)
+                             rate_phases=phases, rate_changes=_rate_changes(ws, g, exp, kind, regime, phases, rate))
+
+
+def _rate_changes(ws: Workspace, g: Engagement, exp: Expert, kind: str, regime: Regime,
+                  phases: tuple[dict[str, Any], ...], start: ResolvedRate) -> tuple[dict[str, Any], ...]:
+    """The engagement's rate changes from a date as the contract names them ("vanaf 1 december
+    2026 € 9,00 per uur"): the expert's rate (an hourly volunteer rate as the contract's age
+    phase on that day states it, never above the presumption without a justification) or, in
+    the client agreement, the client's rate. Only changes of that rate; none without a price."""
+    out: list[dict[str, Any]] = []
+    prev = start.client if kind == "client" else (phases[0]["rate"] if phases else start.expert)
+    for frm, until, own_expert, own_client in g.rate_spans()[1:]:
+        override = Override(own_expert, own_client, g.unit)
+        try:
+            r = resolve_rate(ws.ratecard, g.role, regime, frm, level=g.level,
+                             override=None if override == Override() else override)
+            value = r.client
+            if kind != "client":
+                ph = rate_phases(replace(g, start=frm, end=until), exp, r.expert, r.unit, ws.limits)
+                value = ph[0].rate if ph else r.expert
+        except VergoedingError:
+            continue
+        if value != prev:
+            out.append({"from": frm, "rate": value})
+        prev = value
+    return tuple(out)
 
 
 def render_pdf(ws: Workspace, engagement: str, *, kind: str = "expert", today: date) -> bytes:

@@ -129,8 +129,11 @@ def add_engagement(ws: Workspace, data: EngagementData) -> EngagementData:
 
 
 def edit_engagement(ws: Workspace, code: str, changes: Mapping[str, Any]) -> EngagementData:
-    with transaction(ws.engine) as conn:
-        return ledger.edit_engagement(conn, ws.actor, code, changes, ws.ratecard)
+    """A rate edit goes through :mod:`vergoeding.api.rate_change` (refused over paid or
+    invoiced work; ``engagement edit`` also lists the re-priced approved lines)."""
+    from vergoeding.api.rate_change import edit_engagement as edit
+
+    return edit(ws, code, changes).data
 
 
 def engagements(ws: Workspace, expert_code: str | None = None, client_code: str | None = None) -> list[Engagement]:

@@ -80,6 +80,9 @@ class ContractDocument:
     # hourly volunteer work: the rate that applies per age phase (split at the 21st birthday),
     # so the contract never puts a rate next to an hourly limit that contradicts it
     rate_phases: tuple[dict[str, Any], ...] = ()
+    # rate changes from a date (the engagement's rate history): {"from": date, "rate": Decimal},
+    # the expert's rate in an expert contract, the client's in the client agreement
+    rate_changes: tuple[dict[str, Any], ...] = ()
     hourly_justification: str = ""
 
     def context(self) -> dict[str, Any]:
@@ -101,6 +104,7 @@ class ContractDocument:
             "vat_text": self.vat_text, "self_billing": self.self_billing, "vog_required": self.vog_required,
             "payment_term_days": self.payment_term_days, "signed_place": self.signed_place,
             "signed_date": self.signed_date, "rate_phases": list(self.rate_phases),
+            "rate_changes": list(self.rate_changes),
             "hourly_justification": self.hourly_justification,
             "supervision": self.extra.get("supervision", "Eén keer per maand intervisie met andere "
                                           "ervaringsdeskundigen onder leiding van een intervisiebegeleider, "
@@ -134,6 +138,7 @@ def contract_document(
     *, kind: str, engagement: Engagement, expert: Expert, client: Organisation, own: Organisation,
     role_label: str, expert_rate: Decimal, client_rate: Decimal, unit: Unit, limits: FiscalLimits,
     today: date, extra: dict[str, str] | None = None, rate_phases: tuple[dict[str, Any], ...] = (),
+    rate_changes: tuple[dict[str, Any], ...] = (),
 ) -> ContractDocument:
     """``kind`` is 'expert' (the template follows the regime) or 'client'."""
     g = engagement
@@ -171,4 +176,5 @@ def contract_document(
         payment_term_days=client.payment_term_days if kind == "client" else own.payment_term_days,
         signed_place=own.address.city, signed_date=today, extra=dict(extra or {}),
         rate_phases=rate_phases, hourly_justification=g.hourly_justification or "",
+        rate_changes=rate_changes,
     )
