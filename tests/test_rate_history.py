@@ -342,3 +342,24 @@ def test_contracts_name_the_rate_changes(cli, runner: CliRunner, tmp_db: Path, t
     assert ("Het tarief is € 60,00 per uur, exclusief btw. Vanaf 15 november 2026 is het tarief € 70,00 per uur, "
             "exclusief btw. Er is") in text
     assert "1 december 2026" not in text
+
+
+@pytest.mark.pg_empty
+def test_a_database_that_took_11_before_10_existed_still_gets_10(tmp_path: Path) -> None:
+    """Migration 11 (phone) landed before 10 (rate history): a database upgraded in between has
+    11 without 10; the next upgrade runs 10 (a step runs when its number is not recorded)."""
+    from sqlalchemy import inspect
+
+    from vergoeding.store import db
+    from vergoeding.store.db import MIGRATIONS, applied_versions, make_engine, migrate, pending
+
+    engine = make_engine(db.db_url(tmp_path / "gap.db"))
+    assert migrate(engine, [m for m in MIGRATIONS if m[0] != 10]) == 11
+    with engine.connect() as c:
+        assert 10 not in applied_versions(c) and not inspect(c).has_table("engagement_rates")
+    assert [m[0] for m in pending(engine)] == [10]
+    assert migrate(engine) == MIGRATIONS[-1][0]
+    with engine.connect() as c:
+        assert {10, 11} <= applied_versions(c) and inspect(c).has_table("engagement_rates")
+    assert pending(engine) == []
+    engine.dispose()

@@ -25,7 +25,6 @@ from vergoeding.errors import RuleViolation
 from vergoeding.store import db as store_db
 from vergoeding.store import schema
 from vergoeding.store.db import (
-    LATEST,
     MIGRATIONS,
     Migration,
     connection_error,
