@@ -294,13 +294,13 @@ def test_a_negative_balance_is_held_with_a_clear_message(cli, runner: CliRunner,
 
 
 @pytest.mark.pg_empty
-def test_migration_10_on_a_database_of_schema_9(tmp_path: Path) -> None:
+def test_migration_11_on_a_database_of_schema_10(tmp_path: Path) -> None:
     from vergoeding.store import db
     from vergoeding.store.db import MIGRATIONS, make_engine, migrate, now_utc
 
-    path = tmp_path / "v9.db"
+    path = tmp_path / "v10.db"
     engine = make_engine(db.db_url(path))
-    assert migrate(engine, [m for m in MIGRATIONS if m[0] <= 9]) == 9
+    assert migrate(engine, [m for m in MIGRATIONS if m[0] <= 10]) == 10
     with engine.begin() as c:
         b.org(c, "EIGEN", kind="own")
         b.org(c, "GEM")
@@ -345,9 +345,9 @@ def test_contracts_name_the_rate_changes(cli, runner: CliRunner, tmp_db: Path, t
 
 
 @pytest.mark.pg_empty
-def test_a_database_that_took_11_before_10_existed_still_gets_10(tmp_path: Path) -> None:
-    """Migration 11 (phone) landed before 10 (rate history): a database upgraded in between has
-    11 without 10; the next upgrade runs 10 (a step runs when its number is not recorded)."""
+def test_a_step_missing_below_the_highest_is_still_run(tmp_path: Path) -> None:
+    """Two steps developed side by side: a database that recorded 11 without 10 (the one landed
+    first) gets 10 at the next upgrade (a step runs when its number is not recorded)."""
     from sqlalchemy import inspect
 
     from vergoeding.store import db
@@ -356,10 +356,12 @@ def test_a_database_that_took_11_before_10_existed_still_gets_10(tmp_path: Path)
     engine = make_engine(db.db_url(tmp_path / "gap.db"))
     assert migrate(engine, [m for m in MIGRATIONS if m[0] != 10]) == 11
     with engine.connect() as c:
-        assert 10 not in applied_versions(c) and not inspect(c).has_table("engagement_rates")
+        assert 10 not in applied_versions(c) and inspect(c).has_table("engagement_rates")
+        assert "phone" not in {col["name"] for col in inspect(c).get_columns("organisations")}
     assert [m[0] for m in pending(engine)] == [10]
     assert migrate(engine) == MIGRATIONS[-1][0]
     with engine.connect() as c:
-        assert {10, 11} <= applied_versions(c) and inspect(c).has_table("engagement_rates")
+        assert {10, 11} <= applied_versions(c)
+        assert "phone" in {col["name"] for col in inspect(c).get_columns("organisations")}
     assert pending(engine) == []
     engine.dispose()
