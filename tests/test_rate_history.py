@@ -274,7 +274,7 @@ def test_paid_work_corrected_by_amount_is_paid_once_by_the_next_payout(cli, runn
     assert r.exit_code == 0, r.output
     text = " ".join(pdf_text(out).split())
     assert "Correcties" in text and "training duurde" in text and "€ -10,00" in text
-    assert "Totaal betaald: € 215,00" in text
+    assert "Totaal voor werk in 2026: € 215,00" in text
 
 
 def test_a_negative_balance_is_held_with_a_clear_message(cli, runner: CliRunner, tmp_db: Path, tmp_path: Path) -> None:
