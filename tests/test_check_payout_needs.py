@@ -118,7 +118,7 @@ def test_own_rate_fixes_the_missing_rate(cli, runner: CliRunner, db: Path, tmp_p
     r = runner.invoke(cli, ["payout", "--period", "2027-01", "--out", str(tmp_path / "o")], env=JAN)
     assert r.exit_code == 0, r.output
     assert "2 overboeking(en), totaal €\u00a026,50" in r.stdout  # E4 11.50 + E3 3 h x 5.00
-    assert "Daarvan 3 regel(s) van vóór 2027-01" in r.stdout
+    assert "Daarvan 3 regel(s) van vóór januari 2027" in r.stdout
 
 
 def test_a_late_line_of_an_earlier_year_is_checked_too(cli, runner: CliRunner, db: Path) -> None:

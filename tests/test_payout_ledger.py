@@ -112,7 +112,7 @@ def test_late_hours_are_paid_once_by_the_next_payout(cli, runner: CliRunner, tmp
     r = pay(cli, runner, tmp_path / "dec", period="2026-12", env=DEC)
     assert r.exit_code == 0, r.output
     assert "Betaald: 2026-12, 1 overboeking(en), totaal €\u00a040,00, 1 regel(s) afgerekend." in r.stdout
-    assert "Daarvan 1 regel(s) van vóór 2026-12" in r.stdout
+    assert "Daarvan 1 regel(s) van vóór december 2026" in r.stdout
     wb = openpyxl.load_workbook(tmp_path / "dec" / "uitbetaling-2026-12.xlsx")
     lines = [row for row in wb["Regels"].iter_rows(min_row=2, values_only=True) if row[0]]
     assert [(row[1], row[-1]) for row in lines] == [("P1", "ja")]
@@ -120,7 +120,7 @@ def test_late_hours_are_paid_once_by_the_next_payout(cli, runner: CliRunner, tmp
                           capture_output=True, text=True, check=True).stdout
     flat = " ".join(text.split())
     assert "Nagekomen gesprek" in flat and "(van eerder)" in flat and "december 2026" in text
-    assert "1 regel van eerder bij" in flat
+    assert "Er staat ook 1 regel van eerder bij. Die is later goedgekeurd of verbeterd. Die staat hieronder" in flat
     # paid exactly once: neither December nor November pays it again
     # (V2, over the cap, is still held: nothing else is open)
     r = pay(cli, runner, tmp_path / "dec2", period="2026-12", env=DEC)

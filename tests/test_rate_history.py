@@ -245,10 +245,13 @@ def test_paid_work_corrected_by_amount_is_paid_once_by_the_next_payout(cli, runn
     r = run(cli, runner, "payout", "--period", "2026-12", "--out", str(tmp_path / "dec"))
     assert r.exit_code == 0, r.output
     assert "totaal € 45,00, 3 regel(s) afgerekend." in r.stdout
-    assert "Daarvan 2 regel(s) van vóór 2026-12" in r.stdout
+    assert "Daarvan 2 regel(s) van vóór december 2026" in r.stdout
     spec = tmp_path / "dec" / "specificatie-2026-12-P1.pdf"
     text = " ".join(pdf_text(spec).split())
     assert "Wij maken € 45,00 over" in text
+    assert "Er staan ook 2 regels van eerder bij. Die zijn later goedgekeurd of verbeterd. Ze staan hieronder" in text
+    # a correction by amount records no time: the quantity column says so instead of "0:00 uur"
+    assert text.count("vast bedrag") == 2 and "0:00 uur" not in text
     # a table cell wraps: its first line and the rest come out apart
     for part in ("correctie op regel 1 van", "03-11-2026: tarief gold al vanaf 1-11", "correctie op regel 2 van",
                  "14-11-2026: training duurde korter", "€ 5,00", "€ -10,00", "€ 50,00"):
