@@ -184,3 +184,14 @@ def test_check_json_has_decimal_strings_not_euro_texts(admin: CliRunner, cli: cl
     assert finding_json(f)["figures"] == {"geteld": "1281.06", "grens": "220.00", "regime": "vrijwilliger"}
     data = json.loads(admin.invoke(cli, ["expert", "show", "E001", "--format", "json"]).stdout)
     assert data["declarations"] == [{"year": 2026, "month": 11, "organisation": "Buurthuis", "amount": "1234.50"}]
+
+
+@pytest.mark.parametrize(("attr", "shown"), [("from", "vanaf"), ("amount", "vast bedrag"), ("client", "opdrachtgever"),
+                                             ("output", "uitvoerbestand"), ("datum", "datum"), ("kleur", "kleur")])
+def test_an_input_error_names_its_field_in_dutch(attr: str, shown: str) -> None:
+    """Attribute names given as the field of an error read in Dutch; a field that is already
+    a (Dutch) column name of a file stays as it is."""
+    from vergoeding.errors import InputError
+
+    err = InputError("iets klopt niet", field=attr)
+    assert err.field == shown and str(err) == f"kolom/veld {shown}: iets klopt niet"

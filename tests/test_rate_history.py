@@ -220,6 +220,7 @@ def test_edit_covering_paid_or_invoiced_work_is_refused(cli, runner: CliRunner, 
     assert r.exit_code == 2 and "ligt na het einde van opdracht GP1 (laatste dag 31-12-2026)" in r.stderr
     r = run(cli, runner, "engagement", "edit", "GP1", "--from", "1-12-2026")
     assert r.exit_code == 2 and "--expert-rate" in r.stderr
+    assert "fout: kolom/veld vanaf: --from hoort bij een tariefwijziging" in r.stderr  # the field in Dutch
 
 
 def test_paid_work_corrected_by_amount_is_paid_once_by_the_next_payout(cli, runner: CliRunner, tmp_db: Path,
@@ -241,6 +242,8 @@ def test_paid_work_corrected_by_amount_is_paid_once_by_the_next_payout(cli, runn
     # the same right amount again changes nothing
     r = run(cli, runner, "correct", "2", "--amount", "30", "--reason", "nogmaals")
     assert r.exit_code == 2 and "verandert niets aan regel 2" in r.stderr
+    r = run(cli, runner, "correct", "2", "--amount", "-3", "--reason", "negatief")
+    assert r.exit_code == 2 and "fout: kolom/veld vast bedrag: --amount is de juiste vergoeding" in r.stderr
     # December: regel 5 (€ 50) + 5 - 10 = € 45, the corrections as lines of before
     r = run(cli, runner, "payout", "--period", "2026-12", "--out", str(tmp_path / "dec"))
     assert r.exit_code == 0, r.output

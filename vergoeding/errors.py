@@ -41,6 +41,34 @@ class VergoedingError(Exception):
         return self.message
 
 
+# Dutch names of the fields: used in messages and as the import template's column headers.
+FIELD_LABELS: dict[str, str] = {
+    "code": "code", "kind": "soort", "name": "naam", "street": "straat", "postcode": "postcode",
+    "city": "plaats", "kvk": "kvk", "vat_id": "btw-nummer", "iban": "iban", "bic": "bic", "oin": "oin",
+    "contact_name": "contactpersoon", "contact_email": "e-mail contactpersoon", "is_anbi": "anbi",
+    "corporate_tax_liable": "vpb-plichtig", "may_pay_volunteers": "mag vrijwilligers betalen",
+    "has_payroll_tax_number": "loonheffingennummer", "payment_term_days": "betaaltermijn dagen",
+    "date_of_birth": "geboortedatum", "email": "e-mail", "kor": "kor", "crkbo": "crkbo", "bsn": "bsn",
+    "benefit": "uitkering", "employed_by_us": "in loondienst",
+    "expert": "deskundige", "client": "opdrachtgever", "role": "rol", "level": "niveau",
+    "regime": "regime", "description": "omschrijving", "start_date": "startdatum",
+    "end_date": "einddatum", "unit": "eenheid", "expert_rate": "tarief deskundige",
+    "client_rate": "tarief opdrachtgever", "budget_minutes": "budget uren",
+    "budget_amount": "budget euro", "travel_policy": "reiskosten", "km_rate": "km-tarief",
+    "hourly_justification": "onderbouwing uurtarief", "self_billing": "self-billing",
+    "vat_exemption": "btw-vrijstelling", "einvoice_format": "e-factuurformaat",
+    "buyer_reference": "referentie opdrachtgever", "order_number": "inkoopnummer", "phone": "telefoon",
+    "engagement": "opdracht", "work_date": "datum", "minutes": "uren", "quantity": "aantal",
+    "activity": "activiteit", "km": "km", "expense": "onkosten", "expense_receipt": "bonnetje",
+    "expense_note": "toelichting onkosten", "inkind": "in natura", "inkind_note": "toelichting in natura",
+    "amount": "vast bedrag", "year": "jaar", "month": "maand", "organisation": "organisatie",
+    "note": "toelichting", "reason": "reden",
+    # options of the command line that are not import columns
+    "from": "vanaf", "output": "uitvoerbestand", "out": "uitvoermap", "format": "formaat",
+    "correct": "correctie",
+}
+
+
 class InputError(VergoedingError):
     """Input that cannot be understood: a value, file, row or field is wrong (exit 2)."""
 
@@ -55,6 +83,7 @@ class InputError(VergoedingError):
         row: int | None = None,
         field: str | None = None,
     ) -> None:
+        field = FIELD_LABELS.get(field, field) if field else field  # an attribute name reads in Dutch
         self.file, self.sheet, self.row, self.field = file, sheet, row, field
         where = []
         if file:

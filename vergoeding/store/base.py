@@ -22,34 +22,14 @@ from sqlalchemy import Connection, insert, select
 from vergoeding.core.bounds import check_bound
 from vergoeding.core.money import round_cents, to_cents
 from vergoeding.core.text import clean_text
-from vergoeding.errors import InputError, mask_bsns
+from vergoeding.errors import FIELD_LABELS, InputError, mask_bsns
 from vergoeding.store import schema as s
 from vergoeding.store.codes import code_is
 from vergoeding.store.db import now_utc
 
-# Dutch names of the fields: used in messages and as the import template's column headers.
-LABELS: dict[str, str] = {
-    "code": "code", "kind": "soort", "name": "naam", "street": "straat", "postcode": "postcode",
-    "city": "plaats", "kvk": "kvk", "vat_id": "btw-nummer", "iban": "iban", "bic": "bic", "oin": "oin",
-    "contact_name": "contactpersoon", "contact_email": "e-mail contactpersoon", "is_anbi": "anbi",
-    "corporate_tax_liable": "vpb-plichtig", "may_pay_volunteers": "mag vrijwilligers betalen",
-    "has_payroll_tax_number": "loonheffingennummer", "payment_term_days": "betaaltermijn dagen",
-    "date_of_birth": "geboortedatum", "email": "e-mail", "kor": "kor", "crkbo": "crkbo", "bsn": "bsn",
-    "benefit": "uitkering", "employed_by_us": "in loondienst",
-    "expert": "deskundige", "client": "opdrachtgever", "role": "rol", "level": "niveau",
-    "regime": "regime", "description": "omschrijving", "start_date": "startdatum",
-    "end_date": "einddatum", "unit": "eenheid", "expert_rate": "tarief deskundige",
-    "client_rate": "tarief opdrachtgever", "budget_minutes": "budget uren",
-    "budget_amount": "budget euro", "travel_policy": "reiskosten", "km_rate": "km-tarief",
-    "hourly_justification": "onderbouwing uurtarief", "self_billing": "self-billing",
-    "vat_exemption": "btw-vrijstelling", "einvoice_format": "e-factuurformaat",
-    "buyer_reference": "referentie opdrachtgever", "order_number": "inkoopnummer", "phone": "telefoon",
-    "engagement": "opdracht", "work_date": "datum", "minutes": "uren", "quantity": "aantal",
-    "activity": "activiteit", "km": "km", "expense": "onkosten", "expense_receipt": "bonnetje",
-    "expense_note": "toelichting onkosten", "inkind": "in natura", "inkind_note": "toelichting in natura",
-    "amount": "vast bedrag", "year": "jaar", "month": "maand", "organisation": "organisatie",
-    "note": "toelichting", "reason": "reden",
-}
+# Dutch names of the fields: used in messages and as the import template's column headers
+# (one table, in vergoeding.errors, so that every InputError names its field in Dutch).
+LABELS = FIELD_LABELS
 
 STATUS_LABELS = {"logged": "ingevoerd", "approved": "goedgekeurd", "settled": "uitbetaald"}
 _CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,39}$")
