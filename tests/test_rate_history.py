@@ -261,6 +261,7 @@ def test_paid_work_corrected_by_amount_is_paid_once_by_the_next_payout(cli, runn
         assert part in text, part
     overview = " ".join(pdf_text(tmp_path / "dec" / "uitbetaling-2026-12.pdf").split())
     assert "correctie op regel 2 van 14-11-2026: training" in overview and "duurde korter" in overview
+    assert overview.count("vast bedrag") == 2 and "0:00 uur" not in overview  # no time, no unit price
     subprocess.run(["pdftoppm", "-png", "-r", "60", "-f", "1", "-l", "1", str(spec), str(tmp_path / "spec")], check=True)
     assert (tmp_path / "spec-1.png").stat().st_size > 10_000
     # paid once: a next payout has nothing left
