@@ -417,8 +417,6 @@ def engagement_warnings(ws: Workspace, code: str) -> list[Finding]:
     """What the rules say about an engagement as entered: a volunteer's hourly rate above the
     presumption for the expert's age (per age phase; :mod:`vergoeding.core.age_rate`), for the
     rate from the start and for every rate change from a date (each over its own stretch)."""
-    from dataclasses import replace
-
     from vergoeding.core.age_rate import rate_age_findings
     from vergoeding.core.rates import Override, resolve_rate
 

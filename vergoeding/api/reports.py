@@ -76,10 +76,8 @@ def year_statement(ws: Workspace, expert: str, year: int, today: date) -> YearSt
     rows = []
     for (m, label), items in sorted(groups.items()):
         dates = sorted({pay_dates[p.entry.id] for p in items if p.entry.id in pay_dates})
-        paid_on = ", ".join(d.strftime("%d-%m-%Y") for d in dates) or "via factuur"
         rows.append(YearRow(m, label, sum(p.entry.minutes for p in items),
-                            money_sum(p.payable for p in items), money_sum(p.inkind for p in items), paid_on,
-                            tuple(dates)))
+                            money_sum(p.payable for p in items), money_sum(p.inkind for p in items), tuple(dates)))
     totals: dict[str, Decimal] = defaultdict(lambda: ZERO)
     for r in rows:
         totals[r.regime_label] += r.paid

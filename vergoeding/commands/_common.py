@@ -175,26 +175,20 @@ PERIOD_COLUMNS = frozenset({"period", "month"})
 
 def period_label(value: Any) -> str:
     """A period label as a person reads it: "2026-11" -> "november 2026"; other text as it is."""
-    from vergoeding.core.period import period_text
+    from vergoeding.core.nl import period
 
     if isinstance(value, Period):
-        return period_text(value)
+        return period(value)
     if isinstance(value, str) and value:
-        try:
-            return period_text(parse_period(value))
-        except InputError:
-            pass
+        shown = period(value)
         start, dots, end = value.partition("..")  # an unnamed period of a finding: 2026-11-03..2026-11-30
-        try:
-            if dots:
-                return period_text(Period(date.fromisoformat(start), date.fromisoformat(end) + timedelta(days=1)))
-        except ValueError:
-            pass
-        return value
+        if shown == value and dots:
+            try:
+                return period(Period(date.fromisoformat(start), date.fromisoformat(end) + timedelta(days=1)))
+            except ValueError:
+                pass
+        return shown
     return show_value(value)
-
-
-_period_cell = period_label
 
 
 def word(value: str | None) -> str:
@@ -281,7 +275,7 @@ def emit(
         return
     money_cols, word_cols = set(money), set(words)
     names = [printable((headers or {}).get(c, c)) for c in cols]
-    table = [[word(r.get(c)) if c in word_cols else _period_cell(r.get(c)) if c in PERIOD_COLUMNS
+    table = [[word(r.get(c)) if c in word_cols else period_label(r.get(c)) if c in PERIOD_COLUMNS
               else show_value(r.get(c), money=c in money_cols) for c in cols] for r in rows]
     widths = [max([len(n), *(len(line) for row in table for line in [row[i]])]) for i, n in enumerate(names)]
     if title:

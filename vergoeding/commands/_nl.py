@@ -140,18 +140,13 @@ _CLICK_MODULES = ("core", "decorators", "exceptions", "formatting", "parser", "t
 
 
 def gettext(message: str) -> str:
-    return MESSAGES.get(_normal(message), message)
+    return MESSAGES.get(message, message)
 
 
 def ngettext(singular: str, plural: str, n: int) -> str:
     if n == 1:
         return gettext(singular)
-    return PLURALS.get(_normal(singular), plural)
-
-
-def _normal(message: str) -> str:
-    """Click's long msgids are built from adjacent literals; the key is the joined text."""
-    return message
+    return PLURALS.get(singular, plural)
 
 
 # Words click writes into a usage line itself (not through gettext).

@@ -74,8 +74,8 @@ def room_cmd(ctx: click.Context, expert: str, on: date | None, fmt: str) -> None
     """
     r = api.room(workspace(ctx), expert, on or today())
     rows = []
-    for c in (*r.earlier, r.month, r.year):  # the period: "2026-10" for scripts, "oktober 2026" in the table
-        rows.append({"period": c.label if fmt != "table" else period_label(c.label), "limit": c.limit.amount, "counted": c.counted, "receipts": c.receipts,
+    for c in (*r.earlier, r.month, r.year):  # the period: "2026-10" for scripts, "oktober 2026" in the table (emit)
+        rows.append({"period": c.label, "limit": c.limit.amount, "counted": c.counted, "receipts": c.receipts,
                      "declared": c.declared, "left": c.left, "over": c.over, "confirmed": c.limit.confirmed})
     emit(rows, fmt, columns=["period", "limit", "counted", "receipts", "declared", "left", "over", "confirmed"],
          money=("limit", "counted", "receipts", "declared", "left", "over"),

@@ -341,14 +341,13 @@ def expert_show(ctx: click.Context, code: str, fmt: str) -> None:
 
     ws = workspace(ctx)
     row = _expert_row(api.expert(ws, code))
-    row["engagements"] = ", ".join(g.code for g in api.engagements(ws, expert_code=code))
+    engagements = [g.code for g in api.engagements(ws, expert_code=code)]
+    row["engagements"] = engagements if fmt == "json" else ", ".join(engagements)
     declarations = api.declarations(ws, code)
     row["declarations"] = [{"year": d.year, "month": d.month, "organisation": d.organisation, "amount": d.amount}
                            for d in declarations] if fmt == "json" else "; ".join(
         f"{month_name(d.year, d.month) if d.month else d.year} {d.organisation}: {euro(d.amount)}"
         for d in declarations)
-    if fmt == "json":
-        row["engagements"] = [g.code for g in api.engagements(ws, expert_code=code)]
     _show(row, fmt)
 
 

@@ -11,17 +11,6 @@ from vergoeding.commands._common import DATE, PERIOD, emit_findings, today, work
 from vergoeding.core.period import Period
 
 
-def _in_words(label: str) -> str:
-    """A payout's period label as a person reads it ("november 2026", "4e kwartaal 2026")."""
-    from vergoeding.core.period import parse_period, period_text
-    from vergoeding.errors import InputError
-
-    try:
-        return period_text(parse_period(label))
-    except InputError:
-        return label
-
-
 @click.command("payout")
 @click.option("--period", "period", type=PERIOD, required=True,
               help="Betaal alle goedgekeurde, nog niet betaalde regels tot en met deze periode, bv. 2026-11.")
@@ -84,18 +73,19 @@ def payout_cmd(ctx: click.Context, period: Period, out: str, expert: str | None,
                execution_date=execution_date, sepa_version=sepa_version)
     if not reprint and not r.completed:
         emit_findings(r.findings, "table")
-    if r.completed:
-        click.echo(f"De vorige uitvoering voor {_in_words(r.period)} is afgebroken nadat de betaling was vastgelegd. "
-                   "De bestanden zijn nu alsnog gemaakt; er is niets opnieuw betaald.")
     from vergoeding.render.formatting import euro
+    from vergoeding.render.formatting import period as period_words
 
+    if r.completed:
+        click.echo(f"De vorige uitvoering voor {period_words(r.period)} is afgebroken nadat de betaling was vastgelegd. "
+                   "De bestanden zijn nu alsnog gemaakt; er is niets opnieuw betaald.")
     verb = "Opnieuw gemaakt" if reprint or r.completed else "Betaald"
     click.echo(f"{verb}: {r.number}, {r.transfers} overboeking(en), totaal {euro(r.total)}, "
                f"{r.settled} regel(s) afgerekend.")
     if r.transfers and r.execution_date:
         click.echo(f"SEPA-batch ({r.sepa_version}): uitvoerdatum {r.execution_date:%d-%m-%Y}.")
     if r.late and not reprint:
-        click.echo(f"Daarvan {r.late} regel(s) van vóór {_in_words(r.period)} "
+        click.echo(f"Daarvan {r.late} regel(s) van vóór {period_words(r.period)} "
                    "(later goedgekeurd of verbeterd).")
     if r.held and not reprint:
         click.echo(f"Aangehouden ({len(r.held)}): hun regels blijven open voor een volgende uitbetaling.")

@@ -48,19 +48,17 @@ def statement_cmd(ctx: click.Context, expert: str, year: int, output: str | None
         return
     rows = [{"month": f"{year}-{r.month:02d}", "regime": r.regime_label, "minutes": r.minutes,
              "paid": r.paid, "inkind": r.inkind, "paid_on": r.paid_on} for r in ys.rows]
-    from vergoeding.core.period import month as month_period
+    from vergoeding.render.formatting import euro
 
-    if fmt == "table":
-        rows = [{**r, "month": month_period(year, m.month)} for r, m in zip(rows, ys.rows, strict=True)]
     emit(rows, fmt, columns=["month", "regime", "paid", "inkind", "paid_on"], money=("paid", "inkind"),
          headers={"month": "maand", "regime": "regime", "paid": "betaald", "inkind": "in natura",
                   "paid_on": "betaald op"},
-         payload=ys.as_dict(), title=f"Jaaropgave {year} voor {ys.name}: totaal {_euro(ys.total)}" if fmt == "table" else None)
+         payload=ys.as_dict(), title=f"Jaaropgave {year} voor {ys.name}: totaal {euro(ys.total)}" if fmt == "table" else None)
     if fmt == "table" and ys.corrections:
         click.echo("Correcties (zitten in de bedragen hierboven):")
         for c in ys.corrections:
             paid = f", betaald op {c.paid_on:%d-%m-%Y}" if c.paid_on else ""
-            click.echo(f"  {c.what}: {_euro(c.amount)}{paid}")
+            click.echo(f"  {c.what}: {euro(c.amount)}{paid}")
 
 
 @click.group("report")
@@ -107,9 +105,3 @@ def derden_cmd(ctx: click.Context, year: int, output: str) -> None:
         click.echo("Er is niets geschreven.", err=True)
         ctx.exit(1)
     click.echo(f"{len(rows)} betaling(en) gemeld in {output}.")
-
-
-def _euro(amount: object) -> str:
-    from vergoeding.render.formatting import euro
-
-    return euro(amount)  # type: ignore[arg-type]

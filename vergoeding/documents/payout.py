@@ -44,7 +44,6 @@ class Line:
     km: Decimal = Decimal(0)
     km_rate: Decimal | None = None
     late: bool = False  # dated before the payout's period (approved late, or a correction)
-    correction_of: int | None = None
 
 
 @dataclass(frozen=True)
@@ -119,8 +118,7 @@ def _line(d: dict[str, Any]) -> Line:
         quantity=D(d["quantity"]), minutes=int(d["minutes"]), unit_price=D(d["unit_price"]), fee=D(d["fee"]),
         travel=D(d["travel"]), expenses_fixed=D(d["expenses_fixed"]), expenses_receipt=D(d["expenses_receipt"]),
         inkind=D(d["inkind"]), payable=D(d["payable"]), cap_amount=D(d["cap_amount"]),
-        km=D(d.get("km") or "0"), km_rate=D(d["km_rate"]) if d.get("km_rate") else None, late=bool(d.get("late")),
-        correction_of=d.get("correction_of"))
+        km=D(d.get("km") or "0"), km_rate=D(d["km_rate"]) if d.get("km_rate") else None, late=bool(d.get("late")))
 
 
 def summarise(lines: tuple[Line, ...]) -> tuple[ExpertSummary, ...]:

@@ -9,21 +9,19 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from vergoeding.core.compensation import CAPPED_REGIMES
 from vergoeding.core.money import D, money_sum
+from vergoeding.core.nl import period
 from vergoeding.documents.payout import Line, overview_from_snapshot
-
-MONTHS = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober",
-          "november", "december")
 
 
 def period_words(label: str) -> str:
-    """``2026-11`` -> "november 2026", ``2026-Q4`` -> "het 4e kwartaal van 2026", ``2026`` -> "2026"."""
-    parts = label.split("-")
-    if len(parts) == 2 and parts[1].isdigit() and 1 <= int(parts[1]) <= 12:
-        return f"{MONTHS[int(parts[1]) - 1]} {parts[0]}"
-    if len(parts) == 2 and parts[1][:1].upper() == "Q":
-        return f"het {parts[1][1:]}e kwartaal van {parts[0]}"
-    return label
+    """``2026-11`` -> "november 2026", ``2026-Q4`` -> "het 4e kwartaal van 2026", ``2026`` -> "2026"
+    (the shared period wording, with a quarter as a sentence says it)."""
+    year, _, rest = label.partition("-")
+    if rest[:1].upper() == "Q" and "-" not in rest:
+        return f"het {rest[1:]}e kwartaal van {year}"
+    return period(label)
 
 
 @dataclass(frozen=True)
@@ -89,10 +87,6 @@ class KindTotals:
     expenses_receipt: Decimal  # costs paid back against receipts
     inkind: Decimal  # given in kind, not transferred
 
-    @property
-    def transferred(self) -> Decimal:
-        return self.fee + self.travel + self.expenses_fixed + self.expenses_receipt
-
 
 @dataclass(frozen=True)
 class PayoutStatement:
@@ -130,6 +124,13 @@ class PayoutStatement:
     @property
     def late_lines(self) -> int:
         return sum(1 for ln in self.lines if ln.late)
+
+    @property
+    def receipts_counted(self) -> Decimal:
+        """The part of the receipts that counts towards the volunteer caps (what the lines
+        counted beyond the allowance, travel, fixed costs and gifts in kind)."""
+        t = self.totals
+        return money_sum(ln.cap_amount for ln in self.lines) - (t.fee + t.travel + t.expenses_fixed + t.inkind)
 
     @property
     def filename(self) -> str:
@@ -192,8 +193,12 @@ class YearRow:
     minutes: int
     paid: Decimal
     inkind: Decimal
-    paid_on: str  # payment date(s) as text, or "via factuur"
-    paid_dates: tuple[date, ...] = ()  # the same dates as dates (JSON: ISO)
+    paid_dates: tuple[date, ...] = ()  # when it was paid (JSON: ISO); none: paid through an invoice
+
+    @property
+    def paid_on(self) -> str:
+        """The payment date(s) as text, or "via factuur"."""
+        return ", ".join(d.strftime("%d-%m-%Y") for d in self.paid_dates) or "via factuur"
 
 
 @dataclass(frozen=True)
@@ -217,7 +222,7 @@ class CorrectionRow:
     paid_on: date | None
 
 
-VOLUNTEER_LABELS = ("Vrijwilligersvergoeding", "Vacatiegeld")
+VOLUNTEER_LABELS = frozenset(r.label for r in CAPPED_REGIMES)
 
 
 @dataclass(frozen=True)
@@ -288,10 +293,6 @@ class YearStatement:
         year plus last year's work paid this year."""
         this = money_sum(r.paid for r in self.rows) - money_sum(p.amount for p in self.paid_next_year)
         return this + money_sum(p.amount for p in self.paid_for_previous_year)
-
-    @property
-    def reported_total(self) -> Decimal:
-        return money_sum(t.total for t in self.tax_reports)
     corrections: tuple[CorrectionRow, ...] = ()  # included in the rows above (month of the work)
 
     @property

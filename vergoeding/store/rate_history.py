@@ -15,15 +15,11 @@ from decimal import Decimal
 
 from sqlalchemy import Connection, insert, select, update
 
-from vergoeding.core.money import from_cents
 from vergoeding.core.work import Engagement, RateChange
 from vergoeding.store import schema as s
 from vergoeding.store.base import _cents, _new_id, _text, audit
 from vergoeding.store.db import now_utc
-
-
-def _money(cents: int | None) -> Decimal | None:
-    return None if cents is None else from_cents(int(cents))
+from vergoeding.store.queries import _money
 
 
 def histories(conn: Connection, engagement_ids: Iterable[int] | None = None) -> dict[int, tuple[RateChange, ...]]:
