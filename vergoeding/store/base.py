@@ -36,7 +36,7 @@ _CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,39}$")
 
 
 def _err(message: str, attr: str) -> InputError:
-    return InputError(message, field=LABELS.get(attr, attr))
+    return InputError(message, field=attr)  # InputError names the field in Dutch (FIELD_LABELS)
 
 
 # ---------------------------------------------------------------------------- audit
@@ -171,7 +171,9 @@ def next_code(conn: Connection, table: str, prefix: str) -> str:
 
 
 def _id_of(conn: Connection, table: Any, code: str, what: str, attr: str) -> int:
-    found = conn.execute(select(table.c.id).where(code_is(table.c.code, code))).scalar()
+    found = conn.execute(select(table.c.id).where(table.c.code == code)).scalar()  # as stored: the index
+    if found is None:  # typed in another case
+        found = conn.execute(select(table.c.id).where(code_is(table.c.code, code))).scalar()
     if found is None:
         raise _err(f"{what} {code!r} bestaat niet", attr)
     return int(found)

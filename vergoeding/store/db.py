@@ -334,36 +334,38 @@ def refuse_newer(engine: Engine, version: int) -> None:
             "vergoeding); er is niets gewijzigd.")
 
 
-def pending(engine: Engine, migrations: list[Migration] | None = None) -> list[Migration]:
-    """The migrations this database still needs (refuses a schema newer than the program)."""
+def _todo(engine: Engine, migrations: list[Migration] | None) -> tuple[int, list[Migration]]:
+    """(schema version, the steps not yet recorded), read in one connection; refuses a schema
+    newer than the program."""
     steps = MIGRATIONS if migrations is None else migrations
     with engine.connect() as conn:
-        version = current_version(conn)
-        done = applied_versions(conn)
+        version, done = current_version(conn), applied_versions(conn)
     if migrations is None:
         refuse_newer(engine, version)
-    return [m for m in steps if m[0] not in done]
+    return version, [m for m in steps if m[0] not in done]
+
+
+def pending(engine: Engine, migrations: list[Migration] | None = None) -> list[Migration]:
+    """The migrations this database still needs (refuses a schema newer than the program)."""
+    return _todo(engine, migrations)[1]
 
 
 def migrate(engine: Engine, migrations: list[Migration] | None = None) -> int:
-    """Bring the database to the newest schema, one transaction per step."""
-    steps = MIGRATIONS if migrations is None else migrations
-    version = 0
-    with engine.connect() as conn:
-        version = current_version(conn)
-    if migrations is None:
-        refuse_newer(engine, version)
-    for number, description, step in steps:
+    """Bring the database to the newest schema, one transaction per pending step (a database
+    that is up to date costs one read, no write transaction: every command starts here)."""
+    version, todo = _todo(engine, migrations)
+    if not todo:
+        return version
+    for number, description, step in todo:
         with engine.begin() as conn:
             _lock_migrations(conn)
-            if number in applied_versions(conn):
+            if number in applied_versions(conn):  # another process ran it meanwhile
                 continue
             step(conn)
             conn.execute(schema.schema_version.insert().values(
                 version=number, applied_at=now_utc(), description=description))
-        with engine.connect() as conn:
-            version = current_version(conn)
-    return version
+    with engine.connect() as conn:
+        return current_version(conn)
 
 
 def open_checked(engine: Engine) -> None:
