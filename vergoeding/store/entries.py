@@ -1,42 +1,31 @@
-"""Hour entries: logging one (``add_entry``) or an import's batch (``add_entries``),
-approval, locked periods and corrections.
+"""Hour entries: logging one (``add_entry``) and corrections (``correct_entry``).
 
 Refused with a clear reason: zero or negative time, more than 24 hours for one expert on
 one day, a date outside the engagement, a date in a locked period. A locked entry
 (settled, invoiced, or in a locked period) is never changed: it is corrected by a new
 correction entry with a reason. Every change writes an audit row.
+
+An import's batch (``add_entries``) is in :mod:`vergoeding.store.entries_bulk`; approval and
+locked periods in :mod:`vergoeding.store.approval`.
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
-from bisect import bisect_right
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import (
-    Column,
     Connection,
-    Date,
-    Integer,
-    MetaData,
-    String,
-    Table,
-    delete,
     func,
     insert,
     select,
-    update,
 )
 
 from vergoeding.core.duration import MAX_MINUTES_PER_DAY, format_minutes
 from vergoeding.core.money import ZERO, from_cents, round_cents, to_cents
-from vergoeding.core.period import Period, parse_period, period_text
 from vergoeding.core.rates import Override, RateCard, resolve_rate
 from vergoeding.core.regimes import Regime, TravelPolicy, Unit
 from vergoeding.errors import InputError, NotFoundError, RuleViolation
@@ -44,7 +33,6 @@ from vergoeding.store import schema as s
 from vergoeding.store.base import (
     _cents,
     _err,
-    _id_of,
     _new_id,
     _non_negative,
     _text,
@@ -263,271 +251,6 @@ def add_entry(conn: Connection, actor: str, data: EntryData, card: RateCard | No
     new_id = _new_id(conn.execute(insert(s.entries).values(**_entry_values(eng, d, quantity, key, actor))))
     audit(conn, actor, "add", "entry", new_id, _entry_audit(eng, d, quantity))
     return EntryResult(new_id, True)
-
-
-@dataclass(frozen=True)
-class BulkResult:
-    added: int
-    duplicates: int  # already stored, or twice in this batch: skipped
-    errors: tuple[tuple[int, InputError], ...]  # (index in the batch, error); nothing stored when any
-
-
-_CHUNK = 500
-_WRITE_SLICE = 5000
-_AUDIT_JSON = json.JSONEncoder(ensure_ascii=False, sort_keys=True).encode  # what audit() writes
-
-# Scratch tables for the lookups of a batch (portable: SQLite and PostgreSQL both have
-# temporary tables, private to the connection and dropped again before returning).
-_scratch = MetaData()
-_TMP_KEYS = Table("tmp_entry_keys", _scratch, Column("dedupe_key", String(64), primary_key=True),
-                  prefixes=["TEMPORARY"])
-_TMP_DAYS = Table("tmp_entry_days", _scratch, Column("engagement_id", Integer, primary_key=True),
-                  Column("work_date", Date, primary_key=True), prefixes=["TEMPORARY"])
-
-
-@dataclass
-class _Checked:
-    n: int  # index in the batch
-    eng: Any
-    d: EntryData
-    quantity: int
-    km: str
-    money: tuple[int, int, int | None]
-    key: str
-
-
-def add_entries(conn: Connection, actor: str, items: list[EntryData], card: RateCard | None = None) -> BulkResult:
-    """Many entries at once (an import): the same checks, messages and audit rows as
-    :func:`add_entry` one by one, in the same order, but with a handful of queries for the
-    whole batch (engagements, locked periods, stored keys and day totals each loaded once)
-    and one multi-row INSERT for the entries and one for their audit rows.
-    When any item is refused nothing is written and every refusal is returned."""
-    with _big_cache(conn):
-        return _add_entries(conn, actor, items, card)
-
-
-@contextmanager
-def _big_cache(conn: Connection) -> Iterator[None]:
-    """SQLite only: a 64 MB page cache while a batch goes in (the default 2 MB makes every
-    insert into the dedupe-key index of a large administration read pages again)."""
-    if conn.dialect.name != "sqlite":
-        yield
-        return
-    before = conn.exec_driver_sql("PRAGMA cache_size").scalar()
-    conn.exec_driver_sql("PRAGMA cache_size = -65536")
-    try:
-        yield
-    finally:
-        conn.exec_driver_sql(f"PRAGMA cache_size = {int(before or -2000)}")
-
-
-def _add_entries(conn: Connection, actor: str, items: list[EntryData], card: RateCard | None) -> BulkResult:
-    g, e = s.engagements, s.entries
-    codes = sorted({_text(d.engagement) for d in items})
-    engs: dict[str, Any] = {}
-    for i in range(0, len(codes), _CHUNK):
-        for row in conn.execute(select(g).where(g.c.code.in_(codes[i:i + _CHUNK]))):
-            engs[row.code] = row
-    missing = [c for c in codes if c not in engs]
-    if missing:  # typed in another case (g001 for G001): matched regardless of case
-        lowered = {c.lower(): c for c in missing}
-        for i in range(0, len(missing), _CHUNK):
-            chunk = [c.lower() for c in missing[i:i + _CHUNK]]
-            for row in conn.execute(select(g).where(func.lower(g.c.code).in_(chunk))):
-                engs[lowered[row.code.lower()]] = row
-    locks = conn.execute(select(s.locked_periods)).all()
-    # The rate card only changes at its valid_from/valid_to dates: between two of them an
-    # engagement's unit is the same, so it is resolved once per engagement and stretch.
-    edges = sorted({d for role in (card.roles.values() if card else ()) for r in role.rates
-                    for d in (r.valid_from, r.valid_to) if d is not None})
-    units: dict[tuple[int, int], Unit] = {}
-    errors: list[tuple[int, InputError]] = []
-    checked: list[_Checked] = []
-    for n, data in enumerate(items):
-        eng = engs.get(_text(data.engagement))
-        if eng is None:
-            errors.append((n, _err(f"opdracht {data.engagement!r} bestaat niet", "engagement")))
-            continue
-        stretch = (eng.id, bisect_right(edges, data.work_date))
-        unit = units.get(stretch)
-        if unit is None:
-            unit = units[stretch] = unit_of(eng, data.work_date, card)
-        try:
-            d, quantity = _check_entry(eng, data, unit)
-        except InputError as exc:
-            errors.append((n, exc))
-            continue
-        km, money = _km_text(d.km), _money(d)
-        checked.append(_Checked(n, eng, d, quantity, km, money, _key(d, quantity, km, money)))
-    stored = _stored_keys(conn, {c.key for c in checked})
-    day_minutes = _day_minutes(conn, {(c.eng.expert_id, c.d.work_date) for c in checked if c.key not in stored})
-    duplicates = 0
-    at = now_utc()
-    accepted: list[_Checked] = []
-    for c in checked:
-        d, eng = c.d, c.eng
-        if c.key in stored:
-            duplicates += 1
-            continue
-        locked = next((lp for lp in locks if lp.start_date <= d.work_date < lp.end_date), None) if locks else None
-        if locked is not None:
-            errors.append((c.n, _locked_error(d, locked)))
-            continue
-        day = (eng.expert_id, d.work_date)
-        already = day_minutes.get(day, 0)
-        if already + d.minutes > MAX_MINUTES_PER_DAY:
-            errors.append((c.n, _day_error(d, already)))
-            continue
-        day_minutes[day] = already + d.minutes
-        stored.add(c.key)
-        accepted.append(c)
-    del checked
-    if errors or not accepted:
-        return BulkResult(0 if errors else len(accepted), duplicates, tuple(sorted(errors, key=lambda x: x[0])))
-    # Written in slices, so the row dicts of 100,000 entries never exist all at once; each
-    # slice is one multi-row INSERT ... RETURNING (the new ids, matched by key) and one
-    # executemany for its audit rows.
-    for i in range(0, len(accepted), _WRITE_SLICE):
-        part = accepted[i:i + _WRITE_SLICE]
-        rows = [_entry_values(c.eng, c.d, c.quantity, c.key, actor, km=c.km, money=c.money, at=at) for c in part]
-        new_ids = {key: int(new_id) for new_id, key in conn.execute(insert(e).returning(e.c.id, e.c.dedupe_key), rows)}
-        conn.execute(insert(s.audit_log), [
-            dict(at=at, actor=actor, action="add", entity="entry", entity_id=new_ids[c.key],
-                 detail=_AUDIT_JSON(_entry_audit_json(c.eng, c.d, c.quantity))) for c in part])
-    return BulkResult(len(accepted), duplicates, ())
-
-
-def _stored_keys(conn: Connection, keys: set[str]) -> set[str]:
-    """Which of these dedupe keys are stored already (one join, not a query per key)."""
-    if not keys:
-        return set()
-    e = s.entries
-    if len(keys) <= _CHUNK:
-        return set(conn.execute(select(e.c.dedupe_key).where(e.c.dedupe_key.in_(sorted(keys)))).scalars())
-    _TMP_KEYS.create(conn)
-    try:
-        conn.execute(insert(_TMP_KEYS), [{"dedupe_key": k} for k in keys])
-        return set(conn.execute(select(e.c.dedupe_key).join(_TMP_KEYS, _TMP_KEYS.c.dedupe_key == e.c.dedupe_key))
-                   .scalars())
-    finally:
-        _TMP_KEYS.drop(conn)
-
-
-def _day_minutes(conn: Connection, days: set[tuple[int, date]]) -> dict[tuple[int, date], int]:
-    """Minutes already stored per (expert id, day), for exactly these expert-days, across
-    all the expert's engagements (through the entries' engagement/date index)."""
-    if not days:
-        return {}
-    g, e = s.engagements, s.entries
-    expert_ids = sorted({x for x, _ in days})
-    engagements_of: dict[int, list[int]] = {}
-    for i in range(0, len(expert_ids), _CHUNK):
-        for gid, xid in conn.execute(select(g.c.id, g.c.expert_id).where(g.c.expert_id.in_(expert_ids[i:i + _CHUNK]))):
-            engagements_of.setdefault(int(xid), []).append(int(gid))
-    expert_of = {gid: xid for xid, gids in engagements_of.items() for gid in gids}
-    pairs = [{"engagement_id": gid, "work_date": day} for xid, day in days for gid in engagements_of.get(xid, ())]
-    out: dict[tuple[int, date], int] = {}
-    _TMP_DAYS.create(conn)
-    try:
-        conn.execute(insert(_TMP_DAYS), pairs)
-        t = _TMP_DAYS
-        q = (select(e.c.engagement_id, e.c.work_date, func.sum(e.c.minutes))
-             .select_from(t.join(e, (e.c.engagement_id == t.c.engagement_id) & (e.c.work_date == t.c.work_date)))
-             .group_by(e.c.engagement_id, e.c.work_date))
-        for gid, day, total in conn.execute(q):
-            key = (expert_of[int(gid)], day)
-            out[key] = out.get(key, 0) + int(total or 0)
-    finally:
-        _TMP_DAYS.drop(conn)
-    return out
-
-
-def _period_filter(period: Period, expert: str | None) -> list[Any]:
-    e, g, x = s.entries, s.engagements, s.experts
-    conds: list[Any] = [e.c.work_date >= period.start, e.c.work_date < period.end]
-    if expert:
-        conds.append(e.c.engagement_id.in_(select(g.c.id).join(x, x.c.id == g.c.expert_id).where(code_is(x.c.code, expert))))
-    return conds
-
-
-def _refuse_locked_approval(conn: Connection, period: Period, conds: list[Any]) -> None:
-    """A locked period refuses approvals until it is unlocked: approving a period that lies
-    wholly in a locked period is refused, and so is approving when entries that wait for
-    approval lie in a locked part of the period (the rest is not approved half-way)."""
-    lp, e = s.locked_periods, s.entries
-    for lock in conn.execute(select(lp).where(lp.c.start_date < period.end, lp.c.end_date > period.start)
-                             .order_by(lp.c.start_date)):
-        covered = lock.start_date <= period.start and lock.end_date >= period.end
-        waiting = int(conn.execute(select(func.count()).select_from(e).where(
-            *conds, e.c.work_date >= lock.start_date, e.c.work_date < lock.end_date)).scalar() or 0)
-        if covered or waiting:
-            span = f"{lock.start_date:%d-%m-%Y} tot en met {lock.end_date - timedelta(days=1):%d-%m-%Y}"
-            which = f" ({waiting} regel(s) wachten daarin op goedkeuring)" if waiting else ""
-            raise RuleViolation(f"{period_text(period)} ligt in een afgesloten periode ({span}: {lock.reason}){which}; "
-                                "goedkeuren kan pas na heropenen: vergoeding unlock --period "
-                                f"{_lock_period_text(lock)} --reason \"...\"")
-
-
-def _lock_period_text(lock: Any) -> str:
-    """The --period text that unlocks this lock (unlock needs the exact period)."""
-    start, end = lock.start_date, lock.end_date
-    for text in (f"{start.year}", f"{start.year}-Q{(start.month - 1) // 3 + 1}", f"{start:%Y-%m}"):
-        try:
-            p = parse_period(text)
-        except InputError:
-            continue
-        if p.start == start and p.end == end:
-            return text
-    return f"{start:%d-%m-%Y}..{end - timedelta(days=1):%d-%m-%Y}"
-
-
-def approve(conn: Connection, actor: str, period: Period, expert: str | None = None) -> list[int]:
-    """logged -> approved for the period (and expert); returns the ids approved."""
-    if expert:
-        _id_of(conn, s.experts, expert, "ervaringsdeskundige", "expert")
-    e = s.entries
-    conds = [*_period_filter(period, expert), e.c.status == "logged"]
-    _refuse_locked_approval(conn, period, conds)
-    ids_ = [int(r[0]) for r in conn.execute(select(e.c.id).where(*conds).order_by(e.c.id))]
-    if ids_:
-        conn.execute(update(e).where(*conds).values(status="approved"))
-        audit(conn, actor, "approve", "entry", None, {"period": str(period), "expert": expert,
-                                                      "count": len(ids_), "ids": ids_})
-    return ids_
-
-
-def lock_period(conn: Connection, actor: str, period: Period, reason: str) -> int:
-    """Close a period: no entry may be added or changed with a work date inside it.
-    Refused while entries in it still wait for approval."""
-    reason = clean("reason", reason)
-    if not reason:
-        raise _err("geef een reden (bijvoorbeeld 'uitbetaald en verantwoord')", "reason")
-    lp, e = s.locked_periods, s.entries
-    if conn.execute(select(lp.c.id).where(lp.c.start_date <= period.start, lp.c.end_date >= period.end)).first():
-        raise RuleViolation(f"{period_text(period)} is al afgesloten")
-    waiting = conn.execute(select(func.count()).select_from(e).where(*_period_filter(period, None),
-                                                                     e.c.status == "logged")).scalar()
-    if waiting:
-        raise RuleViolation(f"in {period_text(period)} staan nog {waiting} regel(s) die niet zijn goedgekeurd; "
-                            f"keur ze eerst goed: vergoeding approve --period {period}")
-    new_id = _new_id(conn.execute(insert(lp).values(start_date=period.start, end_date=period.end,
-                                                reason=_text(reason), created_at=now_utc())))
-    audit(conn, actor, "lock", "locked_period", new_id, {"period": str(period), "reason": _text(reason)})
-    return new_id
-
-
-def unlock_period(conn: Connection, actor: str, period: Period, reason: str) -> int:
-    reason = clean("reason", reason)
-    if not reason:
-        raise _err("geef een reden voor het heropenen", "reason")
-    lp = s.locked_periods
-    rows = conn.execute(select(lp.c.id).where(lp.c.start_date == period.start, lp.c.end_date == period.end)).all()
-    if not rows:
-        raise RuleViolation(f"{period_text(period)} is niet als geheel afgesloten; zie 'vergoeding audit --entity locked_period'")
-    conn.execute(delete(lp).where(lp.c.id.in_([r[0] for r in rows])))
-    for r in rows:
-        audit(conn, actor, "unlock", "locked_period", int(r[0]), {"period": str(period), "reason": _text(reason)})
-    return len(rows)
 
 
 def is_locked(conn: Connection, row: Any) -> bool:

@@ -1,0 +1,145 @@
+"""Experts and their declarations (volunteer allowances received elsewhere): values in,
+normalised, added and edited. A BSN never enters the audit log."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, fields, replace
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import Connection, insert, select, update
+
+from vergoeding.core import ids
+from vergoeding.core.bounds import check_bound
+from vergoeding.core.regimes import Benefit
+from vergoeding.errors import NotFoundError
+from vergoeding.store import schema as s
+from vergoeding.store.base import (
+    LABELS,
+    _cents,
+    _changes,
+    _check_code,
+    _err,
+    _id_of,
+    _maybe,
+    _new_id,
+    _text,
+    audit,
+    clean,
+    clean_fields,
+    fits,
+)
+from vergoeding.store.codes import code_is
+from vergoeding.store.db import now_utc
+
+
+@dataclass(frozen=True)
+class ExpertData:
+    code: str
+    name: str
+    street: str = ""
+    postcode: str = ""
+    city: str = ""
+    date_of_birth: date | None = None
+    email: str | None = None
+    iban: str | None = None
+    kvk: str | None = None
+    vat_id: str | None = None
+    kor: bool = False
+    crkbo: bool = False
+    bsn: str | None = None
+    benefit: str = Benefit.GEEN.value
+    employed_by_us: bool = False
+
+    def __repr__(self) -> str:  # never a BSN in a traceback
+        return f"ExpertData(code={self.code!r}, name={self.name!r})"
+
+
+@dataclass(frozen=True)
+class DeclarationData:
+    expert: str
+    year: int
+    amount: Decimal
+    month: int | None = None
+    organisation: str = ""
+    note: str = ""
+
+
+# ---------------------------------------------------------------------------- experts
+
+
+def normalise_expert(d: ExpertData) -> ExpertData:
+    d = clean_fields(d)
+    if not _text(d.name):
+        raise _err("naam ontbreekt", "name")
+    try:
+        benefit = Benefit(_text(d.benefit).lower() or "geen").value
+    except ValueError:
+        raise _err(f"{d.benefit!r}: verwacht een van {', '.join(b.value for b in Benefit)}", "benefit") from None
+    if d.date_of_birth is not None and d.date_of_birth.year < 1900:
+        raise _err(f"{d.date_of_birth}: geboortedatum vóór 1900", "date_of_birth")
+    pc = _text(d.postcode)
+    return replace(
+        d, code=_check_code(d.code), name=_text(d.name), street=_text(d.street),
+        postcode=ids.postcode(pc) if pc else "", city=_text(d.city),
+        email=_maybe(ids.email, d.email),
+        iban=_maybe(ids.iban, d.iban),
+        kvk=_maybe(ids.kvk, d.kvk),
+        vat_id=_maybe(ids.vat_id, d.vat_id, field=LABELS["vat_id"]),
+        bsn=_maybe(ids.bsn, d.bsn), benefit=benefit,
+    )
+
+
+def expert_data(conn: Connection, code: str) -> ExpertData:
+    r = conn.execute(select(s.experts).where(code_is(s.experts.c.code, code))).mappings().first()
+    if r is None:
+        raise NotFoundError(f"ervaringsdeskundige {code!r} bestaat niet")
+    return ExpertData(**{f.name: r[f.name] for f in fields(ExpertData)})
+
+
+def add_expert(conn: Connection, actor: str, data: ExpertData) -> ExpertData:
+    d = normalise_expert(data)
+    if conn.execute(select(s.experts.c.id).where(code_is(s.experts.c.code, d.code))).first():
+        raise _err(f"ervaringsdeskundige {d.code!r} bestaat al", "code")
+    fits(s.experts, asdict(d))
+    new_id = _new_id(conn.execute(insert(s.experts).values(**asdict(d), created_at=now_utc())))
+    audit(conn, actor, "add", "expert", int(new_id), {"code": d.code, "name": d.name, "bsn": d.bsn})
+    return d
+
+
+def edit_expert(conn: Connection, actor: str, code: str, changes: Mapping[str, Any]) -> ExpertData:
+    old = expert_data(conn, code)
+    new = normalise_expert(replace(old, **dict(changes)))
+    if new.code != old.code:
+        raise _err("de code kan niet worden gewijzigd", "code")
+    diff = _changes(old, new)
+    if diff:
+        xid = _id_of(conn, s.experts, code, "ervaringsdeskundige", "code")
+        fits(s.experts, {k: getattr(new, k) for k in diff})
+        conn.execute(update(s.experts).where(s.experts.c.id == xid).values(**{k: getattr(new, k) for k in diff}))
+        audit(conn, actor, "edit", "expert", xid, {"code": code, "changes": diff})
+    return new
+
+
+def add_declaration(conn: Connection, actor: str, data: DeclarationData) -> int:
+    """The expert's own statement of volunteer allowances from another organisation."""
+    xid = _id_of(conn, s.experts, data.expert, "ervaringsdeskundige", "expert")
+    if not 2000 <= data.year <= 2100:
+        raise _err(f"{data.year}: verwacht een jaartal", "year")
+    if data.month is not None and not 1 <= data.month <= 12:
+        raise _err(f"{data.month}: verwacht een maand 1 tot en met 12", "month")
+    if data.amount <= 0:
+        raise _err(f"{data.amount}: verwacht een bedrag groter dan 0", "amount")
+    check_bound("declaration_amount", data.amount, field="bedrag")
+    data = replace(data, organisation=clean("organisation", data.organisation), note=clean("note", data.note))
+    if not _text(data.organisation):
+        raise _err("naam van de andere organisatie ontbreekt", "organisation")
+    new_id = _new_id(conn.execute(insert(s.declarations).values(
+        expert_id=xid, year=data.year, month=data.month, amount_cents=_cents(data.amount),
+        organisation=_text(data.organisation), note=_text(data.note), created_at=now_utc())))
+    audit(conn, actor, "add", "declaration", new_id, {"expert": data.expert, "year": data.year,
+                                                     "month": data.month, "amount": data.amount,
+                                                     "organisation": data.organisation})
+    return new_id
