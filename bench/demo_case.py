@@ -25,7 +25,7 @@ TARGET = 1.5
 def demo(ctx: Any) -> Result:
     import weasyprint
 
-    import vergoeding.api.invoices as invoices
+    import vergoeding.api.client_invoices as invoices
     import vergoeding.api.payout as payout
     from vergoeding.api.demo import run_demo
     from vergoeding.api.workspace import open_workspace

@@ -94,7 +94,7 @@ def item_name(text: str, limit: int = NAME_MAX) -> str:
     """The item name (BT-153) of a line: its text, shortened to ``limit`` characters in the
     middle when longer. A line text ends with its references in parentheses (our
     engagement code and the expert, or the client's own order number, see
-    ``vergoeding.api.invoices.client_lines``); that closing part is kept whole when it
+    ``vergoeding.api.client_invoices.client_lines``); that closing part is kept whole when it
     takes at most half the room, so a shortened name still names the line's order number.
     The full text is in the item description (BT-154)."""
     if len(text) <= limit:

@@ -1,0 +1,112 @@
+"""Expert invoices: a freelance expert -> our organisation, optionally self-billed by us."""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Sequence
+from datetime import date
+from decimal import Decimal
+
+from vergoeding.api.invoice_common import (
+    _open_entries,
+    _prefix,
+    _quantity,
+    _role_label,
+    expert_party,
+    number_format,
+    org_party,
+    refuse_without_einvoice,
+)
+from vergoeding.api.workspace import Workspace
+from vergoeding.core.compensation import PricedEntry, price_entry
+from vergoeding.core.invoice import (
+    SELF_BILLING_NOTE,
+    Invoice,
+    InvoiceLine,
+    expert_vat,
+)
+from vergoeding.core.money import ZERO
+from vergoeding.core.period import Period, period_text
+from vergoeding.core.regimes import Regime
+from vergoeding.core.work import Engagement, Expert
+from vergoeding.errors import RuleViolation
+from vergoeding.store import invoices as store
+from vergoeding.store import queries
+
+# --- expert invoices ----------------------------------------------------------------------
+
+def _expert_lines(ws: Workspace, priced: Sequence[PricedEntry], expert: Expert,
+                  issue_date: date) -> tuple[InvoiceLine, ...]:
+    rate = ws.limits.for_year(issue_date.year).figure("vat_standard", issue_date).amount
+    lines: list[InvoiceLine] = []
+    by_eng: OrderedDict[str, list[PricedEntry]] = OrderedDict()
+    for p in sorted(priced, key=lambda p: (p.engagement.code, p.entry.work_date, p.entry.id)):
+        by_eng.setdefault(p.engagement.code, []).append(p)
+    for code, items in by_eng.items():
+        g = items[0].engagement
+        exemption = g.vat_exemption or ("kor" if expert.kor else None)
+        vat = expert_vat(rate, exemption)
+        role = _role_label(ws, g.role)
+        client = items[0].engagement.client_code
+        days = [p.entry.work_date for p in items]
+        span = (min(days), max(days))
+        regular = [p for p in items if p.entry.amount is None]
+        by_price: OrderedDict[tuple[str, Decimal], list[PricedEntry]] = OrderedDict()
+        for p in regular:
+            by_price.setdefault((p.unit.value, p.expert_unit_price), []).append(p)
+        for (_, price), group in by_price.items():
+            d = [p.entry.work_date for p in group]
+            lines.append(InvoiceLine(f"{role}: {g.description or 'inzet als ervaringsdeskundige'} "
+                                     f"(opdracht {code}, bij {client})", _quantity(group[0].unit, group),
+                                     group[0].unit.label, price, vat, min(d), max(d)))
+        for p in items:
+            if p.entry.amount is not None:
+                lines.append(InvoiceLine(f"{role}: vast bedrag {p.entry.activity or ''} (opdracht {code})".replace("  ", " "),
+                                         Decimal(1), "stuk", p.fee, vat, p.entry.work_date, p.entry.work_date))
+        km = sum((p.entry.km for p in items if p.travel), Decimal(0))
+        travel = sum((p.travel for p in items), ZERO)
+        if travel:
+            lines.append(InvoiceLine(f"Reiskosten {km.normalize():f} km (opdracht {code})", Decimal(1), "stuk",
+                                     travel, vat, *span))
+        expenses = sum((p.expenses_fixed + p.expenses_receipt for p in items), ZERO)
+        if expenses:
+            lines.append(InvoiceLine(f"Onkosten (opdracht {code})", Decimal(1), "stuk", expenses, vat, *span))
+    return tuple(lines)
+
+
+def create_expert_invoice(ws: Workspace, expert: str, period: Period, *, issue_date: date,
+                          self_billing: bool = False, concept: bool = False) -> store.StoredInvoice:
+    """A freelance (zzp) expert's invoice to our organisation for ``period``. With
+    ``self_billing`` our organisation issues it on the expert's behalf (every engagement must
+    have the self-billing agreement), in its own series per expert, with the required note."""
+    with ws.engine.begin() as conn:
+        own = queries.own_organisation(conn)
+        exp = queries.expert(conn, expert)
+        engs = {g.code: g for g in queries.all_engagements(conn, expert_code=expert) if g.regime is Regime.ZZP}
+        if not engs:
+            raise RuleViolation(f"{expert} heeft geen zzp-opdracht: alleen zzp'ers factureren")
+        open_entries = [e for e in _open_entries(conn, "expert_invoice_id", period, expert=expert)
+                        if e.engagement_code in engs]
+        if not open_entries:
+            raise RuleViolation(f"geen goedgekeurde, nog niet gefactureerde zzp-uren voor {expert} in {period_text(period)}")
+        used: dict[str, Engagement] = {e.engagement_code: engs[e.engagement_code] for e in open_entries}
+        if self_billing:
+            without = sorted(c for c, g in used.items() if not g.self_billing)
+            if without:
+                raise RuleViolation("zelffacturering is niet afgesproken voor opdracht(en) " + ", ".join(without)
+                                    + " (zet self_billing in de opdracht, na schriftelijke afspraak)")
+        priced = [price_entry(e, used[e.engagement_code], ws.ratecard, ws.limits) for e in open_entries]
+        lines = _expert_lines(ws, priced, exp, issue_date)
+        inv = Invoice(kind="expert", supplier=expert_party(exp), customer=org_party(own), issue_date=issue_date,
+                      lines=lines, payment_term_days=own.payment_term_days, period=str(period),
+                      reference=", ".join(sorted(used)), self_billed=self_billing,
+                      notes=(SELF_BILLING_NOTE,) if self_billing else (),
+                      # we are the buyer here: our engagement codes ARE the buyer's reference
+                      einvoice_format=own.einvoice_format, buyer_reference=", ".join(sorted(used)))
+        ids = [e.id for e in open_entries]
+        if concept:
+            return store.save_concept(conn, inv, actor=ws.actor, expert_id=exp.id, entry_ids=ids)
+        refuse_without_einvoice(inv)
+        return store.issue(conn, inv, fmt=number_format(ws, "expert", self_billed=self_billing),
+                           series_prefix=_prefix("expert", self_billing), actor=ws.actor, expert_id=exp.id,
+                           entry_ids=ids, expert_code=exp.code)
