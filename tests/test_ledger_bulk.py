@@ -1,4 +1,4 @@
-"""The batch path of an import (``store.entries.add_entries``): the same refusals and messages
+"""The batch path of an import (``store.entries_bulk.add_entries``): the same refusals and messages
 as ``log`` one by one, day totals across rows of the batch, dedupe inside the batch, one
 audit row per entry, nothing written when any row is refused."""
 
@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from vergoeding.api import ledger as api
 from vergoeding.api.workspace import Workspace, open_workspace
 from vergoeding.core.period import parse_period
-from vergoeding.store import entries
+from vergoeding.store import entries, entries_bulk
 from vergoeding.store import schema as s
 from vergoeding.store.db import transaction
 
@@ -41,9 +41,9 @@ def E(code: str, day: date, minutes: int = 120, **kw: object) -> entries.EntryDa
     return entries.EntryData(engagement=code, work_date=day, minutes=minutes, **kw)  # type: ignore[arg-type]
 
 
-def bulk(ws: Workspace, items: list[entries.EntryData]) -> entries.BulkResult:
+def bulk(ws: Workspace, items: list[entries.EntryData]) -> entries_bulk.BulkResult:
     with transaction(ws.engine) as conn:
-        return entries.add_entries(conn, ws.actor, items, ws.ratecard)
+        return entries_bulk.add_entries(conn, ws.actor, items, ws.ratecard)
 
 
 def test_good_batch_stores_each_entry_with_its_audit_row(ws: Workspace) -> None:

@@ -27,7 +27,7 @@ from vergoeding.core.rates import RateCard
 from vergoeding.errors import InputError, VergoedingError
 from vergoeding.importing.fields import KIND_VALUES, Field, Sheet, normalise_header
 from vergoeding.importing.readers import RawTable
-from vergoeding.store import entries, ledger
+from vergoeding.store import entries, entries_bulk, ledger
 from vergoeding.store import schema as s
 from vergoeding.store.base import LABELS
 from vergoeding.store.codes import code_is
@@ -293,7 +293,7 @@ _NORMALISE: dict[str, Callable[..., Any]] = {
 
 def apply_rows(conn: Connection, actor: str, rows: Iterable[ParsedRow], card: RateCard, outcome: Outcome) -> None:
     """Organisations, experts, declarations and engagements row by row (they are few); hour
-    entries, which may be 100,000, in one batch through :func:`entries.add_entries`."""
+    entries, which may be 100,000, in one batch through :func:`entries_bulk.add_entries`."""
     hours: list[ParsedRow] = []
     for pr in rows:
         spec = pr.table.spec
@@ -306,7 +306,7 @@ def apply_rows(conn: Connection, actor: str, rows: Iterable[ParsedRow], card: Ra
             outcome.errors.append(_located(pr, exc))
     if hours:
         items = [pr.values for pr in hours]
-        result = entries.add_entries(conn, actor, items, card)
+        result = entries_bulk.add_entries(conn, actor, items, card)
         outcome.errors.extend(_located(hours[n], exc) for n, exc in result.errors)
         if result.added:
             outcome.added["entry"] = outcome.added.get("entry", 0) + result.added
