@@ -15,8 +15,8 @@ from sqlalchemy import select
 from stdnum.nl import bsn as stdnum_bsn
 
 from vergoeding.api.workspace import Workspace
+from vergoeding.core.checks_caps import month_cap, year_cap
 from vergoeding.core.checks_other import reportable_regime
-from vergoeding.core.checks_volunteer import month_cap, year_cap
 from vergoeding.core.compensation import CAPPED_REGIMES, PricedEntry, apply_cost_rule
 from vergoeding.core.findings import Finding, Severity
 from vergoeding.core.money import ZERO, from_cents, money_sum

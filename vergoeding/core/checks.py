@@ -20,7 +20,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
+from vergoeding.core.checks_caps import month_cap, year_cap
 from vergoeding.core.checks_fictitious import RuleException, fictitious_employment
+from vergoeding.core.checks_hourly import HourlyWork, hourly_presumption
 from vergoeding.core.checks_other import (
     benefit_notices,
     by_code,
@@ -28,15 +30,7 @@ from vergoeding.core.checks_other import (
     freelance_minimum_wage,
     missing_payment_data,
 )
-from vergoeding.core.checks_volunteer import (
-    Declaration,
-    HourlyWork,
-    also_employed,
-    hourly_presumption,
-    month_cap,
-    org_not_eligible,
-    year_cap,
-)
+from vergoeding.core.checks_volunteer import Declaration, also_employed, org_not_eligible
 from vergoeding.core.compensation import PricedEntry
 from vergoeding.core.findings import Finding, sort_findings
 from vergoeding.core.limits import LimitsBook

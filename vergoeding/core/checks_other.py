@@ -7,6 +7,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import Decimal
 
+from vergoeding.core.checks_caps import month_totals, year_totals
 from vergoeding.core.checks_volunteer import (
     Declaration,
     _eur,
@@ -15,8 +16,6 @@ from vergoeding.core.checks_volunteer import (
     capped_by_expert,
     declarations_by_expert,
     expert_of,
-    month_totals,
-    year_totals,
 )
 from vergoeding.core.compensation import CAPPED_REGIMES, PricedEntry
 from vergoeding.core.dates import age_on

@@ -19,7 +19,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
-from vergoeding.core.checks_volunteer import Declaration, month_totals, year_totals
+from vergoeding.core.checks_caps import month_totals, year_totals
+from vergoeding.core.checks_volunteer import Declaration
 from vergoeding.core.compensation import PricedEntry
 from vergoeding.core.limits import Figure, LimitsBook
 from vergoeding.core.money import ZERO
