@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from vergoeding import faults
-from vergoeding.api.checks import check_input
+from vergoeding.api.check_input import check_input
 from vergoeding.api.coverage import gap_findings, price_gaps
 from vergoeding.api.workspace import Workspace
 from vergoeding.core.checks import run_checks
