@@ -24,7 +24,8 @@ from vergoeding.errors import RuleViolation
 from vergoeding.render.formatting import euro
 from vergoeding.store import db as store_db
 from vergoeding.store import schema as s
-from vergoeding.store.db import LATEST, MIGRATIONS, current_version, migrate, now_utc
+from vergoeding.store.db import current_version, migrate, now_utc
+from vergoeding.store.migrations import LATEST, MIGRATIONS, Migration
 
 
 def _version(path: Path) -> int:
@@ -69,7 +70,7 @@ def test_upgrade_dry_run_lists_pending_steps_and_changes_nothing(runner, cli, tm
     assert f"is bij (schemaversie {LATEST}); er is niets te doen." in r.stdout
 
 
-def new_engine_at(path: Path, steps: list[store_db.Migration]):  # noqa: ANN201
+def new_engine_at(path: Path, steps: list[Migration]):  # noqa: ANN201
     engine = store_db.make_engine(store_db.db_url(path))
     assert migrate(engine, steps) == steps[-1][0]
     return engine

@@ -19,7 +19,8 @@ from vergoeding.core import ids
 from vergoeding.errors import InputError
 from vergoeding.store import db as store_db
 from vergoeding.store import schema as s
-from vergoeding.store.db import MIGRATIONS, current_version, make_engine, migrate, now_utc
+from vergoeding.store.db import current_version, make_engine, migrate, now_utc
+from vergoeding.store.migrations import MIGRATIONS
 
 
 @pytest.mark.parametrize(("typed", "shown"), [

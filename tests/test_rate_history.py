@@ -303,7 +303,8 @@ def test_a_negative_balance_is_held_with_a_clear_message(cli, runner: CliRunner,
 @pytest.mark.pg_empty
 def test_migration_11_on_a_database_of_schema_10(tmp_path: Path) -> None:
     from vergoeding.store import db
-    from vergoeding.store.db import MIGRATIONS, make_engine, migrate, now_utc
+    from vergoeding.store.db import make_engine, migrate, now_utc
+    from vergoeding.store.migrations import MIGRATIONS
 
     path = tmp_path / "v10.db"
     engine = make_engine(db.db_url(path))
@@ -358,7 +359,8 @@ def test_a_step_missing_below_the_highest_is_still_run(tmp_path: Path) -> None:
     from sqlalchemy import inspect
 
     from vergoeding.store import db
-    from vergoeding.store.db import MIGRATIONS, applied_versions, make_engine, migrate, pending
+    from vergoeding.store.db import applied_versions, make_engine, migrate, pending
+    from vergoeding.store.migrations import MIGRATIONS
 
     engine = make_engine(db.db_url(tmp_path / "gap.db"))
     assert migrate(engine, [m for m in MIGRATIONS if m[0] != 10]) == 11

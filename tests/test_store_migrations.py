@@ -10,7 +10,8 @@ from sqlalchemy import inspect, select, text
 from sqlalchemy.exc import IntegrityError
 
 from vergoeding.store import db, schema
-from vergoeding.store.db import MIGRATIONS, current_version, make_engine, migrate, now_utc
+from vergoeding.store.db import current_version, make_engine, migrate, now_utc
+from vergoeding.store.migrations import MIGRATIONS
 
 
 def _v1_only(path: Path):  # noqa: ANN202
@@ -99,7 +100,7 @@ def test_v1_is_frozen_and_not_schema_py() -> None:
     assert schema_v1.metadata is not schema.metadata
     ck = [c for c in schema_v1.entries.constraints if getattr(c, "name", "") == "ck_entry_minutes"]
     assert "minutes >= 0" in str(ck[0].sqltext)
-    assert db.MIGRATIONS[0][0] == 1
+    assert MIGRATIONS[0][0] == 1
 
 
 @pytest.mark.sqlite_only

@@ -25,8 +25,6 @@ from vergoeding.errors import RuleViolation
 from vergoeding.store import db as store_db
 from vergoeding.store import schema
 from vergoeding.store.db import (
-    MIGRATIONS,
-    Migration,
     connection_error,
     current_version,
     describe,
@@ -35,6 +33,7 @@ from vergoeding.store.db import (
     pending,
     refuse_newer,
 )
+from vergoeding.store.migrations import MIGRATIONS, Migration
 
 CHUNK = 2000
 

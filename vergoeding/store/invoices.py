@@ -40,7 +40,8 @@ from vergoeding.core.money import to_cents
 from vergoeding.core.numbering import check_issue_date, format_number, series_key, series_prefix
 from vergoeding.core.text import clean_text
 from vergoeding.errors import NotFoundError, RuleViolation, mask_bsns
-from vergoeding.store.db import NUMBER_MAX, now_utc
+from vergoeding.store.db import now_utc
+from vergoeding.store.migrations import NUMBER_MAX
 from vergoeding.store.schema import audit_log, entries, invoice_lines, invoice_series, invoices
 
 ENTRY_COLUMN = {"client": "invoice_id", "expert": "expert_invoice_id"}

@@ -3,7 +3,7 @@
 Migration 1 creates these tables, so that an old database and a new one that went through
 every migration end up identical, whatever later edits make of :mod:`vergoeding.store.schema`.
 Never edit this file; a change to the schema is a new migration in
-:data:`vergoeding.store.db.MIGRATIONS` plus the matching edit in ``schema.py``.
+:data:`vergoeding.store.migrations.MIGRATIONS` plus the matching edit in ``schema.py``.
 """
 
 from __future__ import annotations

@@ -1,0 +1,188 @@
+"""The schema migrations, in order: ``MIGRATIONS`` (number, description, step).
+
+Append new steps at the end and never edit one that has shipped; how they run (one
+transaction per step with its ``schema_version`` row, an advisory lock on PostgreSQL) is in
+:func:`vergoeding.store.db.migrate`. New tables also go in ``store/schema.py``."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from sqlalchemy import Connection, DateTime, select
+
+Migration = tuple[int, str, Callable[[Connection], None]]
+
+
+def _v1(conn: Connection) -> None:
+    """The initial schema, from a frozen copy (``schema_v1``): editing ``schema.py`` later
+    never changes what version 1 was."""
+    from vergoeding.store import schema_v1
+
+    schema_v1.metadata.create_all(conn)
+
+
+def _v2_signed_corrections(conn: Connection) -> None:
+    """Correction entries carry a delta, which may be negative: relax the minutes check
+    from ``0..1440`` to ``-1440..1440``. SQLite cannot alter a constraint, so the table is
+    rebuilt (foreign keys are deferred to the commit of this step)."""
+    check = "minutes >= -1440 and minutes <= 1440"
+    if conn.dialect.name != "sqlite":
+        conn.exec_driver_sql("ALTER TABLE entries DROP CONSTRAINT ck_entry_minutes")
+        conn.exec_driver_sql(f"ALTER TABLE entries ADD CONSTRAINT ck_entry_minutes CHECK ({check})")
+        return
+    from sqlalchemy import CheckConstraint, MetaData
+
+    from vergoeding.store import schema_v1
+
+    conn.exec_driver_sql("PRAGMA defer_foreign_keys = ON")
+    md = MetaData()
+    for name in ("experts", "organisations", "engagements", "payouts", "invoices", "entries"):
+        schema_v1.metadata.tables[name].to_metadata(md)
+    old = schema_v1.entries
+    new = old.to_metadata(md, name="entries__v2")
+    for c in [c for c in new.constraints if c.name == "ck_entry_minutes"]:
+        new.constraints.discard(c)
+    new.append_constraint(CheckConstraint(check, name="ck_entry_minutes"))
+    new.indexes.clear()  # recreated under their own names after the rename
+    # correction_of keeps naming "entries": after the rename it points at the new table.
+    new.create(conn)
+    conn.execute(new.insert().from_select([c.name for c in old.columns], select(old)))
+    conn.exec_driver_sql("DROP TABLE entries")
+    conn.exec_driver_sql("ALTER TABLE entries__v2 RENAME TO entries")
+    conn.exec_driver_sql("CREATE INDEX ix_entries_engagement_date ON entries (engagement_id, work_date)")
+    conn.exec_driver_sql("CREATE INDEX ix_entries_date_status ON entries (work_date, status)")
+
+
+def _v3_payout_files_written(conn: Connection) -> None:
+    # A payout is complete once its files are written; a run killed between the commit and
+    # the files is finished by the next run. Payouts from before this column were complete.
+    kind = DateTime().compile(dialect=conn.dialect)
+    conn.exec_driver_sql(f"ALTER TABLE payouts ADD COLUMN files_written_at {kind}")
+    conn.exec_driver_sql("UPDATE payouts SET files_written_at = created_at")
+
+
+def _v4_engagements_expert_index(conn: Connection) -> None:
+    conn.exec_driver_sql("CREATE INDEX ix_engagements_expert ON engagements (expert_id)")
+
+
+def _v5_einvoice(conn: Connection) -> None:
+    """Per client the e-invoice format (Peppol BIS 3.0 or SI-UBL 2.0) and its own reference
+    for our invoices; per engagement the client's order number."""
+    conn.exec_driver_sql("ALTER TABLE organisations ADD COLUMN einvoice_format VARCHAR(10) DEFAULT 'peppol' NOT NULL")
+    conn.exec_driver_sql("ALTER TABLE organisations ADD COLUMN buyer_reference TEXT")
+    conn.exec_driver_sql("ALTER TABLE engagements ADD COLUMN order_number TEXT")
+
+
+def _v6_rule_exceptions(conn: Connection) -> None:
+    """Exceptions to a rule per engagement (who decided, why). A frozen table definition
+    (portable SQLAlchemy types): later edits of ``schema.py`` never change what 6 was."""
+    from sqlalchemy import (
+        Column,
+        Date,
+        DateTime,
+        ForeignKey,
+        Integer,
+        MetaData,
+        String,
+        Table,
+        Text,
+    )
+
+    md = MetaData()
+    Table("engagements", md, Column("id", Integer, primary_key=True))
+    Table("rule_exceptions", md,
+          Column("id", Integer, primary_key=True),
+          Column("engagement_id", Integer, ForeignKey("engagements.id"), nullable=False),
+          Column("rule", String(60), nullable=False), Column("kind", String(20), nullable=False),
+          Column("decided_by", Text, nullable=False), Column("reason", Text, nullable=False),
+          Column("decided_on", Date, nullable=False), Column("agreed_on", Date),
+          Column("created_at", DateTime, nullable=False)).create(conn)
+
+
+def _v7_paid_lines(conn: Connection) -> None:
+    """The paid-line ledger (see ``store/payouts.py``): payouts get a number and lose the
+    UNIQUE period (a period may have follow-up payouts); ``paid_lines`` keeps every paid
+    entry's amounts as paid, with UNIQUE entry_id (a line is paid once). Existing payouts are
+    carried over from their stored snapshot: the amounts on the documents that were sent."""
+    from vergoeding.store.migration_7 import migrate_paid_lines
+
+    migrate_paid_lines(conn)
+
+
+# Long enough for every number the formats can produce (a self-billing number holds a
+# 40-character expert code: "ZF2026-<code>-001"); numbers and series keys are checked against
+# these lengths before they are stored (store.invoices).
+NUMBER_MAX = 120
+
+
+def _v8_invoice_number_length(conn: Connection) -> None:
+    """Invoice numbers and series keys up to NUMBER_MAX characters. SQLite does not enforce
+    VARCHAR lengths (nothing to do); PostgreSQL widens the columns."""
+    if conn.dialect.name == "sqlite":
+        return
+    for table, column in (("invoices", "number"), ("invoices", "series"), ("invoice_series", "series")):
+        conn.exec_driver_sql(f"ALTER TABLE {table} ALTER COLUMN {column} TYPE VARCHAR({NUMBER_MAX})")
+
+
+def _v9_audit_db_user(conn: Connection) -> None:
+    from sqlalchemy import String
+
+    kind = String(63).compile(dialect=conn.dialect)
+    conn.exec_driver_sql(f"ALTER TABLE audit_log ADD COLUMN db_user {kind}")
+
+
+def _v10_organisation_phone(conn: Connection) -> None:
+    """A telephone number per organisation (the own organisation's is printed where a letter
+    says "bel of mail ons"); existing organisations have none."""
+    from sqlalchemy import String
+
+    kind = String(30).compile(dialect=conn.dialect)
+    conn.exec_driver_sql(f"ALTER TABLE organisations ADD COLUMN phone {kind}")
+
+
+def _v11_engagement_rates(conn: Connection) -> None:
+    """Rate changes from a date per engagement (a frozen table definition, portable types).
+    Existing engagements keep their own rate columns as the rate from the start: no rows."""
+    from sqlalchemy import (
+        BigInteger,
+        Column,
+        Date,
+        ForeignKey,
+        Integer,
+        MetaData,
+        Table,
+        Text,
+        UniqueConstraint,
+    )
+
+    md = MetaData()
+    Table("engagements", md, Column("id", Integer, primary_key=True))
+    Table("engagement_rates", md,
+          Column("id", Integer, primary_key=True),
+          Column("engagement_id", Integer, ForeignKey("engagements.id"), nullable=False),
+          Column("valid_from", Date, nullable=False),
+          Column("expert_rate_cents", BigInteger), Column("client_rate_cents", BigInteger),
+          Column("reason", Text), Column("created_at", DateTime, nullable=False),
+          Column("created_by", Text, nullable=False, server_default=""),
+          UniqueConstraint("engagement_id", "valid_from", name="uq_engagement_rate_day")).create(conn)
+
+
+# Append new migrations here; never edit one that has shipped. Each runs in the same
+# transaction as its schema_version row, so an interrupted upgrade leaves the old schema.
+MIGRATIONS: list[Migration] = [
+    (1, "initial schema", _v1),
+    (2, "correction entries may carry a negative minutes delta", _v2_signed_corrections),
+    (3, "payouts record when their files were written", _v3_payout_files_written),
+    (4, "index engagements by expert (one expert's hours without scanning the year)",
+     _v4_engagements_expert_index),
+    (5, "e-invoice format and buyer reference per client, order number per engagement", _v5_einvoice),
+    (6, "exceptions to a rule per engagement (fictitious employment), with who decided and why",
+     _v6_rule_exceptions),
+    (7, "paid-line ledger: payouts pay lines, every paid line keeps its amounts", _v7_paid_lines),
+    (8, "invoice numbers and series keys up to 120 characters", _v8_invoice_number_length),
+    (9, "audit rows record the database user", _v9_audit_db_user),
+    (10, "a telephone number per organisation", _v10_organisation_phone),
+    (11, "engagement rates change from a date (rate history)", _v11_engagement_rates),
+]
+
+LATEST = MIGRATIONS[-1][0]
