@@ -27,6 +27,7 @@ from vergoeding.core.regimes import Regime, Unit
 from vergoeding.core.work import Engagement, Entry
 from vergoeding.errors import VergoedingError
 from vergoeding.store import queries
+from vergoeding.store import sums as store_sums
 from vergoeding.store.declarations import load_declarations
 from vergoeding.store.exceptions import load_exceptions
 from vergoeding.store.payouts import paid_priced, paid_sums
@@ -124,7 +125,7 @@ def _cents_cache() -> Callable[[int], Decimal]:
     return cents
 
 
-def _summed(s: queries.EntrySums, eng: Engagement, template: PricedEntry,
+def _summed(s: store_sums.EntrySums, eng: Engagement, template: PricedEntry,
             from_cents: Callable[[int], Decimal] = from_cents) -> PricedEntry:
     amount = from_cents(s.amount_cents) if s.has_amount else None
     quantity = Decimal(s.minutes) / Decimal(60) if template.unit is Unit.UUR else Decimal(s.quantity)
@@ -149,7 +150,7 @@ class _Summed:
     daily: list[PricedEntry]  # the private-person engagements per day (``priced_sums(daily=True)``)
 
 
-def _per_month(day_sums: Iterable[queries.EntrySums]) -> list[queries.EntrySums]:
+def _per_month(day_sums: Iterable[store_sums.EntrySums]) -> list[store_sums.EntrySums]:
     """Sums per day rolled up per engagement, month, segment and kind (as entry_sums sums)."""
     acc: dict[tuple[int, int, int, int, bool], tuple[date, set[str], list[int]]] = {}
     for s in day_sums:
@@ -163,12 +164,12 @@ def _per_month(day_sums: Iterable[queries.EntrySums]) -> list[queries.EntrySums]
             first, days, totals = got
             days.update(s.days)
             acc[key] = (min(first, s.first_date), days, [a + b for a, b in zip(totals, ints, strict=True)])
-    return [queries.EntrySums(eid, seg, has_amount, first, t[0], t[1], t[2], t[3], t[4], t[5], t[6], t[7], t[8], t[9],
+    return [store_sums.EntrySums(eid, seg, has_amount, first, t[0], t[1], t[2], t[3], t[4], t[5], t[6], t[7], t[8], t[9],
                               tuple(sorted(days)), t[10])
             for (eid, _, _, seg, has_amount), (first, days, t) in acc.items()]
 
 
-def _hourly_work(s: queries.EntrySums, eng: Engagement, template: PricedEntry, dob: date | None) -> HourlyWork | None:
+def _hourly_work(s: store_sums.EntrySums, eng: Engagement, template: PricedEntry, dob: date | None) -> HourlyWork | None:
     """The summed hourly work of ``s``, or None when it must go in entry by entry."""
     if s.inexact_minutes or not s.days:
         return None
@@ -194,11 +195,11 @@ def priced_sums(ws: Workspace, conn: Connection, scope: Period, engs: Sequence[E
     changes = [frm for e in engs for frm, *_ in e.rate_history]
     breakpoints = _breakpoints(ws, scope, [*extra_days, *changes])
     days = [scope.start, *breakpoints]
-    pairs, kms, irregular = queries.regular_entry_values(conn, scope, ids)
+    pairs, kms, irregular = store_sums.regular_entry_values(conn, scope, ids)
     c = _price_classes(ws, engs, days, pairs, kms)
     if birthdays is None:
         c.of = {k: (f, km, False) for k, (f, km, _) in c.of.items()}
-    sums = queries.entry_sums(conn, scope, breakpoints=breakpoints, classes=c.of, fees=c.fees, kms=c.kms,
+    sums = store_sums.entry_sums(conn, scope, breakpoints=breakpoints, classes=c.of, fees=c.fees, kms=c.kms,
                               engagement_ids=ids, daily=daily_ids)
     if sums is None:
         return None
@@ -222,7 +223,7 @@ def priced_sums(ws: Workspace, conn: Connection, scope: Period, engs: Sequence[E
                 out.hourly_single.add(eng.code)
             else:
                 out.hourly.append(work)
-    for e in queries.irregular_entries(conn, scope, ids) if irregular else ():
+    for e in store_sums.irregular_entries(conn, scope, ids) if irregular else ():
         p = price_entry(e, by_code[e.engagement_code], ws.ratecard, ws.limits, need_client=False)
         out.priced.append(p)
         if p.engagement.id in daily_ids:
@@ -234,7 +235,7 @@ def priced_sums(ws: Workspace, conn: Connection, scope: Period, engs: Sequence[E
     out.priced += [as_priced(ln, by_code[ln.engagement]) for ln in paid_sums(conn, scope, ids)
                    if ln.engagement in by_code and by_code[ln.engagement].id not in daily_ids]
     if daily_ids:
-        paid = list(paid_priced(conn, queries.paid_entry_ids(conn, scope, daily_ids), by_code).values())
+        paid = list(paid_priced(conn, store_sums.paid_entry_ids(conn, scope, daily_ids), by_code).values())
         out.priced += paid
         out.daily += paid
     out.hourly = [w for w in out.hourly if w.engagement.code not in out.hourly_single]

@@ -19,7 +19,7 @@ from vergoeding.core.work import Engagement, RateChange
 from vergoeding.store import schema as s
 from vergoeding.store.base import _cents, _new_id, _text, audit
 from vergoeding.store.db import now_utc
-from vergoeding.store.queries import _money
+from vergoeding.store.rows import _money
 
 
 def histories(conn: Connection, engagement_ids: Iterable[int] | None = None) -> dict[int, tuple[RateChange, ...]]:
