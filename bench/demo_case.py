@@ -27,8 +27,8 @@ def demo(ctx: Any) -> Result:
 
     import vergoeding.api.client_invoices as invoices
     import vergoeding.api.payout as payout
-    from vergoeding.api.demo import run_demo
     from vergoeding.api.workspace import open_workspace
+    from vergoeding.demo.run import run_demo
 
     recorded: list[tuple[str, str]] = []
     real_html = weasyprint.HTML

@@ -152,8 +152,8 @@ def demo_database(ctx: Any) -> Path:
     code and cached in bench/results/."""
     import hashlib
 
-    import vergoeding.api.demo as demo_module
     import vergoeding.demo.data as demo_data
+    import vergoeding.demo.run as demo_module
 
     key = hashlib.sha256(Path(demo_module.__file__).read_bytes() + Path(demo_data.__file__).read_bytes())
     out = ctx.work.parent / f"demo-{key.hexdigest()[:12]}"

@@ -11,12 +11,12 @@ from click.testing import CliRunner
 from conftest import PG
 from sqlalchemy import select
 
-from vergoeding.api.demo import DEMO_PERIOD, run_demo
 from vergoeding.api.workspace import open_workspace
 from vergoeding.core import ids
 from vergoeding.core.compensation import price_entry
 from vergoeding.core.money import money_sum
 from vergoeding.core.period import month
+from vergoeding.demo.run import DEMO_PERIOD, run_demo
 from vergoeding.store import queries
 from vergoeding.store import schema as s
 

@@ -16,13 +16,13 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 from sqlalchemy import select
 
-from vergoeding.api import demo
 from vergoeding.api import invoices as api
-from vergoeding.api.invoices_demo import DEMO_STEPS
-from vergoeding.api.payout_demo import PAYOUT_STEPS
 from vergoeding.api.workspace import Workspace
 from vergoeding.config import Settings
 from vergoeding.core.money import round_cents
+from vergoeding.demo import run as demo
+from vergoeding.demo.invoices import DEMO_STEPS
+from vergoeding.demo.payout import PAYOUT_STEPS
 from vergoeding.store import schema as s
 
 UBL = {"cbc": "urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2",

@@ -27,7 +27,7 @@ def demo_command(ctx: click.Context, out_dir: Path) -> None:
       vergoeding demo --out demo
       vergoeding --db demo/vergoeding.db hours --expert E002 --period 2026-10
     """
-    from vergoeding.api.demo import run_demo
+    from vergoeding.demo.run import run_demo
 
     report = run_demo(workspace(ctx), out_dir)
     for line in report.lines():

@@ -219,8 +219,8 @@ STEPS: list[Step] = [
 
 
 def _append_invoice_steps() -> None:
-    from vergoeding.api.invoices_demo import DEMO_STEPS
-    from vergoeding.api.payout_demo import PAYOUT_STEPS
+    from vergoeding.demo.invoices import DEMO_STEPS
+    from vergoeding.demo.payout import PAYOUT_STEPS
 
     STEPS.extend(PAYOUT_STEPS)
     STEPS.extend(DEMO_STEPS)

@@ -1,6 +1,6 @@
-"""Demo steps for invoices and contracts, to append to :data:`vergoeding.api.demo.STEPS`:
+"""Demo steps for invoices and contracts, to append to :data:`vergoeding.demo.run.STEPS`:
 
-    from vergoeding.api.invoices_demo import DEMO_STEPS
+    from vergoeding.demo.invoices import DEMO_STEPS
     STEPS += DEMO_STEPS
 
 They invoice every client for October 2026 (PDFs rendered in parallel), make expert
