@@ -117,9 +117,28 @@ def make_engine(url: str) -> Engine:
         return engine
     try:
         return create_engine(url, connect_args=_connect_args(url))
+    except ModuleNotFoundError as exc:
+        raise missing_driver(url, exc) from None
     except Exception as exc:  # noqa: BLE001 - a bad URL or a missing driver
         raise ConfigError(f"kan database {safe_url(url)} niet openen: "
                           f"{str(exc).replace(url, safe_url(url))}") from None
+
+
+POSTGRESQL_EXTRA = "pip install 'vergoeding[postgresql]'"
+
+
+def missing_driver(url: str, exc: ModuleNotFoundError) -> ConfigError:
+    """The database driver of ``url`` is not installed (``pip install vergoeding`` brings
+    SQLite only): a Dutch message naming the command that installs it."""
+    name = exc.name or "?"
+    if url.startswith(("postgresql", "postgres")):
+        how = (f"installeer het met: {POSTGRESQL_EXTRA}" if name.split(".")[0] == "psycopg"
+               else "gebruik een URL die begint met postgresql+psycopg:// en installeer het stuurprogramma "
+                    f"met: {POSTGRESQL_EXTRA}")
+        return ConfigError(f"database {safe_url(url)}: het stuurprogramma voor PostgreSQL ({name}) is niet "
+                           f"geïnstalleerd; {how}. Er is niets gewijzigd.")
+    return ConfigError(f"database {safe_url(url)}: het stuurprogramma {name} is niet geïnstalleerd. "
+                       "Er is niets gewijzigd.")
 
 
 def _connect_args(url: str) -> dict[str, object]:
