@@ -1,0 +1,60 @@
+"""The benchmark's synthetic network keeps the rules (bench/synth.py): a small instance has
+complete data, volunteers within the caps except the intended few, and a month-end payout
+pays everyone else and holds only those few. A rule change that breaks the network fails
+here, not silently in `make bench`."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from bench import synth
+from vergoeding.api import checks
+from vergoeding.api.payout import build_snapshot
+from vergoeding.api.workspace import open_workspace
+from vergoeding.core.findings import Severity
+from vergoeding.core.period import parse_period
+from vergoeding.store import schema as s
+
+EXPERTS, ENTRIES = 120, 60_000  # 500 entries an expert, as in the full network
+
+pytestmark = pytest.mark.sqlite_only  # the network is a SQLite file (bench builds it there)
+
+
+@pytest.fixture(scope="module")
+def network(tmp_path_factory: pytest.TempPathFactory):  # noqa: ANN201
+    path = tmp_path_factory.mktemp("bench") / "network.db"
+    synth.build(path, experts=EXPERTS, clients=8, entries=ENTRIES).dispose()
+    ws = open_workspace(db=f"sqlite:///{path}")
+    yield ws
+    ws.close()
+
+
+def test_the_network_is_complete(network) -> None:  # noqa: ANN001
+    with network.engine.connect() as c:
+        assert c.execute(select(func.count()).select_from(s.entries)).scalar() == ENTRIES + 2 * synth.OVER_EXTRA
+        regimes = dict(c.execute(select(s.engagements.c.regime, func.count()).group_by(s.engagements.c.regime)).all())
+        experts = c.execute(select(s.experts)).all()
+    assert set(regimes) == {"vrijwilliger", "particulier", "zzp"} and regimes["vrijwilliger"] > regimes["zzp"]
+    assert all(x.iban and x.bsn and x.date_of_birth and x.street and not x.employed_by_us for x in experts)
+    assert len({x.iban for x in experts}) == EXPERTS
+
+
+def test_only_the_intended_few_break_a_rule(network) -> None:  # noqa: ANN001
+    findings = checks.check(network, year=2026)
+    errors = {(f.rule, f.expert) for f in findings if f.severity is Severity.ERROR}
+    assert errors == {("volunteer.month_cap", code) for code in synth.over_cap_codes(EXPERTS)}
+    assert synth.over_cap_codes(EXPERTS) == ["E0007", "E0107"]
+
+
+def test_the_payout_holds_only_the_intended_few(network) -> None:  # noqa: ANN001
+    snap, lines, _, held, _ = build_snapshot(network, parse_period("2026-10"), date(2026, 11, 5))
+    assert [h.expert for h in held] == synth.over_cap_codes(EXPERTS)
+    paid = {t["expert"] for t in snap["transfers"]}
+    volunteers_and_private = {f"E{i:04d}" for i in range(1, EXPERTS + 1)
+                              if synth.regime_of(i) != "zzp" and not synth.over_cap(i)}
+    assert paid == volunteers_and_private
+    assert len(snap["experts"]) == len(paid) and lines
