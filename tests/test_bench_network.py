@@ -6,7 +6,6 @@ here, not silently in `make bench`."""
 from __future__ import annotations
 
 from datetime import date
-from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
