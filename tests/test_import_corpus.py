@@ -71,6 +71,7 @@ GOOD = {
                         ("2026-10-13", 60, "0", 0, False, "voorlichting € en ë")],
     "uren-bom.csv": [("2026-10-14", 150, "12.5", 450, True, "café-overleg"),
                      ("2026-10-15", 60, "0", 0, False, "voorlichting € en ë")],
+    "wrong-sheet.xlsx": [("2026-10-03", 120, "0", 0, False, "")],  # sheet 'Blad1': an hours sheet by its headers
     "uren-puntkomma.csv": [("2026-10-16", 75, "12.5", 123456, True, "training"),
                            ("2026-10-17", 30, "3", 5, False, "training")],
 }
@@ -78,8 +79,9 @@ GOOD = {
 # file -> the lines the error must show (each names file, sheet, row and column where they exist)
 BAD = {
     "not-a-zip.xlsx": ["not-a-zip.xlsx: dit is geen Excel-werkmap (.xlsx)"],
-    "wrong-sheet.xlsx": ["wrong-sheet.xlsx: blad 'Blad1' wordt niet herkend (verwacht: organisaties, deskundigen, "
-                         "verklaringen, opdrachten, uren)"],
+    "unknown-sheet.xlsx": ["unknown-sheet.xlsx: blad 'Blad1' wordt niet herkend (verwacht: organisaties, "
+                           "deskundigen, verklaringen, opdrachten, uren); er staat geen rij met de kolomkoppen van "
+                           "een van die bladen in"],
     "missing-column.xlsx": ["missing-column.xlsx, blad uren, kolom/veld datum: verplichte kolom ontbreekt"],
     "merged-cells.xlsx": ["merged-cells.xlsx, blad uren, rij 2, kolom/veld datum: cellen B2:B3 zijn samengevoegd; "
                           "maak het samenvoegen ongedaan en vul elke cel apart in"],

@@ -120,14 +120,17 @@ def test_bad_rows_all_reported_nothing_stored(ws: Workspace, tmp_path: Path) -> 
 def test_workbook_errors_name_sheet_row_and_column(ws: Workspace, tmp_path: Path) -> None:
     wb = openpyxl.Workbook()
     wb.active.title = "deskundigen"
-    wb.active.append(["code", "naam", "iban", "geboortedatum", "kleur"])
+    wb.active.append(["code", "naam", "iban", "geboortedatm", "kleur"])
     wb.active.append(["E1", "Piet", "NL00ABNA0417164300", "1-1-1980", "rood"])
     path = tmp_path / "fout.xlsx"
     wb.save(path)
     with pytest.raises(ImportRejected) as exc:
         import_files(ws, [path])
-    assert [(e.file, e.sheet, e.row, e.field) for e in exc.value.errors] == [("fout.xlsx", "deskundigen", None, "kleur")]
-    assert "fout.xlsx, blad deskundigen, kolom/veld kleur: onbekende kolom" in exc.value.message
+    # a misspelt known column is refused (its values would be lost); 'kleur' is only noticed
+    assert [(e.file, e.sheet, e.row, e.field) for e in exc.value.errors] == [
+        ("fout.xlsx", "deskundigen", None, "geboortedatm")]
+    assert ("fout.xlsx, blad deskundigen, kolom/veld geboortedatm: onbekende kolom; bedoelt u 'geboortedatum'?"
+            in exc.value.message)
 
 
 def _fill_template(path: Path) -> None:

@@ -31,6 +31,7 @@ class ImportReport:
     added: dict[str, int]
     unchanged: dict[str, int]
     duplicates: int  # hour entries that were already stored (skipped)
+    notices: tuple[str, ...] = ()  # columns that were not read (an "opmerking" column), per file and sheet
 
     def lines(self) -> list[str]:
         verb = "zou worden toegevoegd" if self.dry_run else "toegevoegd"
@@ -82,7 +83,7 @@ def import_files(ws: Workspace, paths: Sequence[Path], *, dry_run: bool = False,
                 trans.rollback()
             raise
     return ImportReport(tuple(str(p) for p in paths), dry_run, dict(outcome.added), dict(outcome.unchanged),
-                        outcome.duplicates)
+                        outcome.duplicates, tuple(n for t in tables for n in t.notices))
 
 
 _DATE_TITLE = next(f.title for f in ENTRIES.fields if f.attr == "work_date")

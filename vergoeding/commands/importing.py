@@ -17,9 +17,11 @@ from vergoeding.commands._common import today, workspace
 @click.pass_context
 def import_command(ctx: click.Context, files: tuple[Path, ...], dry_run: bool, template: bool,
                    output: Path | None) -> None:
-    """Lees organisaties, deskundigen, verklaringen, opdrachten en uren in uit één Excel-bestand
-    (een blad per soort) of uit CSV-bestanden waarvan de naam zegt wat erin staat
-    (organisaties.csv, deskundigen.csv, verklaringen.csv, opdrachten.csv, uren.csv).
+    """Lees organisaties, deskundigen, verklaringen, opdrachten en uren in uit een werkmap
+    (.xlsx, .ods of .xls; een blad per soort, herkend aan de kolomkoppen, ook onder een
+    titel) of uit CSV-bestanden (organisaties.csv, deskundigen.csv, verklaringen.csv,
+    opdrachten.csv, uren.csv). Een kolom met de naam van de deskundige naast de code wordt
+    met de code vergeleken; andere extra kolommen (opmerking) worden overgeslagen en genoemd.
 
     Alles of niets: is er één fout, dan wordt niets opgeslagen en ziet u elke fout met
     bestand, blad, rij en kolom (exit 1). Dezelfde uren twee keer inlezen slaat ze één keer
@@ -50,6 +52,8 @@ def import_command(ctx: click.Context, files: tuple[Path, ...], dry_run: bool, t
     from vergoeding.api.importing import import_files
 
     report = import_files(ws, list(files), dry_run=dry_run, today=today())
+    for notice in report.notices:
+        click.echo(f"let op: {notice}", err=True)
     if dry_run:
         click.echo("Controle (--dry-run): er is niets opgeslagen.")
     for line in report.lines():

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field, fields
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, func, select
 
 from vergoeding.core.bounds import BOUNDS, check_bound
 from vergoeding.core.dates import parse_date
@@ -26,6 +26,7 @@ from vergoeding.core.money import D, parse_amount
 from vergoeding.core.rates import RateCard
 from vergoeding.errors import InputError, VergoedingError
 from vergoeding.importing.fields import KIND_VALUES, Field, Sheet, normalise_header
+from vergoeding.importing.headers import is_name_column, misspelt
 from vergoeding.importing.readers import RawTable
 from vergoeding.store import entries, entries_bulk, ledger
 from vergoeding.store import schema as s
@@ -192,6 +193,7 @@ class ParsedRow:
     table: RawTable
     row: int
     values: Any  # dict of typed cells by attribute; for an hour entry already its EntryData
+    expert_name: str | None = None  # from a name column next to the code: cross-checked in apply_rows
 
 
 def _letter(index: int) -> str:
@@ -216,10 +218,18 @@ def parse_table(table: RawTable, errors: list[InputError]) -> list[ParsedRow]:
     by_header = spec.field_by_header()
     columns: list[Field | None] = []
     first_of: dict[str, int] = {}
+    name_col: int | None = None
     for i, h in enumerate(table.headers):
         f = by_header.get(normalise_header(h)) if h else None
         if h and f is None:
-            errors.append(_where(table, None, h, f"onbekende kolom (verwacht: {', '.join(x.title for x in spec.fields)})"))
+            if name_col is None and is_name_column(spec, h):
+                name_col = i  # the expert's name next to a code: cross-checked (apply_rows)
+            elif (meant := misspelt(spec, h)) is not None:
+                errors.append(_where(table, None, h, f"onbekende kolom; bedoelt u {meant!r}? Noem de kolom zo, of "
+                                     "anders (een kolom die niet bij het blad hoort wordt dan overgeslagen)"))
+            else:
+                table.notices.append(f"{table.file}{f', blad {table.sheet}' if table.sheet else ''}: kolom {h!r} "
+                                     "wordt niet ingelezen (geen kolom van " + spec.name + ")")
         if f is not None and f.attr in first_of:
             errors.append(_where(table, None, h, f"deze kolom staat er twee keer in (kolom {_letter(first_of[f.attr])} "
                                                  f"en kolom {_letter(i)}); welke geldt is niet te zeggen. Verwijder "
@@ -265,7 +275,9 @@ def parse_table(table: RawTable, errors: list[InputError]) -> list[ParsedRow]:
                 ok = False
         if ok and number not in flagged_rows:
             # an hour entry becomes its ledger value at once (no second copy of 100,000 dicts)
-            out.append(ParsedRow(table, number, entries.EntryData(**values) if is_entry else values))
+            name = cells[name_col] if name_col is not None and name_col < len(cells) else None
+            out.append(ParsedRow(table, number, entries.EntryData(**values) if is_entry else values,
+                                 None if _empty(name) else str(name).strip()))
     return out
 
 
@@ -295,8 +307,11 @@ def apply_rows(conn: Connection, actor: str, rows: Iterable[ParsedRow], card: Ra
     """Organisations, experts, declarations and engagements row by row (they are few); hour
     entries, which may be 100,000, in one batch through :func:`entries_bulk.add_entries`."""
     hours: list[ParsedRow] = []
+    named: list[ParsedRow] = []
     for pr in rows:
         spec = pr.table.spec
+        if pr.expert_name is not None:
+            named.append(pr)
         if spec.entity == "entry":
             hours.append(pr)
             continue
@@ -304,6 +319,8 @@ def apply_rows(conn: Connection, actor: str, rows: Iterable[ParsedRow], card: Ra
             _apply(conn, actor, spec, pr.values, card, outcome)
         except VergoedingError as exc:
             outcome.errors.append(_located(pr, exc))
+    if named:
+        outcome.errors.extend(check_names(conn, named))
     if hours:
         items = [pr.values for pr in hours]
         result = entries_bulk.add_entries(conn, actor, items, card)
@@ -311,6 +328,51 @@ def apply_rows(conn: Connection, actor: str, rows: Iterable[ParsedRow], card: Ra
         if result.added:
             outcome.added["entry"] = outcome.added.get("entry", 0) + result.added
         outcome.duplicates += result.duplicates
+
+
+def _plain_name(text: str) -> tuple[str, ...]:
+    """A name compared as people write it: case, accents, commas and word order do not count."""
+    import unicodedata
+
+    bare = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+    return tuple(sorted(bare.casefold().replace(",", " ").replace(".", " ").split()))
+
+
+def check_names(conn: Connection, rows: list[ParsedRow]) -> list[InputError]:
+    """A name next to a code must be the name of that code's expert (or the expert's code):
+    hours and declarations name the expert by engagement or expert code; a name that belongs
+    to someone else is an error naming both, so no hour is booked on the wrong person. Runs
+    after the import's own experts and engagements are added (they count)."""
+    by_engagement: dict[str, tuple[str, str]] = {}
+    by_expert: dict[str, tuple[str, str]] = {}
+    eng_codes = sorted({str(_code_of(pr)) for pr in rows if pr.table.spec.entity == "entry"})
+    exp_codes = sorted({str(_code_of(pr)) for pr in rows if pr.table.spec.entity != "entry"})
+    g, x = s.engagements, s.experts
+    for i in range(0, len(eng_codes), 500):
+        for code, xcode, name in conn.execute(select(g.c.code, x.c.code, x.c.name).join(x, x.c.id == g.c.expert_id)
+                                              .where(func.lower(g.c.code).in_([c.lower() for c in eng_codes[i:i + 500]]))):
+            by_engagement[code.casefold()] = (xcode, name)
+    for i in range(0, len(exp_codes), 500):
+        for xcode, name in conn.execute(select(x.c.code, x.c.name).where(func.lower(x.c.code).in_([c.lower() for c in exp_codes[i:i + 500]]))):
+            by_expert[xcode.casefold()] = (xcode, name)
+    errors = []
+    for pr in rows:
+        code = str(_code_of(pr))
+        entry = pr.table.spec.entity == "entry"
+        who = (by_engagement if entry else by_expert).get(code.casefold())
+        given = pr.expert_name or ""
+        if who is None or given.casefold() == who[0].casefold() or _plain_name(given) == _plain_name(who[1]):
+            continue  # an unknown code has its own error
+        header = next((h for h in pr.table.headers if h and is_name_column(pr.table.spec, h)), "naam")
+        of = f"opdracht {code} is van" if entry else f"deskundige {code} heet"
+        errors.append(_where(pr.table, pr.row, header, f"{_show(given)} past niet bij de code: {of} {who[1]} "
+                             f"({who[0]}). Controleer de code of de naam"))
+    return errors
+
+
+def _code_of(pr: ParsedRow) -> Any:
+    v = pr.values
+    return v.engagement if pr.table.spec.entity == "entry" else v.get("expert", "")
 
 
 def _located(pr: ParsedRow, exc: VergoedingError) -> InputError:

@@ -1,9 +1,11 @@
-"""Reading import files into raw tables: an .xlsx workbook (a sheet per entity, read with
-openpyxl in read-only mode, after a quick scan in ``xlsxscan``) or .csv files whose name says the entity (delimiter ``;`` or
-``,`` sniffed; UTF-8, UTF-8 with BOM, or Windows-1252 as Dutch Excel saves it).
+"""Reading import files into raw tables: a workbook from any office suite (.xlsx, .xlsm,
+.ods, .xls; read with python-calamine after the checks in ``workbook`` and ``xlsxscan``) or
+.csv files (delimiter ``;`` or ``,`` sniffed; UTF-8, UTF-8 with BOM, or Windows-1252 as Dutch
+Excel saves it).
 
-Row numbers are the numbers the user sees in Excel (the header is row 1 when it is the
-first row)."""
+What a sheet or CSV file holds is read from its header row (``headers.find_header``), which
+may sit below title rows; the sheet's or file's name only decides when the headers fit
+several kinds. Row numbers are the numbers the user sees in Excel."""
 
 from __future__ import annotations
 
@@ -16,7 +18,10 @@ from typing import Any
 
 from vergoeding.errors import InputError
 from vergoeding.importing.fields import SHEETS, Sheet, normalise_header
-from vergoeding.importing.xlsxscan import MAX_ROWS, SheetScan, scan
+from vergoeding.importing.headers import find_header
+from vergoeding.importing.workbook import Sheet as WorkbookSheet
+from vergoeding.importing.workbook import read as read_sheets
+from vergoeding.importing.xlsxscan import MAX_ROWS
 
 IGNORED_SHEETS = {"uitleg", "lijsten", "toelichting"}
 MAX_CSV_BYTES = 200_000_000
@@ -31,6 +36,7 @@ class RawTable:
     rows: list[tuple[int, Sequence[Any]]] = field(default_factory=list)  # (row number, values)
     header_row: int = 1
     problems: list[InputError] = field(default_factory=list)  # found while reading (formulas, merged cells)
+    notices: list[str] = field(default_factory=list)  # columns that are not read (load.parse_table)
 
 
 def _sheet_for(name: str) -> Sheet | None:
@@ -60,64 +66,70 @@ def _nonblank(values: Any) -> bool:
     return False
 
 
-def _table(file: str, sheet: str | None, spec: Sheet, rows: Iterable[tuple[int, Sequence[Any]]]) -> RawTable | None:
-    """One pass over the rows: the first non-empty row is the header, empty rows are
-    skipped (their numbers are kept, so a message names the row the user sees)."""
-    it = ((n, vals) for n, vals in rows if _nonblank(vals))
-    first = next(it, None)
-    if first is None:
+def _table(file: str, sheet: str | None, named: Sheet | None,
+           rows: Iterable[tuple[int, Sequence[Any]]]) -> RawTable | None:
+    """The header row (found by its columns, below any title rows; else the first non-empty
+    row of a sheet or file whose name says what it holds) and the rows under it. Empty rows
+    are skipped; their numbers are kept, so a message names the row the user sees. None:
+    nothing in it, or (without ``named``) no header row of any kind."""
+    filled = [(n, vals) for n, vals in rows if _nonblank(vals)]
+    if not filled:
         return None
-    header = first[1]
+    found = find_header(filled, named, file=file, sheet=sheet)
+    if found is None:
+        if named is None:
+            return None
+        spec, pos = named, 0
+    else:
+        spec, pos = found
+    header = filled[pos][1]
     last = max((i for i, v in enumerate(header) if not _blank(v)), default=-1)
     headers = ["" if _blank(v) else str(v).strip() for v in header[: last + 1]]
-    return RawTable(file, sheet, spec, headers, list(it), header_row=first[0])
+    return RawTable(file, sheet, spec, headers, filled[pos + 1:], header_row=filled[pos][0])
 
 
-def read_xlsx(path: Path) -> list[RawTable]:
-    from openpyxl import load_workbook
+WORKBOOKS = {".xlsx": "xlsx", ".xlsm": "xlsx", ".ods": "ods", ".xls": "xls"}
 
-    scans = scan(path)  # refuses a far too large or broken workbook before openpyxl reads it
-    try:
-        wb = load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # noqa: BLE001 - any unreadable workbook
-        raise InputError(f"kan het Excel-bestand niet lezen ({type(exc).__name__}: {exc})", file=path.name) from None
+
+def read_workbook(path: Path) -> list[RawTable]:
+    """Every sheet with rows of a known kind; an unknown sheet with data, a hidden sheet of a
+    known kind, merged cells and formulas without a result are refused (see ``workbook``)."""
     tables: list[RawTable] = []
-    try:
-        for ws in wb.worksheets:
-            rows = enumerate(ws.iter_rows(min_row=1, values_only=True), start=1)
-            spec = _sheet_for(ws.title)
-            if spec is None:
-                if normalise_header(ws.title) in IGNORED_SHEETS or not any(_nonblank(vals) for _, vals in rows):
-                    continue
-                names = ", ".join(s.name for s in SHEETS)
-                raise InputError(f"blad {ws.title!r} wordt niet herkend (verwacht: {names})", file=path.name)
-            info = scans.get(str(getattr(ws, "_worksheet_path", "")).lstrip("/"))
-            if info is not None and info.hidden:
-                raise InputError(f"blad {ws.title!r} is verborgen; een verborgen blad wordt niet stilletjes "
-                                 "ingelezen. Maak het zichtbaar (rechtsklik op een bladtab > Zichtbaar maken) als "
-                                 "het mee moet, of verwijder het", file=path.name, sheet=ws.title)
-            table = _table(path.name, ws.title, spec, rows)
-            if info is not None and (info.formulas or info.merged):
-                table = _check_cells(path, ws.title, spec, table, info)
-            if table is not None:
-                tables.append(table)
-    except InputError:
-        raise
-    except Exception as exc:  # noqa: BLE001 - a sheet openpyxl cannot parse
-        raise InputError(f"kan het Excel-bestand niet lezen ({type(exc).__name__}: {exc})", file=path.name) from None
-    finally:
-        wb.close()
+    unknown: list[str] = []  # sheets with data but no header row of any kind (a cover sheet)
+    for sh in read_sheets(path, WORKBOOKS[path.suffix.lower()]):
+        named = _sheet_for(sh.title)
+        rows = list(enumerate(sh.rows, start=1))
+        if named is None and normalise_header(sh.title) in IGNORED_SHEETS:
+            continue
+        table = _table(path.name, sh.title, named, rows)
+        if table is None:
+            if any(_nonblank(vals) for _, vals in rows):
+                unknown.append(sh.title)
+            continue
+        if sh.hidden:
+            raise InputError(f"blad {sh.title!r} is verborgen; een verborgen blad wordt niet stilletjes "
+                             "ingelezen. Maak het zichtbaar (rechtsklik op een bladtab > Zichtbaar maken) als "
+                             "het mee moet, of verwijder het", file=path.name, sheet=sh.title)
+        if sh.merged or sh.formulas or sh.formula_check:
+            table = _check_cells(path, sh, table)
+        tables.append(table)
+    names = ", ".join(s.name for s in SHEETS)
+    if unknown and not tables:
+        raise InputError(f"blad {unknown[0]!r} wordt niet herkend (verwacht: {names}); er staat geen rij "
+                         "met de kolomkoppen van een van die bladen in", file=path.name)
+    for title in unknown:  # next to recognised sheets: said, not read
+        tables[0].notices.append(f"{path.name}: blad {title!r} wordt niet ingelezen (geen rij met de kolomkoppen "
+                                 f"van {names})")
     return tables
 
 
-def _check_cells(path: Path, title: str, spec: Sheet, table: RawTable | None, info: SheetScan) -> RawTable | None:
+def _check_cells(path: Path, sh: WorkbookSheet, table: RawTable) -> RawTable:
     """Merged cells, and formulas without a stored result (a workbook written by a program,
     never opened and saved in Excel): the value would silently be empty, so each is an error
     naming the cell."""
     from openpyxl.utils.cell import get_column_letter, range_boundaries
 
-    if table is None:
-        table = RawTable(path.name, title, spec, [], header_row=0)
+    title, spec = sh.title, table.spec
     headers = table.headers
 
     by_header = spec.field_by_header()
@@ -127,23 +139,23 @@ def _check_cells(path: Path, title: str, spec: Sheet, table: RawTable | None, in
         f = by_header.get(normalise_header(header)) if header else None
         return InputError(message, file=path.name, sheet=title, row=row, field=f.title if f else header)
 
-    for ref in info.merged:
+    for ref in sh.merged:
         try:
-            min_col, min_row, _, _ = range_boundaries(ref)
+            min_col, min_row, _, max_row = range_boundaries(ref)
         except ValueError:
             continue
+        if (max_row or 0) < table.header_row:
+            continue  # a title block above the table (merged across columns, as offices make it)
         table.problems.append(where(min_row or 0, min_col or 0, f"cellen {ref} zijn samengevoegd; maak het samenvoegen "
                                                                 "ongedaan en vul elke cel apart in"))
-    if info.formulas:
+    if sh.formulas or sh.formula_check:
         values = {n: vals for n, vals in table.rows}
-        for row, col, formula in _formula_cells(path, title):
+        for row, col, formula in (_formula_cells(path, title) if sh.formula_check else sh.formulas):
             vals = values.get(row, ())
-            if row > table.header_row and (col > len(vals) or vals[col - 1] is None):
+            if row > table.header_row and (col > len(vals) or _blank(vals[col - 1])):
                 table.problems.append(where(row, col, f"cel {get_column_letter(col)}{row} bevat een formule "
                                                       f"({_short(formula)}) zonder opgeslagen uitkomst; open het "
                                                       "bestand in Excel en sla het op, of plak de cellen als waarden"))
-    if not table.headers and table.problems:
-        raise table.problems[0]
     table.problems.sort(key=lambda e: e.row or 0)
     return table
 
@@ -186,11 +198,7 @@ def decode(data: bytes, file: str | None = None) -> str:
 
 
 def read_csv(path: Path) -> list[RawTable]:
-    spec = _sheet_for_file(path)
-    if spec is None:
-        names = ", ".join(f"{s.name}.csv" for s in SHEETS)
-        raise InputError(f"uit de bestandsnaam blijkt niet wat erin staat; noem het bijvoorbeeld {names}",
-                         file=path.name)
+    named = _sheet_for_file(path)
     if path.stat().st_size > MAX_CSV_BYTES:
         raise InputError(f"het bestand is groter dan {MAX_CSV_BYTES // 1_000_000} MB; splits het, bijvoorbeeld per maand",
                          file=path.name)
@@ -203,7 +211,7 @@ def read_csv(path: Path) -> list[RawTable]:
         delimiter = "\t"
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     try:
-        table = _table(path.name, None, spec, _limited(_physical_rows(reader, path.name), path.name))
+        table = _table(path.name, None, named, _limited(_physical_rows(reader, path.name), path.name))
     except csv.Error as exc:
         if "field larger than field limit" in str(exc):
             raise InputError(f"een cel is langer dan {csv.field_size_limit():,} tekens".replace(",", "."),
@@ -214,6 +222,10 @@ def read_csv(path: Path) -> list[RawTable]:
                              file=path.name, row=_open_quote_line(text, delimiter)) from None
         raise InputError(f"geen geldige CSV ({exc}); controleer de aanhalingstekens in deze regel",
                          file=path.name, row=reader.line_num) from None
+    if table is None and named is None and text.strip():
+        names = ", ".join(f"{s.name}.csv" for s in SHEETS)
+        raise InputError(f"uit de bestandsnaam blijkt niet wat erin staat (en uit de kolomkoppen ook niet); noem "
+                         f"het bijvoorbeeld {names}", file=path.name)
     return [table] if table else []
 
 
@@ -261,8 +273,8 @@ def read_file(path: Path) -> list[RawTable]:
     if not path.is_file():
         raise InputError("bestand niet gevonden", file=str(path))
     suffix = path.suffix.lower()
-    if suffix in (".xlsx", ".xlsm"):
-        return read_xlsx(path)
+    if suffix in WORKBOOKS:
+        return read_workbook(path)
     if suffix in (".csv", ".txt"):
         return read_csv(path)
-    raise InputError(f"onbekend soort bestand {suffix!r} (verwacht .xlsx of .csv)", file=path.name)
+    raise InputError(f"onbekend soort bestand {suffix!r} (verwacht .xlsx, .ods, .xls of .csv)", file=path.name)

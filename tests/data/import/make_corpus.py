@@ -30,7 +30,8 @@ def book(name: str, rows: list[list[object]], sheet: str = "uren", header: list[
 
 def main() -> None:
     (HERE / "not-a-zip.xlsx").write_text("opdracht;datum;uren\nG001;3-10-2026;2\n", encoding="utf-8")
-    book("wrong-sheet.xlsx", [["G001", "3-10-2026", 2]], sheet="Blad1")
+    book("wrong-sheet.xlsx", [["G001", "3-10-2026", 2]], sheet="Blad1")  # found by its headers
+    book("unknown-sheet.xlsx", [["Fatima", "rood"]], sheet="Blad1", header=["naam", "kleur"])
     book("missing-column.xlsx", [["G001", 2, "training"]], header=["opdracht", "uren", "activiteit"])
 
     wb = Workbook()
