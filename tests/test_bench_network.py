@@ -6,13 +6,14 @@ here, not silently in `make bench`."""
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 
 import pytest
 from sqlalchemy import func, select
 
 from bench import synth
 from vergoeding.api import checks
-from vergoeding.api.payout import build_snapshot
+from vergoeding.api.payout import plan_payout
 from vergoeding.api.workspace import open_workspace
 from vergoeding.core.findings import Severity
 from vergoeding.core.period import parse_period
@@ -50,10 +51,22 @@ def test_only_the_intended_few_break_a_rule(network) -> None:  # noqa: ANN001
 
 
 def test_the_payout_holds_only_the_intended_few(network) -> None:  # noqa: ANN001
-    snap, lines, _, held, _ = build_snapshot(network, parse_period("2026-10"), date(2026, 11, 5))
-    assert [h.expert for h in held] == synth.over_cap_codes(EXPERTS)
-    paid = {t["expert"] for t in snap["transfers"]}
+    plan = plan_payout(network, parse_period("2026-10"), date(2026, 11, 5))
+    assert [h.expert for h in plan.held] == synth.over_cap_codes(EXPERTS)
     volunteers_and_private = {f"E{i:04d}" for i in range(1, EXPERTS + 1)
                               if synth.regime_of(i) != "zzp" and not synth.over_cap(i)}
-    assert paid == volunteers_and_private
-    assert len(snap["experts"]) == len(paid) and lines
+    assert {t.expert for t in plan.transfers} == volunteers_and_private == {x.code for x in plan.experts}
+    # the typed plan: amounts are Decimal, the total is the sum of the transfers, the room is
+    # the cap minus what counted, and the stored snapshot says the same in text
+    assert plan.total == sum((t.amount for t in plan.transfers), Decimal(0)) > 0
+    rooms = [x.room for x in plan.experts if x.room is not None]
+    assert rooms and all(r.year_left == r.year_limit - r.year_counted - r.year_declared for r in rooms)
+    snap = plan.snapshot()
+    assert snap["total"] == str(plan.total) and len(snap["lines"]) == len(plan.lines) >= len(plan.paid_lines)
+    assert snap["transfers"][0] == {"expert": plan.transfers[0].expert, "name": plan.transfers[0].name,
+                                    "iban": plan.transfers[0].iban, "amount": str(plan.transfers[0].amount),
+                                    "description": "Vergoeding 2026-10 Stichting Benchmarknetwerk",
+                                    "endtoend_id": f"2026-10-{plan.transfers[0].expert}"}
+    assert set(snap) == {"version", "number", "period", "created", "execution_date", "sepa_version", "msg_id",
+                         "override_reason", "override_experts", "expert_only", "organisation", "lines", "experts",
+                         "transfers", "held", "findings", "total"}

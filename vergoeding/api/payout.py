@@ -17,7 +17,6 @@ period again, byte for byte.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
@@ -28,24 +27,24 @@ from typing import Any
 from vergoeding import faults
 from vergoeding.api.check_input import check_input
 from vergoeding.api.coverage import gap_findings, price_gaps
+from vergoeding.api.payout_plan import PayoutPlan, make_plan
 from vergoeding.api.workspace import Workspace
 from vergoeding.core.checks import run_checks
 from vergoeding.core.checks_prices import RULE as NO_PRICE
-from vergoeding.core.compensation import CAPPED_REGIMES, PricedEntry, apply_cost_rule, price_entry
+from vergoeding.core.compensation import PricedEntry, apply_cost_rule, price_entry
 from vergoeding.core.findings import Finding, Severity, sort_findings
-from vergoeding.core.money import ZERO, money_sum, to_cents
+from vergoeding.core.money import money_sum, to_cents
 from vergoeding.core.payout import (
     ROUTE,
     Held,
     PaidLine,
-    freeze,
+    Selection,
     override_problem,
     payout_number,
     select_lines,
 )
 from vergoeding.core.period import Period, parse_period, period_text
 from vergoeding.core.period import year as year_period
-from vergoeding.core.room import room_on
 from vergoeding.core.sepa_rules import execution_date_problem, next_business_day
 from vergoeding.errors import ConfigError, InputError, RuleViolation, VergoedingError
 from vergoeding.render.files import write_atomic
@@ -88,33 +87,6 @@ class PayoutResult:
     sepa_version: str = SEPA_DEFAULT
 
 
-def _figures(ws: Workspace, day: date, cache: dict[date, dict[str, str]]) -> dict[str, str]:
-    """The fiscal figures valid on ``day``, as text (kept with every paid line)."""
-    if day not in cache:
-        lim = ws.limits.for_day(day)
-        cache[day] = {
-            "jaar_grenzen": str(day.year), "km_allowance": str(lim.figure("km_allowance").amount),
-            "maandgrens": str(lim.volunteer_month.amount), "jaargrens": str(lim.volunteer_year.amount),
-            "grenzen_bevestigd": "ja" if lim.volunteer_month.confirmed and lim.volunteer_year.confirmed else "nee",
-        }
-    return cache[day]
-
-
-def _line(ln: PaidLine | None, p: PricedEntry, names: dict[str, str]) -> dict[str, Any]:
-    e = p.entry
-    return {
-        "entry_id": e.id, "expert": p.engagement.expert_code, "expert_name": names[p.engagement.expert_code],
-        "engagement": p.engagement.code, "role": p.engagement.role, "regime": p.regime.value,
-        "regime_label": p.regime.label, "route": ROUTE[p.regime], "work_date": e.work_date.isoformat(),
-        "activity": e.activity, "unit": p.unit.value, "quantity": str(p.quantity.quantize(Decimal("0.01"))),
-        "minutes": e.minutes, "unit_price": str(p.expert_unit_price), "fee": str(p.fee), "travel": str(p.travel),
-        "km": f"{e.km.normalize():f}", "km_rate": "" if ln is None or ln.km_rate is None else str(ln.km_rate),
-        "expenses_fixed": str(p.expenses_fixed), "expenses_receipt": str(p.expenses_receipt),
-        "inkind": str(p.inkind), "payable": str(p.payable), "cap_amount": str(p.cap_amount),
-        "late": bool(ln.late) if ln is not None else False, "correction_of": e.correction_of,
-    }
-
-
 def _price(ws: Workspace, entries: Sequence[Any], engs: dict[str, Any]) -> tuple[list[PricedEntry], dict[str, str]]:
     """Price each line; an expert whose line cannot be priced (no rate, no fiscal figures
     for the day) is held with the reason."""
@@ -134,8 +106,20 @@ def build_snapshot(ws: Workspace, period: Period, today: date, *, expert: str | 
                    override_reason: str | None = None, override_experts: Sequence[str] = (),
                    execution_date: date | None = None, sepa_version: str | None = None,
                    ) -> tuple[dict[str, Any], list[PaidLine], list[Finding], tuple[Held, ...], tuple[str, ...]]:
-    """Everything the documents need, as JSON-able data, and the lines to record.
-    ``execution_date`` defaults to the next SEPA business day after ``today``."""
+    """Everything the documents need in the stored snapshot format, and the lines to record
+    (see :func:`plan_payout`)."""
+    plan = plan_payout(ws, period, today, expert=expert, override_reason=override_reason,
+                       override_experts=override_experts, execution_date=execution_date, sepa_version=sepa_version)
+    return plan.snapshot(), list(plan.paid_lines), list(plan.findings), plan.held, plan.override_experts
+
+
+def plan_payout(ws: Workspace, period: Period, today: date, *, expert: str | None = None,
+                override_reason: str | None = None, override_experts: Sequence[str] = (),
+                execution_date: date | None = None, sepa_version: str | None = None) -> PayoutPlan:
+    """The plan of a payout of ``period``: read the open lines and check them, refuse when
+    nothing can be paid, choose the paid lines and hold the rest, then the typed plan
+    (:func:`vergoeding.api.payout_plan.make_plan`). ``execution_date`` defaults to the next
+    SEPA business day after ``today``."""
     label = period.label or str(period)
     with ws.engine.connect() as conn:
         # codes as stored: 'p1' typed for P1 selects, holds and overrides the same expert
@@ -164,12 +148,7 @@ def build_snapshot(ws: Workspace, period: Period, today: date, *, expert: str | 
         year = period.last_day.year
         paid_this_year = load_paid_lines(conn, period=year_period(year), expert_code=expert)
         decl = load_declarations(conn, years=(year,))
-    blocking = [f for f in findings if f.severity is Severity.ERROR and not f.expert]
-    if blocking:
-        raise RuleViolation(
-            f"de uitbetaling van {period_text(period)} kan niet: {blocking[0].message} {blocking[0].advice}".strip()
-            + (f" (en {len(blocking) - 1} andere fout(en); zie 'vergoeding check --period {label}')"
-               if len(blocking) > 1 else "") + " Er is niets betaald.")
+    _refuse_blocking(findings, period, label)
     names = {**named, **{c: e.name for c, e in experts.items()}}
     findings = sort_findings([*gap_findings(ws, gaps, names, label), *findings])
     priced, unpriced = _price(ws, open_lines, engs)
@@ -182,128 +161,77 @@ def build_snapshot(ws: Workspace, period: Period, today: date, *, expert: str | 
                  for code, reason in unpriced.items()]
     sel = select_lines(priced, findings, names=names, override=override_experts,
                        iban_ok=lambda c: bool(stdnum_iban.is_valid(experts[c].iban or "")))
-    # an expert whose every open line lacks a price has nothing to select: held all the same
-    listed = {h.expert for h in sel.held} | set(sel.experts)
-    no_price = {g.engagement.expert_code for g in gaps if g.entry_id in approved_ids}
-    for f in findings:
-        if f.rule == NO_PRICE and f.expert in no_price and f.expert not in listed:
-            held_now = (*sel.held, Held(f.expert, names.get(f.expert, f.expert), f.message))
-            sel = replace(sel, held=tuple(sorted(held_now, key=lambda h: h.expert)))
-            listed.add(f.expert)
-    # an override that does nothing is said out loud (on screen and on the overview), never
-    # silently dropped: the finance employee may have meant someone else
-    held_by = {h.expert: h for h in sel.held}
-    findings += [Finding(Severity.WARNING, "payout.override_unused",
-                         (f"--override-expert {code}: {names.get(code, code)} blijft aangehouden, want "
-                          f"{held_by[code].reason.rstrip('.')}" if code in held_by else text)
-                         + "; de override geldt hier niet.",
-                         "Bedoelde u een ander? Kijk bij 'Aangehouden' wie niet is betaald, en betaal die met "
-                         f"een vervolgbetaling: 'vergoeding payout --period {label} --out MAP --override-expert CODE "
-                         "--override-reason \"...\"'.", period=label)
-                 for code, text in sel.override_unused]
+    sel = _hold_unpriced(sel, findings, {g.engagement.expert_code for g in gaps if g.entry_id in approved_ids},
+                         names)
+    findings += _override_unused(sel, names, label)
     if not sel.paid:
-        if sel.held:
-            raise RuleViolation(
-                f"er is niets betaald voor {period_text(period)}: iedereen met open regels is aangehouden: "
-                + "; ".join(f"{h.name} ({h.expert}): {h.reason.rstrip('.')}" for h in sel.held)
-                + f". Los het op en betaal opnieuw, of zie 'vergoeding check --period {label}'.")
-        if earlier:
-            raise RuleViolation(already_paid_message(label, earlier))
-        raise RuleViolation(
-            f"er is niets te betalen voor {period_text(period)}: geen goedgekeurde, nog niet betaalde regels "
-            "(of alleen regels die via een factuur of de salarisadministratie lopen). Er is niets "
-            f"vastgelegd. Keur eerst uren goed met 'vergoeding approve --period {label}'.")
-    number = payout_number(label, existing)
-    cache: dict[date, dict[str, str]] = {}
-    paid_lines = [freeze(p, period, _figures(ws, p.entry.work_date, cache)) for p in sel.paid]
-    frozen = {ln.entry_id: ln for ln in paid_lines}
-    created = now_utc()
-    digest = hashlib.sha256(f"{number}|{created.isoformat()}".encode()).hexdigest()[:10]
-    msg_id = f"VERG-{number}-{digest}"[:35]
-    transfers = []
-    by_expert: dict[str, list[PaidLine]] = {}
-    for ln in paid_lines:
-        by_expert.setdefault(ln.expert, []).append(ln)
-    for code, lines in sorted(by_expert.items()):
-        amount = money_sum(ln.payable for ln in lines)
-        if amount > ZERO:
-            ex = experts[code]
-            transfers.append({"expert": code, "name": ex.name, "iban": (ex.iban or "").replace(" ", "").upper(),
-                              "amount": str(amount), "description": f"Vergoeding {label} {own.name}"[:140],
-                              "endtoend_id": f"{number}-{code}"[:35]})
-    # "Dit jaar tot nu toe": paid this year (earlier payouts and this one), per regime; and
-    # what counts towards the caps, the same figure as 'vergoeding room'.
-    year_of: dict[str, list[PricedEntry]] = {}
-    for p in ci.priced:
-        year_of.setdefault(p.engagement.expert_code, []).append(p)
-    expert_rows = []
-    for code in sorted(by_expert):
-        ex = experts[code]
-        # per regime without the receipts (kept apart, as on the statement), receipts and in
-        # kind apart; and what of it counts towards the caps (the paid part of 'room')
-        ytd: dict[str, Decimal] = {}
-        receipts = inkind = paid_counted = receipts_counted = inkind_counted = ZERO
-        counted_labels: set[str] = set()
-        for pl in [*(x for x in paid_this_year if x.expert == code), *by_expert[code]]:
-            if pl.work_date.year != year:
-                continue
-            ytd[pl.regime.label] = ytd.get(pl.regime.label, ZERO) + pl.payable - pl.expenses_receipt
-            receipts += pl.expenses_receipt
-            inkind += pl.inkind
-            if pl.regime in CAPPED_REGIMES and pl.work_date <= period.last_day:
-                paid_counted += pl.cap_amount
-                inkind_counted += pl.inkind
-                receipts_counted += pl.cap_amount - (pl.fee + pl.travel + pl.expenses_fixed + pl.inkind)
-                counted_labels.add(pl.regime.label)
-        room = None
-        # no room without the figures of the period's year (its own lines are held: no_price)
-        if any(ln.regime in CAPPED_REGIMES for ln in by_expert[code]) and year in ws.limits.years:
-            r = room_on(code, year_of.get(code, []), decl, ws.limits, period.last_day)
-            # an earlier month of the year over its cap leaves no tax-free room at all (Room.left)
-            room = {"month_label": r.month.label, "month_limit": str(r.month.limit.amount),
-                    "month_left": str(ZERO if r.earlier else r.month.left), "month_over": str(r.month.over),
-                    "year_label": r.year.label, "year_limit": str(r.year.limit.amount),
-                    "year_left": str(ZERO if r.earlier else r.year.left),
-                    "year_over": str(r.year.over), "confirmed": r.month.limit.confirmed and r.year.limit.confirmed,
-                    "year_counted": str(r.year.counted), "year_declared": str(r.year.declared),
-                    "month_counted": str(r.month.counted + r.month.declared),
-                    "year_paid_counted": str(paid_counted), "year_inkind_counted": str(inkind_counted),
-                    "year_receipts_counted": str(receipts_counted),
-                    "year_counted_labels": sorted({ln.regime.label for ln in by_expert[code]
-                                                   if ln.regime in CAPPED_REGIMES} | counted_labels)}
-            if r.earlier:
-                room["earlier"] = [{"label": c.label, "limit": str(c.limit.amount), "over": str(c.over)}
-                                   for c in r.earlier]
-        expert_rows.append({"code": code, "name": ex.name, "address": ex.address.lines(),
-                            "iban_tail": (ex.iban or "")[-4:], "year": year,
-                            "ytd": [{"regime_label": k, "amount": str(v)} for k, v in sorted(ytd.items())],
-                            "ytd_receipts": str(receipts), "ytd_inkind": str(inkind),
-                            "room": room})
+        _refuse_nothing_paid(sel, earlier, period, label)
     info = [p for p in priced if ROUTE[p.regime] != "sepa" and p.entry.work_date in period]
     held_findings = [Finding(Severity.WARNING, "payout.held", f"{h.name} is aangehouden: {h.reason}",
                              "De regels blijven open en gaan mee met de volgende uitbetaling zodra het is opgelost.",
                              expert=h.expert, period=label) for h in sel.held]
     all_findings = [*findings, *held_findings]
-    snap: dict[str, Any] = {
-        "version": 2, "number": number, "period": label, "created": created.isoformat(),
-        "execution_date": (execution_date or next_business_day(today)).isoformat(),
-        "sepa_version": sepa_version or SEPA_DEFAULT, "msg_id": msg_id,
-        "override_reason": override_reason if sel.overridden else None,
-        "override_experts": list(sel.overridden), "expert_only": expert,
-        "organisation": {"name": own.name, "address": own.address.lines(), "iban": (own.iban or "").replace(" ", ""),
-                         "bic": own.bic or "", "phone": getattr(own, "phone", None) or "",
-                         "email": own.contact_email or ""},
-        "lines": [_line(frozen.get(p.entry.id), p, names) for p in [*sel.paid, *info]],
-        "experts": expert_rows, "transfers": transfers,
-        "held": [{"expert": h.expert, "name": h.name, "reason": h.reason} for h in sel.held],
-        "findings": [f.as_dict() for f in all_findings],
-        "total": str(money_sum(Decimal(t["amount"]) for t in transfers)),
-    }
+    plan = make_plan(ws, number=payout_number(label, existing), label=label, period=period, created=now_utc(),
+                     execution_date=execution_date or next_business_day(today),
+                     sepa_version=sepa_version or SEPA_DEFAULT, override_reason=override_reason,
+                     overridden=tuple(sel.overridden), expert_only=expert, own=own, experts=experts, names=names,
+                     paid=sel.paid, other_route=info, held=sel.held, findings=all_findings,
+                     paid_this_year=paid_this_year, priced_year=ci.priced, declarations=decl)
     from vergoeding.documents.sepa import name_findings
 
-    shortened = name_findings(snap)  # names the EPC limit of 70 characters cuts in the batch
-    snap["findings"] += [f.as_dict() for f in shortened]
-    return snap, paid_lines, [*all_findings, *shortened], sel.held, sel.overridden
+    shortened = name_findings(plan.snapshot())  # names the EPC limit of 70 characters cuts in the batch
+    return replace(plan, findings=(*plan.findings, *shortened)) if shortened else plan
+
+
+def _refuse_blocking(findings: Sequence[Finding], period: Period, label: str) -> None:
+    """An error that belongs to no expert (the organisation may not pay volunteers) stops the payout."""
+    blocking = [f for f in findings if f.severity is Severity.ERROR and not f.expert]
+    if blocking:
+        raise RuleViolation(
+            f"de uitbetaling van {period_text(period)} kan niet: {blocking[0].message} {blocking[0].advice}".strip()
+            + (f" (en {len(blocking) - 1} andere fout(en); zie 'vergoeding check --period {label}')"
+               if len(blocking) > 1 else "") + " Er is niets betaald.")
+
+
+def _hold_unpriced(sel: Selection, findings: Sequence[Finding], no_price: set[str],
+                   names: dict[str, str]) -> Selection:
+    """An expert whose every open line lacks a price has nothing to select: held all the same."""
+    listed = {h.expert for h in sel.held} | set(sel.experts)
+    for f in findings:
+        if f.rule == NO_PRICE and f.expert in no_price and f.expert not in listed:
+            held_now = (*sel.held, Held(f.expert, names.get(f.expert, f.expert), f.message))
+            sel = replace(sel, held=tuple(sorted(held_now, key=lambda h: h.expert)))
+            listed.add(f.expert)
+    return sel
+
+
+def _override_unused(sel: Selection, names: dict[str, str], label: str) -> list[Finding]:
+    """An override that does nothing is said out loud (on screen and on the overview), never
+    silently dropped: the finance employee may have meant someone else."""
+    held_by = {h.expert: h for h in sel.held}
+    return [Finding(Severity.WARNING, "payout.override_unused",
+                    (f"--override-expert {code}: {names.get(code, code)} blijft aangehouden, want "
+                     f"{held_by[code].reason.rstrip('.')}" if code in held_by else text)
+                    + "; de override geldt hier niet.",
+                    "Bedoelde u een ander? Kijk bij 'Aangehouden' wie niet is betaald, en betaal die met "
+                    f"een vervolgbetaling: 'vergoeding payout --period {label} --out MAP --override-expert CODE "
+                    "--override-reason \"...\"'.", period=label)
+            for code, text in sel.override_unused]
+
+
+def _refuse_nothing_paid(sel: Selection, earlier: Any, period: Period, label: str) -> None:
+    """Nothing to pay: why, in the finance employee's words (everyone held, already paid, or no lines)."""
+    if sel.held:
+        raise RuleViolation(
+            f"er is niets betaald voor {period_text(period)}: iedereen met open regels is aangehouden: "
+            + "; ".join(f"{h.name} ({h.expert}): {h.reason.rstrip('.')}" for h in sel.held)
+            + f". Los het op en betaal opnieuw, of zie 'vergoeding check --period {label}'.")
+    if earlier:
+        raise RuleViolation(already_paid_message(label, earlier))
+    raise RuleViolation(
+        f"er is niets te betalen voor {period_text(period)}: geen goedgekeurde, nog niet betaalde regels "
+        "(of alleen regels die via een factuur of de salarisadministratie lopen). Er is niets "
+        f"vastgelegd. Keur eerst uren goed met 'vergoeding approve --period {label}'.")
 
 
 def _write(ws: Workspace, snap: dict[str, Any], out: Path, progress: Progress | None) -> tuple[Path, ...]:
