@@ -6,6 +6,7 @@ entry's work date), never on the payment date; what counts is described in
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -76,6 +77,29 @@ def month_totals(priced: Iterable[PricedEntry], declarations: Iterable[Declarati
     return CapTotals(own, declared, receipts)
 
 
+def _month_table(mine: Sequence[PricedEntry], declarations: Sequence[Declaration],
+                 expert: str) -> dict[tuple[int, int], CapTotals]:
+    """:func:`month_totals` of every month in which ``expert`` has capped work, in one pass
+    (the same sums in the same order; the month cap of a year's check asks every month)."""
+    by_year: dict[int, list[PricedEntry]] = defaultdict(list)
+    for p in capped(mine):
+        if expert_of(p) == expert:
+            by_year[p.entry.work_date.year].append(p)
+    out: dict[tuple[int, int], CapTotals] = {}
+    for y, year_items in by_year.items():
+        allowance = allowance_years(year_items)
+        by_month: dict[int, list[PricedEntry]] = defaultdict(list)
+        for p in year_items:
+            by_month[p.entry.work_date.month].append(p)
+        for m, items in by_month.items():
+            own = money_sum(counts_towards_caps(p, allowance) for p in items)
+            receipts = money_sum(p.expenses_receipt for p in items) if (expert, y) in allowance else ZERO
+            declared = money_sum(d.amount for d in declarations
+                                 if d.expert_code == expert and d.year == y and d.month == m)
+            out[(y, m)] = CapTotals(own, declared, receipts)
+    return out
+
+
 def year_totals(priced: Iterable[PricedEntry], declarations: Iterable[Declaration],
                 expert: str, y: int, until: date | None = None) -> CapTotals:
     """Counted in year ``y`` (work dates before ``until`` when given) plus every declaration
@@ -119,11 +143,14 @@ def month_cap(priced: Sequence[PricedEntry], declarations: Sequence[Declaration]
     months = list(period.months())
     for code in experts:
         mine = by_expert.get(code, [])
+        table = _month_table(mine, decl_by_expert.get(code, []), code)
         for mp in months:
             y, m = mp.start.year, mp.start.month
             if y not in limits.years:
                 continue  # no figures for the year: its lines are reported as payout.no_price
-            t = month_totals(mine, decl_by_expert.get(code, []), code, y, m)
+            t = table.get((y, m))
+            if t is None:
+                continue  # no capped work in the month: nothing counted here (t.own would be 0)
             fig = limits.for_year(y).figure("volunteer_month", mp.start)
             if t.total <= fig.amount or t.own <= ZERO:
                 continue
