@@ -8,10 +8,7 @@ from typing import Any
 
 import click
 
-from vergoeding.commands._common import (
-    _Parsed,
-    emit,
-)
+from vergoeding.commands._common import _Parsed, emit
 from vergoeding.core.money import parse_amount
 
 F = Callable[..., Any]

@@ -31,8 +31,6 @@ else:
     api = lazy_module("vergoeding.api.ledger")
 
 
-# ---------------------------------------------------------------------------- engagements
-
 ENG_OPTIONS: list[tuple[Any, ...]] = [
     (("--expert",), {"type": EXPERT_CODE, "required": True, "help": "Code van de deskundige."}),
     (("--client",), {"type": ORG_CODE, "required": True, "help": "Code van de opdrachtgever (organisatie)."}),

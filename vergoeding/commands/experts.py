@@ -26,8 +26,6 @@ else:
     api = lazy_module("vergoeding.api.ledger")
 
 
-# ---------------------------------------------------------------------------- experts
-
 EXPERT_OPTIONS: list[tuple[Any, ...]] = [
     (("--name",), {"required": True, "help": "Naam."}),
     (("--street",), {"help": "Straat en huisnummer."}),

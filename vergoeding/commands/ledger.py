@@ -34,9 +34,6 @@ else:
     api = lazy_module("vergoeding.api.ledger")
 
 
-# ---------------------------------------------------------------------------- hours
-
-
 @click.command("log")
 @click.option("--engagement", type=ENGAGEMENT_CODE, required=True, help="Code van de opdracht.")
 @click.option("--date", "work_date", type=DATE, required=True, help="Datum van het werk, bv. 3-11-2026.")

@@ -6,13 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from vergoeding.commands._common import (
-    ORG_CODE,
-    emit,
-    format_option,
-    reads_only,
-    workspace,
-)
+from vergoeding.commands._common import ORG_CODE, emit, format_option, reads_only, workspace
 from vergoeding.commands._forms import _given, _options, _show
 from vergoeding.commands._lazy import lazy_module
 
@@ -21,8 +15,6 @@ if TYPE_CHECKING:
 else:
     api = lazy_module("vergoeding.api.ledger")
 
-
-# ---------------------------------------------------------------------------- organisations
 
 ORG_OPTIONS: list[tuple[Any, ...]] = [
     (("--name",), {"required": True, "help": "Naam, bv. 'Gemeente Utrecht'."}),
