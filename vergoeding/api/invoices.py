@@ -19,13 +19,13 @@ import json
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from concurrent.futures import as_completed
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, func, select
 
 from vergoeding import faults
 from vergoeding.api.choices import INVOICE_FORMATS, INVOICE_GROUP_BY
@@ -115,16 +115,39 @@ def logo_path(ws: Workspace) -> Path | None:
     return path
 
 
-def refuse_without_einvoice(inv: Invoice) -> None:
-    """Refuse to issue an invoice whose e-invoice the receiver would reject: both parties
-    need a KvK number or OIN (:func:`~vergoeding.core.invoice.einvoice_missing`). Checked
-    before the invoice gets its number. Credit notes are not checked: they correct an issued
+def refuse_without_einvoice(inv: Invoice, *, required: bool = True) -> Invoice:
+    """The invoice as it may be issued, with or without its e-invoice.
+
+    The e-invoice needs the customer's KvK number or OIN
+    (:func:`~vergoeding.core.invoice.einvoice_missing`). A customer that must receive
+    e-invoices (``required``: marked as a public body, or with an e-invoice format chosen)
+    keeps the refusal, before the invoice gets its number. Any other customer without the
+    number (a private person, a foreign client, an association not registered yet) gets a
+    complete PDF invoice (Wet OB art. 35a) without the e-invoice: ``einvoice=False``, and
+    :func:`einvoice_notice` says why. Credit notes are not checked: they follow their
     invoice and must always be possible."""
     gaps = einvoice_missing(inv)
-    if gaps:
-        code = inv.customer.code
-        raise RuleViolation(f"factuur niet uitgereikt: de e-factuur zou worden geweigerd; {'; '.join(gaps)}"
+    if not gaps:
+        return inv
+    code = inv.customer.code
+    if required:
+        why = ("deze opdrachtgever moet e-facturen ontvangen (overheid of e-factuurformaat ingesteld); "
+               if inv.kind == "client" else "")
+        raise RuleViolation(f"factuur niet uitgereikt: de e-factuur zou worden geweigerd; {why}{'; '.join(gaps)}"
                             + (f" (vul het aan met: vergoeding org edit {code} --kvk ... of --oin ...)" if code else ""))
+    return replace(inv, einvoice=False)
+
+
+def einvoice_notice(inv: Invoice) -> str | None:
+    """Why an issued invoice has no e-invoice and how to add the number, or None."""
+    if inv.einvoice or inv.kind == "expert":
+        return None
+    code = inv.customer.code or "CODE"
+    return (f"Zonder e-factuur: {inv.customer.name} heeft geen KvK-nummer of OIN, dus de e-factuur (Peppol/SI-UBL) "
+            "kan deze afnemer niet aanwijzen. De pdf-factuur is volledig (art. 35a Wet OB) en is de factuur. "
+            f"Heeft de afnemer wel een nummer, vul het aan met 'vergoeding org edit {code} --kvk 12345678' "
+            "(of --oin ...); een volgende factuur krijgt dan haar e-factuur. Moet deze afnemer e-facturen "
+            f"ontvangen, markeer hem met 'vergoeding org edit {code} --public-body'.")
 
 
 # --- parties ------------------------------------------------------------------------------
@@ -142,9 +165,14 @@ def expert_party(e: Expert) -> Party:  # never the BSN
 def _open_entries(conn: Connection, column: str, period: Period, *, client: str | None = None,
                   expert: str | None = None) -> list[Entry]:
     col = entries.c[column]
+    # the approved lines of the period that no invoice holds yet, and every correction line up
+    # to the period's end (a correction carries the date of the work it corrects, often an
+    # earlier, already invoiced month: it goes on the next invoice). Earlier lines approved
+    # late are invoiced with their own period; 'vergoeding check' lists them.
+    in_period = (entries.c.work_date >= period.start) | entries.c.correction_of.is_not(None)
     q = (select(entries.c.id).join(engagements, engagements.c.id == entries.c.engagement_id)
-         .where(entries.c.work_date >= period.start, entries.c.work_date < period.end,
-                entries.c.status.in_(["approved", "settled"]), col.is_(None)))
+         .where(entries.c.work_date < period.end, in_period, entries.c.status.in_(["approved", "settled"]),
+                col.is_(None)))
     if client:
         q = q.join(organisations, organisations.c.id == engagements.c.client_id).where(code_is(organisations.c.code, client))
     if expert:
@@ -152,7 +180,9 @@ def _open_entries(conn: Connection, column: str, period: Period, *, client: str 
     ids = {int(r.id) for r in conn.execute(q)}
     if not ids:
         return []
-    return [e for e in queries.load_entries(conn, period=period, client_code=client, expert_code=expert,
+    first = conn.execute(select(func.min(entries.c.work_date)).where(entries.c.id.in_(ids))).scalar_one()
+    return [e for e in queries.load_entries(conn, period=Period(min(first, period.start), period.end),
+                                            client_code=client, expert_code=expert,
                                             statuses=("approved", "settled")) if e.id in ids]
 
 
@@ -232,8 +262,9 @@ def _client_draft(ws: Workspace, conn: Connection, client: str, period: Period, 
         raise InputError(f"{client!r} is geen opdrachtgever", field="client")
     open_entries = _open_entries(conn, "invoice_id", period, client=client)
     engs = {g.code: g for g in queries.all_engagements(conn, client_code=client)}
-    priced = [price_entry(e, engs[e.engagement_code], ws.ratecard, ws.limits) for e in open_entries]
-    priced = [p for p in priced if p.client_unit_price > 0 and p.regime is not Regime.LOONDIENST]
+    priced = [price_entry(e, engs[e.engagement_code], ws.ratecard, ws.limits) for e in open_entries
+              if billed(engs[e.engagement_code], e)]
+    priced = [p for p in priced if p.client_unit_price > 0]
     if not priced:
         raise NothingToInvoice(f"geen goedgekeurde, nog niet gefactureerde uren voor {client} in {period_text(period)}")
     exempt = _cfg(ws).get("vat_exempt_note")
@@ -242,9 +273,19 @@ def _client_draft(ws: Workspace, conn: Connection, client: str, period: Period, 
     exps = {x.code: x for x in queries.all_experts(conn, {g.expert_code for g in engs.values()})}
     buyer, order = buyer_references(cust.buyer_reference, [p.engagement.order_number or "" for p in priced])
     mixed = not order and any(p.engagement.order_number for p in priced)
-    lines = client_lines(ws, priced, exps, group_by, vat, order_per_line=mixed)
+    invoiced_as = corrected_invoices(conn, [p.entry for p in priced])
+    regular = [p for p in priced if p.entry.id not in invoiced_as]
+    lines = client_lines(ws, regular, exps, group_by, vat, order_per_line=mixed) if regular else ()
+    lines += correction_lines(ws, [p for p in priced if p.entry.id in invoiced_as], invoiced_as, exps, vat)
     codes = sorted({p.engagement.code for p in priced})
-    inv = Invoice(kind="client", supplier=org_party(own), customer=org_party(cust), issue_date=issue_date,
+    credit_of = None
+    if sum((x.amount for x in lines), ZERO) < ZERO:
+        # only corrections of invoiced work, and less than nothing: a credit note on the
+        # (latest) invoice they correct
+        credit_of = sorted(set(invoiced_as.values()))[-1]
+    inv = Invoice(kind="client" if credit_of is None else "credit", credit_of=credit_of,
+                  credit_reason="correctie van gefactureerde uren" if credit_of else "",
+                  original_kind="client" if credit_of else "", supplier=org_party(own), customer=org_party(cust), issue_date=issue_date,
                   lines=lines, payment_term_days=cust.payment_term_days, period=str(period),
                   reference=", ".join(codes) if len(codes) <= 4 else f"{len(codes)} opdrachten",
                   einvoice_format=cust.einvoice_format, buyer_reference=buyer, order_reference=order)
@@ -264,9 +305,55 @@ def _client_invoice(ws: Workspace, conn: Connection, client: str, period: Period
     inv, ids, client_id = _client_draft(ws, conn, client, period, group_by, issue_date)
     if concept:
         return store.save_concept(conn, inv, actor=ws.actor, client_id=client_id, entry_ids=ids)
-    refuse_without_einvoice(inv)
+    inv = refuse_without_einvoice(inv, required=_required(conn, inv))
     return store.issue(conn, inv, fmt=number_format(ws, "client"), series_prefix=_prefix("client", False),
-                       actor=ws.actor, client_id=client_id, entry_ids=ids)
+                       actor=ws.actor, client_id=client_id, entry_ids=ids, link_kind="client")
+
+
+def _required(conn: Connection, inv: Invoice) -> bool:
+    """Must this invoice's customer receive e-invoices? Our own organisation (an expert's
+    invoice to us) always; a client when it is marked so."""
+    if inv.kind == "expert" or inv.original_kind == "expert" or not inv.customer.code:
+        return True
+    return queries.organisation(conn, inv.customer.code).einvoice_required
+
+
+def billed(g: Engagement, e: Entry) -> bool:
+    """Is this line billed to the client? The engagement says so (payroll included); a
+    correction only when the engagement passes corrections on."""
+    return g.billable and (e.correction_of is None or g.corrections_billed)
+
+
+def corrected_invoices(conn: Connection, lines: Sequence[Entry]) -> dict[int, str]:
+    """Correction lines whose corrected line is on an issued client invoice: entry id ->
+    that invoice's number (the correction becomes its own line, or a credit note)."""
+    roots = {e.id: e.correction_of for e in lines if e.correction_of is not None}
+    if not roots:
+        return {}
+    from vergoeding.store.schema import invoices as inv_t
+
+    rows = conn.execute(select(entries.c.id, inv_t.c.number).join(inv_t, inv_t.c.id == entries.c.invoice_id)
+                        .where(entries.c.id.in_(set(roots.values())), inv_t.c.status.in_(["issued", "paid"]),
+                               inv_t.c.number.is_not(None))).all()
+    number = {int(r.id): str(r.number) for r in rows}
+    return {eid: number[root] for eid, root in roots.items() if root in number}
+
+
+def correction_lines(ws: Workspace, priced: Sequence[PricedEntry], invoiced_as: dict[int, str],
+                     experts_by_code: dict[str, Expert], vat: VatTreatment) -> tuple[InvoiceLine, ...]:
+    """One line per correction of invoiced work: the difference in hours (or units) at the
+    client's price, naming the invoice and the reason."""
+    out = []
+    for p in sorted(priced, key=lambda p: (p.entry.work_date, p.entry.id)):
+        g = p.engagement
+        quantity = invoice_hours(p.entry.minutes) if p.unit is Unit.UUR else Decimal(p.entry.quantity)
+        if not quantity:
+            continue  # an amount correction: what the expert gets, not what the client pays
+        who = experts_by_code[g.expert_code].name
+        out.append(InvoiceLine(f"Correctie op factuur {invoiced_as[p.entry.id]}, {_role_label(ws, g.role)} "
+                               f"op {p.entry.work_date:%d-%m-%Y} ({g.code}, {who}): {p.entry.reason or p.entry.activity}",
+                               quantity, p.unit.label, p.client_unit_price, vat, p.entry.work_date, p.entry.work_date))
+    return tuple(out)
 
 
 def invoiceable_clients(ws: Workspace, period: Period) -> list[str]:
@@ -348,7 +435,7 @@ def create_all_client_invoices(
         total = len(todo)
         from vergoeding.render.ubl import invoice_ubl
 
-        ubls = {s.id: invoice_ubl(s.invoice) for s in todo}
+        ubls = {s.id: invoice_ubl(s.invoice) if s.invoice.einvoice else None for s in todo}
         with worker_pool(min(workers, total)) as pool:
             futures = {pool.submit(_render_job, json.dumps(invoice_to_dict(s.invoice)), s.status, user, shipped,
                                    str(logo) if logo else None, ubls[s.id]): s for s in todo}
@@ -356,7 +443,9 @@ def create_all_client_invoices(
             for done, fut in enumerate(as_completed(futures), start=1):
                 s = futures[fut]
                 pdf = fut.result()
-                files.append(write_atomic(out_dir / f"{_file_stem(s)}.xml", ubls[s.id]))
+                ubl = ubls[s.id]
+                if ubl is not None:
+                    files.append(write_atomic(out_dir / f"{_file_stem(s)}.xml", ubl))
                 path = write_atomic(out_dir / f"{_file_stem(s)}.pdf", pdf)
                 files.append(path)
                 if s.id not in new:
@@ -373,7 +462,8 @@ def _missing_pdfs(ws: Workspace, period: Period, out_dir: Path, skip: set[int]) 
     with ws.engine.connect() as conn:
         rows = store.list_invoices(conn, kind="client")
     return [s for s in rows if s.id not in skip and s.number and s.invoice.period == str(period)
-            and not all((out_dir / f"{_file_stem(s)}.{ext}").exists() for ext in ("pdf", "xml"))]
+            and not all((out_dir / f"{_file_stem(s)}.{ext}").exists()
+                        for ext in (("pdf", "xml") if s.invoice.einvoice else ("pdf",)))]
 
 
 # --- expert invoices ----------------------------------------------------------------------
@@ -449,7 +539,7 @@ def create_expert_invoice(ws: Workspace, expert: str, period: Period, *, issue_d
         ids = [e.id for e in open_entries]
         if concept:
             return store.save_concept(conn, inv, actor=ws.actor, expert_id=exp.id, entry_ids=ids)
-        refuse_without_einvoice(inv)
+        inv = refuse_without_einvoice(inv)
         return store.issue(conn, inv, fmt=number_format(ws, "expert", self_billed=self_billing),
                            series_prefix=_prefix("expert", self_billing), actor=ws.actor, expert_id=exp.id,
                            entry_ids=ids, expert_code=exp.code)
@@ -461,10 +551,12 @@ def issue(ws: Workspace, key: str, *, issue_date: date) -> store.StoredInvoice:
     """Issue a concept (``concept-12``): it gets its number now."""
     with ws.engine.begin() as conn:
         cur = store.get(conn, key)
+        without = False
         if cur.status == "concept":
-            refuse_without_einvoice(cur.invoice)
+            without = not refuse_without_einvoice(cur.invoice, required=_required(conn, cur.invoice)).einvoice
         sb = cur.invoice.self_billed
         return store.issue_concept(conn, cur.id, issue_date=issue_date, fmt=number_format(ws, cur.kind, self_billed=sb),
+                                   without_einvoice=without,
                                    series_prefix=_prefix(cur.kind, sb), actor=ws.actor,
                                    expert_code=cur.invoice.supplier.code if cur.kind == "expert" else "")
 
@@ -510,7 +602,7 @@ def render(ws: Workspace, number: str, fmt: str) -> bytes:
         from vergoeding.render.invoice import invoice_pdf
         from vergoeding.render.ubl import invoice_ubl
 
-        ubl = None if doc.status == "concept" else invoice_ubl(doc.invoice)
+        ubl = None if doc.status == "concept" or not doc.invoice.einvoice else invoice_ubl(doc.invoice)
         return invoice_pdf(doc, user_dir=ws.settings.templates_dir, shipped_dir=ws.settings.shipped_templates,
                            ubl=ubl)
     if fmt == "xlsx":
@@ -519,6 +611,9 @@ def render(ws: Workspace, number: str, fmt: str) -> bytes:
         return invoice_xlsx(doc)
     if doc.status == "concept":
         raise RuleViolation("een concept is geen factuur: reik het eerst uit")
+    if not doc.invoice.einvoice:
+        raise RuleViolation(f"factuur {doc.number} is uitgereikt zonder e-factuur: "
+                            + (einvoice_notice(doc.invoice) or "de afnemer heeft geen KvK-nummer of OIN"))
     from vergoeding.render.ubl import invoice_ubl
 
     return invoice_ubl(doc.invoice)
@@ -535,5 +630,5 @@ def row(s: store.StoredInvoice) -> dict[str, Any]:
 
 __all__ = [
     "BatchResult", "create_all_client_invoices", "create_client_invoice", "create_expert_invoice", "credit",
-    "discard", "document", "invoiceable_clients", "issue", "list_invoices", "mark_paid", "render", "row", "show",
+    "discard", "document", "einvoice_notice", "invoiceable_clients", "issue", "list_invoices", "mark_paid", "render", "row", "show",
 ]

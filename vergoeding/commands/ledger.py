@@ -98,10 +98,14 @@ ORG_OPTIONS: list[tuple[Any, ...]] = [
                                                   "(SI-UBL 2.0, NLCIUS; vraagt KvK of OIN)."}),
     (("--buyer-reference", "buyer_reference"), {"help": "Referentie van de opdrachtgever die op elke factuur "
                                                         "moet staan (bv. kostenplaats); '' wist."}),
+    (("--public-body/--no-public-body", "einvoice_required"),
+     {"default": None, "help": "Overheid of een opdrachtgever die e-facturen moet ontvangen (ook gezet door "
+                               "--e-invoice): zonder KvK of OIN wordt de factuur dan geweigerd. Zonder deze "
+                               "markering krijgt een opdrachtgever zonder KvK/OIN een pdf-factuur zonder e-factuur."}),
 ]
 ORG_KEYS = ["name", "street", "postcode", "city", "kvk", "vat_id", "iban", "bic", "oin", "contact_name",
             "contact_email", "phone", "is_anbi", "corporate_tax_liable", "may_pay_volunteers", "has_payroll_tax_number",
-            "payment_term_days", "einvoice_format", "buyer_reference"]
+            "payment_term_days", "einvoice_format", "buyer_reference", "einvoice_required"]
 
 
 @click.group("org")
@@ -129,6 +133,8 @@ def org_add(ctx: click.Context, /, own: bool, code: str | None, **params: Any) -
       vergoeding org add --code UTR --name "Gemeente Utrecht" --street "Stadsplateau 1" \\
         --postcode 3521AZ --city Utrecht --oin 00000001002220647000 --anbi --e-invoice si-ubl
     """
+    if params.get("einvoice_format") is not None and params.get("einvoice_required") is None:
+        params["einvoice_required"] = True  # a chosen format: this client receives e-invoices
     data = api.OrganisationData(code=code or "", kind="own" if own else "client", **_given(params, ORG_KEYS))
     d = api.add_organisation(workspace(ctx), data)
     click.echo(f"Organisatie {d.code} toegevoegd: {d.name}" + (" (eigen organisatie)" if own else ""))
@@ -147,6 +153,8 @@ def org_edit(ctx: click.Context, /, code: str, **params: Any) -> None:
     Voorbeeld:
       vergoeding org edit UTR --contact-name "J. de Vries" --payment-term 14
     """
+    if params.get("einvoice_format") is not None and params.get("einvoice_required") is None:
+        params["einvoice_required"] = True  # a chosen format: this client receives e-invoices
     d = api.edit_organisation(workspace(ctx), code, _given(params, ORG_KEYS))
     click.echo(f"Organisatie {d.code} bijgewerkt.")
     if d.kind == "own":
@@ -167,7 +175,8 @@ def _org_row(o: Any) -> dict[str, Any]:
             "contact_email": o.contact_email, "phone": o.phone, "is_anbi": o.is_anbi, "corporate_tax_liable": o.corporate_tax_liable,
             "may_pay_volunteers": o.may_pay_volunteers, "has_payroll_tax_number": o.has_payroll_tax_number,
             "payment_term_days": o.payment_term_days, "einvoice_format": o.einvoice_format,
-            "buyer_reference": o.buyer_reference, "volunteer_eligibility": _eligibility_line(o)}
+            "buyer_reference": o.buyer_reference, "einvoice_required": o.einvoice_required,
+            "volunteer_eligibility": _eligibility_line(o)}
 
 
 @reads_only
@@ -202,7 +211,8 @@ FIELD_NAMES: dict[str, str] = {
     "budget_amount": "budget (bedrag)", "travel": "reiskosten", "km_rate": "km-tarief",
     "self_billing": "zelffacturering", "vat_exemption": "btw-vrijstelling", "description": "omschrijving",
     "phone": "telefoon", "einvoice_format": "e-factuurformaat", "buyer_reference": "referentie opdrachtgever",
-    "order_number": "inkoopnummer", "order_reference": "inkoopnummer",
+    "order_number": "inkoopnummer", "order_reference": "inkoopnummer", "billable": "factureren",
+    "corrections_billed": "correctie factureren", "einvoice_required": "e-factuur verplicht",
 }
 SHOW_MONEY = frozenset({"expert_rate", "client_rate", "budget_amount", "km_rate"})
 
@@ -402,10 +412,17 @@ ENG_OPTIONS: list[tuple[Any, ...]] = [
                                             "help": "Btw-vrijstelling (zzp): kor of crkbo."}),
     (("--order-number", "order_number"), {"help": "Inkoopnummer van de opdrachtgever voor deze opdracht "
                                                   "(komt op de factuur); '' wist."}),
+    (("--billable/--not-billable", "billable"), {"default": None,
+                                                 "help": "Worden de uren gefactureerd aan de opdrachtgever (ook bij "
+                                                         "loondienst)? Standaard ja, behalve als de opdrachtgever de "
+                                                         "eigen organisatie is."}),
+    (("--corrections-billed/--corrections-not-billed", "corrections_billed"),
+     {"default": True, "help": "Verandert een correctie van de uren ook wat de opdrachtgever betaalt (een "
+                               "correctieregel op de volgende factuur of een creditnota)? Standaard ja."}),
 ]
 ENG_KEYS = ["expert", "client", "role", "regime", "level", "description", "start_date", "unit", "expert_rate",
             "client_rate", "budget_minutes", "budget_amount", "travel_policy", "km_rate", "hourly_justification",
-            "self_billing", "vat_exemption", "order_number"]
+            "self_billing", "vat_exemption", "order_number", "billable", "corrections_billed"]
 
 
 def _eng_values(params: dict[str, Any]) -> dict[str, Any]:
@@ -504,7 +521,7 @@ def _eng_row(g: Any) -> dict[str, Any]:
             "budget_hours": None if g.budget_minutes is None else Decimal(g.budget_minutes) / 60,
             "budget_amount": g.budget_amount, "travel": g.travel_policy.value, "km_rate": g.km_rate,
             "self_billing": g.self_billing, "vat_exemption": g.vat_exemption, "description": g.description,
-            "order_number": g.order_number}
+            "order_number": g.order_number, "billable": g.billable, "corrections_billed": g.corrections_billed}
 
 
 @reads_only
