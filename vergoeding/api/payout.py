@@ -38,6 +38,7 @@ from vergoeding.core.payout import (
     ROUTE,
     Held,
     PaidLine,
+    Selection,
     freeze,
     override_problem,
     payout_number,
@@ -130,12 +131,60 @@ def _price(ws: Workspace, entries: Sequence[Any], engs: dict[str, Any]) -> tuple
     return out, unpriced
 
 
-def build_snapshot(ws: Workspace, period: Period, today: date, *, expert: str | None = None,
-                   override_reason: str | None = None, override_experts: Sequence[str] = (),
-                   execution_date: date | None = None, sepa_version: str | None = None,
-                   ) -> tuple[dict[str, Any], list[PaidLine], list[Finding], tuple[Held, ...], tuple[str, ...]]:
-    """Everything the documents need, as JSON-able data, and the lines to record.
-    ``execution_date`` defaults to the next SEPA business day after ``today``."""
+@dataclass(frozen=True)
+class Decision:
+    """What a payout of a period would do: the lines it pays, who it holds and why. Made by
+    :func:`decide`, the ONE place that decides it: ``vergoeding payout`` pays by it and
+    ``vergoeding check`` reports it (``payout.held``), so the two never differ."""
+
+    period: Period
+    label: str
+    expert: str | None
+    selection: Selection
+    findings: list[Finding]
+    priced: list[PricedEntry]
+    ci: Any  # the CheckInput of the payout's scope
+    names: dict[str, str]
+    experts: dict[str, Any]
+    own: Any
+    existing: list[str]
+    earlier: list[Any]
+    paid_this_year: list[PaidLine]
+    decl: Any
+
+    @property
+    def held(self) -> tuple[Held, ...]:
+        return self.selection.held
+
+
+def resolved_problems(conn: Any, year: int) -> frozenset[tuple[str, str, str]]:
+    """(expert, rule, period) of every error an earlier payout of ``year`` paid despite, with
+    an override: that problem is resolved and holds no later payout of the same expert (a
+    correction resolves a problem by itself: the finding is gone)."""
+    from sqlalchemy import select
+
+    from vergoeding.store.schema import payouts
+
+    out: set[tuple[str, str, str]] = set()
+    for (snap_text,) in conn.execute(select(payouts.c.snapshot).where(payouts.c.override_reason.is_not(None))):
+        import json
+
+        snap = json.loads(snap_text)
+        if not str(snap.get("period", "")).startswith(str(year)):
+            continue
+        overridden = set(snap.get("override_experts") or ())
+        for f in snap.get("findings", ()):
+            if f.get("severity") == "error" and f.get("expert") in overridden:
+                out.add((f["expert"], f["rule"], f.get("period") or ""))
+    return frozenset(out)
+
+
+def decide(ws: Workspace, period: Period, today: date, *, expert: str | None = None,
+           override_experts: Sequence[str] = ()) -> Decision:
+    """Which lines a payout of ``period`` pays and whom it holds, with the reasons: every
+    approved, unpaid line dated before the period's end (earlier months' open lines too, and
+    their problems), checked over the scope from the earliest open line. Errors an earlier
+    payout overrode (:func:`resolved_problems`) hold nobody again."""
     label = period.label or str(period)
     with ws.engine.connect() as conn:
         # codes as stored: 'p1' typed for P1 selects, holds and overrides the same expert
@@ -164,6 +213,8 @@ def build_snapshot(ws: Workspace, period: Period, today: date, *, expert: str | 
         year = period.last_day.year
         paid_this_year = load_paid_lines(conn, period=year_period(year), expert_code=expert)
         decl = load_declarations(conn, years=(year,))
+        resolved = resolved_problems(conn, year) | (resolved_problems(conn, earliest.year)
+                                                    if earliest.year != year else frozenset())
     blocking = [f for f in findings if f.severity is Severity.ERROR and not f.expert]
     if blocking:
         raise RuleViolation(
@@ -180,16 +231,40 @@ def build_snapshot(ws: Workspace, period: Period, today: date, *, expert: str | 
 
     findings += [Finding(Severity.ERROR, "payout.no_price", reason, expert=code, period=label)
                  for code, reason in unpriced.items()]
-    sel = select_lines(priced, findings, names=names, override=override_experts,
+    holding = [f for f in findings if (f.expert or "", f.rule, f.period or "") not in resolved]
+    sel = select_lines(priced, holding, names=names, override=override_experts,
                        iban_ok=lambda c: bool(stdnum_iban.is_valid(experts[c].iban or "")))
     # an expert whose every open line lacks a price has nothing to select: held all the same
     listed = {h.expert for h in sel.held} | set(sel.experts)
     no_price = {g.engagement.expert_code for g in gaps if g.entry_id in approved_ids}
-    for f in findings:
+    for f in holding:
         if f.rule == NO_PRICE and f.expert in no_price and f.expert not in listed:
             held_now = (*sel.held, Held(f.expert, names.get(f.expert, f.expert), f.message))
             sel = replace(sel, held=tuple(sorted(held_now, key=lambda h: h.expert)))
             listed.add(f.expert)
+    return Decision(period, label, expert, sel, findings, priced, ci, names, experts, own, existing, earlier,
+                    paid_this_year, decl)
+
+
+def hold_findings(d: Decision) -> list[Finding]:
+    """The holds of a decision as findings: what ``check`` reports and the payout lists."""
+    return [Finding(Severity.ERROR, "payout.held",
+                    f"{h.name} wordt aangehouden bij 'vergoeding payout --period {d.label}': {h.reason}",
+                    "De regels blijven open en gaan mee met de volgende uitbetaling zodra het is opgelost "
+                    "(of betaal bewust toch met --override-expert en --override-reason).",
+                    expert=h.expert, period=d.label) for h in d.held]
+
+
+def build_snapshot(ws: Workspace, period: Period, today: date, *, expert: str | None = None,
+                   override_reason: str | None = None, override_experts: Sequence[str] = (),
+                   execution_date: date | None = None, sepa_version: str | None = None,
+                   ) -> tuple[dict[str, Any], list[PaidLine], list[Finding], tuple[Held, ...], tuple[str, ...]]:
+    """Everything the documents need, as JSON-able data, and the lines to record.
+    ``execution_date`` defaults to the next SEPA business day after ``today``."""
+    d = decide(ws, period, today, expert=expert, override_experts=override_experts)
+    label, expert, sel, findings, priced, ci = d.label, d.expert, d.selection, d.findings, d.priced, d.ci
+    names, experts, own, existing, earlier = d.names, d.experts, d.own, d.existing, d.earlier
+    paid_this_year, decl, year = d.paid_this_year, d.decl, period.last_day.year
     # an override that does nothing is said out loud (on screen and on the overview), never
     # silently dropped: the finance employee may have meant someone else
     held_by = {h.expert: h for h in sel.held}
