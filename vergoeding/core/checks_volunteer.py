@@ -23,6 +23,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import TypedDict
 
+from vergoeding.core.caps_story import CAP_ADVICE, CONSEQUENCE, crossed_name
 from vergoeding.core.compensation import (
     CAPPED_REGIMES,
     PricedEntry,
@@ -39,22 +40,6 @@ from vergoeding.core.regimes import Regime
 from vergoeding.core.work import Engagement, Expert, Organisation
 
 DECLARED_LABEL = "waarvan opgegeven door andere organisaties"
-
-CONSEQUENCE = (
-    "Boven een harde grens is de HELE vrijwilligersvergoeding van {year} belast, niet alleen het "
-    "deel erboven: het is dan loon. De organisatie moet er normaal loonheffing over inhouden en "
-    "afdragen (via de loonadministratie); alleen opgeven aan de Belastingdienst is niet genoeg. "
-    "De vrijwilliger mag dan nog wel werkelijke kosten met bonnetjes aantonen; die zijn niet belast."
-)
-
-CAP_ADVICE = (
-    "Wat u nog kunt doen vóór de betaling: verlaag het bedrag zodat het totaal op of onder de "
-    "grens blijft; schuif werk alleen naar een volgende maand als het werk ook echt in die maand "
-    "is gedaan; of betaal deze opdracht onder een ander regime (loondienst via de "
-    "salarisadministratie, of zzp met een factuur). Is er al betaald, neem de vergoeding dan op in "
-    "de loonadministratie en houd loonheffing in. Een vast bedrag voor meerdere maanden werk "
-    "boekt u als één regel per maand waarin het werk is gedaan."
-)
 
 RECEIPTS_TEXT = (
     " Daarin zit {receipts} aan werkelijke kosten met bonnetjes: die tellen mee, omdat de vrijwilliger "
@@ -297,6 +282,13 @@ def _cap_figures(t: CapTotals, fig: Figure, regimes: set[Regime]) -> dict[str, s
     return figures
 
 
+def _told(regimes: Iterable[Regime], y: int) -> str:
+    """What the expert's letters call the allowance from now on (core/caps_story.py: the
+    same words as the statement, the year statement and 'vergoeding room')."""
+    names = sorted({crossed_name(r.label) for r in regimes if r in CAPPED_REGIMES}) or [crossed_name("Vrijwilligersvergoeding")]
+    return f" Op de brieven aan de deskundige heet het in {y} voortaan: {' / '.join(repr(n.lower()) for n in names)}."
+
+
 def month_cap(priced: Sequence[PricedEntry], declarations: Sequence[Declaration],
               limits: LimitsBook, period: Period) -> list[Finding]:
     """Each month of ``period``, per expert: counted allowance of the work done in that month
@@ -327,7 +319,7 @@ def month_cap(priced: Sequence[PricedEntry], declarations: Sequence[Declaration]
                 f"de maandgrens is {_eur(fig.amount)}, dus {_eur(t.total - fig.amount)} te veel. Elke maand "
                 "wordt apart getoetst, middelen over het jaar mag niet."
                 + (RECEIPTS_TEXT.format(receipts=_eur(t.receipts), year=y) if t.receipts else "")
-                + " " + CONSEQUENCE.format(year=y) + _unconfirmed(fig),
+                + " " + CONSEQUENCE.format(year=y) + _told(regimes, y) + _unconfirmed(fig),
                 CAP_ADVICE, expert=code, engagement=", ".join(engs) or None, period=mp.label,
                 figures=_cap_figures(t, fig, regimes), where=f"maand {period_text(mp)}",
                 **_limit_fields(fig)))
@@ -368,7 +360,7 @@ def _earlier_months_over(code: str, mine: Sequence[PricedEntry], declarations: S
             f"voor het werk in {period_text(period)}"
             + (f" (opdracht {', '.join(paid_in)})" if paid_in else "") + " tellen de bonnetjes van "
             f"{period_text(mp)} ({_eur(now.receipts)}) nu wel mee (Belastingdienst, 'Vergoeding voor inzet en voor "
-            "kosten')." + " " + CONSEQUENCE.format(year=y) + _unconfirmed(fig),
+            "kosten')." + " " + CONSEQUENCE.format(year=y) + _told(regimes, y) + _unconfirmed(fig),
             CAP_ADVICE + f" Of vergoed in {y} alleen kosten (geen vergoeding voor het werk): dan hebben "
             "de bonnetjes geen maximum.",
             expert=code, engagement=", ".join(engs) or None, period=mp.label,
@@ -403,7 +395,7 @@ def year_cap(priced: Sequence[PricedEntry], declarations: Sequence[Declaration],
                 f"jaargrens is {_eur(fig.amount)}, dus {_eur(t.total - fig.amount)} te veel, ook als "
                 "elke maand onder de maandgrens bleef."
                 + (RECEIPTS_TEXT.format(receipts=_eur(t.receipts), year=y) if t.receipts else "")
-                + " " + CONSEQUENCE.format(year=y) + _unconfirmed(fig),
+                + " " + CONSEQUENCE.format(year=y) + _told(regimes, y) + _unconfirmed(fig),
                 CAP_ADVICE, expert=code, period=str(y), figures=_cap_figures(t, fig, regimes),
                 where=f"jaar {y}", **_limit_fields(fig)))
     return out
