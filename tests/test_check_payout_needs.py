@@ -79,7 +79,8 @@ def test_check_reports_lines_without_figures_or_rate(cli, runner: CliRunner, db:
     js = runner.invoke(cli, ["check", "--period", "2027-01", "--format", "json"], env=JAN)
     assert js.exit_code == 1
     errors = _errors(js.stdout)
-    assert set(errors) == {("E1", "payout.no_price"), ("E2", "payout.no_price"), ("E3", "payout.no_price")}
+    # each finding, and the hold it causes in 'payout --period 2027-01' (the payout's own decision)
+    assert set(errors) == {(e, r) for e in ("E1", "E2", "E3") for r in ("payout.no_price", "payout.held")}
     e1 = errors[("E1", "payout.no_price")]
     assert (e1["engagement"], e1["period"], e1["where"]) == ("G1", "2027-01", "opdracht G1")
     assert e1["figures"]["ontbreekt"] == "fiscale grenzen" and e1["figures"]["regels"] == "4"
@@ -127,7 +128,7 @@ def test_a_late_line_of_an_earlier_year_is_checked_too(cli, runner: CliRunner, d
     r = runner.invoke(cli, ["check", "--period", "2026-12", "--format", "json"], env=JAN)
     assert r.exit_code == 1
     errors = _errors(r.stdout)
-    assert set(errors) == {("E3", "payout.no_price")}
+    assert set(errors) == {("E3", "payout.no_price"), ("E3", "payout.held")}
     assert errors[("E3", "payout.no_price")]["figures"]["data"] == "2024-12-15,2024-12-16"
 
 
@@ -240,7 +241,8 @@ def test_nothing_missing_prices_no_line(tmp_path: Path, monkeypatch: pytest.Monk
     finally:
         ws.close()
     assert not [f for f in findings if f.rule == "payout.no_price"]
-    assert sorted(set(calls)) == [date(2026, 1, 1), date(2026, 2, 1)] and len(calls) == 2  # cached per signature
+    # cached per signature; twice: the check's own scope and the payout's decision (api.payout.decide)
+    assert sorted(set(calls)) == [date(2026, 1, 1), date(2026, 2, 1)] and len(calls) == 4
     assert fetched == []
 
 

@@ -230,9 +230,12 @@ def test_parse_format() -> None:
 
 
 def test_client_without_kvk_or_oin_is_refused_before_numbering(tmp_path: Path) -> None:
+    """A client that must receive e-invoices (marked as a public body) keeps the refusal; one
+    that need not gets a PDF invoice without e-invoice (tests/test_billing.py)."""
     ws = build(tmp_path / "db.sqlite")
     with ws.engine.begin() as c:
-        c.execute(update(s.organisations).where(s.organisations.c.code == "ZORG").values(kvk=None))
+        c.execute(update(s.organisations).where(s.organisations.c.code == "ZORG")
+                  .values(kvk=None, einvoice_required=True))
     with pytest.raises(RuleViolation) as exc:
         api.create_client_invoice(ws, "ZORG", OCT, issue_date=ISSUE)
     assert "KvK-nummer of OIN afnemer" in exc.value.message and "org edit ZORG" in exc.value.message

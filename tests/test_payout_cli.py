@@ -121,7 +121,8 @@ def test_expert_without_iban_is_held_and_the_others_are_paid(cli, runner: CliRun
     out = tmp_path / "o"
     c = runner.invoke(cli, ["check", "--period", "2026-11", "--format", "json"])
     assert c.exit_code == 1
-    assert [f["rule"] for f in json.loads(c.stdout) if f["severity"] == "error"] == ["payment.missing_data"]
+    assert [f["rule"] for f in json.loads(c.stdout) if f["severity"] == "error"] == ["payment.missing_data",
+                                                                                    "payout.held"]
     r = runner.invoke(cli, ["payout", "--period", "2026-11", "--out", str(out)], env={"VERGOEDING_TODAY": "2026-11-27"})
     assert r.exit_code == 0, r.output
     assert "Betaald: 2026-11, 1 overboeking(en), totaal €\u00a0132,40, 1 regel(s) afgerekend." in r.stdout

@@ -363,7 +363,7 @@ def test_a_step_missing_below_the_highest_is_still_run(tmp_path: Path) -> None:
     from vergoeding.store.migrations import MIGRATIONS
 
     engine = make_engine(db.db_url(tmp_path / "gap.db"))
-    assert migrate(engine, [m for m in MIGRATIONS if m[0] != 10]) == 11
+    assert migrate(engine, [m for m in MIGRATIONS if m[0] != 10]) == MIGRATIONS[-1][0]
     with engine.connect() as c:
         assert 10 not in applied_versions(c) and inspect(c).has_table("engagement_rates")
         assert "phone" not in {col["name"] for col in inspect(c).get_columns("organisations")}

@@ -58,7 +58,10 @@ def test_year_statement(cli, runner: CliRunner, tmp_db: Path, tmp_path: Path) ->
     assert r.exit_code == 0, r.output
     text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
     assert "Jaaropgave 2026" in text and "€ 250,00" in text and "november" in text
-    assert "hele vrijwilligersvergoeding" in text
+    flat = " ".join(text.split())
+    assert "Daarom is uw hele vrijwilligersvergoeding van 2026 belast, niet alleen het stuk erboven." in flat
+    assert "Vergoeding als vrijwilliger, belast als loon: € 250,00" in flat  # not "vrijwilligersvergoeding" any more
+    assert "binnen de grens" not in flat
     assert "100000009" not in text
 
 

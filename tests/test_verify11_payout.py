@@ -173,15 +173,21 @@ def test_statement_after_an_earlier_month_over_the_cap_shows_no_room(cli, runner
     assert "Betaald: 2026-12, 1 overboeking(en), totaal €\u00a02,30, 1 regel(s) afgerekend." in r.stdout
     text = pdf_text(tmp_path / "dec" / "specificatie-2026-12-V1.pdf")
     assert "correctie op regel 1" in text and "(van eerder)" in text and "10 km × € 0,23" in text
-    assert "Voor de grens telt mee: € 222,30" in text
-    # November went over the cap: nothing of 2026 is tax-free any more, December neither
-    assert "In november 2026 ging uw vergoeding € 2,30 over de grens van € 220,00 per maand." in text
-    assert "In december 2026 kan er nog € 0,00 bij" in text and "In 2026 kan er nog € 0,00 bij" in text
-    assert "U bent over de grens. Dan is uw hele vrijwilligersvergoeding van dit jaar belast" in text
+    assert "Voor de grens telt in 2026 tot nu toe € 222,30 mee." in text
+    # November went over the cap: nothing of 2026 is tax-free any more, December neither, and
+    # the letter says so once, in the words of core/caps_story.py (no "kan er nog ... bij")
+    assert "In november 2026 ging het € 2,30 over de grens van € 220,00 per maand." in text
+    assert "kan er nog" not in text and "Er kan in 2026 dus niets meer belastingvrij bij." in text
+    assert "Daarom is uw hele vrijwilligersvergoeding van 2026 belast, niet alleen het stuk erboven." in text
+    assert "Wat nu? Wij houden over uw vergoeding van 2026 loonheffing in." in text
+    assert "Vergoeding als vrijwilliger, belast als loon: € 2,30" in text
     # the same figure as 'vergoeding room'
     r = runner.invoke(cli, ["room", "--expert", "V1", "--on", "2026-12-31", "--format", "json"], env=DEC)
     assert r.exit_code == 0, r.output
     assert "2026-11" in r.stdout
+    story = json.loads(r.stdout)["story"]
+    assert story["crossed"] is True and story["year_left"] == "0.00" and story["crossed_in"] == ["november 2026"]
+    assert story["allowance_name"] == "vergoeding als vrijwilliger, belast als loon"
 
 
 def _run(db: Path, *args: str, kill_at: str | None = None) -> subprocess.CompletedProcess[str]:
@@ -254,15 +260,15 @@ def test_this_year_so_far_keeps_receipts_and_in_kind_apart_and_adds_up_to_room(c
     assert ("Dit jaar tot nu toe (2026) Betaald als vrijwilligersvergoeding: € 24,75 "
             "In natura gekregen (niet overgemaakt): € 25,00") in v1
     # 24.75 + 25.00 paid + 5.75 logged = 55.50, the figure of 'vergoeding room'
-    assert ("Voor de grens telt mee: € 55,50. Dat is wat u hierboven bij \"Dit jaar tot nu toe\" betaald kreeg als "
-            "vrijwilligersvergoeding, plus wat u in natura kreeg, en € 5,75 voor werk dat nog betaald moet worden.") in v1
+    assert ("Voor de grens telt in 2026 tot nu toe € 55,50 mee. Dat is wat u hierboven bij \"Dit jaar tot nu toe\" "
+            "betaald kreeg, plus wat u in natura kreeg. Ook € 5,75 voor werk dat nog betaald moet worden telt mee.") in v1
     v2 = pdf_text(tmp_path / "nov" / "specificatie-2026-11-V2.pdf")
     # the receipts are not volunteer allowance: apart, as under "Soort vergoeding"
     assert "Soort vergoeding Vrijwilligersvergoeding: € 2,88" in v2
     assert ("Dit jaar tot nu toe (2026) Betaald als vrijwilligersvergoeding: € 2,88 "
             "Kosten met een bonnetje terugbetaald: € 40,00") in v2
-    assert ("Voor de grens telt mee: € 42,88. Dat is wat u hierboven bij \"Dit jaar tot nu toe\" betaald kreeg als "
-            "vrijwilligersvergoeding, plus de kosten met een bonnetje.") in v2
+    assert ("Voor de grens telt in 2026 tot nu toe € 42,88 mee. Dat is wat u hierboven bij \"Dit jaar tot nu toe\" "
+            "betaald kreeg, plus de kosten met een bonnetje.") in v2
     for code, counted in (("V1", "55.50"), ("V2", "42.88")):
         r = runner.invoke(cli, ["room", "--expert", code, "--on", "2026-11-30", "--format", "json"], env=NOV)
         assert json.loads(r.stdout)["periods"][1]["counted"] == counted

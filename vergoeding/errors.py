@@ -9,19 +9,49 @@ from __future__ import annotations
 
 import re
 
-# A BSN as people write it: 123456782, 1234.56.782, 123.456.782, 1234 56 782, 123 456 782.
-_BSN_LIKE = re.compile(r"(?<![\d.])(\d{4}[. ]\d{2}[. ]\d{3}|\d{3}[. ]\d{3}[. ]\d{3}|\d{9})(?![\d])")
+# A BSN as people write it: 123456782, 1234.56.782, 123.456.782, 1234 56 782, 123 456 782. Only as a
+# number of its own: nine digits that are part of a longer token (NL123456782B01, an IBAN, an invoice
+# number such as 2026-123456782 or F/123456782, a code) are that other number, not a BSN.
+_BSN_LIKE = re.compile(r"(?<![\w.\-/])(\d{4}[. ]\d{2}[. ]\d{3}|\d{3}[. ]\d{3}[. ]\d{3}|\d{9})(?![\w\-/]|[.,]\d)")
+# Registered numbers that contain nine digits and may be written with spaces or dots: a Dutch VAT
+# id (NL + 9 digits + B + 2 digits; one built on an RSIN passes the 11-test too) and an IBAN.
+_VAT_LIKE = re.compile(r"(?i)\bNL[ .]?(?:\d[ .]?){9}B[ .]?\d{2}\b")
+_IBAN_LIKE = re.compile(r"(?i)\b[A-Z]{2}\d{2}(?:[ ]?[A-Z0-9]){11,30}\b")
+
+
+def registered_spans(text: str) -> list[tuple[int, int]]:
+    """Where ``text`` holds a VAT id or a valid IBAN, written with or without separators: the
+    nine digits inside them are never a BSN."""
+    from stdnum import iban
+
+    spans = [m.span() for m in _VAT_LIKE.finditer(text)]
+    spans += [m.span() for m in _IBAN_LIKE.finditer(text) if iban.is_valid(m.group(0))]
+    return spans
 
 
 def mask_bsns(message: str) -> str:
-    """Mask every number in ``message`` that is a valid BSN (11-test), the way
-    ``render.formatting.mask_bsn`` does (``*****4567``): a BSN typed into the wrong field
-    (a KvK number, an IBAN, a date) must not be repeated in an error message."""
+    """Mask every number in ``message`` that is a BSN, the way ``render.formatting.mask_bsn``
+    does (``*****4567``): a BSN typed into the wrong field (a KvK number, a date) must not be
+    repeated in an error message. A number is a BSN only where it cannot be another registered
+    number: nine digits of their own (not inside a longer code) that pass the 11-test and are
+    not part of a VAT id or an IBAN. VAT ids, KvK numbers (8 digits), IBANs and invoice numbers
+    are never masked."""
     from stdnum.nl import bsn
 
+    if not any(c.isdigit() for c in message):
+        return message
+    spans: list[tuple[int, int]] | None = None
+
     def mask(m: re.Match[str]) -> str:
+        nonlocal spans
         digits = re.sub(r"[. ]", "", m.group(0))
-        return "*****" + digits[-4:] if bsn.is_valid(digits) else m.group(0)
+        if not bsn.is_valid(digits):
+            return m.group(0)
+        if spans is None:
+            spans = registered_spans(message)
+        if any(a <= m.start() and m.end() <= b for a, b in spans):
+            return m.group(0)
+        return "*****" + digits[-4:]
 
     return _BSN_LIKE.sub(mask, message)
 

@@ -6,7 +6,7 @@ The input of the checks is made in :mod:`~vergoeding.api.check_input` (entry by 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import date
 
@@ -103,9 +103,39 @@ def _check(ws: Workspace, period: Period | None, year: int | None, expert: str |
         if ids and p.start > scope.start:
             late |= {eid for eid, _, _ in late_ranges(conn, p.start, ids)}
         ci = replace(ci, late=[g for g in engs if g.id in late])
-    if not gaps:
-        return run_checks(ci)
-    return sort_findings([*gap_findings(ws, gaps, names, p.label or str(p)), *run_checks(ci)])
+        billing = billing_findings(ws, conn, p, expert=expert)
+    found = run_checks(ci)
+    if gaps:
+        found = [*gap_findings(ws, gaps, names, p.label or str(p)), *found]
+    return sort_findings([*found, *payout_findings(ws, p, today, expert, found), *billing])
+
+
+def payout_findings(ws: Workspace, period: Period, today: date, expert: str | None,
+                    found: Sequence[Finding]) -> list[Finding]:
+    """What ``vergoeding payout --period P`` would hold, with the same reasons: the payout's own
+    decision (:func:`vergoeding.api.payout.decide`), never a second opinion. The errors behind
+    a hold that this check did not see (an earlier month's open line) are added too."""
+    from vergoeding.api.payout import decide, hold_findings
+    from vergoeding.core.findings import Severity
+
+    try:
+        d = decide(ws, period, today, expert=expert)
+    except VergoedingError:  # an error that stops the whole payout: check reports it already
+        return []
+    held = {h.expert for h in d.held}
+    seen = {(f.rule, f.expert) for f in found}
+    earlier = [f for f in d.findings if f.severity is Severity.ERROR and f.expert in held
+               and (f.rule, f.expert) not in seen]
+    return [*earlier, *hold_findings(d)]
+
+
+def billing_findings(ws: Workspace, conn: Connection, period: Period, *, expert: str | None) -> list[Finding]:
+    """Approved billable work up to the period's end that no invoice holds yet, per client and
+    period of work (revenue that would otherwise be lost), and billable payroll engagements
+    without a client rate."""
+    from vergoeding.api.billing import open_billable
+
+    return open_billable(ws, conn, period, expert=expert)
 
 
 def engagement_warnings(ws: Workspace, code: str) -> list[Finding]:

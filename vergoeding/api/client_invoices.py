@@ -8,6 +8,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from concurrent.futures import as_completed
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -23,10 +24,12 @@ from vergoeding.api.invoice_common import (
     _prefix,
     _quantity,
     _role_label,
+    invoice_hours,
     logo_path,
     number_format,
     org_party,
     refuse_without_einvoice,
+    required_einvoice,
 )
 from vergoeding.api.workspace import Workspace
 from vergoeding.core.compensation import PricedEntry, price_entry
@@ -38,9 +41,10 @@ from vergoeding.core.invoice import (
     client_vat,
     invoice_to_dict,
 )
+from vergoeding.core.money import ZERO
 from vergoeding.core.period import Period, period_text
-from vergoeding.core.regimes import Regime
-from vergoeding.core.work import Expert
+from vergoeding.core.regimes import Unit
+from vergoeding.core.work import Engagement, Entry, Expert
 from vergoeding.documents.invoice import InvoiceDocument
 from vergoeding.errors import InputError, RuleViolation
 from vergoeding.render.pool import worker_pool
@@ -99,8 +103,9 @@ def _client_draft(ws: Workspace, conn: Connection, client: str, period: Period, 
         raise InputError(f"{client!r} is geen opdrachtgever", field="client")
     open_entries = _open_entries(conn, "invoice_id", period, client=client)
     engs = {g.code: g for g in queries.all_engagements(conn, client_code=client)}
-    priced = [price_entry(e, engs[e.engagement_code], ws.ratecard, ws.limits) for e in open_entries]
-    priced = [p for p in priced if p.client_unit_price > 0 and p.regime is not Regime.LOONDIENST]
+    priced = [price_entry(e, engs[e.engagement_code], ws.ratecard, ws.limits) for e in open_entries
+              if billed(engs[e.engagement_code], e)]
+    priced = [p for p in priced if p.client_unit_price > 0]
     if not priced:
         raise NothingToInvoice(f"geen goedgekeurde, nog niet gefactureerde uren voor {client} in {period_text(period)}")
     exempt = _cfg(ws).get("vat_exempt_note")
@@ -109,9 +114,19 @@ def _client_draft(ws: Workspace, conn: Connection, client: str, period: Period, 
     exps = {x.code: x for x in queries.all_experts(conn, {g.expert_code for g in engs.values()})}
     buyer, order = buyer_references(cust.buyer_reference, [p.engagement.order_number or "" for p in priced])
     mixed = not order and any(p.engagement.order_number for p in priced)
-    lines = client_lines(ws, priced, exps, group_by, vat, order_per_line=mixed)
+    invoiced_as = corrected_invoices(conn, [p.entry for p in priced])
+    regular = [p for p in priced if p.entry.id not in invoiced_as]
+    lines = client_lines(ws, regular, exps, group_by, vat, order_per_line=mixed) if regular else ()
+    lines += correction_lines(ws, [p for p in priced if p.entry.id in invoiced_as], invoiced_as, exps, vat)
     codes = sorted({p.engagement.code for p in priced})
-    inv = Invoice(kind="client", supplier=org_party(own), customer=org_party(cust), issue_date=issue_date,
+    credit_of = None
+    if sum((x.amount for x in lines), ZERO) < ZERO:
+        # only corrections of invoiced work, and less than nothing: a credit note on the
+        # (latest) invoice they correct
+        credit_of = sorted(set(invoiced_as.values()))[-1]
+    inv = Invoice(kind="client" if credit_of is None else "credit", credit_of=credit_of,
+                  credit_reason="correctie van gefactureerde uren" if credit_of else "",
+                  original_kind="client" if credit_of else "", supplier=org_party(own), customer=org_party(cust), issue_date=issue_date,
                   lines=lines, payment_term_days=cust.payment_term_days, period=str(period),
                   reference=", ".join(codes) if len(codes) <= 4 else f"{len(codes)} opdrachten",
                   einvoice_format=cust.einvoice_format, buyer_reference=buyer, order_reference=order)
@@ -131,9 +146,47 @@ def _client_invoice(ws: Workspace, conn: Connection, client: str, period: Period
     inv, ids, client_id = _client_draft(ws, conn, client, period, group_by, issue_date)
     if concept:
         return store.save_concept(conn, inv, actor=ws.actor, client_id=client_id, entry_ids=ids)
-    refuse_without_einvoice(inv)
+    inv = refuse_without_einvoice(inv, required=required_einvoice(conn, inv))
     return store.issue(conn, inv, fmt=number_format(ws, "client"), series_prefix=_prefix("client", False),
-                       actor=ws.actor, client_id=client_id, entry_ids=ids)
+                       actor=ws.actor, client_id=client_id, entry_ids=ids, link_kind="client")
+
+
+def billed(g: Engagement, e: Entry) -> bool:
+    """Is this line billed to the client? The engagement says so (payroll included); a
+    correction only when the engagement passes corrections on."""
+    return g.billable and (e.correction_of is None or g.corrections_billed)
+
+
+def corrected_invoices(conn: Connection, lines: Sequence[Entry]) -> dict[int, str]:
+    """Correction lines whose corrected line is on an issued client invoice: entry id ->
+    that invoice's number (the correction becomes its own line, or a credit note)."""
+    roots = {e.id: e.correction_of for e in lines if e.correction_of is not None}
+    if not roots:
+        return {}
+    from vergoeding.store.schema import invoices as inv_t
+
+    rows = conn.execute(select(entries.c.id, inv_t.c.number).join(inv_t, inv_t.c.id == entries.c.invoice_id)
+                        .where(entries.c.id.in_(set(roots.values())), inv_t.c.status.in_(["issued", "paid"]),
+                               inv_t.c.number.is_not(None))).all()
+    number = {int(r.id): str(r.number) for r in rows}
+    return {eid: number[root] for eid, root in roots.items() if root in number}
+
+
+def correction_lines(ws: Workspace, priced: Sequence[PricedEntry], invoiced_as: dict[int, str],
+                     experts_by_code: dict[str, Expert], vat: VatTreatment) -> tuple[InvoiceLine, ...]:
+    """One line per correction of invoiced work: the difference in hours (or units) at the
+    client's price, naming the invoice and the reason."""
+    out = []
+    for p in sorted(priced, key=lambda p: (p.entry.work_date, p.entry.id)):
+        g = p.engagement
+        quantity = invoice_hours(p.entry.minutes) if p.unit is Unit.UUR else Decimal(p.entry.quantity)
+        if not quantity:
+            continue  # an amount correction: what the expert gets, not what the client pays
+        who = experts_by_code[g.expert_code].name
+        out.append(InvoiceLine(f"Correctie op factuur {invoiced_as[p.entry.id]}, {_role_label(ws, g.role)} "
+                               f"op {p.entry.work_date:%d-%m-%Y} ({g.code}, {who}): {p.entry.reason or p.entry.activity}",
+                               quantity, p.unit.label, p.client_unit_price, vat, p.entry.work_date, p.entry.work_date))
+    return tuple(out)
 
 
 def invoiceable_clients(ws: Workspace, period: Period) -> list[str]:
@@ -215,7 +268,7 @@ def create_all_client_invoices(
         total = len(todo)
         from vergoeding.render.ubl import invoice_ubl
 
-        ubls = {s.id: invoice_ubl(s.invoice) for s in todo}
+        ubls = {s.id: invoice_ubl(s.invoice) if s.invoice.einvoice else None for s in todo}
         with worker_pool(min(workers, total)) as pool:
             futures = {pool.submit(_render_job, json.dumps(invoice_to_dict(s.invoice)), s.status, user, shipped,
                                    str(logo) if logo else None, ubls[s.id]): s for s in todo}
@@ -223,7 +276,9 @@ def create_all_client_invoices(
             for done, fut in enumerate(as_completed(futures), start=1):
                 s = futures[fut]
                 pdf = fut.result()
-                files.append(write_atomic(out_dir / f"{_file_stem(s)}.xml", ubls[s.id]))
+                ubl = ubls[s.id]
+                if ubl is not None:
+                    files.append(write_atomic(out_dir / f"{_file_stem(s)}.xml", ubl))
                 path = write_atomic(out_dir / f"{_file_stem(s)}.pdf", pdf)
                 files.append(path)
                 if s.id not in new:
@@ -240,4 +295,5 @@ def _missing_pdfs(ws: Workspace, period: Period, out_dir: Path, skip: set[int]) 
     with ws.engine.connect() as conn:
         rows = store.list_invoices(conn, kind="client")
     return [s for s in rows if s.id not in skip and s.number and s.invoice.period == str(period)
-            and not all((out_dir / f"{_file_stem(s)}.{ext}").exists() for ext in ("pdf", "xml"))]
+            and not all((out_dir / f"{_file_stem(s)}.{ext}").exists()
+                        for ext in (("pdf", "xml") if s.invoice.einvoice else ("pdf",)))]

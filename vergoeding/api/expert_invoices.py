@@ -106,7 +106,7 @@ def create_expert_invoice(ws: Workspace, expert: str, period: Period, *, issue_d
         ids = [e.id for e in open_entries]
         if concept:
             return store.save_concept(conn, inv, actor=ws.actor, expert_id=exp.id, entry_ids=ids)
-        refuse_without_einvoice(inv)
+        inv = refuse_without_einvoice(inv)
         return store.issue(conn, inv, fmt=number_format(ws, "expert", self_billed=self_billing),
                            series_prefix=_prefix("expert", self_billing), actor=ws.actor, expert_id=exp.id,
                            entry_ids=ids, expert_code=exp.code)

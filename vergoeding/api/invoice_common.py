@@ -4,12 +4,12 @@ the open entries of a period and how hours are written on an invoice."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, func, select
 
 from vergoeding.api.choices import INVOICE_FORMATS, INVOICE_GROUP_BY
 from vergoeding.api.workspace import Workspace
@@ -89,16 +89,47 @@ def logo_path(ws: Workspace) -> Path | None:
     return path
 
 
-def refuse_without_einvoice(inv: Invoice) -> None:
-    """Refuse to issue an invoice whose e-invoice the receiver would reject: both parties
-    need a KvK number or OIN (:func:`~vergoeding.core.invoice.einvoice_missing`). Checked
-    before the invoice gets its number. Credit notes are not checked: they correct an issued
+def refuse_without_einvoice(inv: Invoice, *, required: bool = True) -> Invoice:
+    """The invoice as it may be issued, with or without its e-invoice.
+
+    The e-invoice needs the customer's KvK number or OIN
+    (:func:`~vergoeding.core.invoice.einvoice_missing`). A customer that must receive
+    e-invoices (``required``: marked as a public body, or with an e-invoice format chosen)
+    keeps the refusal, before the invoice gets its number. Any other customer without the
+    number (a private person, a foreign client, an association not registered yet) gets a
+    complete PDF invoice (Wet OB art. 35a) without the e-invoice: ``einvoice=False``, and
+    :func:`einvoice_notice` says why. Credit notes are not checked: they follow their
     invoice and must always be possible."""
     gaps = einvoice_missing(inv)
-    if gaps:
-        code = inv.customer.code
-        raise RuleViolation(f"factuur niet uitgereikt: de e-factuur zou worden geweigerd; {'; '.join(gaps)}"
+    if not gaps:
+        return inv
+    code = inv.customer.code
+    if required:
+        why = ("deze opdrachtgever moet e-facturen ontvangen (overheid of e-factuurformaat ingesteld); "
+               if inv.kind == "client" else "")
+        raise RuleViolation(f"factuur niet uitgereikt: de e-factuur zou worden geweigerd; {why}{'; '.join(gaps)}"
                             + (f" (vul het aan met: vergoeding org edit {code} --kvk ... of --oin ...)" if code else ""))
+    return replace(inv, einvoice=False)
+
+
+def einvoice_notice(inv: Invoice) -> str | None:
+    """Why an issued invoice has no e-invoice and how to add the number, or None."""
+    if inv.einvoice or inv.kind == "expert":
+        return None
+    code = inv.customer.code or "CODE"
+    return (f"Zonder e-factuur: {inv.customer.name} heeft geen KvK-nummer of OIN, dus de e-factuur (Peppol/SI-UBL) "
+            "kan deze afnemer niet aanwijzen. De pdf-factuur is volledig (art. 35a Wet OB) en is de factuur. "
+            f"Heeft de afnemer wel een nummer, vul het aan met 'vergoeding org edit {code} --kvk 12345678' "
+            "(of --oin ...); een volgende factuur krijgt dan haar e-factuur. Moet deze afnemer e-facturen "
+            f"ontvangen, markeer hem met 'vergoeding org edit {code} --public-body'.")
+
+
+def required_einvoice(conn: Connection, inv: Invoice) -> bool:
+    """Must this invoice's customer receive e-invoices? Our own organisation (an expert's
+    invoice to us) always; a client when it is marked so."""
+    if inv.kind == "expert" or inv.original_kind == "expert" or not inv.customer.code:
+        return True
+    return queries.organisation(conn, inv.customer.code).einvoice_required
 
 
 # --- parties ------------------------------------------------------------------------------
@@ -116,9 +147,14 @@ def expert_party(e: Expert) -> Party:  # never the BSN
 def _open_entries(conn: Connection, column: str, period: Period, *, client: str | None = None,
                   expert: str | None = None) -> list[Entry]:
     col = entries.c[column]
+    # the approved lines of the period that no invoice holds yet, and every correction line up
+    # to the period's end (a correction carries the date of the work it corrects, often an
+    # earlier, already invoiced month: it goes on the next invoice). Earlier lines approved
+    # late are invoiced with their own period; 'vergoeding check' lists them.
+    in_period = (entries.c.work_date >= period.start) | entries.c.correction_of.is_not(None)
     q = (select(entries.c.id).join(engagements, engagements.c.id == entries.c.engagement_id)
-         .where(entries.c.work_date >= period.start, entries.c.work_date < period.end,
-                entries.c.status.in_(["approved", "settled"]), col.is_(None)))
+         .where(entries.c.work_date < period.end, in_period, entries.c.status.in_(["approved", "settled"]),
+                col.is_(None)))
     if client:
         q = q.join(organisations, organisations.c.id == engagements.c.client_id).where(code_is(organisations.c.code, client))
     if expert:
@@ -126,7 +162,9 @@ def _open_entries(conn: Connection, column: str, period: Period, *, client: str 
     ids = {int(r.id) for r in conn.execute(q)}
     if not ids:
         return []
-    return [e for e in queries.load_entries(conn, period=period, client_code=client, expert_code=expert,
+    first = conn.execute(select(func.min(entries.c.work_date)).where(entries.c.id.in_(ids))).scalar_one()
+    return [e for e in queries.load_entries(conn, period=Period(min(first, period.start), period.end),
+                                            client_code=client, expert_code=expert,
                                             statuses=("approved", "settled")) if e.id in ids]
 
 

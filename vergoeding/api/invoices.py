@@ -38,10 +38,12 @@ from vergoeding.api.invoice_common import (
     BatchResult,
     NothingToInvoice,
     _prefix,
+    einvoice_notice,
     invoice_hours,
     logo_path,
     number_format,
     refuse_without_einvoice,
+    required_einvoice,
 )
 from vergoeding.api.workspace import Workspace
 from vergoeding.documents.invoice import InvoiceDocument
@@ -54,10 +56,12 @@ def issue(ws: Workspace, key: str, *, issue_date: date) -> store.StoredInvoice:
     """Issue a concept (``concept-12``): it gets its number now."""
     with ws.engine.begin() as conn:
         cur = store.get(conn, key)
+        without = False
         if cur.status == "concept":
-            refuse_without_einvoice(cur.invoice)
+            without = not refuse_without_einvoice(cur.invoice, required=required_einvoice(conn, cur.invoice)).einvoice
         sb = cur.invoice.self_billed
         return store.issue_concept(conn, cur.id, issue_date=issue_date, fmt=number_format(ws, cur.kind, self_billed=sb),
+                                   without_einvoice=without,
                                    series_prefix=_prefix(cur.kind, sb), actor=ws.actor,
                                    expert_code=cur.invoice.supplier.code if cur.kind == "expert" else "")
 
@@ -103,7 +107,7 @@ def render(ws: Workspace, number: str, fmt: str) -> bytes:
         from vergoeding.render.invoice import invoice_pdf
         from vergoeding.render.ubl import invoice_ubl
 
-        ubl = None if doc.status == "concept" else invoice_ubl(doc.invoice)
+        ubl = None if doc.status == "concept" or not doc.invoice.einvoice else invoice_ubl(doc.invoice)
         return invoice_pdf(doc, user_dir=ws.settings.templates_dir, shipped_dir=ws.settings.shipped_templates,
                            ubl=ubl)
     if fmt == "xlsx":
@@ -112,6 +116,9 @@ def render(ws: Workspace, number: str, fmt: str) -> bytes:
         return invoice_xlsx(doc)
     if doc.status == "concept":
         raise RuleViolation("een concept is geen factuur: reik het eerst uit")
+    if not doc.invoice.einvoice:
+        raise RuleViolation(f"factuur {doc.number} is uitgereikt zonder e-factuur: "
+                            + (einvoice_notice(doc.invoice) or "de afnemer heeft geen KvK-nummer of OIN"))
     from vergoeding.render.ubl import invoice_ubl
 
     return invoice_ubl(doc.invoice)
@@ -128,7 +135,7 @@ def row(s: store.StoredInvoice) -> dict[str, Any]:
 
 __all__ = [
     "FORMATS", "GROUP_BY", "BatchResult", "NothingToInvoice", "client_lines", "create_all_client_invoices",
-    "create_client_invoice", "create_expert_invoice", "credit", "discard", "document", "invoice_hours",
+    "create_client_invoice", "create_expert_invoice", "credit", "discard", "document", "einvoice_notice", "invoice_hours",
     "invoiceable_clients", "issue", "list_invoices", "logo_path", "mark_paid", "number_format", "render", "row",
     "show",
 ]

@@ -102,24 +102,60 @@ def _price(ws: Workspace, entries: Sequence[Any], engs: dict[str, Any]) -> tuple
     return out, unpriced
 
 
-def build_snapshot(ws: Workspace, period: Period, today: date, *, expert: str | None = None,
-                   override_reason: str | None = None, override_experts: Sequence[str] = (),
-                   execution_date: date | None = None, sepa_version: str | None = None,
-                   ) -> tuple[dict[str, Any], list[PaidLine], list[Finding], tuple[Held, ...], tuple[str, ...]]:
-    """Everything the documents need in the stored snapshot format, and the lines to record
-    (see :func:`plan_payout`)."""
-    plan = plan_payout(ws, period, today, expert=expert, override_reason=override_reason,
-                       override_experts=override_experts, execution_date=execution_date, sepa_version=sepa_version)
-    return plan.snapshot(), list(plan.paid_lines), list(plan.findings), plan.held, plan.override_experts
+@dataclass(frozen=True)
+class Decision:
+    """What a payout of a period would do: the lines it pays, who it holds and why. Made by
+    :func:`decide`, the ONE place that decides it: ``vergoeding payout`` pays by it and
+    ``vergoeding check`` reports it (``payout.held``), so the two never differ."""
+
+    period: Period
+    label: str
+    expert: str | None
+    selection: Selection
+    findings: list[Finding]
+    priced: list[PricedEntry]
+    ci: Any  # the CheckInput of the payout's scope
+    names: dict[str, str]
+    experts: dict[str, Any]
+    own: Any
+    existing: list[str]
+    earlier: list[Any]
+    paid_this_year: list[PaidLine]
+    decl: Any
+
+    @property
+    def held(self) -> tuple[Held, ...]:
+        return self.selection.held
 
 
-def plan_payout(ws: Workspace, period: Period, today: date, *, expert: str | None = None,
-                override_reason: str | None = None, override_experts: Sequence[str] = (),
-                execution_date: date | None = None, sepa_version: str | None = None) -> PayoutPlan:
-    """The plan of a payout of ``period``: read the open lines and check them, refuse when
-    nothing can be paid, choose the paid lines and hold the rest, then the typed plan
-    (:func:`vergoeding.api.payout_plan.make_plan`). ``execution_date`` defaults to the next
-    SEPA business day after ``today``."""
+def resolved_problems(conn: Any, year: int) -> frozenset[tuple[str, str, str]]:
+    """(expert, rule, period) of every error an earlier payout of ``year`` paid despite, with
+    an override: that problem is resolved and holds no later payout of the same expert (a
+    correction resolves a problem by itself: the finding is gone)."""
+    from sqlalchemy import select
+
+    from vergoeding.store.schema import payouts
+
+    out: set[tuple[str, str, str]] = set()
+    for (snap_text,) in conn.execute(select(payouts.c.snapshot).where(payouts.c.override_reason.is_not(None))):
+        import json
+
+        snap = json.loads(snap_text)
+        if not str(snap.get("period", "")).startswith(str(year)):
+            continue
+        overridden = set(snap.get("override_experts") or ())
+        for f in snap.get("findings", ()):
+            if f.get("severity") == "error" and f.get("expert") in overridden:
+                out.add((f["expert"], f["rule"], f.get("period") or ""))
+    return frozenset(out)
+
+
+def decide(ws: Workspace, period: Period, today: date, *, expert: str | None = None,
+           override_experts: Sequence[str] = ()) -> Decision:
+    """Which lines a payout of ``period`` pays and whom it holds, with the reasons: every
+    approved, unpaid line dated before the period's end (earlier months' open lines too, and
+    their problems), checked over the scope from the earliest open line. Errors an earlier
+    payout overrode (:func:`resolved_problems`) hold nobody again."""
     label = period.label or str(period)
     with ws.engine.connect() as conn:
         # codes as stored: 'p1' typed for P1 selects, holds and overrides the same expert
@@ -148,7 +184,14 @@ def plan_payout(ws: Workspace, period: Period, today: date, *, expert: str | Non
         year = period.last_day.year
         paid_this_year = load_paid_lines(conn, period=year_period(year), expert_code=expert)
         decl = load_declarations(conn, years=(year,))
-    _refuse_blocking(findings, period, label)
+        resolved = resolved_problems(conn, year) | (resolved_problems(conn, earliest.year)
+                                                    if earliest.year != year else frozenset())
+    blocking = [f for f in findings if f.severity is Severity.ERROR and not f.expert]
+    if blocking:
+        raise RuleViolation(
+            f"de uitbetaling van {period_text(period)} kan niet: {blocking[0].message} {blocking[0].advice}".strip()
+            + (f" (en {len(blocking) - 1} andere fout(en); zie 'vergoeding check --period {label}')"
+               if len(blocking) > 1 else "") + " Er is niets betaald.")
     names = {**named, **{c: e.name for c, e in experts.items()}}
     findings = sort_findings([*gap_findings(ws, gaps, names, label), *findings])
     priced, unpriced = _price(ws, open_lines, engs)
@@ -159,50 +202,68 @@ def plan_payout(ws: Workspace, period: Period, today: date, *, expert: str | Non
 
     findings += [Finding(Severity.ERROR, "payout.no_price", reason, expert=code, period=label)
                  for code, reason in unpriced.items()]
-    sel = select_lines(priced, findings, names=names, override=override_experts,
+    holding = [f for f in findings if (f.expert or "", f.rule, f.period or "") not in resolved]
+    sel = select_lines(priced, holding, names=names, override=override_experts,
                        iban_ok=lambda c: bool(stdnum_iban.is_valid(experts[c].iban or "")))
-    sel = _hold_unpriced(sel, findings, {g.engagement.expert_code for g in gaps if g.entry_id in approved_ids},
-                         names)
-    findings += _override_unused(sel, names, label)
+    # an expert whose every open line lacks a price has nothing to select: held all the same
+    listed = {h.expert for h in sel.held} | set(sel.experts)
+    no_price = {g.engagement.expert_code for g in gaps if g.entry_id in approved_ids}
+    for f in holding:
+        if f.rule == NO_PRICE and f.expert in no_price and f.expert not in listed:
+            held_now = (*sel.held, Held(f.expert, names.get(f.expert, f.expert), f.message))
+            sel = replace(sel, held=tuple(sorted(held_now, key=lambda h: h.expert)))
+            listed.add(f.expert)
+    return Decision(period, label, expert, sel, findings, priced, ci, names, experts, own, existing, earlier,
+                    paid_this_year, decl)
+
+
+def hold_findings(d: Decision) -> list[Finding]:
+    """The holds of a decision as findings: what ``check`` reports and the payout lists."""
+    return [Finding(Severity.ERROR, "payout.held",
+                    f"{h.name} wordt aangehouden bij 'vergoeding payout --period {d.label}': {h.reason}",
+                    "De regels blijven open en gaan mee met de volgende uitbetaling zodra het is opgelost "
+                    "(of betaal bewust toch met --override-expert en --override-reason).",
+                    expert=h.expert, period=d.label) for h in d.held]
+
+
+def build_snapshot(ws: Workspace, period: Period, today: date, *, expert: str | None = None,
+                   override_reason: str | None = None, override_experts: Sequence[str] = (),
+                   execution_date: date | None = None, sepa_version: str | None = None,
+                   ) -> tuple[dict[str, Any], list[PaidLine], list[Finding], tuple[Held, ...], tuple[str, ...]]:
+    """Everything the documents need in the stored snapshot format, and the lines to record
+    (see :func:`plan_payout`)."""
+    plan = plan_payout(ws, period, today, expert=expert, override_reason=override_reason,
+                       override_experts=override_experts, execution_date=execution_date, sepa_version=sepa_version)
+    return plan.snapshot(), list(plan.paid_lines), list(plan.findings), plan.held, plan.override_experts
+
+
+def plan_payout(ws: Workspace, period: Period, today: date, *, expert: str | None = None,
+                override_reason: str | None = None, override_experts: Sequence[str] = (),
+                execution_date: date | None = None, sepa_version: str | None = None) -> PayoutPlan:
+    """The plan of a payout of ``period``: the decision (:func:`decide`), refused when nothing
+    can be paid, then the typed plan (:func:`vergoeding.api.payout_plan.make_plan`).
+    ``execution_date`` defaults to the next SEPA business day after ``today``."""
+    d = decide(ws, period, today, expert=expert, override_experts=override_experts)
+    label, expert, sel, findings, priced, ci = d.label, d.expert, d.selection, d.findings, d.priced, d.ci
+    names, experts, own, existing, earlier = d.names, d.experts, d.own, d.existing, d.earlier
+    paid_this_year, decl = d.paid_this_year, d.decl
+    findings = [*findings, *_override_unused(sel, names, label)]
     if not sel.paid:
         _refuse_nothing_paid(sel, earlier, period, label)
     info = [p for p in priced if ROUTE[p.regime] != "sepa" and p.entry.work_date in period]
     held_findings = [Finding(Severity.WARNING, "payout.held", f"{h.name} is aangehouden: {h.reason}",
                              "De regels blijven open en gaan mee met de volgende uitbetaling zodra het is opgelost.",
                              expert=h.expert, period=label) for h in sel.held]
-    all_findings = [*findings, *held_findings]
     plan = make_plan(ws, number=payout_number(label, existing), label=label, period=period, created=now_utc(),
                      execution_date=execution_date or next_business_day(today),
                      sepa_version=sepa_version or SEPA_DEFAULT, override_reason=override_reason,
                      overridden=tuple(sel.overridden), expert_only=expert, own=own, experts=experts, names=names,
-                     paid=sel.paid, other_route=info, held=sel.held, findings=all_findings,
+                     paid=sel.paid, other_route=info, held=sel.held, findings=[*findings, *held_findings],
                      paid_this_year=paid_this_year, priced_year=ci.priced, declarations=decl)
     from vergoeding.documents.sepa import name_findings
 
     shortened = name_findings(plan.snapshot())  # names the EPC limit of 70 characters cuts in the batch
     return replace(plan, findings=(*plan.findings, *shortened)) if shortened else plan
-
-
-def _refuse_blocking(findings: Sequence[Finding], period: Period, label: str) -> None:
-    """An error that belongs to no expert (the organisation may not pay volunteers) stops the payout."""
-    blocking = [f for f in findings if f.severity is Severity.ERROR and not f.expert]
-    if blocking:
-        raise RuleViolation(
-            f"de uitbetaling van {period_text(period)} kan niet: {blocking[0].message} {blocking[0].advice}".strip()
-            + (f" (en {len(blocking) - 1} andere fout(en); zie 'vergoeding check --period {label}')"
-               if len(blocking) > 1 else "") + " Er is niets betaald.")
-
-
-def _hold_unpriced(sel: Selection, findings: Sequence[Finding], no_price: set[str],
-                   names: dict[str, str]) -> Selection:
-    """An expert whose every open line lacks a price has nothing to select: held all the same."""
-    listed = {h.expert for h in sel.held} | set(sel.experts)
-    for f in findings:
-        if f.rule == NO_PRICE and f.expert in no_price and f.expert not in listed:
-            held_now = (*sel.held, Held(f.expert, names.get(f.expert, f.expert), f.message))
-            sel = replace(sel, held=tuple(sorted(held_now, key=lambda h: h.expert)))
-            listed.add(f.expert)
-    return sel
 
 
 def _override_unused(sel: Selection, names: dict[str, str], label: str) -> list[Finding]:

@@ -54,7 +54,8 @@ FIELD_NAMES: dict[str, str] = {
     "budget_amount": "budget (bedrag)", "travel": "reiskosten", "km_rate": "km-tarief",
     "self_billing": "zelffacturering", "vat_exemption": "btw-vrijstelling", "description": "omschrijving",
     "phone": "telefoon", "einvoice_format": "e-factuurformaat", "buyer_reference": "referentie opdrachtgever",
-    "order_number": "inkoopnummer", "order_reference": "inkoopnummer",
+    "order_number": "inkoopnummer", "order_reference": "inkoopnummer", "billable": "factureren",
+    "corrections_billed": "correctie factureren", "einvoice_required": "e-factuur verplicht",
 }
 SHOW_MONEY = frozenset({"expert_rate", "client_rate", "budget_amount", "km_rate"})
 

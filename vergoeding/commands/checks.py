@@ -13,19 +13,21 @@ from vergoeding.commands._common import (
     PERIOD,
     emit,
     emit_findings,
-    period_label,
     reads_only,
     today,
     workspace,
 )
 from vergoeding.commands._lazy import lazy_module
 from vergoeding.core.findings import has_errors
+from vergoeding.core.money import ZERO
 from vergoeding.core.period import Period
 
 if TYPE_CHECKING:
     from vergoeding.api import checks as api
+    from vergoeding.api import room as room_api
 else:
     api = lazy_module("vergoeding.api.checks")
+    room_api = lazy_module("vergoeding.api.room")
 
 
 @reads_only
@@ -72,27 +74,25 @@ def room_cmd(ctx: click.Context, expert: str, on: date | None, fmt: str) -> None
     Voorbeeld:
       vergoeding room --expert E001 --on 2026-11-23
     """
-    r = api.room(workspace(ctx), expert, on or today())
+    r, story = room_api.room_and_story(workspace(ctx), expert, on or today())
     rows = []
     for c in (*r.earlier, r.month, r.year):  # the period: "2026-10" for scripts, "oktober 2026" in the table (emit)
+        # once a cap is crossed this year nothing is left, in any period (core/caps_story.py)
         rows.append({"period": c.label, "limit": c.limit.amount, "counted": c.counted, "receipts": c.receipts,
-                     "declared": c.declared, "left": c.left, "over": c.over, "confirmed": c.limit.confirmed})
+                     "declared": c.declared, "left": ZERO if story.crossed else c.left, "over": c.over,
+                     "confirmed": c.limit.confirmed})
     emit(rows, fmt, columns=["period", "limit", "counted", "receipts", "declared", "left", "over", "confirmed"],
          money=("limit", "counted", "receipts", "declared", "left", "over"),
          headers={"period": "periode", "limit": "grens", "counted": "geteld bij ons",
                   "receipts": "waarvan bonnetjes",
                   "declared": "opgegeven elders", "left": "nog over", "over": "erboven", "confirmed": "bevestigd"},
-         payload={"expert": expert, "on": r.on, "left": r.left, "periods": rows},
+         payload={"expert": expert, "on": r.on, "left": r.left, "periods": rows, "story": story.as_dict()},
          title=f"Belastingvrije ruimte voor {expert} op {r.on:%d-%m-%Y}" if fmt == "table" else None)
     if fmt == "table":
-        if r.earlier:
-            click.echo(f"Let op: de maandgrens is al overschreden in {', '.join(period_label(c.label) for c in r.earlier)}: "
-                       "er is dit jaar geen belastingvrije ruimte meer.", err=True)
-        if r.month.over or r.year.over or r.earlier:
-            click.echo("Let op: al over een grens. Dan is de HELE vrijwilligersvergoeding van het jaar belast: "
-                       "het is loon, de organisatie houdt er normaal loonheffing over in.", err=True)
+        click.echo("")
+        for sentence in (story.headline, *story.sentences, story.next_steps, story.note):
+            if sentence:
+                click.echo(sentence)
         if r.year.receipts:
             click.echo("Werkelijke kosten met bonnetjes tellen mee, omdat de deskundige dit jaar ook een "
-                       "vergoeding voor het werk krijgt.", err=True)
-        if not (r.month.limit.confirmed and r.year.limit.confirmed):
-            click.echo("Let op: de grensbedragen zijn niet bevestigd door de Belastingdienst.", err=True)
+                       "vergoeding voor het werk krijgt.")

@@ -56,10 +56,17 @@ ENG_OPTIONS: list[tuple[Any, ...]] = [
                                             "help": "Btw-vrijstelling (zzp): kor of crkbo."}),
     (("--order-number", "order_number"), {"help": "Inkoopnummer van de opdrachtgever voor deze opdracht "
                                                   "(komt op de factuur); '' wist."}),
+    (("--billable/--not-billable", "billable"), {"default": None,
+                                                 "help": "Worden de uren gefactureerd aan de opdrachtgever (ook bij "
+                                                         "loondienst)? Standaard ja, behalve als de opdrachtgever de "
+                                                         "eigen organisatie is."}),
+    (("--corrections-billed/--corrections-not-billed", "corrections_billed"),
+     {"default": True, "help": "Verandert een correctie van de uren ook wat de opdrachtgever betaalt (een "
+                               "correctieregel op de volgende factuur of een creditnota)? Standaard ja."}),
 ]
 ENG_KEYS = ["expert", "client", "role", "regime", "level", "description", "start_date", "unit", "expert_rate",
             "client_rate", "budget_minutes", "budget_amount", "travel_policy", "km_rate", "hourly_justification",
-            "self_billing", "vat_exemption", "order_number"]
+            "self_billing", "vat_exemption", "order_number", "billable", "corrections_billed"]
 
 
 def _eng_values(params: dict[str, Any]) -> dict[str, Any]:
@@ -158,7 +165,7 @@ def _eng_row(g: Any) -> dict[str, Any]:
             "budget_hours": None if g.budget_minutes is None else Decimal(g.budget_minutes) / 60,
             "budget_amount": g.budget_amount, "travel": g.travel_policy.value, "km_rate": g.km_rate,
             "self_billing": g.self_billing, "vat_exemption": g.vat_exemption, "description": g.description,
-            "order_number": g.order_number}
+            "order_number": g.order_number, "billable": g.billable, "corrections_billed": g.corrections_billed}
 
 
 @reads_only

@@ -68,6 +68,8 @@ def _echo_issued(s: StoredInvoice) -> None:
     what = "Concept" if s.status == "concept" else ("Creditnota" if s.kind == "credit" else "Factuur")
     party = s.invoice.customer.name if s.kind != "expert" else s.invoice.supplier.name
     click.echo(f"{what} {s.label}: {_cell(party)}, {len(s.invoice.lines)} regel(s), {_amounts(s.invoice, ', ')}")
+    if s.status != "concept" and (notice := api.einvoice_notice(s.invoice)):
+        click.echo(notice, err=True)
 
 
 def _amounts(inv: Invoice, sep: str) -> str:

@@ -46,10 +46,14 @@ ORG_OPTIONS: list[tuple[Any, ...]] = [
                                                   "(SI-UBL 2.0, NLCIUS; vraagt KvK of OIN)."}),
     (("--buyer-reference", "buyer_reference"), {"help": "Referentie van de opdrachtgever die op elke factuur "
                                                         "moet staan (bv. kostenplaats); '' wist."}),
+    (("--public-body/--no-public-body", "einvoice_required"),
+     {"default": None, "help": "Overheid of een opdrachtgever die e-facturen moet ontvangen (ook gezet door "
+                               "--e-invoice): zonder KvK of OIN wordt de factuur dan geweigerd. Zonder deze "
+                               "markering krijgt een opdrachtgever zonder KvK/OIN een pdf-factuur zonder e-factuur."}),
 ]
 ORG_KEYS = ["name", "street", "postcode", "city", "kvk", "vat_id", "iban", "bic", "oin", "contact_name",
             "contact_email", "phone", "is_anbi", "corporate_tax_liable", "may_pay_volunteers", "has_payroll_tax_number",
-            "payment_term_days", "einvoice_format", "buyer_reference"]
+            "payment_term_days", "einvoice_format", "buyer_reference", "einvoice_required"]
 
 
 @click.group("org")
@@ -77,6 +81,8 @@ def org_add(ctx: click.Context, /, own: bool, code: str | None, **params: Any) -
       vergoeding org add --code UTR --name "Gemeente Utrecht" --street "Stadsplateau 1" \\
         --postcode 3521AZ --city Utrecht --oin 00000001002220647000 --anbi --e-invoice si-ubl
     """
+    if params.get("einvoice_format") is not None and params.get("einvoice_required") is None:
+        params["einvoice_required"] = True  # a chosen format: this client receives e-invoices
     data = api.OrganisationData(code=code or "", kind="own" if own else "client", **_given(params, ORG_KEYS))
     d = api.add_organisation(workspace(ctx), data)
     click.echo(f"Organisatie {d.code} toegevoegd: {d.name}" + (" (eigen organisatie)" if own else ""))
@@ -95,6 +101,8 @@ def org_edit(ctx: click.Context, /, code: str, **params: Any) -> None:
     Voorbeeld:
       vergoeding org edit UTR --contact-name "J. de Vries" --payment-term 14
     """
+    if params.get("einvoice_format") is not None and params.get("einvoice_required") is None:
+        params["einvoice_required"] = True  # a chosen format: this client receives e-invoices
     d = api.edit_organisation(workspace(ctx), code, _given(params, ORG_KEYS))
     click.echo(f"Organisatie {d.code} bijgewerkt.")
     if d.kind == "own":
@@ -115,7 +123,8 @@ def _org_row(o: Any) -> dict[str, Any]:
             "contact_email": o.contact_email, "phone": o.phone, "is_anbi": o.is_anbi, "corporate_tax_liable": o.corporate_tax_liable,
             "may_pay_volunteers": o.may_pay_volunteers, "has_payroll_tax_number": o.has_payroll_tax_number,
             "payment_term_days": o.payment_term_days, "einvoice_format": o.einvoice_format,
-            "buyer_reference": o.buyer_reference, "volunteer_eligibility": _eligibility_line(o)}
+            "buyer_reference": o.buyer_reference, "einvoice_required": o.einvoice_required,
+            "volunteer_eligibility": _eligibility_line(o)}
 
 
 @reads_only

@@ -12,9 +12,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
+from vergoeding.core.caps_story import CAP_ADVICE, CONSEQUENCE, crossed_name
 from vergoeding.core.checks_volunteer import (
-    CAP_ADVICE,
-    CONSEQUENCE,
     DECLARED_LABEL,
     RECEIPTS_TEXT,
     Declaration,
@@ -27,6 +26,7 @@ from vergoeding.core.checks_volunteer import (
     expert_of,
 )
 from vergoeding.core.compensation import (
+    CAPPED_REGIMES,
     PricedEntry,
     allowance_years,
     counts_towards_caps,
@@ -130,6 +130,13 @@ def _cap_figures(t: CapTotals, fig: Figure, regimes: set[Regime]) -> dict[str, s
     return figures
 
 
+def _told(regimes: Iterable[Regime], y: int) -> str:
+    """What the expert's letters call the allowance from now on (core/caps_story.py: the
+    same words as the statement, the year statement and 'vergoeding room')."""
+    names = sorted({crossed_name(r.label) for r in regimes if r in CAPPED_REGIMES}) or [crossed_name("Vrijwilligersvergoeding")]
+    return f" Op de brieven aan de deskundige heet het in {y} voortaan: {' / '.join(repr(n.lower()) for n in names)}."
+
+
 def month_cap(priced: Sequence[PricedEntry], declarations: Sequence[Declaration],
               limits: LimitsBook, period: Period) -> list[Finding]:
     """Each month of ``period``, per expert: counted allowance of the work done in that month
@@ -163,7 +170,7 @@ def month_cap(priced: Sequence[PricedEntry], declarations: Sequence[Declaration]
                 f"de maandgrens is {_eur(fig.amount)}, dus {_eur(t.total - fig.amount)} te veel. Elke maand "
                 "wordt apart getoetst, middelen over het jaar mag niet."
                 + (RECEIPTS_TEXT.format(receipts=_eur(t.receipts), year=y) if t.receipts else "")
-                + " " + CONSEQUENCE.format(year=y) + _unconfirmed(fig),
+                + " " + CONSEQUENCE.format(year=y) + _told(regimes, y) + _unconfirmed(fig),
                 CAP_ADVICE, expert=code, engagement=", ".join(engs) or None, period=mp.label,
                 figures=_cap_figures(t, fig, regimes), where=f"maand {period_text(mp)}",
                 **_limit_fields(fig)))
@@ -204,7 +211,7 @@ def _earlier_months_over(code: str, mine: Sequence[PricedEntry], declarations: S
             f"voor het werk in {period_text(period)}"
             + (f" (opdracht {', '.join(paid_in)})" if paid_in else "") + " tellen de bonnetjes van "
             f"{period_text(mp)} ({_eur(now.receipts)}) nu wel mee (Belastingdienst, 'Vergoeding voor inzet en voor "
-            "kosten')." + " " + CONSEQUENCE.format(year=y) + _unconfirmed(fig),
+            "kosten')." + " " + CONSEQUENCE.format(year=y) + _told(regimes, y) + _unconfirmed(fig),
             CAP_ADVICE + f" Of vergoed in {y} alleen kosten (geen vergoeding voor het werk): dan hebben "
             "de bonnetjes geen maximum.",
             expert=code, engagement=", ".join(engs) or None, period=mp.label,
@@ -239,7 +246,7 @@ def year_cap(priced: Sequence[PricedEntry], declarations: Sequence[Declaration],
                 f"jaargrens is {_eur(fig.amount)}, dus {_eur(t.total - fig.amount)} te veel, ook als "
                 "elke maand onder de maandgrens bleef."
                 + (RECEIPTS_TEXT.format(receipts=_eur(t.receipts), year=y) if t.receipts else "")
-                + " " + CONSEQUENCE.format(year=y) + _unconfirmed(fig),
+                + " " + CONSEQUENCE.format(year=y) + _told(regimes, y) + _unconfirmed(fig),
                 CAP_ADVICE, expert=code, period=str(y), figures=_cap_figures(t, fig, regimes),
                 where=f"jaar {y}", **_limit_fields(fig)))
     return out

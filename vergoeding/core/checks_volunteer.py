@@ -40,22 +40,6 @@ from vergoeding.core.work import Engagement, Expert, Organisation
 
 DECLARED_LABEL = "waarvan opgegeven door andere organisaties"
 
-CONSEQUENCE = (
-    "Boven een harde grens is de HELE vrijwilligersvergoeding van {year} belast, niet alleen het "
-    "deel erboven: het is dan loon. De organisatie moet er normaal loonheffing over inhouden en "
-    "afdragen (via de loonadministratie); alleen opgeven aan de Belastingdienst is niet genoeg. "
-    "De vrijwilliger mag dan nog wel werkelijke kosten met bonnetjes aantonen; die zijn niet belast."
-)
-
-CAP_ADVICE = (
-    "Wat u nog kunt doen vóór de betaling: verlaag het bedrag zodat het totaal op of onder de "
-    "grens blijft; schuif werk alleen naar een volgende maand als het werk ook echt in die maand "
-    "is gedaan; of betaal deze opdracht onder een ander regime (loondienst via de "
-    "salarisadministratie, of zzp met een factuur). Is er al betaald, neem de vergoeding dan op in "
-    "de loonadministratie en houd loonheffing in. Een vast bedrag voor meerdere maanden werk "
-    "boekt u als één regel per maand waarin het werk is gedaan."
-)
-
 RECEIPTS_TEXT = (
     " Daarin zit {receipts} aan werkelijke kosten met bonnetjes: die tellen mee, omdat de vrijwilliger "
     "in {year} bij ons ook een vergoeding voor het werk krijgt (Belastingdienst, 'Vergoeding voor "

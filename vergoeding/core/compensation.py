@@ -89,10 +89,13 @@ def price_entry(entry: Entry, engagement: Engagement, card: RateCard, limits: Li
     if override == Override():
         override = None  # type: ignore[assignment]
     if engagement.regime is Regime.LOONDIENST:
+        # the payroll system pays the expert; the client is billed at the engagement's client
+        # rate (no rate card for payroll: without a client rate nothing can be billed)
         unit = engagement.unit or Unit.UUR
         q = quantity_of(entry, unit)
-        return PricedEntry(entry, engagement, unit, q, ZERO, ZERO, ZERO, ZERO, ZERO, ZERO, ZERO, ZERO,
-                           ("loondienst: alleen uren, de salarisadministratie rekent",))
+        client = client_rate if client_rate is not None else ZERO
+        return PricedEntry(entry, engagement, unit, q, ZERO, client, ZERO, ZERO, ZERO, ZERO, ZERO,
+                           round_cents(q * client), ("loondienst: alleen uren, de salarisadministratie rekent",))
     try:
         rate = resolve_rate(card, engagement.role, engagement.regime, entry.work_date,
                             level=engagement.level, override=override)

@@ -43,6 +43,8 @@ RULE_LABELS: Mapping[str, str] = MappingProxyType({
     "payout.own_data": "gegevens eigen organisatie",
     "payout.no_price": "geen prijs",
     "payout.held": "aangehouden",
+    "invoice.not_invoiced": "nog niet gefactureerd",
+    "invoice.no_client_rate": "geen tarief opdrachtgever",
     "sepa.name_shortened": "naam ingekort (SEPA)",
     "ratecard.syntax": "tariefkaart onleesbaar",
     "ratecard.field": "tariefkaart",
@@ -59,7 +61,7 @@ AREA_LABELS: Mapping[str, str] = MappingProxyType({
     "volunteer": "vrijwilligersvergoeding", "benefit": "uitkering", "engagement": "opdracht",
     "freelance": "zzp", "payment": "betaalgegevens", "particulier": "particulier",
     "payout": "uitbetaling", "sepa": "SEPA-batch", "ratecard": "tariefkaart", "limits": "fiscale grenzen",
-    "rate": "tarief", "expert": "deskundige", "organisation": "organisatie", "org": "organisatie",
+    "rate": "tarief", "expert": "deskundige", "invoice": "factuur", "organisation": "organisatie", "org": "organisatie",
 })
 
 

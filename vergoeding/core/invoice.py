@@ -150,6 +150,9 @@ class Invoice:
     einvoice_format: str = "peppol"
     buyer_reference: str = ""
     order_reference: str = ""
+    # False: a PDF invoice without e-invoice (the customer has no KvK number or OIN and need
+    # not receive e-invoices: a private person, a foreign client, an unregistered association)
+    einvoice: bool = True
 
     @property
     def due_date(self) -> date:
@@ -293,7 +296,7 @@ def invoice_to_dict(inv: Invoice) -> dict[str, Any]:
         "credit_of": inv.credit_of, "credit_reason": inv.credit_reason,
         "original_kind": inv.original_kind, "notes": list(inv.notes),
         "einvoice_format": inv.einvoice_format, "buyer_reference": inv.buyer_reference,
-        "order_reference": inv.order_reference,
+        "order_reference": inv.order_reference, "einvoice": inv.einvoice,
         "supplier": _party_dict(inv.supplier), "customer": _party_dict(inv.customer),
         "lines": [{"description": x.description, "quantity": str(x.quantity), "unit": x.unit,
                    "unit_price": str(x.unit_price), "amount": str(x.amount),
@@ -322,4 +325,5 @@ def invoice_from_dict(d: Mapping[str, Any]) -> Invoice:
         credit_of=d["credit_of"], credit_reason=d["credit_reason"], original_kind=d.get("original_kind", ""),
         notes=tuple(d["notes"]), einvoice_format=d.get("einvoice_format", "peppol"),
         buyer_reference=d.get("buyer_reference", ""), order_reference=d.get("order_reference", ""),
+        einvoice=bool(d.get("einvoice", True)),
     )

@@ -19,9 +19,10 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
+from vergoeding.core.caps_story import CapsFigures, CapsStory, EarlierOver, tell
 from vergoeding.core.checks_caps import month_totals, year_totals
 from vergoeding.core.checks_volunteer import Declaration
-from vergoeding.core.compensation import PricedEntry
+from vergoeding.core.compensation import CAPPED_REGIMES, PricedEntry
 from vergoeding.core.limits import Figure, LimitsBook
 from vergoeding.core.money import ZERO
 
@@ -54,12 +55,31 @@ class Room:
     month: CapRoom
     year: CapRoom
     earlier: tuple[CapRoom, ...] = ()  # earlier months of the year over the month cap
+    regime_labels: tuple[str, ...] = ()  # the capped regimes the expert works under this year
+
+    @property
+    def crossed(self) -> bool:
+        """A cap is crossed this year (an earlier month, this month or the year): nothing of
+        the year's allowance is tax-free, and nothing "kan er nog bij"."""
+        return bool(self.earlier) or self.month.over > ZERO or self.year.over > ZERO
 
     @property
     def left(self) -> Decimal:
         """What can still be paid tax-free this month (the smaller of both rooms; nothing when
-        an earlier month of the year is over its cap)."""
-        return ZERO if self.earlier else min(self.month.left, self.year.left)
+        a cap is crossed this year)."""
+        return ZERO if self.crossed else min(self.month.left, self.year.left)
+
+    def figures(self) -> CapsFigures:
+        return CapsFigures(
+            self.month.label, self.month.limit.amount, self.month.total, self.year.label,
+            self.year.limit.amount, self.year.total,
+            tuple(EarlierOver(c.label, c.limit.amount, c.over) for c in self.earlier),
+            self.month.limit.confirmed and self.year.limit.confirmed,
+            self.regime_labels or ("Vrijwilligersvergoeding",))
+
+    def story(self) -> CapsStory:
+        """What the expert is told (:mod:`vergoeding.core.caps_story`)."""
+        return tell(self.figures())
 
 
 def room_on(expert: str, priced: Sequence[PricedEntry], declarations: Sequence[Declaration],
@@ -81,4 +101,6 @@ def room_on(expert: str, priced: Sequence[PricedEntry], declarations: Sequence[D
         CapRoom(f"{on.year}-{on.month:02d}", lim.figure("volunteer_month", on), m.own, m.declared, m.receipts),
         CapRoom(str(on.year), lim.figure("volunteer_year", on), y.own, y.declared, y.receipts),
         tuple(earlier),
+        tuple(sorted({p.regime.label for p in priced if p.regime in CAPPED_REGIMES
+                      and p.entry.work_date.year == on.year and p.entry.work_date < until})),
     )

@@ -52,6 +52,8 @@ class Organisation:
     einvoice_format: str = "peppol"  # core.einvoice.FORMATS
     buyer_reference: str | None = None  # the client's own reference for our invoices
     phone: str | None = None  # as a letter shows it (core.ids.phone), e.g. "030 123 4567"
+    # must receive e-invoices (a public body, or a format chosen): no PDF-only invoice
+    einvoice_required: bool = False
 
 
 @dataclass(frozen=True)
@@ -98,6 +100,8 @@ class Engagement:
     self_billing: bool = False
     vat_exemption: str | None = None  # None | 'kor' | 'crkbo'
     order_number: str | None = None  # the client's order number (its purchase order) for this engagement
+    billable: bool = True  # the hours are invoiced to the client (payroll included)
+    corrections_billed: bool = True  # a correction of a line changes what the client pays
     # Rate changes from a date, oldest first (store table ``engagement_rates``). ``expert_rate``
     # and ``client_rate`` above are the rates from the start; each change applies from its date
     # until the next one. Pricing uses :meth:`rates_on` the work date.

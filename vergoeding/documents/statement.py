@@ -9,6 +9,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from vergoeding.core.caps_story import CapsFigures, CapsStory, EarlierOver, tell, tell_year
 from vergoeding.core.compensation import CAPPED_REGIMES
 from vergoeding.core.money import D, money_sum
 from vergoeding.core.nl import period
@@ -44,6 +45,7 @@ class RoomText:
     year_inkind_counted: Decimal = Decimal("0.00")
     year_receipts_counted: Decimal = Decimal("0.00")
     year_counted_labels: tuple[str, ...] = ()
+    month_counted: Decimal | None = None  # counted + declared in the month (None in older payouts)
 
     @property
     def year_unpaid_counted(self) -> Decimal:
@@ -57,7 +59,21 @@ class RoomText:
     @property
     def over(self) -> bool:
         """Over a cap this year: then nothing of the year's allowance is tax-free."""
-        return bool(self.earlier) or self.month_over > 0 or self.year_over > 0
+        return self.story.crossed
+
+    @property
+    def story(self) -> CapsStory:
+        """What the letter tells about the caps (core/caps_story.py: the same words as the
+        year statement, 'vergoeding room' and the portal)."""
+        # the totals: counted + declared; a snapshot zeroes the left room after an earlier month
+        # over the cap, but then the story is "crossed" whatever the month and year totals say
+        month_total = (self.month_counted if self.month_counted is not None
+                       else self.month_limit - self.month_left + self.month_over)
+        return tell(CapsFigures(
+            self.month_label, self.month_limit, month_total, self.year_label, self.year_limit,
+            self.year_counted + self.year_declared,
+            tuple(EarlierOver(m.label, m.limit, m.over) for m in self.earlier), self.confirmed,
+            self.year_counted_labels or ("Vrijwilligersvergoeding",)))
 
 
 @dataclass(frozen=True)
@@ -121,6 +137,11 @@ class PayoutStatement:
     def period_text(self) -> str:
         return period_words(self.period)
 
+    def regime_name(self, regime_label: str) -> str:
+        """A regime as this letter calls it: after a crossed cap the volunteer allowance is
+        wages, and is not called "vrijwilligersvergoeding" (core/caps_story.py)."""
+        return self.room.story.name_of(regime_label) if self.room else regime_label
+
     @property
     def late_lines(self) -> int:
         return sum(1 for ln in self.lines if ln.late)
@@ -146,7 +167,8 @@ def _room(d: dict[str, Any] | None) -> RoomText | None:
                     tuple(EarlierMonth(m["label"], D(m["limit"]), D(m["over"])) for m in d.get("earlier", ())),
                     D(d["year_paid_counted"]) if "year_paid_counted" in d else None,
                     D(d.get("year_inkind_counted") or "0"), D(d.get("year_receipts_counted") or "0"),
-                    tuple(d.get("year_counted_labels") or ()))
+                    tuple(d.get("year_counted_labels") or ()),
+                    D(d["month_counted"]) if "month_counted" in d else None)
 
 
 def kind_totals(lines: tuple[Line, ...]) -> KindTotals:
@@ -304,6 +326,21 @@ class YearStatement:
         """Paid under the volunteer scheme (allowance or meeting fee): only then the caps
         and the "belastingvrij" sentence apply."""
         return any(r.regime_label in VOLUNTEER_LABELS for r in self.rows)
+
+    @property
+    def story(self) -> CapsStory | None:
+        """What the year statement tells about the caps (core/caps_story.py), or None when
+        nothing was paid under a capped regime."""
+        if not self.has_volunteer:
+            return None
+        labels = tuple(sorted({r.regime_label for r in self.rows if r.regime_label in VOLUNTEER_LABELS}))
+        return tell_year(self.year, total=self.volunteer_total, limit=self.year_limit, crossed=self.caps_exceeded,
+                         confirmed=self.limit_confirmed, regime_labels=labels)
+
+    def regime_name(self, regime_label: str) -> str:
+        """A regime as this statement calls it (after a crossed cap: taxed as wages)."""
+        story = self.story
+        return story.name_of(regime_label) if story else regime_label
 
     @property
     def invoices_total(self) -> Decimal:

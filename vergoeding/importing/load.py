@@ -381,6 +381,9 @@ def _located(pr: ParsedRow, exc: VergoedingError) -> InputError:
     return _where(pr.table, pr.row, header, reason)
 
 
+_NOT_IMPORTED = frozenset({"billable", "corrections_billed", "einvoice_required"})
+
+
 def _apply(conn: Connection, actor: str, spec: Sheet, v: dict[str, Any], card: RateCard, outcome: Outcome) -> None:
     entity = spec.entity
     if entity in ("organisation", "expert", "engagement"):
@@ -391,7 +394,9 @@ def _apply(conn: Connection, actor: str, spec: Sheet, v: dict[str, Any], card: R
         if old is not None:
             new = (ledger.normalise_engagement(data, card) if entity == "engagement"
                    else _NORMALISE[entity](data))
-            diff = [f.name for f in fields(old) if getattr(old, f.name) != getattr(new, f.name)]
+            # the billing settings (migration 12) have no import column: the stored one stands
+            diff = [f.name for f in fields(old) if getattr(old, f.name) != getattr(new, f.name)
+                    and not (f.name in _NOT_IMPORTED and f.name not in v)]
             if diff:
                 cols = ", ".join(_header_for(spec, LABELS.get(d, d)) or d for d in diff)
                 raise InputError(f"{new.code} bestaat al met andere gegevens (kolom {cols}); "

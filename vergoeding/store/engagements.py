@@ -57,6 +57,8 @@ class EngagementData:
     self_billing: bool = False
     vat_exemption: str | None = None
     order_number: str | None = None
+    billable: bool | None = None  # None: billed, unless the client is our own organisation
+    corrections_billed: bool = True
 
 
 # ---------------------------------------------------------------------------- engagements
@@ -127,6 +129,7 @@ def _engagement_values(conn: Connection, d: EngagementData) -> dict[str, Any]:
         travel_policy=d.travel_policy, km_rate_cents=_cents(d.km_rate),
         hourly_justification=d.hourly_justification, self_billing=d.self_billing,
         vat_exemption=d.vat_exemption, order_number=d.order_number,
+        billable=True if d.billable is None else d.billable, corrections_billed=d.corrections_billed,
     )
 
 
@@ -166,7 +169,8 @@ def engagement_data(conn: Connection, code: str) -> EngagementData:
         budget_amount=money(r["budget_cents"]), travel_policy=r["travel_policy"],
         km_rate=money(r["km_rate_cents"]), hourly_justification=r["hourly_justification"],
         self_billing=bool(r["self_billing"]), vat_exemption=r["vat_exemption"],
-        order_number=r["order_number"],
+        order_number=r["order_number"], billable=bool(r["billable"]),
+        corrections_billed=bool(r["corrections_billed"]),
     )
 
 
@@ -174,6 +178,9 @@ def add_engagement(conn: Connection, actor: str, data: EngagementData, card: Rat
     d = normalise_engagement(data, card)
     if conn.execute(select(s.engagements.c.id).where(code_is(s.engagements.c.code, d.code))).first():
         raise _err(f"opdracht {d.code!r} bestaat al", "code")
+    if d.billable is None:  # internal work (our own organisation as client) is not billed
+        kind = conn.execute(select(s.organisations.c.kind).where(code_is(s.organisations.c.code, d.client))).scalar()
+        d = replace(d, billable=kind != "own")
     values = _engagement_values(conn, d)
     fits(s.engagements, values)
     if d.regime == Regime.ZZP.value:

@@ -160,7 +160,7 @@ def _insert_lines(conn: Connection, inv_id: int, inv: Invoice) -> None:
 def _link_entries(conn: Connection, inv_id: int, kind: str, entry_ids: Sequence[int]) -> None:
     if not entry_ids:
         return
-    col = entries.c[ENTRY_COLUMN[kind]]
+    col = entries.c[ENTRY_COLUMN.get(kind, "invoice_id")]  # a credit note of corrections: client lines
     n = conn.execute(update(entries).where(entries.c.id.in_(list(entry_ids)), col.is_(None))
                      .values({col: inv_id})).rowcount
     if n != len(entry_ids):
@@ -170,7 +170,7 @@ def _link_entries(conn: Connection, inv_id: int, kind: str, entry_ids: Sequence[
 
 def issue(conn: Connection, inv: Invoice, *, fmt: str, series_prefix: str, actor: str,
           client_id: int | None = None, expert_id: int | None = None, entry_ids: Sequence[int] = (),
-          expert_code: str = "", credit_of_id: int | None = None) -> StoredInvoice:
+          expert_code: str = "", credit_of_id: int | None = None, link_kind: str | None = None) -> StoredInvoice:
     """Number and store an issued invoice; link its entries. All inside the caller's
     transaction: if anything fails, the number is not consumed."""
     check_issue_date(inv.issue_date)
@@ -179,10 +179,12 @@ def issue(conn: Connection, inv: Invoice, *, fmt: str, series_prefix: str, actor
     series = series_key(series_prefix, fmt, year, expert_code)
     number = take_number(conn, series, fmt, year=year, expert=expert_code)
     inv = replace(inv, number=number)
+    if credit_of_id is None and inv.credit_of:
+        credit_of_id = conn.execute(select(invoices.c.id).where(invoices.c.number == inv.credit_of)).scalar()
     inv_id = _insert(conn, inv, status="issued", series=series, client_id=client_id, expert_id=expert_id,
                      credit_of_id=credit_of_id)
-    if inv.kind != "credit":
-        _link_entries(conn, inv_id, inv.kind, entry_ids)
+    if inv.kind != "credit" or link_kind:  # a credit note of corrections holds its correction lines
+        _link_entries(conn, inv_id, link_kind or inv.kind, entry_ids)
     audit(conn, actor, "invoice.issue", inv_id, {
         "number": number, "kind": inv.kind, "series": series, "total": str(inv.totals.total),
         "entries": len(entry_ids), "credit_of": inv.credit_of})
@@ -203,12 +205,12 @@ def save_concept(conn: Connection, inv: Invoice, *, actor: str, client_id: int |
 
 
 def issue_concept(conn: Connection, invoice_id: int, *, issue_date: date, fmt: str, series_prefix: str,
-                  actor: str, expert_code: str = "") -> StoredInvoice:
+                  actor: str, expert_code: str = "", without_einvoice: bool = False) -> StoredInvoice:
     cur = get(conn, invoice_id)
     if cur.status != "concept":
         raise RuleViolation(f"factuur {cur.label} is al uitgereikt")
     check_issue_date(issue_date)
-    inv = replace(cur.invoice, issue_date=issue_date)
+    inv = replace(cur.invoice, issue_date=issue_date, einvoice=cur.invoice.einvoice and not without_einvoice)
     _refuse_incomplete(inv)
     series = series_key(series_prefix, fmt, issue_date.year, expert_code)
     number = take_number(conn, series, fmt, year=issue_date.year, expert=expert_code)

@@ -167,6 +167,21 @@ def _v11_engagement_rates(conn: Connection) -> None:
           UniqueConstraint("engagement_id", "valid_from", name="uq_engagement_rate_day")).create(conn)
 
 
+def _v12_billing(conn: Connection) -> None:
+    """Billing every hour: per engagement whether its hours are billed to the client and
+    whether a correction reaches the client; per organisation whether it must receive
+    e-invoices. Existing engagements are billed, except those whose client is our own
+    organisation (internal work); existing clients with an OIN or the SI-UBL format are
+    marked as receiving e-invoices (what they had)."""
+    conn.exec_driver_sql("ALTER TABLE engagements ADD COLUMN billable BOOLEAN DEFAULT '1' NOT NULL")
+    conn.exec_driver_sql("ALTER TABLE engagements ADD COLUMN corrections_billed BOOLEAN DEFAULT '1' NOT NULL")
+    conn.exec_driver_sql("ALTER TABLE organisations ADD COLUMN einvoice_required BOOLEAN DEFAULT '0' NOT NULL")
+    conn.exec_driver_sql("UPDATE engagements SET billable = '0' WHERE client_id IN "
+                         "(SELECT id FROM organisations WHERE kind = 'own')")
+    conn.exec_driver_sql("UPDATE organisations SET einvoice_required = '1' WHERE kind = 'client' AND "
+                         "((oin IS NOT NULL AND oin <> '') OR einvoice_format = 'si-ubl')")
+
+
 # Append new migrations here; never edit one that has shipped. Each runs in the same
 # transaction as its schema_version row, so an interrupted upgrade leaves the old schema.
 MIGRATIONS: list[Migration] = [
@@ -183,6 +198,7 @@ MIGRATIONS: list[Migration] = [
     (9, "audit rows record the database user", _v9_audit_db_user),
     (10, "a telephone number per organisation", _v10_organisation_phone),
     (11, "engagement rates change from a date (rate history)", _v11_engagement_rates),
+    (12, "billing every hour: billable engagements, corrections to the client, e-invoice required", _v12_billing),
 ]
 
 LATEST = MIGRATIONS[-1][0]

@@ -56,6 +56,7 @@ class OrganisationData:
     einvoice_format: str = "peppol"
     buyer_reference: str | None = None
     phone: str | None = None
+    einvoice_required: bool = False  # a public body / a chosen e-invoice format: no PDF-only invoice
 
 
 # ---------------------------------------------------------------------------- organisations

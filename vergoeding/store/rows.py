@@ -21,7 +21,7 @@ def organisation_from_row(r: Any) -> Organisation:
         contact_email=r.contact_email, is_anbi=bool(r.is_anbi), corporate_tax_liable=bool(r.corporate_tax_liable),
         may_pay_volunteers=bool(r.may_pay_volunteers), has_payroll_tax_number=bool(r.has_payroll_tax_number),
         payment_term_days=int(r.payment_term_days), einvoice_format=r.einvoice_format,
-        buyer_reference=r.buyer_reference, phone=r.phone,
+        buyer_reference=r.buyer_reference, phone=r.phone, einvoice_required=bool(r.einvoice_required),
     )
 
 
@@ -43,7 +43,8 @@ def engagement_from_row(r: Any) -> Engagement:
         budget_minutes=r.budget_minutes, budget_amount=_money(r.budget_cents),
         travel_policy=TravelPolicy(r.travel_policy), km_rate=_money(r.km_rate_cents),
         hourly_justification=r.hourly_justification, self_billing=bool(r.self_billing),
-        vat_exemption=r.vat_exemption, order_number=r.order_number,
+        vat_exemption=r.vat_exemption, order_number=r.order_number, billable=bool(r.billable),
+        corrections_billed=bool(r.corrections_billed),
     )
 
 

@@ -82,6 +82,9 @@ organisations = Table(
     Column("buyer_reference", Text),
     # migration 10: telephone number as a letter shows it (core.ids.phone: "030 123 4567")
     Column("phone", String(30)),
+    # migration 12: must receive e-invoices (a public body, or an e-invoice format chosen):
+    # without KvK/OIN its invoice is refused; otherwise a PDF invoice without the e-invoice
+    Column("einvoice_required", Boolean, nullable=False, server_default="0"),
     CheckConstraint("kind in ('own', 'client')", name="ck_org_kind"),
 )
 
@@ -146,6 +149,10 @@ engagements = Table(
     Column("vat_exemption", String(20)),  # NULL | 'kor' | 'crkbo'  (zzp)
     Column("created_at", DateTime, nullable=False),
     Column("order_number", Text),  # migration 5: the client's order number for this engagement
+    # migration 12: the hours are billed to the client (payroll included); a correction of a
+    # line changes what the client pays (a correction line or a credit note)
+    Column("billable", Boolean, nullable=False, server_default="1"),
+    Column("corrections_billed", Boolean, nullable=False, server_default="1"),
     CheckConstraint(
         "regime in ('vrijwilliger', 'vacatiegeld', 'zzp', 'particulier', 'loondienst')",
         name="ck_eng_regime",

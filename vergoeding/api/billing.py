@@ -1,0 +1,90 @@
+"""Billing every hour: which approved work is billable to the client and not invoiced yet.
+
+One rule (:func:`vergoeding.api.invoices.billed`): a line is billed when its engagement is
+billable (payroll included) and, for a correction, when the engagement passes corrections on
+to the client. ``vergoeding check`` lists what is still open (``invoice.not_invoiced``), per
+client and month of the work, with the command that invoices it; ``invoice create`` finds the
+same lines. A billable engagement without a price for the client is named
+(``invoice.no_client_rate``): its hours could never be invoiced.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date
+from typing import Any
+
+from sqlalchemy import Connection, select
+
+from vergoeding.api.workspace import Workspace
+from vergoeding.core.compensation import price_entry
+from vergoeding.core.duration import format_minutes
+from vergoeding.core.findings import Finding, Severity
+from vergoeding.core.period import Period, month_of, period_text
+from vergoeding.core.work import Entry
+from vergoeding.errors import VergoedingError
+from vergoeding.store import queries
+from vergoeding.store.schema import engagements, entries, experts, organisations
+
+NOT_INVOICED = "invoice.not_invoiced"
+NO_CLIENT_RATE = "invoice.no_client_rate"
+
+
+def open_billable(ws: Workspace, conn: Connection, period: Period, *, expert: str | None = None) -> list[Finding]:
+    """Findings for approved billable lines before ``period.end`` that no invoice holds."""
+    g, e, o, x = engagements, entries, organisations, experts
+    q = (select(g.c.code, o.c.code.label("client"), o.c.name.label("client_name"), e.c.work_date,
+                e.c.minutes, e.c.quantity, e.c.correction_of)
+         .join(g, g.c.id == e.c.engagement_id).join(o, o.c.id == g.c.client_id)
+         .where(e.c.work_date < period.end, e.c.status.in_(["approved", "settled"]), e.c.invoice_id.is_(None),
+                g.c.billable.is_(True), o.c.kind == "client",
+                e.c.correction_of.is_(None) | g.c.corrections_billed.is_(True)))
+    if expert:
+        q = q.join(x, x.c.id == g.c.expert_id).where(x.c.code == queries.expert(conn, expert).code)
+    rows = conn.execute(q).all()
+    if not rows:
+        return []
+    engs = {eng.code: eng for eng in queries.all_engagements(conn, expert_code=expert)}
+    priced_ok: dict[str, bool] = {}
+    out: list[Finding] = []
+    last_day: dict[str, date] = {}
+    for r in rows:
+        last_day[r.code] = max(last_day.get(r.code, r.work_date), r.work_date)
+    for code, day in sorted(last_day.items()):
+        eng = engs[code]
+        try:
+            p = price_entry(Entry(0, code, day, minutes=60, quantity=1), eng, ws.ratecard, ws.limits)
+            priced_ok[code] = p.client_unit_price > 0
+        except VergoedingError:
+            priced_ok[code] = False
+        if not priced_ok[code] and (eng.client_rate is None and not eng.rate_history):
+            out.append(Finding(
+                Severity.WARNING, NO_CLIENT_RATE,
+                f"De uren van opdracht {code} ({eng.regime.value}) worden gefactureerd aan {eng.client_code}, "
+                "maar er is geen tarief voor de opdrachtgever: ze kunnen niet worden gefactureerd.",
+                f"Geef het tarief: 'vergoeding engagement edit {code} --client-rate BEDRAG', of zeg dat de uren "
+                f"niet worden gefactureerd: 'vergoeding engagement edit {code} --not-billable'.",
+                engagement=code, period=period.label or str(period)))
+    groups: dict[tuple[str, str], list[Any]] = defaultdict(list)
+    names: dict[str, str] = {}
+    for r in rows:
+        if not priced_ok[r.code]:
+            continue
+        label = month_of(r.work_date).label or ""
+        # corrections of invoiced work go on the next invoice of any period: grouped as such
+        key = (r.client, "correcties" if r.correction_of is not None else label)
+        groups[key].append(r)
+        names[r.client] = r.client_name
+    for (client, label), items in sorted(groups.items()):
+        codes = sorted({str(r.code) for r in items})
+        minutes = sum(int(r.minutes) for r in items)
+        when = "correcties op gefactureerd werk" if label == "correcties" else period_text(month_of(
+            min(r.work_date for r in items)))
+        target = (period.label or "PERIODE") if label == "correcties" else label
+        out.append(Finding(
+            Severity.WARNING, NOT_INVOICED,
+            f"Nog niet gefactureerd aan {names[client]} ({client}): {len(items)} goedgekeurde regel(s)"
+            + (f", {format_minutes(minutes)} uur" if minutes else "") + f", {when} (opdracht(en) {', '.join(codes)}).",
+            f"Factureer ze met 'vergoeding invoice create --client {client} --period {target}'.",
+            period=target))
+    return out
