@@ -14,7 +14,7 @@ from collections import defaultdict
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, case, extract, func, select
 
 from vergoeding.api.workspace import Workspace
 from vergoeding.core.compensation import price_entry
@@ -33,12 +33,18 @@ NO_CLIENT_RATE = "invoice.no_client_rate"
 def open_billable(ws: Workspace, conn: Connection, period: Period, *, expert: str | None = None) -> list[Finding]:
     """Findings for approved billable lines before ``period.end`` that no invoice holds."""
     g, e, o, x = engagements, entries, organisations, experts
-    q = (select(g.c.code, o.c.code.label("client"), o.c.name.label("client_name"), e.c.work_date,
-                e.c.minutes, e.c.quantity, e.c.correction_of)
+    correction = case((e.c.correction_of.is_(None), 0), else_=1)
+    y, m = extract("year", e.c.work_date), extract("month", e.c.work_date)
+    # summed per engagement, month and kind in the database: a year of a large network is a
+    # million lines, and only the groups are reported
+    q = (select(g.c.code, o.c.code.label("client"), o.c.name.label("client_name"), y.label("y"), m.label("m"),
+                correction.label("correction"), func.count().label("n"), func.sum(e.c.minutes).label("minutes"),
+                func.min(e.c.work_date).label("first"), func.max(e.c.work_date).label("last"))
          .join(g, g.c.id == e.c.engagement_id).join(o, o.c.id == g.c.client_id)
          .where(e.c.work_date < period.end, e.c.status.in_(["approved", "settled"]), e.c.invoice_id.is_(None),
                 g.c.billable.is_(True), o.c.kind == "client",
-                e.c.correction_of.is_(None) | g.c.corrections_billed.is_(True)))
+                e.c.correction_of.is_(None) | g.c.corrections_billed.is_(True))
+         .group_by(g.c.code, o.c.code, o.c.name, y, m, correction))
     if expert:
         q = q.join(x, x.c.id == g.c.expert_id).where(x.c.code == queries.expert(conn, expert).code)
     rows = conn.execute(q).all()
@@ -49,7 +55,8 @@ def open_billable(ws: Workspace, conn: Connection, period: Period, *, expert: st
     out: list[Finding] = []
     last_day: dict[str, date] = {}
     for r in rows:
-        last_day[r.code] = max(last_day.get(r.code, r.work_date), r.work_date)
+        last = _day(r.last)
+        last_day[r.code] = max(last_day.get(r.code, last), last)
     for code, day in sorted(last_day.items()):
         eng = engs[code]
         try:
@@ -70,21 +77,26 @@ def open_billable(ws: Workspace, conn: Connection, period: Period, *, expert: st
     for r in rows:
         if not priced_ok[r.code]:
             continue
-        label = month_of(r.work_date).label or ""
+        label = f"{int(r.y)}-{int(r.m):02d}"
         # corrections of invoiced work go on the next invoice of any period: grouped as such
-        key = (r.client, "correcties" if r.correction_of is not None else label)
+        key = (r.client, "correcties" if r.correction else label)
         groups[key].append(r)
         names[r.client] = r.client_name
     for (client, label), items in sorted(groups.items()):
         codes = sorted({str(r.code) for r in items})
-        minutes = sum(int(r.minutes) for r in items)
+        minutes = sum(int(r.minutes or 0) for r in items)
         when = "correcties op gefactureerd werk" if label == "correcties" else period_text(month_of(
-            min(r.work_date for r in items)))
+            min(_day(r.first) for r in items)))
         target = (period.label or "PERIODE") if label == "correcties" else label
         out.append(Finding(
             Severity.WARNING, NOT_INVOICED,
-            f"Nog niet gefactureerd aan {names[client]} ({client}): {len(items)} goedgekeurde regel(s)"
+            f"Nog niet gefactureerd aan {names[client]} ({client}): {sum(int(r.n) for r in items)} goedgekeurde regel(s)"
             + (f", {format_minutes(minutes)} uur" if minutes else "") + f", {when} (opdracht(en) {', '.join(codes)}).",
             f"Factureer ze met 'vergoeding invoice create --client {client} --period {target}'.",
             period=target))
     return out
+
+
+def _day(value: Any) -> date:
+    """A date from the database (SQLite returns the text of a MIN/MAX)."""
+    return value if isinstance(value, date) else date.fromisoformat(str(value))
