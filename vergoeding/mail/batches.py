@@ -208,8 +208,8 @@ def _invoice_letter(inv: Any, number: str, contact: str | None, org: Sender, par
     subject = f"{what.capitalize()} {number} van {org.name}"
     greeting = f"Beste {contact}," if contact else "Geachte heer, mevrouw,"
     total = nl.euro(inv.totals.total)
-    files = {("xml",): "de e-factuur (XML)", ("pdf",): "de factuur als PDF"}.get(
-        parts, "de factuur als PDF en als e-factuur (XML)")
+    known: dict[tuple[str, ...], str] = {("xml",): "de e-factuur (XML)", ("pdf",): "de factuur als PDF"}
+    files = known.get(parts, "de factuur als PDF en als e-factuur (XML)")
     if credit:
         body = [f"Hierbij ontvangt u creditnota {number} van {nl.long_date(inv.issue_date)}"
                 + (f" bij factuur {inv.credit_of}" if inv.credit_of else "") + f", voor {total}.",
