@@ -54,6 +54,7 @@ _LAZY: dict[str, tuple[str, str]] = {
     "contract": ("contracts", "contract_cmd"),
     "contracts": ("contracts", "contracts_cmd"),
     "db": ("database", "db_group"),
+    "mail": ("mail", "mail_group"),
 }
 
 

@@ -363,8 +363,16 @@ def read_commands(ctx: Context) -> list[Result]:
     return startup_case.read_commands(ctx)
 
 
+# 10. Mail: queue and send statements through the outbox vs a bare smtplib loop -------------
+
+def mail(ctx: Context) -> Result:
+    from bench import mail_case
+
+    return mail_case.mail(ctx)
+
+
 # The cases that do not read the synthetic network (it is not built for a run of only these).
-OWN_DATA = {"import_refusal", "demo", "startup", "read_commands"}
+OWN_DATA = {"import_refusal", "demo", "startup", "read_commands", "mail"}
 
 CASES: dict[str, Callable[[Context], Any]] = {
     "check_year": check_year,
@@ -376,6 +384,7 @@ CASES: dict[str, Callable[[Context], Any]] = {
     "demo": demo,
     "startup": startup,
     "read_commands": read_commands,
+    "mail": mail,
 }
 # What runs on PostgreSQL too (``bench --pg``): the database-bound cases.
 PG_CASES = ("check_year", "expert_year")

@@ -88,6 +88,7 @@ FIELD_LABELS: dict[str, str] = {
     "hourly_justification": "onderbouwing uurtarief", "self_billing": "self-billing",
     "vat_exemption": "btw-vrijstelling", "einvoice_format": "e-factuurformaat",
     "buyer_reference": "referentie opdrachtgever", "order_number": "inkoopnummer", "phone": "telefoon",
+    "invoice_email": "e-mail voor facturen", "invoice_mail": "facturen per mail", "mail_opt_out": "geen mail",
     "engagement": "opdracht", "work_date": "datum", "minutes": "uren", "quantity": "aantal",
     "activity": "activiteit", "km": "km", "expense": "onkosten", "expense_receipt": "bonnetje",
     "expense_note": "toelichting onkosten", "inkind": "in natura", "inkind_note": "toelichting in natura",

@@ -7,7 +7,9 @@ is as before or fully committed and that no output file is truncated. Without th
 point costs one dictionary lookup.
 
 Points: ``payout.before_commit``, ``payout.after_commit``, ``invoice.batch.issued``,
-``invoice.batch.before_commit``, ``write.before_rename``.
+``invoice.batch.before_commit``, ``write.before_rename``, ``mail.before_send`` (a mail
+claimed, not yet handed to the server), ``mail.after_accept`` (the server accepted it, the
+outbox does not know yet).
 """
 
 from __future__ import annotations

@@ -32,7 +32,10 @@ EXPERT_OPTIONS: list[tuple[Any, ...]] = [
     (("--postcode",), {"help": "Postcode."}),
     (("--city",), {"help": "Plaats."}),
     (("--birth-date", "date_of_birth"), {"type": DATE, "help": "Geboortedatum, bv. 17-5-1980 (voor de leeftijdsgrens)."}),
-    (("--email",), {"help": "E-mailadres."}),
+    (("--email",), {"help": "E-mailadres (specificaties en jaaropgaven gaan alleen naar dit adres; een wijziging "
+                            "staat in het auditlog)."}),
+    (("--no-mail/--mail", "mail_opt_out"), {"default": False, "help": "Wil geen mail van ons (specificaties, "
+                                                                      "herinneringen): --no-mail; weer wel: --mail."}),
     (("--iban",), {"help": "IBAN voor de uitbetaling."}),
     (("--kvk",), {"help": "KvK-nummer (zzp)."}),
     (("--vat-id", "vat_id"), {"help": "Btw-nummer (zzp)."}),
@@ -44,7 +47,7 @@ EXPERT_OPTIONS: list[tuple[Any, ...]] = [
     (("--employed/--not-employed", "employed_by_us"), {"default": False, "help": "Dit jaar bij ons in loondienst."}),
 ]
 EXPERT_KEYS = ["name", "street", "postcode", "city", "date_of_birth", "email", "iban", "kvk", "vat_id", "kor",
-               "crkbo", "bsn", "benefit", "employed_by_us"]
+               "crkbo", "bsn", "benefit", "employed_by_us", "mail_opt_out"]
 
 
 @click.group("expert")

@@ -28,6 +28,11 @@ ORG_OPTIONS: list[tuple[Any, ...]] = [
     (("--oin",), {"help": "OIN (20 cijfers; overheid, Peppol 0190)."}),
     (("--contact-name", "contact_name"), {"help": "Contactpersoon."}),
     (("--contact-email", "contact_email"), {"help": "E-mail van de contactpersoon."}),
+    (("--invoice-email", "invoice_email"), {"help": "E-mailadres voor facturen ('vergoeding mail invoices'; "
+                                                    "zonder: dat van de contactpersoon); '' wist."}),
+    (("--invoice-mail", "invoice_mail"), {"type": click.Choice(["pdf", "xml"]),
+                                          "help": "Facturen per mail: pdf (PDF met de e-factuur als XML erbij, "
+                                                  "standaard) of xml (alleen de e-factuur)."}),
     (("--phone",), {"help": "Telefoonnummer, bv. 030 123 4567 of 06 12345678 (eigen organisatie: staat op de "
                             "uitbetalingsbrief bij 'bel of mail ons'); '' wist."}),
     (("--anbi/--no-anbi", "is_anbi"), {"default": False, "help": "ANBI-status."}),
@@ -53,7 +58,8 @@ ORG_OPTIONS: list[tuple[Any, ...]] = [
 ]
 ORG_KEYS = ["name", "street", "postcode", "city", "kvk", "vat_id", "iban", "bic", "oin", "contact_name",
             "contact_email", "phone", "is_anbi", "corporate_tax_liable", "may_pay_volunteers", "has_payroll_tax_number",
-            "payment_term_days", "einvoice_format", "buyer_reference", "einvoice_required"]
+            "payment_term_days", "einvoice_format", "buyer_reference", "einvoice_required",
+            "invoice_email", "invoice_mail"]
 
 
 @click.group("org")

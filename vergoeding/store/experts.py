@@ -52,6 +52,7 @@ class ExpertData:
     bsn: str | None = None
     benefit: str = Benefit.GEEN.value
     employed_by_us: bool = False
+    mail_opt_out: bool = False  # the expert chose to get no mail from us (vergoeding.mail)
 
     def __repr__(self) -> str:  # never a BSN in a traceback
         return f"ExpertData(code={self.code!r}, name={self.name!r})"

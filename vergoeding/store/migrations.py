@@ -182,6 +182,58 @@ def _v12_billing(conn: Connection) -> None:
                          "((oin IS NOT NULL AND oin <> '') OR einvoice_format = 'si-ubl')")
 
 
+def _v13_outbox(conn: Connection) -> None:
+    """The mail outbox (``vergoeding/mail/``): one row per mail, its attachments apart (a
+    frozen table definition, portable types); per client the address for invoices and PDF or
+    XML; per expert the choice to get no mail."""
+    from sqlalchemy import (
+        CheckConstraint,
+        Column,
+        ForeignKey,
+        Index,
+        Integer,
+        LargeBinary,
+        MetaData,
+        String,
+        Table,
+        Text,
+        UniqueConstraint,
+    )
+
+    md = MetaData()
+    Table("experts", md, Column("id", Integer, primary_key=True))
+    outbox = Table(
+        "outbox", md,
+        Column("id", Integer, primary_key=True), Column("kind", String(30), nullable=False),
+        Column("ref", Text), Column("expert_id", Integer, ForeignKey("experts.id")),
+        Column("dedup_key", String(200), unique=True),
+        Column("to_addr", Text, nullable=False), Column("subject", Text, nullable=False),
+        Column("body_text", Text), Column("body_html", Text),
+        Column("message_id", String(200), nullable=False, unique=True),
+        Column("state", String(10), nullable=False, server_default="queued"),
+        Column("attempts", Integer, nullable=False, server_default="0"),
+        Column("next_attempt_at", DateTime), Column("last_error", Text),
+        Column("claim", String(120)), Column("claimed_at", DateTime),
+        Column("created_at", DateTime, nullable=False),
+        Column("created_by", Text, nullable=False, server_default=""),
+        Column("sent_at", DateTime), Column("pruned_at", DateTime),
+        CheckConstraint("state in ('queued', 'sent', 'failed')", name="ck_outbox_state"))
+    Index("ix_outbox_state", outbox.c.state, outbox.c.id)
+    Index("ix_outbox_ref", outbox.c.ref)
+    Table("outbox_attachments", md,
+          Column("id", Integer, primary_key=True),
+          Column("outbox_id", Integer, ForeignKey("outbox.id"), nullable=False),
+          Column("position", Integer, nullable=False), Column("filename", Text, nullable=False),
+          Column("mime_type", String(100), nullable=False), Column("sha256", String(64), nullable=False),
+          Column("size", Integer, nullable=False), Column("data", LargeBinary),
+          UniqueConstraint("outbox_id", "position", name="uq_outbox_attachment_pos"))
+    md.create_all(conn, tables=[md.tables["outbox"], md.tables["outbox_attachments"]])
+    for table, column, kind in (("organisations", "invoice_email", "TEXT"),
+                                ("organisations", "invoice_mail", "VARCHAR(10) DEFAULT 'pdf' NOT NULL"),
+                                ("experts", "mail_opt_out", "BOOLEAN DEFAULT '0' NOT NULL")):
+        conn.exec_driver_sql(f"ALTER TABLE {table} ADD COLUMN {column} {kind}")
+
+
 # Append new migrations here; never edit one that has shipped. Each runs in the same
 # transaction as its schema_version row, so an interrupted upgrade leaves the old schema.
 MIGRATIONS: list[Migration] = [
@@ -199,6 +251,7 @@ MIGRATIONS: list[Migration] = [
     (10, "a telephone number per organisation", _v10_organisation_phone),
     (11, "engagement rates change from a date (rate history)", _v11_engagement_rates),
     (12, "billing every hour: billable engagements, corrections to the client, e-invoice required", _v12_billing),
+    (13, "mail outbox; invoice e-mail address per client; experts may opt out of mail", _v13_outbox),
 ]
 
 LATEST = MIGRATIONS[-1][0]

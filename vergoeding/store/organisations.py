@@ -57,6 +57,8 @@ class OrganisationData:
     buyer_reference: str | None = None
     phone: str | None = None
     einvoice_required: bool = False  # a public body / a chosen e-invoice format: no PDF-only invoice
+    invoice_email: str | None = None  # where invoices go by mail (vergoeding.mail); else contact_email
+    invoice_mail: str = "pdf"  # 'pdf': PDF with the e-invoice XML; 'xml': the XML alone
 
 
 # ---------------------------------------------------------------------------- organisations
@@ -77,10 +79,14 @@ def normalise_organisation(d: OrganisationData) -> OrganisationData:
     if einvoice_format == SI_UBL and not (_opt(d.kvk) or _opt(d.oin)):
         raise _err("SI-UBL 2.0 vraagt het KvK-nummer of het OIN van de organisatie (regel BR-NL-10); "
                    "vul --kvk of --oin in", "einvoice_format")
+    if d.invoice_mail not in ("pdf", "xml"):
+        raise _err(f"{d.invoice_mail!r}: verwacht 'pdf' (PDF met e-factuur) of 'xml' (alleen de e-factuur)",
+                   "invoice_mail")
     pc = _text(d.postcode)
     return replace(
         d, code=_check_code(d.code), name=_text(d.name), street=_text(d.street),
         postcode=ids.postcode(pc) if pc else "", city=_text(d.city),
+        invoice_email=_maybe(ids.email, d.invoice_email, field=LABELS["invoice_email"]),
         kvk=_maybe(ids.kvk, d.kvk),
         vat_id=_maybe(ids.vat_id, d.vat_id, field=LABELS["vat_id"]),
         iban=_maybe(ids.iban, d.iban),
