@@ -166,12 +166,14 @@ def engagement_warnings(ws: Workspace, code: str) -> list[Finding]:
     return out
 
 
-def room(ws: Workspace, expert: str, on: date) -> Room:
-    """Tax-free volunteer room left in the month and the year of ``on``."""
+def room(ws: Workspace, expert: str, on: date, *, extra: Sequence[Entry] = ()) -> Room:
+    """Tax-free volunteer room left in the month and the year of ``on``. ``extra``: entries
+    not yet stored, counted as if they were (the portal shows what a submission would do)."""
     with ws.engine.connect() as conn:
         queries.expert(conn, expert)
         engs = {e.code: e for e in queries.all_engagements(conn, expert_code=expert)}
         entries = queries.load_entries(conn, period=year_period(on.year), expert_code=expert)
+        entries += [x for x in extra if x.work_date.year == on.year]
         decl = load_declarations(conn, expert_code=expert, years=(on.year,))
         priced = price_frozen(ws, conn, entries, engs)
     return room_on(expert, priced, decl, ws.limits, on)
