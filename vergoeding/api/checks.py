@@ -27,6 +27,7 @@ from vergoeding.core.findings import Finding, sort_findings
 from vergoeding.core.period import Period, month_of
 from vergoeding.core.period import year as year_period
 from vergoeding.core.room import Room, room_on
+from vergoeding.core.work import Entry
 from vergoeding.errors import InputError, VergoedingError
 from vergoeding.store import queries
 from vergoeding.store.declarations import load_declarations
