@@ -55,6 +55,8 @@ _LAZY: dict[str, tuple[str, str]] = {
     "contracts": ("contracts", "contracts_cmd"),
     "db": ("database", "db_group"),
     "mail": ("mail", "mail_group"),
+    "web": ("web", "web_cmd"),
+    "user": ("web", "user_group"),
 }
 
 

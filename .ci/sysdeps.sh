@@ -7,13 +7,15 @@
 #                        the tool writes in it as a second client (tests/test_libreoffice.py;
 #                        skipped where it is missing). Large (~300 MB with its libraries), so
 #                        it is installed once and then only found by dpkg-query.
+#   chromium             the browser the portal's tests drive with Playwright (tests/test_web_browser.py;
+#                        skipped where it is missing); Playwright's own browser download is never used
 #   postgresql           server programs (initdb, pg_ctl) for the throwaway test cluster that
 #                        `make test` starts (.ci/test-both.sh); no default cluster is created
 # Installs what is missing when running as root or with passwordless sudo; otherwise warns on
 # stderr and carries on. Fast and silent when everything is present.
 set -euo pipefail
 
-PACKAGES=(libharfbuzz-subset0 poppler-utils fonts-dejavu-core libreoffice-calc-nogui postgresql)
+PACKAGES=(libharfbuzz-subset0 poppler-utils fonts-dejavu-core libreoffice-calc-nogui chromium postgresql)
 
 if ! command -v dpkg >/dev/null 2>&1; then
     echo "sysdeps: warning: not Debian/Ubuntu (no dpkg); install the equivalent of: ${PACKAGES[*]}" >&2

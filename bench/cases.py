@@ -370,6 +370,13 @@ def mail(ctx: Context) -> Result:
 
     return mail_case.mail(ctx)
 
+# 11. The portal: the expert's home and hours pages vs the bare queries; requests per second ---
+
+def portal(ctx: Context) -> list[Result]:
+    from bench import portal_case
+
+    return [*portal_case.pages(ctx), portal_case.throughput(ctx)]
+
 
 # The cases that do not read the synthetic network (it is not built for a run of only these).
 OWN_DATA = {"import_refusal", "demo", "startup", "read_commands", "mail"}
@@ -385,6 +392,7 @@ CASES: dict[str, Callable[[Context], Any]] = {
     "startup": startup,
     "read_commands": read_commands,
     "mail": mail,
+    "portal": portal,
 }
 # What runs on PostgreSQL too (``bench --pg``): the database-bound cases.
 PG_CASES = ("check_year", "expert_year")

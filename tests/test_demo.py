@@ -84,3 +84,6 @@ def test_demo_command(tmp_path: Path, cli) -> None:  # noqa: ANN001
     # a new finding of issue 15 in the demo's check of October (Uitv.besl. LB 1965 art. 2c)
     assert "[fictieve dienstbetrekking] E023" in r.stdout and "lijkt een fictieve dienstbetrekking" in r.stdout
     assert "per maand:" in r.stdout and "urenoverzicht-E002.pdf" in r.stdout
+    # the portal: accounts and how to log in (tests/test_web_portal.py logs in with them)
+    assert "== Portaal" in r.stdout and "vergoeding --db" in r.stdout and " web --port 8000" in r.stdout
+    assert "fatima@demo.example" in r.stdout and "financien@demo.example" in r.stdout

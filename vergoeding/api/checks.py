@@ -27,6 +27,7 @@ from vergoeding.core.findings import Finding, sort_findings
 from vergoeding.core.period import Period, month_of
 from vergoeding.core.period import year as year_period
 from vergoeding.core.room import Room, room_on
+from vergoeding.core.work import Entry
 from vergoeding.errors import InputError, VergoedingError
 from vergoeding.store import queries
 from vergoeding.store.declarations import load_declarations
@@ -174,12 +175,14 @@ def engagement_warnings(ws: Workspace, code: str) -> list[Finding]:
     return out
 
 
-def room(ws: Workspace, expert: str, on: date) -> Room:
-    """Tax-free volunteer room left in the month and the year of ``on``."""
+def room(ws: Workspace, expert: str, on: date, *, extra: Sequence[Entry] = ()) -> Room:
+    """Tax-free volunteer room left in the month and the year of ``on``. ``extra``: entries
+    not yet stored, counted as if they were (the portal shows what a submission would do)."""
     with ws.engine.connect() as conn:
         queries.expert(conn, expert)
         engs = {e.code: e for e in queries.all_engagements(conn, expert_code=expert)}
         entries = queries.load_entries(conn, period=year_period(on.year), expert_code=expert)
+        entries += [x for x in extra if x.work_date.year == on.year]
         decl = load_declarations(conn, expert_code=expert, years=(on.year,))
         priced = price_frozen(ws, conn, entries, engs)
     return room_on(expert, priced, decl, ws.limits, on)

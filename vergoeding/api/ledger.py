@@ -160,9 +160,18 @@ def log(ws: Workspace, data: EntryData, *, today: date | None = None, allow_dupl
         return ledger.add_entry(conn, ws.actor, data, ws.ratecard, allow_duplicate=allow_duplicate)
 
 
-def approve(ws: Workspace, period: Period, expert_code: str | None = None) -> list[int]:
+def approve(ws: Workspace, period: Period, expert_code: str | None = None, *, engagement: str | None = None,
+            entry_ids: list[int] | None = None) -> list[int]:
+    """Approve submitted lines (``vergoeding approve`` and the portal's finance pages): one
+    mechanism, one audit row naming ``ws.actor``."""
     with transaction(ws.engine) as conn:
-        return ledger.approve(conn, ws.actor, period, expert_code)
+        return ledger.approve(conn, ws.actor, period, expert_code, engagement=engagement, entry_ids=entry_ids)
+
+
+def reject(ws: Workspace, entry_id: int, reason: str) -> int:
+    """Reject one submitted line with a reason the expert sees (see :func:`vergoeding.store.entries.reject`)."""
+    with transaction(ws.engine) as conn:
+        return ledger.reject(conn, ws.actor, entry_id, reason)
 
 
 def lock(ws: Workspace, period: Period, reason: str) -> int:

@@ -105,6 +105,18 @@ class Workspace:
     def actor(self) -> str:
         return self.settings.actor
 
+    def as_actor(self, actor: str) -> Workspace:
+        """The same administration (engine, limits and rate card shared, not reopened) with
+        another actor for the audit log: the portal's request on behalf of an account. Close
+        only the original."""
+        from dataclasses import replace
+
+        other = Workspace(replace(self.settings, actor=actor), self._cache)
+        for name in ("engine", "limits", "ratecard"):
+            if name in self.__dict__:
+                other.__dict__[name] = self.__dict__[name]
+        return other
+
     def close(self) -> None:
         if "engine" in self.__dict__:
             self.__dict__["engine"].dispose()

@@ -27,8 +27,9 @@ def demo_command(ctx: click.Context, out_dir: Path) -> None:
       vergoeding demo --out demo
       vergoeding --db demo/vergoeding.db hours --expert E002 --period 2026-10
     """
-    from vergoeding.demo.run import run_demo
+    from vergoeding.demo.run import STEPS, run_demo
+    from vergoeding.web.demo import step_portal
 
-    report = run_demo(workspace(ctx), out_dir)
+    report = run_demo(workspace(ctx), out_dir, [*STEPS, ("Portaal", step_portal)])
     for line in report.lines():
         click.echo(line)

@@ -68,18 +68,26 @@ def _lock_period_text(lock: Any) -> str:
     return f"{start:%d-%m-%Y}..{end - timedelta(days=1):%d-%m-%Y}"
 
 
-def approve(conn: Connection, actor: str, period: Period, expert: str | None = None) -> list[int]:
-    """logged -> approved for the period (and expert); returns the ids approved."""
+def approve(conn: Connection, actor: str, period: Period, expert: str | None = None, *,
+            engagement: str | None = None, entry_ids: list[int] | None = None) -> list[int]:
+    """logged -> approved for the period (and expert, engagement, or only the lines
+    ``entry_ids``); returns the ids approved. The command line (``vergoeding approve``) and
+    the portal both come here: one mechanism, one audit row naming who approved."""
     if expert:
         _id_of(conn, s.experts, expert, "ervaringsdeskundige", "expert")
     e = s.entries
     conds = [*_period_filter(period, expert), e.c.status == "logged"]
+    detail: dict[str, Any] = {"period": str(period), "expert": expert}
+    if engagement:
+        conds.append(e.c.engagement_id == _id_of(conn, s.engagements, engagement, "opdracht", "engagement"))
+        detail["engagement"] = engagement
+    if entry_ids is not None:
+        conds.append(e.c.id.in_(list(entry_ids) or [-1]))
     _refuse_locked_approval(conn, period, conds)
     ids_ = [int(r[0]) for r in conn.execute(select(e.c.id).where(*conds).order_by(e.c.id))]
     if ids_:
         conn.execute(update(e).where(*conds).values(status="approved"))
-        audit(conn, actor, "approve", "entry", None, {"period": str(period), "expert": expert,
-                                                      "count": len(ids_), "ids": ids_})
+        audit(conn, actor, "approve", "entry", None, {**detail, "count": len(ids_), "ids": ids_})
     return ids_
 
 

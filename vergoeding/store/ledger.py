@@ -52,12 +52,13 @@ from vergoeding.store.organisations import (
     normalise_organisation,
     organisation_data,
 )
+from vergoeding.store.rejections import reject
 
 __all__ = [
     "LABELS", "STATUS_LABELS", "BulkResult", "DeclarationData", "EngagementData", "EntryData", "EntryResult",
     "ExpertData", "OrganisationData", "add_declaration", "add_engagement", "add_entries", "add_entry",
     "add_expert", "add_organisation", "approve", "audit", "correct_entry", "dedupe_key", "edit_engagement",
     "edit_expert", "edit_organisation", "engagement_data", "expert_data", "is_locked", "lock_period",
-    "locked_period_on", "minutes_on_day", "next_code", "normalise_engagement", "normalise_expert",
+    "locked_period_on", "minutes_on_day", "next_code", "normalise_engagement", "normalise_expert", "reject",
     "normalise_organisation", "organisation_data", "unit_of", "unlock_period",
 ]

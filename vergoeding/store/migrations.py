@@ -233,6 +233,13 @@ def _v13_outbox(conn: Connection) -> None:
                                 ("experts", "mail_opt_out", "BOOLEAN DEFAULT '0' NOT NULL")):
         conn.exec_driver_sql(f"ALTER TABLE {table} ADD COLUMN {column} {kind}")
 
+def _v14_portal(conn: Connection) -> None:
+    """The web portal: accounts, sessions, link tokens, IBAN change requests, rate-limit
+    counters, uploaded receipts and rejected lines (``vergoeding/web/``, docs/PORTAL.md)."""
+    from vergoeding.store.migration_14 import create_portal_tables
+
+    create_portal_tables(conn)
+
 
 # Append new migrations here; never edit one that has shipped. Each runs in the same
 # transaction as its schema_version row, so an interrupted upgrade leaves the old schema.
@@ -252,6 +259,7 @@ MIGRATIONS: list[Migration] = [
     (11, "engagement rates change from a date (rate history)", _v11_engagement_rates),
     (12, "billing every hour: billable engagements, corrections to the client, e-invoice required", _v12_billing),
     (13, "mail outbox; invoice e-mail address per client; experts may opt out of mail", _v13_outbox),
+    (14, "web portal: accounts, sessions, links, IBAN requests, rate limits, uploads, rejections", _v14_portal),
 ]
 
 LATEST = MIGRATIONS[-1][0]

@@ -100,7 +100,10 @@ def load_entries(
     if period is not None:
         q = q.where(entries.c.work_date >= period.start, entries.c.work_date < period.end)
     if expert_code:
-        q = q.join(experts, experts.c.id == engagements.c.expert_id).where(code_is(experts.c.code, expert_code))
+        # the expert's id first (a constant for the planner): experts -> engagements (by expert)
+        # -> entries (by engagement and date), instead of walking the period's entries by date
+        q = q.where(engagements.c.expert_id == select(experts.c.id).where(code_is(experts.c.code, expert_code))
+                    .scalar_subquery())
     if client_code:
         q = q.join(organisations, organisations.c.id == engagements.c.client_id).where(code_is(organisations.c.code, client_code))
     if engagement_code:

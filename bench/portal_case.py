@@ -1,0 +1,133 @@
+"""The portal on the full-size network: the expert's home page and hours page (through
+Flask's test client, the whole request: session, login check, templates) as a ratio to the
+bare queries behind them; and requests per second of the home page with one and with
+several worker processes (each its own app on the same database, as gunicorn workers)."""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+import time
+from datetime import date
+from typing import Any
+
+from sqlalchemy import text
+
+from bench.harness import Result, best_of, slower_ratio, speed_ratio
+
+CODE = "E0042"
+EMAIL = "bench-e0042@example.org"
+PASSWORD = "bench wachtwoord voor het portaal"
+TODAY = date(2026, 11, 23)
+
+
+def _app(db: str) -> Any:
+    from vergoeding.api.workspace import open_workspace
+    from vergoeding.web import create_app
+
+    ws = open_workspace(db=db)
+    return create_app({"WORKSPACE": ws, "SECRET_KEY": "bench" * 8, "TODAY": TODAY,
+                       "PORTAL_LIMIT_CLIENT": "100000 per minute", "PORTAL_LIMIT_ADDRESS": "100000 per minute"})
+
+
+def _account(db: str) -> None:
+    from vergoeding.api.workspace import open_workspace
+    from vergoeding.web import accounts
+
+    ws = open_workspace(db=db)
+    try:
+        link = accounts.invite(ws, email=EMAIL, kind="expert", expert_code=CODE)
+        accounts.set_password(ws, link.account, PASSWORD)
+    finally:
+        ws.close()
+
+
+def _client(app: Any) -> Any:
+    import re
+
+    c = app.test_client()
+    page = c.get("/inloggen").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)  # type: ignore[union-attr]
+    r = c.post("/inloggen", data={"csrf_token": token, "email": EMAIL, "wachtwoord": PASSWORD})
+    assert r.status_code == 302, r.status_code
+    return c
+
+
+def pages(ctx: Any) -> list[Result]:
+    db = str(ctx.db)
+    _account(db)
+    app = _app(db)
+    c = _client(app)
+    this_month = (date(TODAY.year, TODAY.month, 1), date(TODAY.year, TODAY.month + 1, 1))
+    october = (date(2026, 10, 1), date(2026, 11, 1))  # the hours page shows October (a full month)
+    year = (date(TODAY.year, 1, 1), date(TODAY.year + 1, 1, 1))
+    ws = app.extensions["vergoeding_ws"]
+    entries = text("SELECT e.* FROM entries e JOIN engagements g ON g.id = e.engagement_id "
+                   "JOIN experts x ON x.id = g.expert_id WHERE x.code = :c AND e.work_date >= :a AND e.work_date < :b "
+                   "ORDER BY e.work_date, e.id")
+    paid = text("SELECT p.* FROM paid_lines p JOIN experts x ON x.id = p.expert_id WHERE x.code = :c "
+                "AND p.work_date >= :a AND p.work_date < :b")
+    payouts = text("SELECT p.number, SUM(l.fee_cents) FROM payouts p JOIN paid_lines l ON l.payout_id = p.id "
+                   "JOIN experts x ON x.id = l.expert_id WHERE x.code = :c GROUP BY p.number")
+
+    def bare_home() -> int:
+        with ws.engine.connect() as conn:  # the year (room), the month (hours), the payments
+            n = len(conn.execute(entries, {"c": CODE, "a": year[0], "b": year[1]}).all())
+            n += len(conn.execute(paid, {"c": CODE, "a": year[0], "b": year[1]}).all())
+            n += len(conn.execute(entries, {"c": CODE, "a": this_month[0], "b": this_month[1]}).all())
+            return n + len(conn.execute(payouts, {"c": CODE}).all())
+
+    def bare_hours() -> int:
+        with ws.engine.connect() as conn:
+            return len(conn.execute(entries, {"c": CODE, "a": october[0], "b": october[1]}).all())
+
+    def home() -> int:
+        r = c.get("/mijn/")
+        assert r.status_code == 200
+        return len(r.data)
+
+    def hours() -> int:
+        r = c.get("/mijn/uren?maand=2026-10")
+        assert r.status_code == 200
+        return len(r.data)
+
+    bare_home(), home(), bare_hours(), hours()  # warm
+    bh, n = best_of(bare_home, 5)
+    oh, _ = best_of(home, 5)
+    bo, m = best_of(bare_hours, 5)
+    oo, _ = best_of(hours, 5)
+    suffix = "" if ctx.backend == "sqlite" else " (PostgreSQL)"
+    return [slower_ratio("portal: expert home page" + suffix, oh, bh, 3.0, notes=[f"{n} rows bare"]),
+            slower_ratio("portal: expert hours page" + suffix, oo, bo, 3.0, notes=[f"{m} rows bare"])]
+
+
+def _worker(db: str, seconds: float, q: Any) -> None:
+    app = _app(db)
+    c = _client(app)
+    c.get("/mijn/")
+    n = 0
+    end = time.perf_counter() + seconds
+    while time.perf_counter() < end:
+        assert c.get("/mijn/").status_code == 200
+        n += 1
+    q.put(n)
+
+
+def _rps(db: str, workers: int, seconds: float) -> float:
+    ctx = mp.get_context("spawn")
+    q: Any = ctx.Queue()
+    procs = [ctx.Process(target=_worker, args=(db, seconds, q)) for _ in range(workers)]
+    for p in procs:
+        p.start()
+    total = sum(q.get() for _ in procs)
+    for p in procs:
+        p.join()
+    return total / seconds
+
+
+def throughput(ctx: Any) -> Result:
+    db = str(ctx.db)
+    _account(db)
+    one = _rps(db, 1, 10.0)
+    many = _rps(db, 4, 10.0)
+    return speed_ratio("portal: home page requests/s, 4 workers vs 1", many, one, 1.0, "req/s",
+                       notes=[f"1 worker {one:.1f} req/s, 4 workers {many:.1f} req/s (mp.cpu_count={mp.cpu_count()})"])

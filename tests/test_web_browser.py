@@ -1,0 +1,258 @@
+"""The portal in a real browser (Playwright from PyPI driving Debian's chromium; no browser
+download): the whole path from the invitation mail (caught by an aiosmtpd server this test
+starts) to the statement PDF of the normal payout, with axe-core (vendored in
+tests/web/vendor) on every page: no violation at the serious or critical level. Screenshots
+of every page at 360 and 1280 pixels go to ``VERGOEDING_SCREENSHOTS`` when set.
+
+Runs on SQLite and on PostgreSQL (the suite's backend). Skipped where chromium is missing."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import socket
+import subprocess
+import threading
+from email import message_from_bytes
+from email.message import Message
+from pathlib import Path
+from typing import Any
+
+import pyotp
+import pytest
+from click.testing import CliRunner
+from conftest import clean_env
+from sqlalchemy import select
+from webtools import TODAY, build
+
+from vergoeding.api.workspace import open_workspace
+from vergoeding.store import schema as s
+
+CHROMIUM = "/usr/bin/chromium"
+AXE = Path(__file__).parent / "web" / "vendor" / "axe.min.js"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+        "--no-first-run", "--disable-sync", "--disable-dev-shm-usage"]
+
+pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="chromium ontbreekt (.ci/sysdeps.sh)")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+class Inbox:
+    """An SMTP server on a free port that keeps what it receives."""
+
+    def __init__(self) -> None:
+        from aiosmtpd.controller import Controller
+
+        self.messages: list[Message] = []
+        inbox = self
+
+        class Handler:
+            async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
+                inbox.messages.append(message_from_bytes(envelope.content))
+                return "250 OK"
+
+        self.port = free_port()
+        self.controller = Controller(Handler(), hostname="127.0.0.1", port=self.port)
+        self.controller.start()
+
+    def link_to(self, address: str) -> str:
+        for m in reversed(self.messages):
+            if address in str(m["To"]):
+                body = m.get_payload(decode=True) if not m.is_multipart() else \
+                    next(p for p in m.walk() if p.get_content_type() == "text/plain").get_payload(decode=True)
+                found = re.search(r"https?://\S+/link/[A-Za-z0-9_-]+", body.decode("utf-8"))
+                assert found, body
+                return found.group(0)
+        raise AssertionError(f"geen mail aan {address}: {[m['To'] for m in self.messages]}")
+
+    def stop(self) -> None:
+        self.controller.stop()
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    from werkzeug.serving import make_server
+
+    from vergoeding.web import create_app
+
+    root = tmp_path_factory.mktemp("browser")
+    db = root / "vergoeding.db"
+    build(db, root / "uit")
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    inbox = Inbox()
+    env = {"VERGOEDING_SMTP": f"smtp://127.0.0.1:{inbox.port}", "VERGOEDING_MAIL_FROM": "Portaal <portaal@example.org>",
+           "VERGOEDING_WEB_URL": url, "VERGOEDING_TODAY": TODAY.isoformat()}
+    ws = open_workspace(db=str(db))
+    app = create_app({"WORKSPACE": ws, "SECRET_KEY": "b" * 32, "TODAY": TODAY, "UPLOAD_DIR": root / "up",
+                      "WEB_URL": url, "ORGANISATION_NAME": "Stichting Herstel"})
+    server = make_server("127.0.0.1", port, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    from playwright.sync_api import sync_playwright
+
+    pw = sync_playwright().start()
+    browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+    shots = Path(os.environ["VERGOEDING_SCREENSHOTS"]) if os.environ.get("VERGOEDING_SCREENSHOTS") else root / "shots"
+    shots.mkdir(parents=True, exist_ok=True)
+    yield {"db": db, "url": url, "inbox": inbox, "env": env, "browser": browser, "ws": ws, "root": root,
+           "shots": shots}
+    browser.close()
+    pw.stop()
+    server.shutdown()
+    inbox.stop()
+    ws.close()
+
+
+def run_cli(world: Any, cli: Any, *args: str) -> Any:
+    r = CliRunner().invoke(cli, ["--db", str(world["db"]), *args], env=clean_env(**world["env"]))
+    assert r.exit_code == 0, r.output
+    return r
+
+
+def invite(world: Any, cli: Any, *args: str) -> str:
+    """Invite through the command line; the link comes out of the mail the SMTP server caught."""
+    run_cli(world, cli, "user", "invite", *args)
+    return world["inbox"].link_to(args[-1])
+
+
+class Checker:
+    """Runs axe on the page and takes the two screenshots; collects serious/critical violations."""
+
+    def __init__(self, world: Any, page: Any, who: str) -> None:
+        self.page, self.who, self.shots = page, who, world["shots"]
+        self.problems: list[str] = []
+        self.seen: list[str] = []
+
+    def look(self, name: str) -> None:
+        page = self.page
+        page.evaluate(AXE.read_text(encoding="utf-8") + "\n;0")
+        result = page.evaluate("""async () => {
+            const r = await axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}});
+            return r.violations.filter(v => v.impact === 'serious' || v.impact === 'critical')
+                .map(v => v.id + ': ' + v.nodes.map(n => n.target.join(' ')).join(', '));
+        }""")
+        self.problems += [f"{self.who}/{name}: {v}" for v in result]
+        assert page.locator("h1").count() == 1, name
+        assert page.locator("main#inhoud").count() == 1 and page.locator("a.skip").count() == 1
+        for width in (360, 1280):
+            page.set_viewport_size({"width": width, "height": 800})
+            page.screenshot(path=str(self.shots / f"{self.who}-{name}-{width}.png"), full_page=True)
+            # nothing wider than the screen at 360 px (no sideways scrolling of the page)
+            if width == 360:
+                assert page.evaluate("document.documentElement.scrollWidth") <= 360, name
+        self.seen.append(name)
+
+
+def test_invitation_to_statement(world: Any, cli: Any) -> None:
+    browser, url = world["browser"], world["url"]
+    # --- the expert: invitation mail, link, password
+    link = invite(world, cli, "--expert", "E001", "--email", "anna@example.org")
+    assert link.startswith(url + "/link/")
+    ctx = browser.new_context(bypass_csp=True, viewport={"width": 1280, "height": 800}, accept_downloads=True)
+    page = ctx.new_page()
+    expert = Checker(world, page, "deskundige")
+    page.goto(f"{url}/inloggen")
+    expert.look("inloggen")
+    page.goto(link)
+    expert.look("link")
+    page.get_by_role("button", name="Verder").click()
+    page.wait_for_url("**/wachtwoord?nieuw=1")
+    expert.look("wachtwoord")
+    page.get_by_label("Nieuw wachtwoord").fill("mijn geheime zin voor het portaal")
+    page.get_by_label("Typ het wachtwoord nog een keer").fill("mijn geheime zin voor het portaal")
+    page.get_by_role("button", name="Wachtwoord opslaan").click()
+    page.wait_for_url("**/mijn/")
+    assert "In november 2026 kan er nog" in page.inner_text("main")
+    expert.look("overzicht")
+    # --- keyboard only: the skip link is the first stop and jumps to the content
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.className") == "skip"
+    # --- submitting hours: preview with the room, then submit
+    page.get_by_role("link", name="Uren indienen").first.click()
+    expert.look("indienen")
+    page.get_by_label("Opdracht").select_option("G001")
+    page.get_by_label("Datum").fill("20-11-2026")
+    page.get_by_label("Tijd").fill("3:00")
+    page.get_by_label("Wat heeft u gedaan?").fill("training in de bibliotheek")
+    page.get_by_role("button", name="Bekijk wat dit doet").click()
+    assert "Voor dit werk krijgt u ongeveer € 75,00." in page.inner_text("main").replace("\xa0", " ")
+    expert.look("indienen-bekijk")
+    page.get_by_role("button", name="Indienen", exact=True).click()
+    page.wait_for_url("**/mijn/uren?maand=2026-11&opgeslagen=1")
+    assert "training in de bibliotheek" in page.inner_text("main")
+    expert.look("uren")
+    page.get_by_role("link", name="Mijn gegevens").click()
+    expert.look("gegevens")
+    page.get_by_role("link", name="Opdrachten").click()
+    expert.look("opdrachten")
+    # a wrong form shows the errors at the top and next to the field
+    page.goto(f"{url}/mijn/uren/nieuw")
+    page.get_by_label("Datum").fill("morgen")
+    page.get_by_role("button", name="Bekijk wat dit doet").click()
+    assert page.locator("#fout-datum").inner_text().startswith("Vul de datum in")
+    expert.look("indienen-fout")
+
+    # --- finance: invitation, password, second factor, approval
+    flink = invite(world, cli, "--finance", "--email", "fin@example.org")
+    fctx = browser.new_context(bypass_csp=True, viewport={"width": 1280, "height": 800})
+    fpage = fctx.new_page()
+    fin = Checker(world, fpage, "financien")
+    fpage.goto(flink)
+    fpage.get_by_role("button", name="Verder").click()
+    fpage.get_by_label("Nieuw wachtwoord").fill("financien heeft een lange zin")
+    fpage.get_by_label("Typ het wachtwoord nog een keer").fill("financien heeft een lange zin")
+    fpage.get_by_role("button", name="Wachtwoord opslaan").click()
+    fpage.wait_for_url("**/tweede-stap/instellen")
+    fin.look("tweede-stap-instellen")
+    secret = fpage.locator(".secret").inner_text().replace(" ", "")
+    fpage.get_by_label("Code uit de app").fill(pyotp.TOTP(secret).now())
+    fpage.get_by_role("button", name="Tweede stap aanzetten").click()
+    assert fpage.locator(".codes li").count() == 10
+    fin.look("herstelcodes")
+    fpage.get_by_role("link", name="Ik heb de codes bewaard").click()
+    fin.look("maand")
+    fpage.get_by_role("link", name="Uren goedkeuren").click()
+    fin.look("goedkeuren")
+    section = fpage.locator("section", has_text="Anna de Vries")
+    section.get_by_role("button", name="Aangevinkte regels goedkeuren").click()
+    assert "regel(s) goedgekeurd" in fpage.inner_text("main")
+    fpage.get_by_role("link", name="Rekeningnummers").click()
+    fin.look("rekeningnummers")
+    ws = world["ws"]
+    with ws.engine.connect() as conn:
+        e, g = s.entries, s.engagements
+        rows = conn.execute(select(e.c.status, e.c.activity).join(g, g.c.id == e.c.engagement_id)
+                            .where(g.c.code == "G001", e.c.work_date >= TODAY.replace(day=1))).all()
+    assert {r.activity: r.status for r in rows} == {"voorbereiding": "approved",
+                                                     "training in de bibliotheek": "approved"}
+
+    # --- the normal payout, then the expert downloads the statement
+    out = world["root"] / "uitbetaling-11"
+    run_cli(world, cli, "payout", "--period", "2026-11", "--out", str(out))
+    page.goto(f"{url}/mijn/betalingen")
+    expert.look("betalingen")
+    with page.expect_download() as info:
+        page.get_by_role("link", name="PDF van betaling 2026-11").click()
+    pdf = world["root"] / "specificatie.pdf"
+    info.value.save_as(pdf)
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    # 1:30 (voorbereiding) + 3:00 (training) = 4:30 x € 25 = € 112,50
+    assert "Anna de Vries" in text and "training in de bibliotheek" in text and "€ 112,50" in text
+    page.goto(f"{url}/mijn/uren?maand=2026-11")
+    assert page.inner_text("main").count("betaald") >= 2
+    page.get_by_role("button", name="Uitloggen").click()
+    expert.look("uitgelogd")
+    assert expert.problems + fin.problems == []
+    assert len(expert.seen) + len(fin.seen) >= 15
+    ctx.close()
+    fctx.close()
+    if os.environ.get("VERGOEDING_SCREENSHOTS") is None:
+        shutil.rmtree(world["shots"], ignore_errors=True)

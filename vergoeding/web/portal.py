@@ -1,0 +1,368 @@
+"""What an expert sees and submits in the portal: their own data only.
+
+"Whose data is this" is decided in ONE place, :func:`own`: the logged-in account names its
+expert; no function here takes an expert code or an expert id from the request. Anything
+the request names (an engagement, a payout, a receipt) is looked up within that expert's
+own data, and what is not theirs is "not found" (the same answer as what does not exist).
+The figures come from the same ``api`` functions the command line uses (``room``,
+``hours``, ``statement``, ``contract``, ``log``).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import func, insert, select
+
+from vergoeding.api.workspace import Workspace
+from vergoeding.core.period import Period
+from vergoeding.core.period import month as month_of
+from vergoeding.core.room import Room
+from vergoeding.core.work import Engagement, Entry, Expert
+from vergoeding.errors import InputError, NotFoundError
+from vergoeding.store import queries
+from vergoeding.store import schema as s
+from vergoeding.store.base import _new_id, audit
+from vergoeding.store.db import now_utc, transaction
+from vergoeding.web.accounts import Account
+
+
+class NotYours(NotFoundError):
+    """Not found among the account's own data (also when it exists for someone else)."""
+
+    def __init__(self) -> None:
+        super().__init__("niet gevonden")
+
+
+def own(acc: Account) -> str:
+    """The expert code whose data this account may see: the only place that decides it."""
+    if acc.kind != "expert" or not acc.expert_code or acc.revoked:
+        raise NotYours()
+    return acc.expert_code
+
+
+# ---------------------------------------------------------------------------- room
+
+
+@dataclass(frozen=True)
+class RoomView:
+    room: Room | None  # None: no volunteer work, no caps apply
+    sentence: str  # the one plain sentence (from the caps story)
+    more: tuple[str, ...]  # the rest of the story
+    month_pct: int  # how full the month's room is, 0..100 (for the bar)
+    year_pct: int
+    over: bool  # a cap is crossed this year
+
+
+def _pct(used: Decimal, limit: Decimal) -> int:
+    if limit <= 0:
+        return 100
+    return max(0, min(100, int(used * 100 / limit)))
+
+
+def room_view(ws: Workspace, acc: Account, on: date, *, extra: tuple[Entry, ...] = ()) -> RoomView:
+    """The tax-free room this month and this year: the figures of ``vergoeding room``
+    (``api.checks.room``) told by the one caps story every reader uses
+    (:mod:`vergoeding.core.caps_story`, ``api.room``)."""
+    from vergoeding.api.checks import room
+    from vergoeding.core.compensation import CAPPED_REGIMES
+
+    code = own(acc)
+    with ws.engine.connect() as conn:
+        capped = any(g.regime in CAPPED_REGIMES for g in queries.all_engagements(conn, expert_code=code))
+    if not capped:
+        return RoomView(None, "Voor uw werk geldt geen grens voor belastingvrije vrijwilligersvergoeding.", (),
+                        0, 0, False)
+    r = room(ws, code, on, extra=extra)
+    story = r.story()
+    if story.crossed:
+        sentence, more = story.headline, (*story.sentences, story.next_steps, story.note)
+    else:
+        sentence, more = " ".join(story.sentences), (story.headline, story.counted, story.next_steps, story.note)
+    return RoomView(r, sentence, tuple(x for x in more if x), _pct(r.month.total, r.month.limit.amount),
+                    _pct(r.year.total, r.year.limit.amount), story.crossed)
+
+
+# ---------------------------------------------------------------------------- hours
+
+
+@dataclass(frozen=True)
+class Rejected:
+    work_date: date
+    engagement: str
+    minutes: int
+    quantity: int
+    activity: str
+    reason: str
+    rejected_at: Any
+
+
+@dataclass(frozen=True)
+class MonthHours:
+    period: Period
+    doc: Any  # HoursDocument (the same as ``vergoeding hours``)
+    rejected: tuple[Rejected, ...]
+    held: str | None  # why approved lines were held at the last payout
+    receipts: dict[int, list[tuple[int, str]]]  # entry id -> (upload id, file name)
+
+
+STATUS_WORDS = {"logged": "ingediend, wacht op goedkeuring", "approved": "goedgekeurd, nog niet betaald",
+                "settled": "betaald"}
+
+
+def month_hours(ws: Workspace, acc: Account, period: Period) -> MonthHours:
+    from vergoeding.api.ledger import hours
+
+    code = own(acc)
+    doc = hours(ws, code, period, made_on=None)
+    r, g = s.portal_rejections, s.engagements
+    with ws.engine.connect() as conn:
+        rows = conn.execute(select(r, g.c.code).join(g, g.c.id == r.c.engagement_id)
+                            .where(r.c.expert_id == acc.expert_id, r.c.work_date >= period.start,
+                                   r.c.work_date < period.end).order_by(r.c.work_date, r.c.id)).all()
+    rejected = tuple(Rejected(x.work_date, x.code, x.minutes, x.quantity, x.activity, x.reason, x.rejected_at)
+                     for x in rows)
+    waiting = any(line.status == "approved" for line in doc.lines)
+    u = s.portal_uploads
+    receipts: dict[int, list[tuple[int, str]]] = {}
+    ids = [line.id for line in doc.lines]
+    if ids:
+        with ws.engine.connect() as conn:
+            for chunk in (ids[i:i + 500] for i in range(0, len(ids), 500)):
+                for up in conn.execute(select(u.c.id, u.c.entry_id, u.c.filename)
+                                       .where(u.c.entry_id.in_(chunk), u.c.expert_id == acc.expert_id)):
+                    receipts.setdefault(int(up.entry_id), []).append((int(up.id), up.filename))
+    return MonthHours(period, doc, rejected, held_reason(ws, acc) if waiting else None, receipts)
+
+
+_HELD: dict[tuple[str, int], dict[str, str]] = {}
+
+
+def held_reason(ws: Workspace, acc: Account) -> str | None:
+    """Why the last payout held this expert's approved lines, in plain words (None: not held)."""
+    code = own(acc)
+    p = s.payouts
+    with ws.engine.connect() as conn:
+        row = conn.execute(select(p.c.id).order_by(p.c.id.desc()).limit(1)).first()
+        if row is None:
+            return None
+        key = (str(ws.engine.url), int(row.id))
+        if key not in _HELD:
+            snap = json.loads(conn.execute(select(p.c.snapshot).where(p.c.id == row.id)).scalar_one())
+            _HELD.clear()
+            _HELD[key] = {h["expert"]: h["reason"] for h in snap.get("held", ())}
+    reason = _HELD[key].get(code)
+    if reason is None:
+        return None
+    if "IBAN" in reason:
+        return "Wij hebben geen goed rekeningnummer (IBAN) van u. Geef uw rekeningnummer door bij Mijn gegevens."
+    if "negatief" in reason:
+        return "Er is een correctie die groter is dan wat u nog krijgt. Het verschil wordt met een volgende betaling verrekend."
+    return "Er moet eerst iets worden nagekeken. Financiën neemt contact met u op."
+
+
+# ---------------------------------------------------------------------------- engagements, submitting
+
+
+def engagements(ws: Workspace, acc: Account) -> list[Engagement]:
+    code = own(acc)
+    with ws.engine.connect() as conn:
+        return queries.all_engagements(conn, expert_code=code)
+
+
+def open_engagements(ws: Workspace, acc: Account, on: date) -> list[Engagement]:
+    """Engagements the expert can submit hours for: started, and not ended a year ago."""
+    return [g for g in engagements(ws, acc) if g.start <= on and (g.end is None or g.end > on - timedelta(days=366))]
+
+
+def own_engagement(ws: Workspace, acc: Account, code: str) -> Engagement:
+    for g in engagements(ws, acc):
+        if g.code == code:
+            return g
+    raise NotYours()
+
+
+@dataclass(frozen=True)
+class Submission:
+    engagement: str
+    work_date: date
+    minutes: int
+    quantity: int | None
+    activity: str
+    km: Decimal
+    expense: Decimal
+    expense_note: str
+
+
+def _entry_data(sub: Submission) -> Any:
+    from vergoeding.store.entries import EntryData
+
+    return EntryData(engagement=sub.engagement, work_date=sub.work_date, minutes=sub.minutes, quantity=sub.quantity,
+                     activity=sub.activity, km=sub.km, expense=sub.expense, expense_receipt=sub.expense > 0,
+                     expense_note=sub.expense_note)
+
+
+def _refuse_closed(ws: Workspace, day: date) -> None:
+    """Nothing into a locked or paid period: a month that has a payout is closed for new
+    lines from the portal (finance can still add a late line with ``vergoeding log``)."""
+    from vergoeding.core import nl
+    from vergoeding.store.entries import locked_period_on
+
+    with ws.engine.connect() as conn:
+        if locked_period_on(conn, day) is not None:
+            raise InputError(f"{nl.month_name(day.year, day.month)} is afgesloten. U kunt daar geen uren meer "
+                             "indienen. Klopt er iets niet? Neem contact op met financiën.", field="datum")
+        paid = conn.execute(select(func.count()).select_from(s.payouts)
+                            .where(s.payouts.c.period == f"{day.year}-{day.month:02d}")).scalar()
+    if paid:
+        raise InputError(f"{nl.month_name(day.year, day.month)} is al uitbetaald. U kunt daar geen uren meer "
+                         "indienen. Bent u iets vergeten? Neem contact op met financiën.", field="datum")
+
+
+def check_submission(ws: Workspace, acc: Account, sub: Submission, today: date) -> Engagement:
+    g = own_engagement(ws, acc, sub.engagement)
+    if sub.work_date > today:
+        raise InputError("Deze datum ligt in de toekomst. U kunt alleen uren indienen voor werk dat al gedaan is.",
+                         field="datum")
+    _refuse_closed(ws, sub.work_date)
+    return g
+
+
+def preview(ws: Workspace, acc: Account, sub: Submission, today: date) -> tuple[RoomView, RoomView, Decimal]:
+    """(room before, room after, the allowance of this line) for the month of the work."""
+    from vergoeding.core.compensation import price_entry
+    from vergoeding.core.regimes import Unit
+
+    g = check_submission(ws, acc, sub, today)
+    end = month_of(sub.work_date.year, sub.work_date.month).end - timedelta(days=1)
+    on = min(end, today)
+    from vergoeding.store.entries import unit_of
+
+    with ws.engine.connect() as conn:
+        row = conn.execute(select(s.engagements).where(s.engagements.c.code == g.code)).one()
+    unit = unit_of(row, sub.work_date, ws.ratecard)
+    qty = sub.quantity if sub.quantity is not None else (0 if unit is Unit.UUR else 1)
+    entry = Entry(id=-1, engagement_code=g.code, work_date=sub.work_date, minutes=sub.minutes, quantity=qty,
+                  activity=sub.activity, km=sub.km, expense=sub.expense, expense_receipt=sub.expense > 0)
+    try:
+        fee = price_entry(entry, g, ws.ratecard, ws.limits, need_client=False).payable
+    except Exception:  # noqa: BLE001 - no price known: the preview shows the room only
+        fee = Decimal("0.00")
+    return room_view(ws, acc, on), room_view(ws, acc, on, extra=(entry,)), fee
+
+
+def submit(ws: Workspace, acc: Account, sub: Submission, today: date) -> int:
+    """Store the line as submitted (status ``logged`` until finance approves it) through the
+    same function as ``vergoeding log``."""
+    from vergoeding.api.ledger import log
+
+    check_submission(ws, acc, sub, today)
+    return log(ws, _entry_data(sub), today=today).id
+
+
+# ---------------------------------------------------------------------------- payments, documents
+
+
+@dataclass(frozen=True)
+class Payment:
+    number: str
+    period: str
+    execution_date: date
+    amount: Decimal
+    lines: int
+
+
+def payments(ws: Workspace, acc: Account) -> list[Payment]:
+    from vergoeding.core.money import from_cents
+
+    own(acc)
+    pl, p = s.paid_lines, s.payouts
+    total = (pl.c.fee_cents + pl.c.travel_cents + pl.c.expenses_fixed_cents + pl.c.expenses_receipt_cents)
+    q = (select(p.c.number, p.c.period, p.c.execution_date, func.sum(total).label("cents"), func.count().label("n"))
+         .join(pl, pl.c.payout_id == p.c.id).where(pl.c.expert_id == acc.expert_id)
+         .group_by(p.c.id, p.c.number, p.c.period, p.c.execution_date).order_by(p.c.id.desc()))
+    with ws.engine.connect() as conn:
+        return [Payment(r.number, r.period, r.execution_date, from_cents(int(r.cents or 0)), int(r.n))
+                for r in conn.execute(q)]
+
+
+def statement_pdf(ws: Workspace, acc: Account, number: str) -> tuple[str, bytes]:
+    """The expert's statement of payout ``number``, made from the stored snapshot (the same
+    document ``vergoeding payout`` wrote)."""
+    from vergoeding.render.payout import pdf_base_url, statement_htmls
+
+    code = own(acc)
+    if number not in {x.number for x in payments(ws, acc)}:
+        raise NotYours()
+    with ws.engine.connect() as conn:
+        snap = json.loads(conn.execute(select(s.payouts.c.snapshot).where(s.payouts.c.number == number)).scalar_one())
+    snap = {**snap, "experts": [e for e in snap["experts"] if e["code"] == code]}
+    htmls = statement_htmls(ws.settings.templates_dir, ws.settings.shipped_templates, snap)
+    if not htmls:
+        raise NotYours()
+    from vergoeding.render.pdf import html_to_pdf
+
+    name, html = htmls[0]
+    base = pdf_base_url(ws.settings.templates_dir, ws.settings.shipped_templates)
+    return name, html_to_pdf(html, base_url=base, accessible=True)
+
+
+def year_statement_pdf(ws: Workspace, acc: Account, year: int, today: date) -> bytes:
+    from vergoeding.api.reports import year_statement, year_statement_pdf
+
+    return year_statement_pdf(ws, year_statement(ws, own(acc), year, today))
+
+
+def contract_pdf(ws: Workspace, acc: Account, engagement: str, today: date) -> bytes:
+    from vergoeding.api.contracts import render_pdf
+
+    g = own_engagement(ws, acc, engagement)
+    return render_pdf(ws, g.code, kind="expert", today=today)
+
+
+# ---------------------------------------------------------------------------- details, IBAN
+
+
+@dataclass(frozen=True)
+class IbanRequest:
+    id: int
+    iban: str
+    status: str
+    reason: str | None
+    created_at: Any
+    decided_at: Any
+
+
+def details(ws: Workspace, acc: Account) -> tuple[Expert, list[IbanRequest]]:
+    code = own(acc)
+    r = s.portal_iban_requests
+    with ws.engine.connect() as conn:
+        ex = queries.expert(conn, code)
+        rows = conn.execute(select(r).where(r.c.expert_id == acc.expert_id).order_by(r.c.id.desc()).limit(5)).all()
+    return ex, [IbanRequest(x.id, x.iban, x.status, x.reason, x.created_at, x.decided_at) for x in rows]
+
+
+def request_iban(ws: Workspace, acc: Account, iban: str) -> int:
+    """An IBAN change is a request that finance confirms; never applied by the expert alone."""
+    from stdnum import iban as stdiban
+
+    own(acc)
+    value = (iban or "").replace(" ", "").upper()
+    if not stdiban.is_valid(value):
+        raise InputError("Dit rekeningnummer klopt niet. Een IBAN begint met twee letters, bijvoorbeeld "
+                         "NL91 ABNA 0417 1643 00. Kijk het na op uw bankpas.", field="iban")
+    r = s.portal_iban_requests
+    with transaction(ws.engine) as conn:
+        open_ = conn.execute(select(r.c.id).where(r.c.expert_id == acc.expert_id, r.c.status == "open")).first()
+        if open_ is not None:
+            raise InputError("U heeft al een wijziging doorgegeven die nog niet is bekeken. Wacht tot financiën "
+                             "die heeft bekeken.", field="iban")
+        new_id = _new_id(conn.execute(insert(r).values(expert_id=acc.expert_id, account_id=acc.id, iban=value,
+                                                       created_at=now_utc())))
+        audit(conn, acc.actor, "portal.iban_request", "expert", acc.expert_id,
+              {"request": new_id, "iban_tail": value[-4:]})
+    return new_id
