@@ -15,6 +15,8 @@ from smtp_server import Server
 from sqlalchemy import delete, update
 from test_payout_cli import seed
 
+import builders as b
+
 from vergoeding.api.invoices import create_client_invoice, issue
 from vergoeding.api.payout import payout
 from vergoeding.api.workspace import open_workspace
@@ -41,6 +43,13 @@ def paid(tmp_path_factory) -> tuple[Path, Path]:
     try:
         payout(ws, "2026-11", folder / "uit", date(2026, 11, 27))
         inv = create_client_invoice(ws, "GEM", parse_period("2026-11"), issue_date=date(2026, 12, 1), concept=True)
+        issue(ws, inv.label, issue_date=date(2026, 12, 1))
+        # a private client without KvK or OIN: its invoice is a PDF without e-invoice
+        with ws.engine.begin() as c:
+            b.org(c, "PRIV", name="Familie de Wit", kvk=None, contact_email="dewit@voorbeeld.nl")
+            b.engagement(c, "O4", "E001", "PRIV", client_rate="40.00")
+            b.entry(c, "O4", date(2026, 11, 20), minutes=60, activity="Huisbezoek")
+        inv = create_client_invoice(ws, "PRIV", parse_period("2026-11"), issue_date=date(2026, 12, 1), concept=True)
         issue(ws, inv.label, issue_date=date(2026, 12, 1))
         with ws.engine.begin() as c:
             c.execute(update(s.experts).where(s.experts.c.code == "E001").values(email="anne@voorbeeld.nl"))
@@ -145,7 +154,11 @@ def test_invoices_go_to_the_invoice_address_with_pdf_and_valid_xml(cli, runner, 
     r = runner.invoke(cli, ["mail", "invoices", "--period", "2026-11"], env=env)
     assert r.exit_code == 0, r.output
     assert runner.invoke(cli, ["mail", "send"], env=env).exit_code == 0
-    [msg] = server.handler.messages()
+    msg, private = server.handler.messages()
+    # the private client's invoice was issued without e-invoice: the PDF alone, to its contact
+    assert private["To"] == "dewit@voorbeeld.nl"
+    assert [a.get_filename()[-4:] for a in private.iter_attachments()] == [".pdf"]
+    assert "In de bijlage vindt u de factuur als PDF." in private.get_body(("plain",)).get_content()
     number = msg["Subject"].split()[1]
     assert msg["To"] == "facturen@utrecht.example"
     assert msg["Subject"] == f"Factuur {number} van Stichting Ervaringskracht"
@@ -167,7 +180,8 @@ def test_invoices_go_to_the_invoice_address_with_pdf_and_valid_xml(cli, runner, 
         c.execute(delete(s.outbox))
     ws.close()
     server.handler.received.clear()
-    assert runner.invoke(cli, ["mail", "invoices", "--number", number], env=env).exit_code == 0
+    r = runner.invoke(cli, ["mail", "invoices", "--number", number], env=env)
+    assert r.exit_code == 0, r.output
     assert runner.invoke(cli, ["mail", "invoices", "--number", number], env=env).stdout.startswith("Klaargezet: 0")
     assert runner.invoke(cli, ["mail", "send"], env=env).exit_code == 0
     [msg] = server.handler.messages()
@@ -232,7 +246,9 @@ def test_addresses_and_choices_are_set_on_the_command_line(cli, runner, env) -> 
     dry = runner.invoke(cli, ["mail", "statements", "--period", "2026-11", "--dry-run"], env=env)
     assert "  E002 Bram Jansen: wil geen mail (--no-mail)" in dry.stdout.splitlines()
     dry = runner.invoke(cli, ["mail", "invoices", "--dry-run"], env=env)
-    assert "<crediteuren@utrecht.example>" in dry.stdout and ".xml]" in dry.stdout and ".pdf" not in dry.stdout
+    gem = [line for line in dry.stdout.splitlines() if line.startswith("GEM ")]
+    assert len(gem) == 1 and "<crediteuren@utrecht.example>" in gem[0] and gem[0].endswith(".xml]")
+    assert ".pdf" not in gem[0]
     assert runner.invoke(cli, ["expert", "edit", "E002", "--mail"], env=env).exit_code == 0
     assert runner.invoke(cli, ["org", "edit", "GEM", "--invoice-email", "facturen@utrecht.example",
                                "--invoice-mail", "pdf"], env=env).exit_code == 0
