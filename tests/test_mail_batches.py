@@ -9,13 +9,12 @@ import json
 from datetime import date
 from pathlib import Path
 
+import builders as b
 import pytest
 from click.testing import CliRunner
 from smtp_server import Server
 from sqlalchemy import delete, update
 from test_payout_cli import seed
-
-import builders as b
 
 from vergoeding.api.invoices import create_client_invoice, issue
 from vergoeding.api.payout import payout
@@ -126,7 +125,15 @@ def test_a_statement_goes_nowhere_when_the_address_changed_after_queueing(cli, r
     audit = json.loads(runner.invoke(cli, ["audit", "--entity", "expert", "--format", "json"], env=env).stdout)
     changes = [a for a in audit if a["action"] == "edit"] if isinstance(audit, list) else audit["rows"]
     assert any("b.jansen@elders.example" in json.dumps(a, ensure_ascii=False) for a in changes)
-    # the statement can be queued again for the new address
+    # queued again: to the address on the record now, never to another one
+    failed = json.loads(runner.invoke(cli, ["mail", "list", "--state", "failed", "--format", "json"], env=env).stdout)
+    [mail_id] = [d["id"] for d in failed["rows"]]
+    other = runner.invoke(cli, ["mail", "retry", str(mail_id), "--to", "iemand@anders.example"], env=env)
+    assert other.exit_code == 1 and "gaat alleen naar het adres in diens gegevens (b.jansen@elders.example)" in other.stderr
+    again = runner.invoke(cli, ["mail", "retry", str(mail_id)], env=env)
+    assert again.stdout == f"#{mail_id} statement aan b.jansen@elders.example: weer in de wachtrij.\n", again.output
+    assert runner.invoke(cli, ["mail", "send"], env=env).stdout == "Verzonden: 1 mail(s).\n"
+    assert [x[0] for x in server.handler.received][-1] == ["b.jansen@elders.example"]
     ws = open_workspace(db=env["VERGOEDING_DB"])
     with ws.engine.begin() as c:
         c.execute(update(s.experts).where(s.experts.c.code == "E002").values(email="bram@voorbeeld.nl"))
