@@ -9,6 +9,7 @@ import json
 from datetime import date
 from pathlib import Path
 
+import builders as b
 import pytest
 from click.testing import CliRunner
 from smtp_server import Server
@@ -41,6 +42,13 @@ def paid(tmp_path_factory) -> tuple[Path, Path]:
     try:
         payout(ws, "2026-11", folder / "uit", date(2026, 11, 27))
         inv = create_client_invoice(ws, "GEM", parse_period("2026-11"), issue_date=date(2026, 12, 1), concept=True)
+        issue(ws, inv.label, issue_date=date(2026, 12, 1))
+        # a private client without KvK or OIN: its invoice is a PDF without e-invoice
+        with ws.engine.begin() as c:
+            b.org(c, "PRIV", name="Familie de Wit", kvk=None, contact_email="dewit@voorbeeld.nl")
+            b.engagement(c, "O4", "E001", "PRIV", client_rate="40.00")
+            b.entry(c, "O4", date(2026, 11, 20), minutes=60, activity="Huisbezoek")
+        inv = create_client_invoice(ws, "PRIV", parse_period("2026-11"), issue_date=date(2026, 12, 1), concept=True)
         issue(ws, inv.label, issue_date=date(2026, 12, 1))
         with ws.engine.begin() as c:
             c.execute(update(s.experts).where(s.experts.c.code == "E001").values(email="anne@voorbeeld.nl"))
@@ -117,7 +125,15 @@ def test_a_statement_goes_nowhere_when_the_address_changed_after_queueing(cli, r
     audit = json.loads(runner.invoke(cli, ["audit", "--entity", "expert", "--format", "json"], env=env).stdout)
     changes = [a for a in audit if a["action"] == "edit"] if isinstance(audit, list) else audit["rows"]
     assert any("b.jansen@elders.example" in json.dumps(a, ensure_ascii=False) for a in changes)
-    # the statement can be queued again for the new address
+    # queued again: to the address on the record now, never to another one
+    failed = json.loads(runner.invoke(cli, ["mail", "list", "--state", "failed", "--format", "json"], env=env).stdout)
+    [mail_id] = [d["id"] for d in failed["rows"]]
+    other = runner.invoke(cli, ["mail", "retry", str(mail_id), "--to", "iemand@anders.example"], env=env)
+    assert other.exit_code == 1 and "gaat alleen naar het adres in diens gegevens (b.jansen@elders.example)" in other.stderr
+    again = runner.invoke(cli, ["mail", "retry", str(mail_id)], env=env)
+    assert again.stdout == f"#{mail_id} statement aan b.jansen@elders.example: weer in de wachtrij.\n", again.output
+    assert runner.invoke(cli, ["mail", "send"], env=env).stdout == "Verzonden: 1 mail(s).\n"
+    assert [x[0] for x in server.handler.received][-1] == ["b.jansen@elders.example"]
     ws = open_workspace(db=env["VERGOEDING_DB"])
     with ws.engine.begin() as c:
         c.execute(update(s.experts).where(s.experts.c.code == "E002").values(email="bram@voorbeeld.nl"))
@@ -145,7 +161,11 @@ def test_invoices_go_to_the_invoice_address_with_pdf_and_valid_xml(cli, runner, 
     r = runner.invoke(cli, ["mail", "invoices", "--period", "2026-11"], env=env)
     assert r.exit_code == 0, r.output
     assert runner.invoke(cli, ["mail", "send"], env=env).exit_code == 0
-    [msg] = server.handler.messages()
+    msg, private = server.handler.messages()
+    # the private client's invoice was issued without e-invoice: the PDF alone, to its contact
+    assert private["To"] == "dewit@voorbeeld.nl"
+    assert [a.get_filename()[-4:] for a in private.iter_attachments()] == [".pdf"]
+    assert "In de bijlage vindt u de factuur als PDF." in private.get_body(("plain",)).get_content()
     number = msg["Subject"].split()[1]
     assert msg["To"] == "facturen@utrecht.example"
     assert msg["Subject"] == f"Factuur {number} van Stichting Ervaringskracht"
@@ -167,7 +187,8 @@ def test_invoices_go_to_the_invoice_address_with_pdf_and_valid_xml(cli, runner, 
         c.execute(delete(s.outbox))
     ws.close()
     server.handler.received.clear()
-    assert runner.invoke(cli, ["mail", "invoices", "--number", number], env=env).exit_code == 0
+    r = runner.invoke(cli, ["mail", "invoices", "--number", number], env=env)
+    assert r.exit_code == 0, r.output
     assert runner.invoke(cli, ["mail", "invoices", "--number", number], env=env).stdout.startswith("Klaargezet: 0")
     assert runner.invoke(cli, ["mail", "send"], env=env).exit_code == 0
     [msg] = server.handler.messages()
@@ -232,7 +253,9 @@ def test_addresses_and_choices_are_set_on_the_command_line(cli, runner, env) -> 
     dry = runner.invoke(cli, ["mail", "statements", "--period", "2026-11", "--dry-run"], env=env)
     assert "  E002 Bram Jansen: wil geen mail (--no-mail)" in dry.stdout.splitlines()
     dry = runner.invoke(cli, ["mail", "invoices", "--dry-run"], env=env)
-    assert "<crediteuren@utrecht.example>" in dry.stdout and ".xml]" in dry.stdout and ".pdf" not in dry.stdout
+    gem = [line for line in dry.stdout.splitlines() if line.startswith("GEM ")]
+    assert len(gem) == 1 and "<crediteuren@utrecht.example>" in gem[0] and gem[0].endswith(".xml]")
+    assert ".pdf" not in gem[0]
     assert runner.invoke(cli, ["expert", "edit", "E002", "--mail"], env=env).exit_code == 0
     assert runner.invoke(cli, ["org", "edit", "GEM", "--invoice-email", "facturen@utrecht.example",
                                "--invoice-mail", "pdf"], env=env).exit_code == 0

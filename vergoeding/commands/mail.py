@@ -201,6 +201,29 @@ def send_cmd(ctx: click.Context, ids: tuple[int, ...], dry_run: bool) -> None:
         ctx.exit(1)
 
 
+@mail_group.command("retry")
+@click.argument("ids", type=int, nargs=-1, required=True)
+@click.option("--to", help="Een nieuw adres (niet voor specificaties: die gaan naar het adres in de gegevens "
+                           "van de deskundige).")
+@click.pass_context
+def retry_cmd(ctx: click.Context, ids: tuple[int, ...], to: str | None) -> None:
+    """Zet mislukte mails opnieuw in de wachtrij (nummers uit 'mail list --state failed').
+    Een specificatie of herinnering gaat naar het adres dat nu in de gegevens van de
+    deskundige staat. Versturen: 'vergoeding mail send'.
+
+    \b
+    Voorbeelden:
+      vergoeding mail list --state failed
+      vergoeding expert edit E002 --email bram@voorbeeld.nl
+      vergoeding mail retry 812
+      vergoeding mail retry 1734 --to crediteuren@gemeente.nl
+    """
+    ws = workspace(ctx)
+    for mail_id in ids:
+        r = api.requeue(ws, mail_id, to=to)
+        click.echo(f"#{r.id} {r.kind} aan {r.to}: weer in de wachtrij.")
+
+
 @reads_only
 @mail_group.command("list")
 @click.option("--state", type=click.Choice(STATES), help="Alleen mails in deze toestand.")

@@ -428,3 +428,42 @@ def list_outbox(ws: Workspace, *, state: str | None = None, kind: str | None = N
     return [OutboxRow(r.id, r.kind, r.ref, r.to_addr, r.subject, r.state, r.attempts, r.created_at, r.sent_at,
                       r.next_attempt_at, r.last_error, r.message_id, tuple(names.get(r.id, ())),
                       r.pruned_at is not None) for r in rows], total
+
+
+def requeue(ws: Workspace, mail_id: int, *, to: str | None = None) -> OutboxRow:
+    """Put a failed mail back in the queue (the next ``send_queued`` tries it at once). A
+    mail for one expert goes to the address on the expert's record NOW (``to`` may not name
+    another); another mail keeps its address unless ``to`` gives a new one. Audited."""
+    from vergoeding.errors import NotFoundError, RuleViolation
+
+    o = s.outbox
+    with ws.engine.begin() as conn:
+        row = conn.execute(select(o).where(o.c.id == mail_id)).first()
+        if row is None:
+            raise NotFoundError(f"mail #{mail_id} staat niet in de wachtrij (zie 'vergoeding mail list')")
+        if row.state != "failed":
+            raise RuleViolation(f"mail #{mail_id} is {'al verzonden' if row.state == 'sent' else 'nog in de wachtrij'}; "
+                                "alleen een mislukte mail kan opnieuw")
+        new = ids.email(to, field="e-mail") if to else row.to_addr
+        if row.expert_id is not None:
+            x = s.experts
+            owner = conn.execute(select(x.c.code, x.c.email, x.c.mail_opt_out).where(x.c.id == row.expert_id)).one()
+            if not owner.email:
+                raise RuleViolation(f"deskundige {owner.code} heeft geen e-mailadres; vul het eerst in met "
+                                    f"'vergoeding expert edit {owner.code} --email ...'")
+            if to and new.lower() != owner.email.lower():
+                raise RuleViolation(f"deze mail is voor deskundige {owner.code} en gaat alleen naar het adres in diens "
+                                    f"gegevens ({owner.email}); wijzig dat adres met 'vergoeding expert edit "
+                                    f"{owner.code} --email ...'")
+            if owner.mail_opt_out:
+                raise RuleViolation(f"deskundige {owner.code} wil geen mail (--no-mail)")
+            new = owner.email
+        conn.execute(update(o).where(o.c.id == mail_id).values(
+            state="queued", to_addr=new, attempts=0, next_attempt_at=None, last_error=None, claim=None,
+            claimed_at=None))
+        from vergoeding.store.base import audit
+
+        audit(conn, ws.actor, "mail.requeue", "outbox", mail_id,
+              {"kind": row.kind, "ref": row.ref, "to": [row.to_addr, new] if new != row.to_addr else new,
+               "reason": row.last_error})
+    return list_outbox(ws, ids=[mail_id])[0][0]
