@@ -1,0 +1,315 @@
+"""The hostile corpus of issue 20 (round 3): output paths, databases that are not the
+administration, limits, tracebacks and silently accepted input, each through the real
+command on SQLite and PostgreSQL. Every case asserts the exit code, the Dutch message, no
+traceback, the administration unchanged (every table, row by row, before and after) and no
+stray or overwritten file in the working folder (names, kinds and bytes before and after).
+
+One administration for the whole module (every case is refused, or only reads); each case
+gets its own working folder. ``{db}`` in a case is the administration's path, ``{out}`` the
+working folder."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import sqlite3
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+from conftest import PG, db_engine
+from sqlalchemy import select
+
+from vergoeding.__main__ import load_cli
+from vergoeding.store import schema as s
+
+TODAY = "2026-11-02"
+
+SETUP = [
+    ["org", "add", "--own", "--code", "EIGEN", "--name", "Stichting Ervaring Werkt", "--street", "Oudegracht 100",
+     "--postcode", "3511AZ", "--city", "Utrecht", "--kvk", "12345678", "--vat-id", "NL000099998B57",
+     "--iban", "NL91ABNA0417164300", "--bic", "ABNANL2A", "--anbi", "--may-pay-volunteers", "--payroll-tax-number"],
+    ["org", "add", "--code", "UTR", "--name", "Gemeente Utrecht", "--street", "Stadsplateau 1", "--postcode", "3521AZ",
+     "--city", "Utrecht", "--oin", "00000001002220647000"],
+    ["expert", "add", "--code", "E001", "--name", "Fatima el Amrani", "--birth-date", "17-5-1980",
+     "--street", "Kerkstraat 5", "--postcode", "3511BB", "--city", "Utrecht", "--iban", "NL44RABO0123456789"],
+    ["engagement", "add", "--code", "G001", "--expert", "E001", "--client", "UTR", "--role", "trainer",
+     "--regime", "vrijwilliger", "--start", "1-1-2026", "--travel", "km"],
+    ["log", "--engagement", "G001", "--date", "15-9-2026", "--hours", "2", "--activity", "training"],
+    ["log", "--engagement", "G001", "--date", "6-10-2026", "--hours", "2", "--activity", "training"],
+    ["approve", "--period", "2026-09"],
+    ["approve", "--period", "2026-10"],
+    ["invoice", "create", "--client", "UTR", "--period", "2026-09", "--date", "5-10-2026"],
+]
+
+
+def env(db: str | Path, **extra: str | None) -> dict[str, str | None]:
+    unset: dict[str, str | None] = {k: None for k in os.environ if k.startswith("VERGOEDING_")}
+    return {**unset, "VERGOEDING_DB": str(db), "VERGOEDING_TODAY": TODAY, "VERGOEDING_CACHE_DIR": "off", **extra}
+
+
+@pytest.fixture(scope="module")
+def admin(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    db = tmp_path_factory.mktemp("round3") / "vergoeding.db"
+    runner = CliRunner(env=env(db))
+    cli = load_cli().cli
+    for args in SETUP:
+        r = runner.invoke(cli, args, catch_exceptions=False)
+        assert r.exit_code == 0, (args, r.stderr)
+    return db
+
+
+def dump(db: Path) -> dict[str, list[tuple[Any, ...]]]:
+    engine = db_engine(db)
+    try:
+        with engine.connect() as conn:
+            return {t.name: [tuple(r) for r in conn.execute(select(t).order_by(*t.primary_key.columns))]
+                    for t in s.metadata.sorted_tables}
+    finally:
+        engine.dispose()
+
+
+def snapshot(folder: Path) -> dict[str, str]:
+    """Every name under ``folder`` with its kind and content (a link by its target)."""
+    out: dict[str, str] = {}
+    for p in sorted(folder.rglob("*")):
+        rel = str(p.relative_to(folder))
+        if p.is_symlink():
+            out[rel] = f"link:{os.readlink(p)}"
+        elif p.is_dir():
+            out[rel] = "dir"
+        elif p.is_file():
+            out[rel] = hashlib.sha256(p.read_bytes()).hexdigest()
+        else:
+            out[rel] = "special"
+    return out
+
+
+@dataclass
+class Case:
+    args: list[str]
+    exit: int
+    message: list[str]
+    prepare: Callable[[Path, Path], None] | None = None  # (work folder, database)
+    db: str | None = None  # another --db than the administration ({out} allowed)
+    env: dict[str, str] = field(default_factory=dict)
+    sqlite_only: bool = False
+
+
+def _sqlite_file(path: Path, *tables: str) -> None:
+    con = sqlite3.connect(path)
+    for t in tables:
+        con.execute(f"CREATE TABLE {t} (id INTEGER PRIMARY KEY, naam TEXT)")
+        con.execute(f"INSERT INTO {t} (naam) VALUES ('x')")  # noqa: S608 - test names
+    con.commit()
+    con.close()
+
+
+def _own_pdf(out: Path, _db: Path) -> None:
+    (out / "brief.pdf").write_bytes(b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n")
+
+
+def _own_xlsx(out: Path, _db: Path) -> None:
+    with zipfile.ZipFile(out / "begroting.xlsx", "w") as z:
+        z.writestr("[Content_Types].xml", "<Types/>")
+        z.writestr("docProps/core.xml", '<cp:coreProperties xmlns:cp="x" xmlns:dc="y"><dc:creator>Jan Jansen'
+                                        '</dc:creator></cp:coreProperties>')
+
+
+def _link_to_db(out: Path, db: Path) -> None:
+    os.symlink(db, out / "link.pdf")
+
+
+def _hardlink(out: Path, _db: Path) -> None:
+    _sqlite_file(out / "andere.sqlite", "klanten")
+    os.link(out / "andere.sqlite", out / "hard.pdf")
+
+
+def _renamed_db(out: Path, _db: Path) -> None:
+    _sqlite_file(out / "kopie.pdf", "klanten")
+
+
+def _folder(out: Path, _db: Path) -> None:
+    (out / "map.xlsx").mkdir()
+
+
+def _sepa_folder(out: Path, _db: Path) -> None:
+    (out / "sepa-2026-10.xml").mkdir()
+
+
+def _fifo(out: Path, _db: Path) -> None:
+    os.mkfifo(out / "pijp.pdf")
+
+
+def _foreign_sepa(out: Path, _db: Path) -> None:
+    (out / "betaling").mkdir()
+    (out / "betaling" / "sepa-2026-10.xml").write_text("<?xml version='1.0'?><notities>mijn lijstje</notities>")
+
+
+def _other_program(out: Path, _db: Path) -> None:
+    _sqlite_file(out / "ander.sqlite", "klanten", "orders")
+
+
+def _empty_sqlite(out: Path, _db: Path) -> None:
+    con = sqlite3.connect(out / "leeg.sqlite")
+    con.execute("PRAGMA user_version = 3")
+    con.commit()
+    con.close()
+
+
+def _zero_bytes(out: Path, _db: Path) -> None:
+    (out / "nul.db").write_bytes(b"")
+
+
+HOURS_PDF = ["hours", "--expert", "E001", "--period", "2026-10", "--format", "pdf", "-o"]
+NOTHING = "Er is niets geschreven."
+NOT_OURS = "vergoeding overschrijft alleen bestanden die het zelf zo gemaakt heeft"
+
+CASES: dict[str, Case] = {
+    # --- item 3: output paths
+    "pdf-over-the-database": Case([*HOURS_PDF, "{db}"], 1, ["heeft de extensie '.db', maar wat geschreven wordt is een "
+                                                          "PDF", NOTHING]),
+    "template-over-the-database": Case(["import", "--template", "-o", "{db}"], 1,
+                                       ["heeft de extensie '.db', maar wat geschreven wordt is een Excel-werkmap"]),
+    "pdf-to-xlsx-name": Case([*HOURS_PDF, "{out}/c.xlsx"], 1, ["c.xlsx heeft de extensie '.xlsx', maar wat geschreven "
+                                                             "wordt is een PDF", "bijvoorbeeld c.pdf"]),
+    "ubl-to-pdf-name": Case(["invoice", "render", "2026-0001", "--format", "ubl", "-o", "{out}/f.pdf"], 1,
+                            ["f.pdf heeft de extensie '.pdf', maar wat geschreven wordt is een XML-bestand"]),
+    "xlsx-without-extension": Case(["invoice", "render", "2026-0001", "--format", "xlsx", "-o", "{out}/factuur"], 1,
+                                   ["factuur heeft geen extensie, maar wat geschreven wordt is een Excel-werkmap"]),
+    "csv-to-xlsx-name": Case(["contracts", "--format", "csv", "-o", "{out}/register.xlsx"], 1,
+                             ["register.xlsx heeft de extensie '.xlsx', maar wat geschreven wordt is een CSV-bestand"]),
+    "symlink-to-the-database": Case([*HOURS_PDF, "{out}/link.pdf"], 1, ["link.pdf is een snelkoppeling (symbolische "
+                                                                       "link)", NOTHING], _link_to_db),
+    "hardlink-to-a-database": Case([*HOURS_PDF, "{out}/hard.pdf"], 1, ["hard.pdf heeft nog een andere naam (een harde "
+                                                                      "link, 2 namen)"], _hardlink),
+    "database-renamed-to-pdf": Case([*HOURS_PDF, "{out}/kopie.pdf"], 1, ["kopie.pdf bestaat al en is een database "
+                                                                        "(mogelijk de administratie zelf)", NOT_OURS],
+                                    _renamed_db),
+    "a-users-own-pdf": Case(["contract", "G001", "-o", "{out}/brief.pdf"], 1,
+                            ["brief.pdf bestaat al en is een PDF die niet door vergoeding gemaakt is"], _own_pdf),
+    "a-users-own-workbook": Case(["invoice", "render", "2026-0001", "--format", "xlsx", "-o", "{out}/begroting.xlsx"],
+                                 1, ["begroting.xlsx bestaat al en is een werkmap die niet door vergoeding gemaakt is"],
+                                 _own_xlsx),
+    "a-folder-named-like-a-file": Case(["contracts", "--format", "xlsx", "-o", "{out}/map.xlsx"], 2,
+                                       ["map.xlsx' is een map"], _folder),
+    "a-folder-as-payout-file": Case(["payout", "--period", "2026-10", "--out", "{out}"], 1,
+                                    ["sepa-2026-10.xml is een map; geef een bestandsnaam"], _sepa_folder),
+    "a-device": Case([*HOURS_PDF, "/dev/null"], 1, ["/dev/null is geen gewoon bestand (een apparaat, pipe of socket)"]),
+    "a-fifo": Case([*HOURS_PDF, "{out}/pijp.pdf"], 1, ["pijp.pdf is geen gewoon bestand"], _fifo),
+    "a-name-too-long": Case([*HOURS_PDF, "{out}/" + "x" * 300 + ".pdf"], 1,
+                            ["de naam is te lang (een bestandsnaam mag hoogstens 255 tekens hebben)"]),
+    "payout-over-a-users-file": Case(["payout", "--period", "2026-10", "--out", "{out}/betaling"], 1,
+                                     ["sepa-2026-10.xml bestaat al en is een XML-bestand dat geen factuur of "
+                                      "SEPA-bestand is", NOT_OURS], _foreign_sepa),
+    # --- item 8: a database that is not the administration, refused before anything is written
+    "another-programs-sqlite-read": Case(["expert", "list"], 1, ["ander.sqlite is een database van een ander programma "
+                                                                "(tabellen klanten, orders)", "Er is niets gewijzigd."],
+                                         _other_program, db="{out}/ander.sqlite"),
+    "another-programs-sqlite-write": Case(["org", "add", "--code", "X1", "--name", "X"], 1,
+                                          ["is een database van een ander programma"], _other_program,
+                                          db="{out}/ander.sqlite"),
+    "an-empty-sqlite-database": Case(["expert", "list"], 1, ["leeg.sqlite is een lege SQLite-database die vergoeding "
+                                                            "niet gemaakt heeft"], _empty_sqlite, db="{out}/leeg.sqlite"),
+    "a-zero-byte-file": Case(["expert", "list"], 1, ["nul.db is een leeg bestand (0 bytes), geen administratie"],
+                             _zero_bytes, db="{out}/nul.db"),
+    "a-zero-byte-file-init": Case(["db", "init"], 1, ["nul.db is een leeg bestand (0 bytes)"], _zero_bytes,
+                                  db="{out}/nul.db"),
+    "memory": Case(["expert", "list"], 1, ["--db :memory: is een database in het geheugen"], db=":memory:"),
+    "memory-url": Case(["org", "add", "--code", "X1", "--name", "X"], 1, ["is een database in het geheugen"],
+                       db="sqlite://"),
+    "sqlite-uri-read-only": Case(["expert", "list"], 1, ["vergoeding leest geen SQLite-URI"], db="file:v.db?mode=ro"),
+    "sqlite-uri-in-url": Case(["db", "init"], 1, ["vergoeding leest geen SQLite-URI"], db="sqlite:///file:x.db?mode=ro"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_round3_case(name: str, admin: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    case = CASES[name]
+    if case.sqlite_only and PG:
+        pytest.skip("a SQLite file")
+    out = tmp_path / "werk"
+    out.mkdir()
+    monkeypatch.chdir(out)  # a database named ':memory:' or 'file:...' would appear here
+    if case.prepare:
+        case.prepare(out, admin)
+    before, files = dump(admin), snapshot(out)
+    db = case.db.replace("{out}", str(out)) if case.db else str(admin)
+    args = [a.replace("{out}", str(out)).replace("{db}", str(admin)) for a in case.args]
+    admin_files = snapshot(admin.parent)
+    result = CliRunner(env=env(db, **case.env)).invoke(load_cli().cli, args)
+    assert "Traceback" not in result.output and "Traceback" not in result.stderr
+    assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
+    assert result.exit_code == case.exit, (result.exit_code, result.stdout, result.stderr)
+    for line in case.message:
+        assert line in result.stderr, (line, result.stderr)
+    assert "\x1b" not in result.stderr
+    assert dump(admin) == before
+    assert snapshot(out) == files  # no stray, changed or replaced file (nor a hidden temporary one)
+    assert snapshot(admin.parent) == admin_files
+
+
+def test_a_document_vergoeding_made_may_be_written_again(admin: Path, tmp_path: Path) -> None:
+    """The other side of the rule: rendering the same invoice twice to the same names works."""
+    runner = CliRunner(env=env(admin))
+    cli = load_cli().cli
+    for fmt, name in (("pdf", "f.pdf"), ("xlsx", "f.xlsx"), ("ubl", "f.xml")):
+        for _ in range(2):
+            r = runner.invoke(cli, ["invoice", "render", "2026-0001", "--format", fmt, "-o", str(tmp_path / name)])
+            assert r.exit_code == 0, r.stderr
+    r = runner.invoke(cli, ["contracts", "--format", "csv", "-o", str(tmp_path / "c.csv")])
+    assert r.exit_code == 0, r.stderr
+    r = runner.invoke(cli, ["contracts", "--format", "csv", "-o", str(tmp_path / "c.csv")])
+    assert r.exit_code == 0, r.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["c.csv", "f.pdf", "f.xlsx", "f.xml"]
+
+
+@pytest.mark.sqlite_only
+def test_a_new_database_and_its_folder_are_private_under_umask_022(tmp_path: Path) -> None:
+    old = os.umask(0o022)
+    try:
+        db = tmp_path / "nieuw.db"
+        r = CliRunner(env=env(db)).invoke(load_cli().cli, ["org", "add", "--code", "X1", "--name", "Xenia"])
+        assert r.exit_code == 0, r.stderr
+        assert db.stat().st_mode & 0o777 == 0o600
+        r = CliRunner(env=env(tmp_path / "d" / "x.db")).invoke(load_cli().cli, ["db", "init"])
+        assert r.exit_code == 1 and "map voor de database bestaat niet" in r.stderr
+    finally:
+        os.umask(old)
+
+
+@pytest.mark.sqlite_only
+def test_demo_never_removes_a_real_administration(admin: Path, tmp_path: Path) -> None:
+    folder = tmp_path / "hier"
+    folder.mkdir()
+    (folder / "vergoeding.db").write_bytes(admin.read_bytes())
+    before = snapshot(folder)
+    r = CliRunner(env=env(folder / "x.db")).invoke(load_cli().cli, ["demo", "--out", str(folder)])
+    assert r.exit_code == 1, r.stderr
+    assert "staat al een database vergoeding.db die geen voorbeeldadministratie is" in r.stderr
+    assert snapshot(folder) == before
+
+
+@pytest.mark.skipif(not PG, reason="PostgreSQL")
+@pytest.mark.pg_empty
+def test_postgresql_database_of_another_program_is_refused(tmp_path: Path) -> None:
+    engine = db_engine(tmp_path / "ander.db")
+    with engine.begin() as conn:
+        conn.exec_driver_sql("CREATE TABLE klanten (id integer primary key)")
+        conn.exec_driver_sql("CREATE VIEW overzicht AS SELECT id FROM klanten")
+    engine.dispose()
+    for args in (["expert", "list"], ["db", "init"], ["org", "add", "--code", "X1", "--name", "X"]):
+        r = CliRunner(env=env(tmp_path / "ander.db")).invoke(load_cli().cli, args)
+        assert r.exit_code == 1, (args, r.stderr)
+        assert "bevat tabellen van een ander programma (klanten, overzicht)" in r.stderr, r.stderr
+    engine = db_engine(tmp_path / "ander.db")
+    with engine.connect() as conn:
+        names = {r[0] for r in conn.exec_driver_sql("SELECT relname FROM pg_class c JOIN pg_namespace n ON "
+                                                    "n.oid = c.relnamespace WHERE n.nspname = 'public' AND relkind "
+                                                    "IN ('r', 'v')")}
+    engine.dispose()
+    assert names == {"klanten", "overzicht"}
