@@ -209,16 +209,16 @@ CASES: dict[str, Case] = {
     # --- item 8: a database that is not the administration, refused before anything is written
     "another-programs-sqlite-read": Case(["expert", "list"], 1, ["ander.sqlite is een database van een ander programma "
                                                                 "(tabellen klanten, orders)", "Er is niets gewijzigd."],
-                                         _other_program, db="{out}/ander.sqlite"),
+                                         _other_program, db="{out}/ander.sqlite", sqlite_only=True),
     "another-programs-sqlite-write": Case(["org", "add", "--code", "X1", "--name", "X"], 1,
                                           ["is een database van een ander programma"], _other_program,
-                                          db="{out}/ander.sqlite"),
+                                          db="{out}/ander.sqlite", sqlite_only=True),
     "an-empty-sqlite-database": Case(["expert", "list"], 1, ["leeg.sqlite is een lege SQLite-database die vergoeding "
-                                                            "niet gemaakt heeft"], _empty_sqlite, db="{out}/leeg.sqlite"),
+                                                            "niet gemaakt heeft"], _empty_sqlite, db="{out}/leeg.sqlite", sqlite_only=True),
     "a-zero-byte-file": Case(["expert", "list"], 1, ["nul.db is een leeg bestand (0 bytes), geen administratie"],
-                             _zero_bytes, db="{out}/nul.db"),
+                             _zero_bytes, db="{out}/nul.db", sqlite_only=True),
     "a-zero-byte-file-init": Case(["db", "init"], 1, ["nul.db is een leeg bestand (0 bytes)"], _zero_bytes,
-                                  db="{out}/nul.db"),
+                                  db="{out}/nul.db", sqlite_only=True),
     "memory": Case(["expert", "list"], 1, ["--db :memory: is een database in het geheugen"], db=":memory:"),
     "memory-url": Case(["org", "add", "--code", "X1", "--name", "X"], 1, ["is een database in het geheugen"],
                        db="sqlite://"),
