@@ -23,28 +23,12 @@ import pytest
 from click.testing import CliRunner
 from conftest import PG, db_engine
 from sqlalchemy import select
+from test_hostile_corpus import SETUP  # the same small administration
 
 from vergoeding.__main__ import load_cli
 from vergoeding.store import schema as s
 
 TODAY = "2026-11-02"
-
-SETUP = [
-    ["org", "add", "--own", "--code", "EIGEN", "--name", "Stichting Ervaring Werkt", "--street", "Oudegracht 100",
-     "--postcode", "3511AZ", "--city", "Utrecht", "--kvk", "12345678", "--vat-id", "NL000099998B57",
-     "--iban", "NL91ABNA0417164300", "--bic", "ABNANL2A", "--anbi", "--may-pay-volunteers", "--payroll-tax-number"],
-    ["org", "add", "--code", "UTR", "--name", "Gemeente Utrecht", "--street", "Stadsplateau 1", "--postcode", "3521AZ",
-     "--city", "Utrecht", "--oin", "00000001002220647000"],
-    ["expert", "add", "--code", "E001", "--name", "Fatima el Amrani", "--birth-date", "17-5-1980",
-     "--street", "Kerkstraat 5", "--postcode", "3511BB", "--city", "Utrecht", "--iban", "NL44RABO0123456789"],
-    ["engagement", "add", "--code", "G001", "--expert", "E001", "--client", "UTR", "--role", "trainer",
-     "--regime", "vrijwilliger", "--start", "1-1-2026", "--travel", "km"],
-    ["log", "--engagement", "G001", "--date", "15-9-2026", "--hours", "2", "--activity", "training"],
-    ["log", "--engagement", "G001", "--date", "6-10-2026", "--hours", "2", "--activity", "training"],
-    ["approve", "--period", "2026-09"],
-    ["approve", "--period", "2026-10"],
-    ["invoice", "create", "--client", "UTR", "--period", "2026-09", "--date", "5-10-2026"],
-]
 
 
 def env(db: str | Path, **extra: str | None) -> dict[str, str | None]:
