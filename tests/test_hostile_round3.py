@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import sqlite3
 import zipfile
 from collections.abc import Callable
@@ -82,6 +83,7 @@ class Case:
     db: str | None = None  # another --db than the administration ({out} allowed)
     env: dict[str, str] = field(default_factory=dict)
     sqlite_only: bool = False
+    limits: dict[str, int] = field(default_factory=dict)  # render.templating limits, smaller for a fast test
 
 
 def _sqlite_file(path: Path, *tables: str) -> None:
@@ -149,6 +151,55 @@ def _zero_bytes(out: Path, _db: Path) -> None:
     (out / "nul.db").write_bytes(b"")
 
 
+def _template(text: str | bytes, name: str = "invoice.html") -> Callable[[Path, Path], None]:
+    def prepare(out: Path, _db: Path) -> None:
+        folder = out / "sjablonen"
+        folder.mkdir()
+        if text == "fifo":
+            os.mkfifo(folder / name)
+        else:
+            (folder / name).write_bytes(text if isinstance(text, bytes) else text.encode("utf-8"))
+    return prepare
+
+
+def _config(text: str | bytes) -> Callable[[Path, Path], None]:
+    def prepare(out: Path, _db: Path) -> None:
+        (out / "vergoeding.toml").write_bytes(text if isinstance(text, bytes) else text.encode("utf-8"))
+    return prepare
+
+
+def _rates(old: str, new: str) -> Callable[[Path, Path], None]:
+    """A copy of the shipped rates with one line of the 2026 limits changed."""
+    def prepare(out: Path, _db: Path) -> None:
+        import shutil
+
+        from conftest import RATES
+
+        shutil.copytree(RATES, out / "tarieven")
+        f = out / "tarieven" / "limits" / "2026.toml"
+        text = f.read_text(encoding="utf-8")
+        assert old in text
+        f.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return prepare
+
+
+def _fifo_card(out: Path, _db: Path) -> None:
+    os.mkfifo(out / "kaart.toml")
+
+
+def _huge_card(out: Path, _db: Path) -> None:
+    (out / "kaart.toml").write_bytes(b"# " + b"x" * 6_000_000 + b"\n")
+
+
+INVOICE_PDF = ["--templates", "{out}/sjablonen", "invoice", "render", "2026-0001", "-o", "{out}/f.pdf"]
+TEMPLATE_LIMIT = "pas het sjabloon aan (een lus of bewerking zonder grens). Er is niets geschreven."
+HUGE = "x" * 100_000
+
+# English that leaked into messages before (pydantic, the OS, tomllib, Jinja, SQLAlchemy, zipfile)
+ENGLISH = re.compile(r"Input should|File name too long|No such file|Permission denied|is undefined|unexpected|"
+                     r"Unexpected|invalid literal|Can't load plugin|No module named|at line \d|Traceback|Error:|"
+                     r"not a zip|Range too big|maximum recursion")
+
 HOURS_PDF = ["hours", "--expert", "E001", "--period", "2026-10", "--format", "pdf", "-o"]
 NOTHING = "Er is niets geschreven."
 NOT_OURS = "vergoeding overschrijft alleen bestanden die het zelf zo gemaakt heeft"
@@ -208,12 +259,112 @@ CASES: dict[str, Case] = {
                        db="sqlite://"),
     "sqlite-uri-read-only": Case(["expert", "list"], 1, ["vergoeding leest geen SQLite-URI"], db="file:v.db?mode=ro"),
     "sqlite-uri-in-url": Case(["db", "init"], 1, ["vergoeding leest geen SQLite-URI"], db="sqlite:///file:x.db?mode=ro"),
+    # --- item 9: the seven tracebacks, and their neighbours
+    "today-9999-payout": Case(["payout", "--period", "2026-10", "--out", "{out}/p"], 2,
+                              ["VERGOEDING_TODAY: 31-12-9999 ligt buiten de jaren die vergoeding kent (1900 tot en met "
+                               "2199)"], env={"VERGOEDING_TODAY": "9999-12-31"}),
+    "today-year-1-check": Case(["check", "--period", "2026-10"], 2, ["01-01-0001 ligt buiten de jaren"],
+                               env={"VERGOEDING_TODAY": "0001-01-01"}),
+    "execution-date-9999": Case(["payout", "--period", "2026-10", "--out", "{out}/p", "--execution-date",
+                                 "31-12-9999"], 2, ["31-12-9999 ligt buiten de jaren die vergoeding kent"]),
+    "config-paths-text": Case(["expert", "list"], 2, ["'paths' moet een tabel zijn"], _config('paths = "db"\n'),
+                              env={"VERGOEDING_CONFIG": "{out}/vergoeding.toml"}),
+    "config-paths-list": Case(["expert", "list"], 2, ["'paths' moet een tabel zijn"], _config('paths = ["db"]\n'),
+                              env={"VERGOEDING_CONFIG": "{out}/vergoeding.toml"}),
+    "config-paths-number": Case(["expert", "list"], 2, ["[paths] db moet een pad als tekst zijn"],
+                                _config("[paths]\ndb = 5\n"), env={"VERGOEDING_CONFIG": "{out}/vergoeding.toml"}),
+    "config-paths-unknown-key": Case(["expert", "list"], 2, ["[paths] database: onbekende sleutel"],
+                                     _config('[paths]\ndatabase = "x.db"\n'),
+                                     env={"VERGOEDING_CONFIG": "{out}/vergoeding.toml"}),
+    "config-latin-1": Case(["expert", "list"], 2, ["vergoeding.toml, regel 2: geen UTF-8-tekst"],
+                           _config(b"[organisation]\nname = 'Caf\xe9'\n"),
+                           env={"VERGOEDING_CONFIG": "{out}/vergoeding.toml"}),
+    "config-bad-toml-dutch": Case(["expert", "list"], 2, ["geen geldige TOML (ongeldige waarde op regel 1, kolom 5)"],
+                                  _config("x = = 1\n"), env={"VERGOEDING_CONFIG": "{out}/vergoeding.toml"}),
+    "template-huge-range": Case(INVOICE_PDF, 1, ["gaan samen boven de grens van 1.000.000 herhalingen", TEMPLATE_LIMIT],
+                                _template("{% for i in range(10**9) %}x{% endfor %}")),
+    "template-nested-ranges": Case(INVOICE_PDF, 1, ["gaan samen boven de grens van 1.000.000 herhalingen"],
+                                   _template("{% for i in range(99999) %}{% for j in range(99999) %}{% endfor %}"
+                                             "{% endfor %}")),
+    "template-self-include": Case(INVOICE_PDF, 1, ["roept zichzelf steeds opnieuw aan"],
+                                  _template('{% include "invoice.html" %}')),
+    "template-recursive-macro": Case(INVOICE_PDF, 1, ["roept zichzelf steeds opnieuw aan"],
+                                     _template("{% macro m(n) %}{{ m(n) }}{% endmacro %}{{ m(1) }}")),
+    "template-latin-1": Case(INVOICE_PDF, 1, ["invoice.html, regel 2, teken 7: geen UTF-8-tekst (byte 0xE9"],
+                             _template(b"<p>\n<b>Caf\xe9</b>")),
+    "template-text-times-a-billion": Case(INVOICE_PDF, 1, ["deze bewerking zou 1.000.000.000 tekens of elementen "
+                                                           "maken"], _template('{{ "x" * 10**9 }}')),
+    "template-format-width": Case(INVOICE_PDF, 1, ["een opmaak met een breedte van 999999999 tekens is te groot"],
+                                  _template('{{ "%999999999s" % 1 }}')),
+    "template-str-format-width": Case(INVOICE_PDF, 1, ["een opmaak met een breedte van 999999999"],
+                                      _template('{{ "{:>999999999}".format(1) }}')),
+    "template-ljust": Case(INVOICE_PDF, 1, ["deze bewerking zou 999.999.999 tekens"],
+                           _template('{{ "x".ljust(999999999) }}')),
+    "template-center-filter": Case(INVOICE_PDF, 1, ["deze bewerking zou 999.999.999 tekens"],
+                                   _template('{{ "x"|center(999999999) }}')),
+    "template-power": Case(INVOICE_PDF, 1, ["een macht met exponent 99.999 is te groot"], _template("{{ 9 ** 99999 }}")),
+    "template-output-size": Case(INVOICE_PDF, 1, ["het document wordt groter dan 2 miljoen tekens"],
+                                 _template('{% for i in range(900000) %}{{ "y" * 900 }}{% endfor %}'),
+                                 limits={"MAX_OUTPUT": 2_000_000}),
+    "template-fifo": Case(INVOICE_PDF, 1, ["invoice.html is geen gewoon bestand"], _template("fifo")),
+    "template-too-large": Case(INVOICE_PDF, 1, ["een sjabloon mag hoogstens 1.000 kB zijn"],
+                               _template("<p>" + "x" * 1_100_000)),
+    "template-syntax-dutch": Case(INVOICE_PDF, 1, ["regel 1: het sjabloon houdt op terwijl een blok nog open is"],
+                                  _template("{% if x %}")),
+    "template-unknown-field-dutch": Case(INVOICE_PDF, 1, ["onbekend veld: 'nergens' bestaat niet"],
+                                         _template("{{ nergens }}")),
+    "template-division-by-zero": Case(INVOICE_PDF, 1, ["kan niet met deze waarde (delen door nul)"],
+                                      _template("{{ 1 / 0 }}")),
+    # --- item 7: reads from devices and pipes, sizes
+    "rate-card-dev-zero": Case(["--rate-card", "/dev/zero", "rates", "show"], 2,
+                               ["/dev/zero: geen gewoon bestand (een apparaat, pipe of socket)"]),
+    "rate-card-fifo": Case(["--rate-card", "{out}/kaart.toml", "rates", "show"], 2, ["kaart.toml: geen gewoon bestand"],
+                           _fifo_card),
+    "rate-card-6-mb": Case(["--rate-card", "{out}/kaart.toml", "rates", "show"], 2, ["6 MB, hoogstens 5 MB"],
+                           _huge_card),
+    "config-dev-zero": Case(["--config", "/dev/zero", "expert", "list"], 2, ["configuratiebestand /dev/zero is "
+                                                                             "geen gewoon bestand"]),
+    # --- item 10: silently accepted input
+    "vat-2.1-in-limits": Case(["--rates", "{out}/tarieven", "limits", "show", "--year", "2026"], 2,
+                              ["[vat_standard.amount]: '2.1' is meer dan 1, dus meer dan 100%", '21% schrijft u als '
+                               '"0.21"'], _rates('amount = "0.21"', 'amount = "2.1"')),
+    "invoice-paid-before-its-date": Case(["invoice", "paid", "2026-0001", "--date", "4-10-2026"], 2,
+                                         ["betaald op 04-10-2026 ligt vóór de factuurdatum (05-10-2026) van "
+                                          "2026-0001"]),
+    "invoice-paid-years-ahead": Case(["invoice", "paid", "2026-0001", "--date", "1-1-2030"], 2,
+                                     ["betaald op 01-01-2030 ligt na vandaag (02-11-2026)"]),
+    "invoice-paid-year-3000": Case(["invoice", "paid", "2026-0001", "--date", "1-1-3000"], 2,
+                                   ["01-01-3000 ligt buiten de jaren die vergoeding kent"]),
+    "name-of-100000-characters": Case(["org", "add", "--code", "LANG", "--name", HUGE], 2,
+                                      ["naam: tekst van 100.000 tekens is te lang (hoogstens 1000)"]),
+    "activity-of-100000-characters": Case(["log", "--engagement", "G001", "--date", "7-10-2026", "--hours", "1",
+                                           "--activity", HUGE], 2, ["activiteit: tekst van 100.000 tekens is te lang"]),
+    "expert-name-of-1001-characters": Case(["expert", "add", "--code", "E9", "--name", "y" * 1001], 2,
+                                           ["tekst van 1.001 tekens is te lang (hoogstens 1000)"]),
+    "unknown-level": Case(["engagement", "add", "--code", "G9", "--expert", "E001", "--client", "UTR", "--role",
+                           "trainer", "--regime", "vrijwilliger", "--start", "1-1-2026", "--level", "meester"], 2,
+                          ["niveau 'meester' bestaat niet voor rol trainer (bekend: junior, senior, standaard)"]),
+    "own-organisation-as-client": Case(["engagement", "add", "--code", "G9", "--expert", "E001", "--client", "EIGEN",
+                                        "--role", "trainer", "--regime", "vrijwilliger", "--start", "1-1-2026"], 2,
+                                       ["EIGEN is de eigen organisatie; een opdrachtgever is een andere organisatie"]),
+    "pdf-named-xlsx": Case(["statement", "--expert", "E001", "--year", "2026", "-o", "{out}/c.xlsx"], 1,
+                           ["c.xlsx heeft de extensie '.xlsx', maar wat geschreven wordt is een PDF"]),
+    "escape-sequence-in-a-path": Case([*HOURS_PDF, "{out}/\x1b[31mrood\x1b]0;titel\x07.pdf"], 1,
+                                      ["bevat een onzichtbaar stuurteken"]),
+    "escape-sequence-in-rates-path": Case(["--rates", "\x1b]0;titel\x07tarieven", "limits", "show"], 2,
+                                          ["map met tarieven niet gevonden: tarieven"]),
+    "escape-sequence-in-a-code": Case(["org", "show", "\x1b[2Jweg"], 1, ["organisatie '\\x1b[2Jweg' bestaat niet"]),
+    "database-url-dutch": Case(["expert", "list"], 1, ["onbekend soort database 'mysql'"], db="mysql://u@h/db"),
 }
 
 
 @pytest.mark.parametrize("name", sorted(CASES))
 def test_round3_case(name: str, admin: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     case = CASES[name]
+    for attr, value in case.limits.items():
+        from vergoeding.render import templating
+
+        monkeypatch.setattr(templating, attr, value)
     if case.sqlite_only and PG:
         pytest.skip("a SQLite file")
     out = tmp_path / "werk"
@@ -225,13 +376,15 @@ def test_round3_case(name: str, admin: Path, tmp_path: Path, monkeypatch: pytest
     db = case.db.replace("{out}", str(out)) if case.db else str(admin)
     args = [a.replace("{out}", str(out)).replace("{db}", str(admin)) for a in case.args]
     admin_files = snapshot(admin.parent)
-    result = CliRunner(env=env(db, **case.env)).invoke(load_cli().cli, args)
+    extra = {k: v.replace("{out}", str(out)) for k, v in case.env.items()}
+    result = CliRunner(env=env(db, **extra)).invoke(load_cli().cli, args)
     assert "Traceback" not in result.output and "Traceback" not in result.stderr
     assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
     assert result.exit_code == case.exit, (result.exit_code, result.stdout, result.stderr)
     for line in case.message:
         assert line in result.stderr, (line, result.stderr)
-    assert "\x1b" not in result.stderr
+    assert "\x1b" not in result.output and "\x07" not in result.output
+    assert not ENGLISH.search(result.output), result.output
     assert dump(admin) == before
     assert snapshot(out) == files  # no stray, changed or replaced file (nor a hidden temporary one)
     assert snapshot(admin.parent) == admin_files

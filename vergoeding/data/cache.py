@@ -81,7 +81,7 @@ def cached(kind: str, files: Iterable[Path], load: Callable[[], T], extra: bytes
             raise OSError("cache off")
         h = hashlib.sha256(_code_digest() + kind.encode() + b"\0" + extra)
         for p in files:
-            h.update(str(p).encode() + b"\0" + p.read_bytes() + b"\0")
+            h.update(str(p).encode() + b"\0" + _key_bytes(p) + b"\0")
         path = folder / f"{kind}-{h.hexdigest()[:40]}.json"
     except OSError:
         return load()
@@ -215,9 +215,18 @@ def _write(folder: Path, path: Path, kind: str, data: bytes) -> None:
         raise
 
 
+def _key_bytes(p: Path) -> bytes:
+    """A data file's bytes for the key; a device, pipe or huge file is no key (OSError: the
+    loader then reads the file itself, and refuses it with a message)."""
+    st = os.stat(p)
+    if not stat.S_ISREG(st.st_mode) or st.st_size > 20_000_000:
+        raise OSError(f"{p}: no regular data file")
+    return p.read_bytes()
+
+
 def digest(files: Iterable[Path]) -> bytes:
     """A key part for ``extra``: the bytes of these files."""
     h = hashlib.sha256()
     for p in files:
-        h.update(str(p).encode() + b"\0" + p.read_bytes() + b"\0")
+        h.update(str(p).encode() + b"\0" + _key_bytes(p) + b"\0")
     return h.digest()

@@ -91,9 +91,9 @@ def scan(path: Path, max_rows: int = MAX_ROWS) -> dict[str, SheetScan]:
     ``max_rows`` rows (stops reading as soon as it sees one too many)."""
     try:
         z = zipfile.ZipFile(path)
-    except (zipfile.BadZipFile, OSError) as exc:
-        raise InputError(f"dit is geen Excel-werkmap (.xlsx): het bestand is onleesbaar of beschadigd ({exc})",
-                         file=path.name) from None
+    except (zipfile.BadZipFile, OSError):
+        raise InputError("dit is geen Excel-werkmap (.xlsx): het bestand is onleesbaar of beschadigd (geen geldig "
+                         "zip-bestand); sla het opnieuw op als Excel-werkmap", file=path.name) from None
     out: dict[str, SheetScan] = {}
     with z:
         check_inflation(z, path.name)

@@ -5,6 +5,8 @@ first for every file).
 
 An output path is refused when it
 
+* holds a control character or another invisible character (an escape sequence pasted
+  into the name: the file would be made and its name echoed raw to the terminal);
 * is a folder, a device, a pipe or a socket (``-o /dev/full``, ``-o /tmp``);
 * is a symbolic link, or a file with more than one name (a hard link): replacing it would
   cut the link, or the other name would keep the old content, and the link may lead to the
@@ -63,6 +65,11 @@ def kind_of(data: bytes) -> str:
 def check_output(path: str | Path, data: bytes) -> Path:
     """``path`` if ``data`` may be written there; otherwise a :class:`ConfigError`."""
     target = Path(path)
+    from vergoeding.core.text import is_clean, printable
+
+    if not is_clean(str(target)):  # an escape sequence or bidi override typed or pasted into the name
+        raise ConfigError(f"de bestandsnaam {printable(str(target))} bevat een onzichtbaar stuurteken (bijvoorbeeld "
+                          "een escape-reeks uit geplakte tekst); typ de naam opnieuw. Er is niets geschreven.")
     kind = kind_of(data)
     exts, what = KINDS[kind]
     try:

@@ -127,8 +127,19 @@ def make_engine(url: str) -> Engine:
     except ModuleNotFoundError as exc:
         raise missing_driver(url, exc) from None
     except Exception as exc:  # noqa: BLE001 - a bad URL or a missing driver
-        raise ConfigError(f"kan database {safe_url(url)} niet openen: "
-                          f"{str(exc).replace(url, safe_url(url))}") from None
+        raise ConfigError(f"kan database {safe_url(url)} niet openen: {_url_problem(url, exc)}") from None
+
+
+def _url_problem(url: str, exc: Exception) -> str:
+    """Why SQLAlchemy cannot make an engine for ``url``, in Dutch (its own text is English)."""
+    scheme = url.split("://", 1)[0]
+    if isinstance(exc, ModuleNotFoundError) or type(exc).__name__ == "NoSuchModuleError":
+        if scheme.startswith("postgresql"):
+            return ("het stuurprogramma voor PostgreSQL ontbreekt of is onbekend; gebruik postgresql+psycopg://... "
+                    "en installeer het met pip install 'vergoeding[postgresql]'")
+        return f"onbekend soort database '{scheme}'; vergoeding werkt met SQLite (een pad) en postgresql+psycopg://..."
+    return ("dit is geen geldige database-URL; schrijf bijvoorbeeld postgresql+psycopg://gebruiker@server:5432/naam, "
+            "of geef het pad van een SQLite-bestand")
 
 
 POSTGRESQL_EXTRA = "pip install 'vergoeding[postgresql]'"
