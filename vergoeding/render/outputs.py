@@ -39,7 +39,7 @@ from vergoeding.errors import ConfigError
 KINDS: dict[str, tuple[tuple[str, ...], str]] = {
     "pdf": ((".pdf",), "een PDF"),
     "xlsx": ((".xlsx",), "een Excel-werkmap"),
-    "xml": ((".xml",), "een XML-bestand"),
+    "xml": ((".xml", ".ubl"), "een XML-bestand"),
     "csv": ((".csv", ".txt"), "een CSV-bestand"),
     "text": ((".txt", ".csv", ".toml", ".json", ".md"), "een tekstbestand"),
 }
