@@ -354,7 +354,7 @@ CASES: dict[str, Case] = {
     "escape-sequence-in-rates-path": Case(["--rates", "\x1b]0;titel\x07tarieven", "limits", "show"], 2,
                                           ["map met tarieven niet gevonden: tarieven"]),
     "escape-sequence-in-a-code": Case(["org", "show", "\x1b[2Jweg"], 1, ["organisatie '\\x1b[2Jweg' bestaat niet"]),
-    "database-url-dutch": Case(["expert", "list"], 1, ["onbekend soort database 'mysql'"], db="mysql://u@h/db"),
+    "database-url-dutch": Case(["expert", "list"], 1, ["database mysql://u@h/db:", "niet geïnstalleerd"], db="mysql://u@h/db"),
 }
 
 
