@@ -48,6 +48,7 @@ from vergoeding.core.period import year as year_period
 from vergoeding.core.sepa_rules import execution_date_problem, next_business_day
 from vergoeding.errors import ConfigError, InputError, RuleViolation, VergoedingError
 from vergoeding.render.files import write_atomic
+from vergoeding.render.outputs import check_output
 from vergoeding.store import queries
 from vergoeding.store.db import now_utc
 from vergoeding.store.declarations import load_declarations
@@ -361,6 +362,8 @@ def payout(ws: Workspace, period: Period | str, out_dir: Path | str, today: date
     from vergoeding.render.payout import render_files
 
     files = render_files(ws.settings.templates_dir, ws.settings.shipped_templates, snap, progress)
+    for name, data in files.items():  # a path that may not be written is refused before anything is paid
+        check_output(out / name, data)
     record_payout(ws.engine, number=snap["number"], period=label, expert_code=snap["expert_only"],
                   created=datetime.fromisoformat(snap["created"]),
                   execution_date=date.fromisoformat(snap["execution_date"]),

@@ -65,7 +65,9 @@ class Workspace:
 
         from vergoeding.store import db as store_db
         from vergoeding.store.db import connection_error, make_engine, open_checked
+        from vergoeding.store.identity import refuse_special
 
+        refuse_special(str(self.settings.db))  # ':memory:', 'file:v.db?mode=ro': never a file of that name
         url = store_db.db_url(self.settings.db)  # (module attribute: the tests map paths to PostgreSQL)
         engine = make_engine(url)
         try:
@@ -84,6 +86,9 @@ class Workspace:
         """A command that only reads refuses a SQLite file that does not exist, instead of
         creating an empty database and reporting that nothing is there."""
         value = str(self.settings.db)
+        from vergoeding.store.identity import refuse_special
+
+        refuse_special(value)
         if value.startswith("sqlite:///"):
             value = value.removeprefix("sqlite:///")
         elif "://" in value or value in ("", ":memory:") or value.endswith(("/", "\\")):
