@@ -211,10 +211,19 @@ def fiscal_figures(ws: Workspace, day: date, cache: dict[date, dict[str, str]]) 
     """The fiscal figures valid on ``day``, as text (kept with every paid line)."""
     if day not in cache:
         lim = ws.limits.for_day(day)
+
+        def text(f: Any) -> str:  # "" for a figure not published yet (the check was skipped)
+            return "" if f is None else str(f.amount)
+
         cache[day] = {
-            "jaar_grenzen": str(day.year), "km_allowance": str(lim.figure("km_allowance").amount),
-            "maandgrens": str(lim.volunteer_month.amount), "jaargrens": str(lim.volunteer_year.amount),
+            "jaar_grenzen": str(day.year), "km_allowance": str(lim.figure("km_allowance", day).amount),
+            "maandgrens": str(lim.figure("volunteer_month", day).amount),
+            "jaargrens": str(lim.figure("volunteer_year", day).amount),
             "grenzen_bevestigd": "ja" if lim.volunteer_month.confirmed and lim.volunteer_year.confirmed else "nee",
+            # what the checks compared with: 'check --year' compares them with later figures
+            "uur_21_plus": text(lim.get("volunteer_hour_21_plus", day)),
+            "uur_onder_21": text(lim.get("volunteer_hour_under_21", day)),
+            "minimumloon": text(lim.minimum_wage_on(day) if lim.minimum_wage_gap(day) is None else None),
         }
     return cache[day]
 
@@ -222,7 +231,8 @@ def fiscal_figures(ws: Workspace, day: date, cache: dict[date, dict[str, str]]) 
 def freeze_lines(ws: Workspace, paid: Sequence[PricedEntry], period: Period) -> list[PaidLine]:
     """What every paid line keeps as paid (amounts, rate, the fiscal figures of its day)."""
     cache: dict[date, dict[str, str]] = {}
-    return [freeze(p, period, fiscal_figures(ws, p.entry.work_date, cache)) for p in paid]
+    return [freeze(p, period, fiscal_figures(ws, p.entry.work_date, cache), ws.limits.version(p.entry.work_date.year))
+            for p in paid]
 
 
 def message_id(number: str, created: datetime) -> str:

@@ -74,6 +74,7 @@ class PaidLine:
     payout_id: int | None = None
     payout_number: str = ""
     paid_on: date | None = None  # the payout's execution date
+    limits_version: str = ""  # the fiscal figures it was checked against ("2027:<digest>"); "" before migration 15
 
     @property
     def payable(self) -> Decimal:
@@ -85,7 +86,7 @@ class PaidLine:
         return ROUTE[self.regime]
 
 
-def freeze(p: PricedEntry, period: Period, figures: Mapping[str, str]) -> PaidLine:
+def freeze(p: PricedEntry, period: Period, figures: Mapping[str, str], limits_version: str = "") -> PaidLine:
     """The paid line of ``p`` in a payout of ``period``."""
     e = p.entry
     km_rate = None
@@ -97,7 +98,7 @@ def freeze(p: PricedEntry, period: Period, figures: Mapping[str, str]) -> PaidLi
         unit_price=p.expert_unit_price, km=e.km, km_rate=km_rate, fee=p.fee, travel=p.travel,
         expenses_fixed=p.expenses_fixed, expenses_receipt=p.expenses_receipt, inkind=p.inkind,
         cap_amount=p.cap_amount, late=e.work_date < period.start, activity=e.activity,
-        correction_of=e.correction_of, figures=dict(figures))
+        correction_of=e.correction_of, figures=dict(figures), limits_version=limits_version)
 
 
 def as_priced(line: PaidLine, engagement: Engagement) -> PricedEntry:

@@ -76,7 +76,8 @@ def _line_row(pid: int, ln: PaidLine, expert_ids: Mapping[str, int], eng_ids: Ma
         fee_cents=to_cents(ln.fee), travel_cents=to_cents(ln.travel),
         expenses_fixed_cents=to_cents(ln.expenses_fixed), expenses_receipt_cents=to_cents(ln.expenses_receipt),
         inkind_cents=to_cents(ln.inkind), cap_cents=to_cents(ln.cap_amount), activity=ln.activity,
-        correction_of=ln.correction_of, figures=json.dumps(dict(ln.figures), ensure_ascii=False, sort_keys=True))
+        correction_of=ln.correction_of, figures=json.dumps(dict(ln.figures), ensure_ascii=False, sort_keys=True),
+        limits_version=ln.limits_version or None)
 
 
 def _raced(period: str) -> RuleViolation:
@@ -187,7 +188,7 @@ def _paid_line(r: Any) -> PaidLine:
         expenses_receipt=from_cents(int(r.expenses_receipt_cents)), inkind=from_cents(int(r.inkind_cents)),
         cap_amount=from_cents(int(r.cap_cents)), late=bool(r.late), activity=str(r.activity or ""),
         correction_of=r.correction_of, figures=json.loads(r.figures or "{}"), payout_id=int(r.payout_id),
-        payout_number=str(r.number), paid_on=r.execution_date)
+        payout_number=str(r.number), paid_on=r.execution_date, limits_version=str(r.limits_version or ""))
 
 
 def _select() -> Any:
