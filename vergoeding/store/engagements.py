@@ -33,6 +33,7 @@ from vergoeding.store.base import (
 )
 from vergoeding.store.codes import code_is
 from vergoeding.store.db import now_utc
+from vergoeding.store.final import refuse_final_change
 
 
 @dataclass(frozen=True)
@@ -214,6 +215,8 @@ def edit_engagement(conn: Connection, actor: str, code: str, changes: Mapping[st
     e = s.entries
     span = conn.execute(select(func.min(e.c.work_date), func.max(e.c.work_date), func.count())
                         .where(e.c.engagement_id == gid)).one()
+    # paid or invoiced work is final in every dimension (store.final): refused, nothing changed
+    refuse_final_change(conn, gid, old, new, last_entry=span[1])
     if span[2]:
         if new.expert != old.expert or new.client != old.client:
             raise _err("er staan al uren op deze opdracht: deskundige en opdrachtgever blijven zoals ze zijn; "

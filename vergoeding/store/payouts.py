@@ -28,7 +28,15 @@ from vergoeding.core.period import Period
 from vergoeding.core.regimes import Regime, Unit
 from vergoeding.core.work import Engagement
 from vergoeding.errors import NotFoundError, RuleViolation
-from vergoeding.store.schema import audit_log, engagements, entries, experts, paid_lines, payouts
+from vergoeding.store.schema import (
+    audit_log,
+    engagements,
+    entries,
+    experts,
+    organisations,
+    paid_lines,
+    payouts,
+)
 
 CHUNK = 500  # bounded IN lists: a month of a large network has ~80,000 lines
 
@@ -67,8 +75,11 @@ def _ids(conn: Connection, table: Any, codes: Iterable[str]) -> dict[str, int]:
     return out
 
 
-def _line_row(pid: int, ln: PaidLine, expert_ids: Mapping[str, int], eng_ids: Mapping[str, int]) -> dict[str, Any]:
+def _line_row(pid: int, ln: PaidLine, expert_ids: Mapping[str, int], eng_ids: Mapping[str, int],
+              client_ids: Mapping[str, int]) -> dict[str, Any]:
     return dict(
+        client_id=client_ids.get(ln.client), role=ln.role or None, level=ln.level or None,
+        self_billing=ln.self_billing, vat_exemption=ln.vat_exemption,
         payout_id=pid, entry_id=ln.entry_id, expert_id=expert_ids[ln.expert], engagement_id=eng_ids[ln.engagement],
         regime=ln.regime.value, work_date=ln.work_date, late=ln.late, unit=ln.unit.value,
         quantity=f"{ln.quantity.normalize():f}", minutes=ln.minutes, unit_price_cents=to_cents(ln.unit_price),
@@ -110,7 +121,8 @@ def record_payout(engine: Engine, *, number: str, period: str, expert_code: str 
                 done += res.rowcount
             if done != len(ids):
                 raise _raced(period)
-            rows = [_line_row(pid, ln, expert_ids, eng_ids) for ln in lines]
+            client_ids = _ids(conn, organisations, (ln.client for ln in lines if ln.client))
+            rows = [_line_row(pid, ln, expert_ids, eng_ids, client_ids) for ln in lines]
             for i in range(0, len(rows), CHUNK):
                 conn.execute(paid_lines.insert(), rows[i:i + CHUNK])
             detail: dict[str, Any] = {"number": number, "period": period, "lines": len(ids),
@@ -187,13 +199,16 @@ def _paid_line(r: Any) -> PaidLine:
         expenses_receipt=from_cents(int(r.expenses_receipt_cents)), inkind=from_cents(int(r.inkind_cents)),
         cap_amount=from_cents(int(r.cap_cents)), late=bool(r.late), activity=str(r.activity or ""),
         correction_of=r.correction_of, figures=json.loads(r.figures or "{}"), payout_id=int(r.payout_id),
-        payout_number=str(r.number), paid_on=r.execution_date)
+        payout_number=str(r.number), paid_on=r.execution_date, client=str(r.client_code or ""),
+        role=str(r.role or ""), level=str(r.level or ""),
+        self_billing=None if r.self_billing is None else bool(r.self_billing), vat_exemption=r.vat_exemption)
 
 
 def _select() -> Any:
     return (select(paid_lines, experts.c.code.label("expert_code"), engagements.c.code.label("engagement_code"),
-                   payouts.c.number, payouts.c.execution_date)
+                   organisations.c.code.label("client_code"), payouts.c.number, payouts.c.execution_date)
             .join(experts, experts.c.id == paid_lines.c.expert_id)
+            .outerjoin(organisations, organisations.c.id == paid_lines.c.client_id)
             .join(engagements, engagements.c.id == paid_lines.c.engagement_id)
             .join(payouts, payouts.c.id == paid_lines.c.payout_id)
             .order_by(paid_lines.c.work_date, paid_lines.c.entry_id))
