@@ -53,6 +53,7 @@ from vergoeding.store import queries
 from vergoeding.store.db import now_utc
 from vergoeding.store.declarations import load_declarations
 from vergoeding.store.payouts import (
+    Repriced,
     already_paid_message,
     load_paid_lines,
     load_snapshots,
@@ -68,6 +69,7 @@ from vergoeding.store.payouts import (
 Progress = Callable[[int, int], None]
 EARLIEST = date(1900, 1, 1)
 SEPA_DEFAULT = "pain.001.001.03"
+REPRICE_ATTEMPTS = 3  # a payout priced again after an engagement changed under it (store.payouts.Repriced)
 
 
 @dataclass(frozen=True)
@@ -356,20 +358,29 @@ def payout(ws: Workspace, period: Period | str, out_dir: Path | str, today: date
             f"uitbetaling {other.number} is vastgelegd, maar de bestanden (met de SEPA-batch) zijn nooit gemaakt: "
             f"de uitvoering is afgebroken. Maak ze eerst: 'vergoeding payout --period {other.period} --out MAP'. "
             f"Daarna kunt u {label} betalen; er is nu niets betaald.")
-    snap, lines, _, held, overridden = build_snapshot(ws, p, today, expert=expert, override_reason=reason,
-                                                      override_experts=override_experts,
-                                                      execution_date=execution_date, sepa_version=sepa_version)
     from vergoeding.render.payout import render_files
 
-    files = render_files(ws.settings.templates_dir, ws.settings.shipped_templates, snap, progress)
-    for name, data in files.items():  # a path that may not be written is refused before anything is paid
-        check_output(out / name, data)
-    record_payout(ws.engine, number=snap["number"], period=label, expert_code=snap["expert_only"],
-                  created=datetime.fromisoformat(snap["created"]),
-                  execution_date=date.fromisoformat(snap["execution_date"]),
-                  total_cents=to_cents(Decimal(snap["total"])), msg_id=snap["msg_id"], snapshot=snap,
-                  lines=lines, override_reason=reason if overridden else None, overridden=overridden,
-                  held=[h.expert for h in held], actor=ws.actor)
+    for attempt in range(1, REPRICE_ATTEMPTS + 1):
+        snap, lines, _, held, overridden = build_snapshot(ws, p, today, expert=expert, override_reason=reason,
+                                                          override_experts=override_experts,
+                                                          execution_date=execution_date, sepa_version=sepa_version)
+        files = render_files(ws.settings.templates_dir, ws.settings.shipped_templates, snap, progress)
+        for name, data in files.items():  # a path that may not be written is refused before anything is paid
+            check_output(out / name, data)
+        faults.point("payout.priced")
+        try:
+            record_payout(ws.engine, number=snap["number"], period=label, expert_code=snap["expert_only"],
+                          created=datetime.fromisoformat(snap["created"]),
+                          execution_date=date.fromisoformat(snap["execution_date"]),
+                          total_cents=to_cents(Decimal(snap["total"])), msg_id=snap["msg_id"], snapshot=snap,
+                          lines=lines, override_reason=reason if overridden else None, overridden=overridden,
+                          held=[h.expert for h in held], actor=ws.actor)
+            break
+        except Repriced:
+            # an engagement edit committed while these lines were priced: price them again
+            # (the edit was not refused, so the new terms hold for these unpaid lines)
+            if attempt == REPRICE_ATTEMPTS:
+                raise
     faults.point("payout.after_commit")
     out.mkdir(parents=True, exist_ok=True)
     written = tuple(write_atomic(out / n, b) for n, b in sorted(files.items()))

@@ -81,6 +81,9 @@ class PaidLine:
     level: str = ""
     self_billing: bool | None = None
     vat_exemption: str | None = None
+    # the engagement as it was when the line was priced (not stored): the payout's record
+    # step compares it with the engagement as it is under the lock (store.payouts)
+    priced_with: Engagement | None = field(default=None, compare=False, repr=False)
 
     @property
     def payable(self) -> Decimal:
@@ -106,7 +109,7 @@ def freeze(p: PricedEntry, period: Period, figures: Mapping[str, str]) -> PaidLi
         cap_amount=p.cap_amount, late=e.work_date < period.start, activity=e.activity,
         correction_of=e.correction_of, figures=dict(figures), client=p.engagement.client_code,
         role=p.engagement.role, level=p.engagement.level, self_billing=p.engagement.self_billing,
-        vat_exemption=p.engagement.vat_exemption)
+        vat_exemption=p.engagement.vat_exemption, priced_with=p.engagement)
 
 
 def paid_terms(line: PaidLine, engagement: Engagement) -> Engagement:

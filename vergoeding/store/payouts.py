@@ -28,6 +28,7 @@ from vergoeding.core.period import Period
 from vergoeding.core.regimes import Regime, Unit
 from vergoeding.core.work import Engagement
 from vergoeding.errors import NotFoundError, RuleViolation
+from vergoeding.store.locks import paid_work_lock
 from vergoeding.store.schema import (
     audit_log,
     engagements,
@@ -96,14 +97,37 @@ def _raced(period: str) -> RuleViolation:
         "er is niets betaald. Bekijk 'vergoeding audit --entity payout' en probeer het opnieuw.")
 
 
+class Repriced(RuleViolation):
+    """An engagement of the payout's lines changed after the lines were priced (a rate or
+    regime edit committed meanwhile): nothing is recorded; the caller prices again."""
+
+
+def _changed_engagements(conn: Connection, lines: Sequence[PaidLine]) -> list[str]:
+    """The codes of the engagements that are no longer what the lines were priced with."""
+    from vergoeding.store.queries import all_engagements
+
+    used = {ln.engagement: ln.priced_with for ln in lines if ln.priced_with is not None}
+    if not used:
+        return []
+    now = {g.code: g for g in all_engagements(conn)}
+    return sorted(code for code, g in used.items() if now.get(code) != g)
+
+
 def record_payout(engine: Engine, *, number: str, period: str, expert_code: str | None, created: datetime,
                   execution_date: date, total_cents: int, msg_id: str, snapshot: dict[str, Any],
                   lines: Sequence[PaidLine], override_reason: str | None, overridden: Sequence[str],
                   held: Sequence[str], actor: str) -> int:
     """Record the payout and its paid lines, all or nothing. Refuses when a line was paid or
-    changed since it was read."""
+    changed since it was read; raises :class:`Repriced` when an engagement of the lines
+    changed since they were priced (the paid-work lock makes that check and the edits one
+    after the other: ``store.locks``)."""
     try:
         with engine.begin() as conn:
+            paid_work_lock(conn)
+            changed = _changed_engagements(conn, lines)
+            if changed:
+                raise Repriced(f"opdracht(en) {', '.join(changed)} zijn gewijzigd tijdens de uitbetaling van "
+                               f"{period_words(period)}; er is niets betaald. Probeer het opnieuw.")
             key = conn.execute(payouts.insert().values(
                 number=number, period=period, expert_code=expert_code, created_at=created,
                 execution_date=execution_date, total_cents=total_cents, override_reason=override_reason,
