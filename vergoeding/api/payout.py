@@ -55,6 +55,8 @@ from vergoeding.store.declarations import load_declarations
 from vergoeding.store.payouts import (
     Repriced,
     already_paid_message,
+    follow_up,
+    listed_before,
     load_paid_lines,
     load_snapshots,
     mark_written,
@@ -253,7 +255,12 @@ def plan_payout(ws: Workspace, period: Period, today: date, *, expert: str | Non
     findings = [*findings, *_override_unused(sel, names, label)]
     if not sel.paid:
         _refuse_nothing_paid(sel, earlier, period, label)
-    info = [p for p in priced if ROUTE[p.regime] != "sepa" and p.entry.work_date in period]
+    # zzp and payroll lines, listed for information once: not again by a quarter or a
+    # follow-up whose period an earlier payout (of everyone, or of that expert) covered
+    with ws.engine.connect() as conn:
+        listed = listed_before(conn, period)
+    info = [p for p in priced if ROUTE[p.regime] != "sepa" and p.entry.work_date in period
+            and not any(p.entry.work_date in span and who in (None, p.engagement.expert_code) for span, who in listed)]
     held_findings = [Finding(Severity.WARNING, "payout.held", f"{h.name} is aangehouden: {h.reason}",
                              "De regels blijven open en gaan mee met de volgende uitbetaling zodra het is opgelost.",
                              expert=h.expert, period=label) for h in sel.held]
@@ -262,7 +269,8 @@ def plan_payout(ws: Workspace, period: Period, today: date, *, expert: str | Non
                      sepa_version=sepa_version or SEPA_DEFAULT, override_reason=override_reason,
                      overridden=tuple(sel.overridden), expert_only=expert, own=own, experts=experts, names=names,
                      paid=sel.paid, other_route=info, held=sel.held, findings=[*findings, *held_findings],
-                     paid_this_year=paid_this_year, priced_year=ci.priced, declarations=decl)
+                     paid_this_year=paid_this_year, priced_year=ci.priced, declarations=decl,
+                     follow=follow_up(earlier))
     from vergoeding.documents.sepa import name_findings
 
     shortened = name_findings(plan.snapshot())  # names the EPC limit of 70 characters cuts in the batch

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -27,7 +28,7 @@ from vergoeding.core.payout import PaidLine, as_priced
 from vergoeding.core.period import Period
 from vergoeding.core.regimes import Regime, Unit
 from vergoeding.core.work import Engagement
-from vergoeding.errors import NotFoundError, RuleViolation
+from vergoeding.errors import NotFoundError, RuleViolation, VergoedingError
 from vergoeding.store.locks import paid_work_lock
 from vergoeding.store.schema import (
     audit_log,
@@ -53,10 +54,55 @@ def numbers(conn: Connection, period: str) -> list[str]:
 
 def already_paid_message(period: str, rows: Sequence[Any]) -> str:
     last = rows[-1]
-    return (f"alles van {period_words(period)} is al uitbetaald (uitbetaling {last.number} op {last.created_at:%d-%m-%Y}); "
+    # the payout's own date (from the product's clock, VERGOEDING_TODAY), never the wall clock
+    return (f"alles van {period_words(period)} is al uitbetaald (uitbetaling {last.number} op "
+            f"{last.execution_date:%d-%m-%Y}); "
             "er staan geen nieuwe goedgekeurde regels open. Regels die later worden goedgekeurd, betaalt u "
             f"met een vervolgbetaling: 'vergoeding payout --period {period} --out MAP'. De bestanden "
             f"opnieuw maken: 'vergoeding payout --period {period} --out MAP --reprint'.")
+
+
+def listed_before(conn: Connection, period: Period) -> list[tuple[Period, str | None]]:
+    """(period, expert or None for everyone) of every earlier payout whose period overlaps
+    ``period``: the lines of those periods were already on an earlier overview (the zzp and
+    payroll lines listed for information are listed once, not again by a quarter or a
+    follow-up)."""
+    from vergoeding.core.period import parse_period
+
+    out = []
+    for label, only in conn.execute(select(payouts.c.period, payouts.c.expert_code).distinct()):
+        try:
+            p = parse_period(str(label))
+        except VergoedingError:  # a label this program did not write: covers nothing
+            continue
+        if p.start < period.end and period.start < p.end:
+            out.append((p, None if only is None else str(only)))
+    return out
+
+
+@dataclass(frozen=True)
+class FollowUp:
+    """What the earlier payouts of a period covered: a follow-up's line is late ("van eerder",
+    docs/MONTH-END.md 5) when an earlier payout of the period considered its expert and did
+    not hold them (so the line was approved or corrected after that payout)."""
+
+    everyone: bool
+    experts: frozenset[str]
+    held: frozenset[str]
+
+    def late(self, expert: str) -> bool:
+        return (self.everyone or expert in self.experts) and expert not in self.held
+
+
+def follow_up(rows: Sequence[Any]) -> FollowUp | None:
+    """The :class:`FollowUp` of the earlier payouts ``rows`` of a period (None: no earlier)."""
+    if not rows:
+        return None
+    held: set[str] = set()
+    for r in rows:
+        held |= {str(h["expert"]) for h in json.loads(r.snapshot).get("held", ())}
+    return FollowUp(any(r.expert_code is None for r in rows),
+                    frozenset(str(r.expert_code) for r in rows if r.expert_code is not None), frozenset(held))
 
 
 def load_snapshots(engine: Engine, period: str) -> list[dict[str, Any]]:
