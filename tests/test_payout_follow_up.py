@@ -92,3 +92,23 @@ def test_a_quarter_payout_lists_only_the_zzp_lines_no_earlier_payout_listed(admi
     lines = snapshot(admin.db, "2026-Q4")["lines"]
     assert [(x["engagement"], x["work_date"], x["route"]) for x in lines] == [
         ("GV", "2026-11-02", "sepa"), ("GZ", "2026-11-02", "factuur")]
+
+
+def test_a_payout_too_large_for_paper_refers_to_the_workbook(admin, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Above PDF_LINES_MAX lines (PDF_SUMMARY_MAX rows per expert and regime) the overview PDF
+    gives the totals per regime and names the workbook, which holds every line (here the
+    bounds are lowered to 0 on a reprint of October)."""
+    import subprocess
+
+    from vergoeding.documents import payout as doc
+
+    monkeypatch.setattr(doc, "PDF_LINES_MAX", 0)
+    monkeypatch.setattr(doc, "PDF_SUMMARY_MAX", 0)
+    out = admin.db.parent / "herdruk"
+    r = _run(admin.cli, admin.db, "payout", "--period", "2026-10", "--out", str(out), "--reprint")
+    assert r.exit_code == 0, r.stderr
+    text = subprocess.run(["pdftotext", "-layout", str(out / "uitbetaling-2026-10.pdf"), "-"], capture_output=True,
+                          text=True, check=True).stdout.replace("\xa0", " ")
+    assert "te veel voor een leesbaar overzicht op papier" in " ".join(text.split())
+    assert "Alle regels staan in uitbetaling-2026-10.xlsx (blad Regels" in " ".join(text.split())
+    assert "Vrijwilligersvergoeding" in text and "€ 5,00" in text
