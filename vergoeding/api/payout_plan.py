@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -29,6 +29,7 @@ from vergoeding.core.payout import ROUTE, Held, PaidLine, freeze
 from vergoeding.core.period import Period
 from vergoeding.core.room import room_on
 from vergoeding.core.work import Expert, Organisation
+from vergoeding.store.payouts import FollowUp
 
 
 @dataclass(frozen=True)
@@ -326,10 +327,12 @@ def make_plan(ws: Workspace, *, number: str, label: str, period: Period, created
               own: Organisation, experts: Mapping[str, Expert], names: Mapping[str, str],
               paid: Sequence[PricedEntry], other_route: Sequence[PricedEntry], held: tuple[Held, ...],
               findings: Sequence[Finding], paid_this_year: Sequence[PaidLine], priced_year: Sequence[PricedEntry],
-              declarations: Any) -> PayoutPlan:
+              declarations: Any, follow: FollowUp | None = None) -> PayoutPlan:
     """The plan of a payout whose lines are chosen: ``paid`` are paid, ``other_route`` are
     shown (invoice or payroll lines of the period), ``held`` wait for the next payout."""
     paid_lines = freeze_lines(ws, paid, period)
+    if follow is not None:  # a follow-up: what the period's earlier payout did not pay is late
+        paid_lines = [replace(ln, late=True) if follow.late(ln.expert) else ln for ln in paid_lines]
     frozen = {ln.entry_id: ln for ln in paid_lines}
     lines_of = by_expert(paid_lines)
     return PayoutPlan(

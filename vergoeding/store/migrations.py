@@ -249,6 +249,12 @@ def _v15_paid_line_limits_version(conn: Connection) -> None:
     conn.exec_driver_sql(f"ALTER TABLE paid_lines ADD COLUMN limits_version {kind}")
 
 
+def _v16_paid_terms(conn: Connection) -> None:
+    from vergoeding.store.migration_paid_terms import migrate_paid_terms
+
+    migrate_paid_terms(conn)
+
+
 # Append new migrations here; never edit one that has shipped. Each runs in the same
 # transaction as its schema_version row, so an interrupted upgrade leaves the old schema.
 MIGRATIONS: list[Migration] = [
@@ -270,6 +276,8 @@ MIGRATIONS: list[Migration] = [
     (14, "web portal: accounts, sessions, links, IBAN requests, rate limits, uploads, rejections", _v14_portal),
     (15, "paid lines record the version of the fiscal figures they were checked against",
      _v15_paid_line_limits_version),
+    (16, "a paid line keeps its client, role, level and zzp terms (backfilled from the engagement)",
+     _v16_paid_terms),
 ]
 
 LATEST = MIGRATIONS[-1][0]
