@@ -1,3 +1,4 @@
+# Over 400 lines on purpose: the payout flow in order; p20's recheck under the lock grew it past 400, next split: the recording step.
 """The month-end payout: choose the lines (``core/payout.py``), freeze and record them
 (``store/payouts.py``), write the overview (xlsx + PDF), one statement PDF per paid expert and
 the SEPA batch (``render/payout.py``).
