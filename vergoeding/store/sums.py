@@ -93,16 +93,28 @@ def _segment_sql(breakpoints: Sequence[date]) -> tuple[str, dict[str, date]]:
 
 
 def _scan(conn: Connection, period: Period, engagement_ids: Iterable[int] | None) -> str:
-    """SQLite: "NOT INDEXED" when ``period`` holds most entries: reading the table in order
-    is then several times faster than looking each row up through the date index.
-    (PostgreSQL's planner makes that choice itself.)"""
-    if engagement_ids is not None or conn.dialect.name != "sqlite":
+    """SQLite: "NOT INDEXED" when ``period`` holds most entries (see :func:`scan_hint`)."""
+    if engagement_ids is not None:
+        return ""
+    return scan_hint(conn, period.start, period.end)
+
+
+def scan_hint(conn: Connection, start: date | None, end: date) -> str:
+    """SQLite: "NOT INDEXED" (to follow ``FROM entries``) when the work dates in
+    ``[start, end)`` hold at least a quarter of all entries: reading the table in order is then
+    several times faster than looking each row up through the date index (a year of a
+    million entries: 3-4 s against 20 s). PostgreSQL's planner makes that choice itself."""
+    if conn.dialect.name != "sqlite":
         return ""
     lo, hi = conn.execute(text("SELECT MIN(id), MAX(id) FROM entries")).one()
     if lo is None:
         return ""
-    n = conn.execute(_sql("SELECT COUNT(*) FROM entries WHERE work_date >= :lo AND work_date < :hi", ("lo", "hi")),
-                     {"lo": period.start, "hi": period.end}).scalar_one()
+    if start is None:
+        n = conn.execute(_sql("SELECT COUNT(*) FROM entries WHERE work_date < :hi", ("hi",)),
+                         {"hi": end}).scalar_one()
+    else:
+        n = conn.execute(_sql("SELECT COUNT(*) FROM entries WHERE work_date >= :lo AND work_date < :hi",
+                              ("lo", "hi")), {"lo": start, "hi": end}).scalar_one()
     return "NOT INDEXED" if n * 4 >= hi - lo + 1 else ""
 
 
