@@ -11,6 +11,7 @@ same lines. A billable engagement without a price for the client is named
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -22,7 +23,7 @@ from vergoeding.core.compensation import price_entry
 from vergoeding.core.duration import format_minutes
 from vergoeding.core.findings import Finding, Severity
 from vergoeding.core.period import Period, month_of, period_text
-from vergoeding.core.work import Entry
+from vergoeding.core.work import Engagement, Entry
 from vergoeding.errors import VergoedingError
 from vergoeding.store import queries
 from vergoeding.store.billable import BillableSum, open_billable_sums
@@ -32,17 +33,22 @@ NOT_INVOICED = "invoice.not_invoiced"
 NO_CLIENT_RATE = "invoice.no_client_rate"
 
 
-def open_billable(ws: Workspace, conn: Connection, period: Period, *, expert: str | None = None) -> list[Finding]:
-    """Findings for approved billable lines before ``period.end`` that no invoice holds."""
+def open_billable(ws: Workspace, conn: Connection, period: Period, *, expert: str | None = None,
+                  engagements: Sequence[Engagement] | None = None) -> list[Finding]:
+    """Findings for approved billable lines before ``period.end`` that no invoice holds
+    (``engagements``: those of ``expert`` or all, when the caller has them already)."""
     # summed per engagement, month and kind in the database (store.billable): a year of a
     # large network is a million lines, and only the groups are reported
-    code = queries.expert(conn, expert).code if expert else None  # NotFoundError with a clear message
-    sums = open_billable_sums(conn, period.end, expert_code=code)
+    if expert:
+        queries.expert(conn, expert)  # NotFoundError with a clear message
+    if engagements is None:
+        engagements = queries.all_engagements(conn, expert_code=expert)
+    sums = open_billable_sums(conn, period.end, engagements, all_engagements=not expert)
     if not sums:
         return []
     orgs = {str(r.code): (str(r.name), str(r.kind)) for r in conn.execute(
         select(organisations.c.code, organisations.c.name, organisations.c.kind))}
-    engs = {eng.id: eng for eng in queries.all_engagements(conn, expert_code=expert)}
+    engs = {eng.id: eng for eng in engagements}
     rows = [_Row(engs[s.engagement_id].code, engs[s.engagement_id].client_code,
                  orgs[engs[s.engagement_id].client_code][0], s)
             for s in sums if orgs[engs[s.engagement_id].client_code][1] == "client"]
