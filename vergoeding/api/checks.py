@@ -193,12 +193,16 @@ def engagement_warnings(ws: Workspace, code: str) -> list[Finding]:
     return out
 
 
-def room(ws: Workspace, expert: str, on: date, *, extra: Sequence[Entry] = ()) -> Room:
+def room(ws: Workspace, expert: str, on: date, *, extra: Sequence[Entry] = (),
+         engagements: Sequence[Engagement] | None = None) -> Room:
     """Tax-free volunteer room left in the month and the year of ``on``. ``extra``: entries
-    not yet stored, counted as if they were (the portal shows what a submission would do)."""
+    not yet stored, counted as if they were (the portal shows what a submission would do);
+    ``engagements``: the expert's, when the caller has them already."""
     with ws.engine.connect() as conn:
-        queries.expert(conn, expert)
-        engs = {e.code: e for e in queries.all_engagements(conn, expert_code=expert)}
+        if engagements is None:
+            queries.expert(conn, expert)  # NotFoundError with a clear message
+            engagements = queries.all_engagements(conn, expert_code=expert)
+        engs = {e.code: e for e in engagements}
         entries = queries.load_entries(conn, period=year_period(on.year), expert_code=expert)
         entries += [x for x in extra if x.work_date.year == on.year]
         decl = load_declarations(conn, expert_code=expert, years=(on.year,))
