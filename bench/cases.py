@@ -139,7 +139,7 @@ def _snapshot(ctx: Context, ws: Any) -> dict[str, Any]:
     return snap
 
 
-STATEMENTS = 400
+STATEMENTS = 100
 
 
 def _bare_pdfs(htmls: list[str], base: str) -> list[bytes]:
@@ -159,7 +159,7 @@ def statements(ctx: Context) -> list[Result]:
     snap_s = time.perf_counter() - t0
     # a sample of the month's statements (the first STATEMENTS): the measure is a rate (pages
     # per second), which a sample gives as well as all 1,657; all of them, rendered three times,
-    # took more than an hour of a shared 2-core machine (docs/PERFORMANCE.md)
+    # take more than an hour of a shared 2-core machine under load (docs/PERFORMANCE.md)
     limit = STATEMENTS // ctx.scale
     dirs = (ws.settings.templates_dir, ws.settings.shipped_templates)
     htmls = [h for _, h in statement_htmls(*dirs, snap)][:limit]

@@ -22,7 +22,9 @@ from typing import Any
 
 from bench.harness import Result, slower_ratio
 
-EXPERTS = int(os.environ.get("BENCH_PAYOUT_EXPERTS", "500"))  # smaller for a quick look (--quick: a tenth)
+# 100 experts (10,000 lines) in a full run: 50,000 lines took more than half an hour of a
+# loaded 2-core machine (docs/PERFORMANCE.md); BENCH_PAYOUT_EXPERTS=500 for the 50,000 lines
+EXPERTS = int(os.environ.get("BENCH_PAYOUT_EXPERTS", "100"))  # --quick: a tenth
 PER_EXPERT = 100
 PEAK_MB_MAX = 1500
 
