@@ -23,6 +23,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 from conftest import PG, db_engine
+from hostile_files import CSV_HEADER, CSV_ROWS, csv_bytes, xlsx
 from sqlalchemy import select
 from test_hostile_corpus import SETUP  # the same small administration
 
@@ -200,6 +201,12 @@ ENGLISH = re.compile(r"Input should|File name too long|No such file|Permission d
                      r"Unexpected|invalid literal|Can't load plugin|No module named|at line \d|Traceback|Error:|"
                      r"not a zip|Range too big|maximum recursion")
 
+IMPORT_X, UREN_X = ["import", "{out}/uren.xlsx"], "uren.xlsx"
+IMPORT_C, UREN_C = ["import", "{out}/uren.csv"], "uren.csv"
+NOTHING_STORED = "er is niets opgeslagen"
+HEADER_WIDE = ["opdracht", "datum", "uren", "activiteit", *[None] * 996, "x", "y"]  # a cell in column ALN (1002)
+ROWS_X = [["G001", "7-10-2026", 1, "training"], ["G001", "8-10-2026", 2, "voorbereiding"]]
+
 HOURS_PDF = ["hours", "--expert", "E001", "--period", "2026-10", "--format", "pdf", "-o"]
 NOTHING = "Er is niets geschreven."
 NOT_OURS = "vergoeding overschrijft alleen bestanden die het zelf zo gemaakt heeft"
@@ -355,6 +362,72 @@ CASES: dict[str, Case] = {
                                           ["map met tarieven niet gevonden: tarieven"]),
     "escape-sequence-in-a-code": Case(["org", "show", "\x1b[2Jweg"], 1, ["organisatie '\\x1b[2Jweg' bestaat niet"]),
     "database-url-dutch": Case(["expert", "list"], 1, ["database mysql://u@h/db:", "niet geïnstalleerd"], db="mysql://u@h/db"),
+    # --- item 6: import checks read what Excel reads (files built in tests/hostile_files.py)
+    "import-hidden-sheet-at-own-path": Case(IMPORT_X, 1, [f"{UREN_X}, blad meer: blad 'meer' is verborgen", NOTHING_STORED],
+                                            xlsx(hidden_sheet="xl/verstopt/blad9.xml")),
+    "import-hidden-sheet-outside-xl": Case(IMPORT_X, 1, ["blad 'meer' is verborgen"],
+                                           xlsx(hidden_sheet="extra/meer.xml")),
+    "import-sheet-at-own-path-hidden-row": Case(IMPORT_X, 1, [f"{UREN_X}, blad uren: rij 3 is verborgen"],
+                                                xlsx(part="data/uren-blad.xml", row_attrs={3: ' hidden="1"'})),
+    "import-part-name-other-case": Case(IMPORT_X, 1, [f"{UREN_X}, blad uren: rij 3 is verborgen"],
+                                        xlsx(row_attrs={3: ' hidden="1"'}, target=lambda p: "/" + p.upper())),
+    "import-part-name-percent-encoded": Case(IMPORT_X, 1, ["rij 3 is verborgen"],
+                                             xlsx(row_attrs={3: ' hidden="1"'},
+                                                  target=lambda p: "/" + p.replace("1", "%31"))),
+    "import-part-relative-target": Case(IMPORT_X, 1, ["rij 2 is verborgen"],
+                                        xlsx(row_attrs={2: " hidden='true'"}, target=lambda p: "worksheets/../" + p[3:])),
+    "import-part-stored-twice": Case(IMPORT_X, 1, ["de werkmap bevat het deel xl/worksheets/sheet1.xml twee keer"],
+                                     xlsx(duplicate=True)),
+    "import-sheet-part-missing": Case(IMPORT_X, 1, ["blad 'uren' verwijst naar een deel dat niet in het bestand "
+                                                    "staat (xl/worksheets/sheet1.xml)"], xlsx(missing_part=True)),
+    "import-workbook-at-own-path": Case(IMPORT_X, 1, [f"{UREN_X}: kan het bestand niet lezen als werkmap (het onderdeel "
+                                                      "data/_rels/workbook.xml.rels ontbreekt"],
+                                        xlsx(book="data/boek.xml", part="data/blad1.xml")),
+    "import-merged-single-quotes": Case(IMPORT_X, 1, [f"{UREN_X}, blad uren, rij 2, kolom/veld datum: cellen B2:B3 "
+                                                      "zijn samengevoegd"],
+                                        xlsx(after="<mergeCells count='1'><mergeCell ref='B2:B3'/></mergeCells>")),
+    "import-merged-prefixed": Case(IMPORT_X, 1, ["cellen B3:B4 zijn samengevoegd"],
+                                   xlsx(prefix="x", after='<x:mergeCells count="1"><x:mergeCell ref="B3:B4"/>'
+                                                          '</x:mergeCells>')),
+    "import-merged-entity": Case(IMPORT_X, 1, [f"{UREN_X}: kan het bestand niet lezen als werkmap (het bestand is "
+                                               "beschadigd of in een vorm die vergoeding niet kent)"],
+                                 xlsx(after='<mergeCells count="1"><mergeCell ref="&#67;2:C&#52;"/></mergeCells>')),
+    "import-stale-dimension": Case(IMPORT_X, 1, [f"{UREN_X}, blad uren: het bestand zegt dat het blad loopt tot D2, "
+                                                 "maar er staan cellen tot D4", "laat rijen weg"],
+                                   xlsx(dimension="A1:D2")),
+    "import-stale-dimension-columns": Case(IMPORT_X, 1, ["loopt tot B4, maar er staan cellen tot D4"],
+                                           xlsx(dimension="A1:B4")),
+    "import-huge-dimension": Case(IMPORT_X, 1, ["het bestand zegt dat het blad loopt tot XFD1048576 (1.048.576 rijen, "
+                                                "16.384 kolommen), maar er staan cellen tot D4"],
+                                  xlsx(dimension="A1:XFD1048576")),
+    "import-filtered-rows": Case(IMPORT_X, 1, [f"{UREN_X}, blad uren: rijen 2, 4 zijn weggefilterd (een filter staat "
+                                              "aan)", "Zet het filter uit"],
+                                 xlsx(row_attrs={2: ' hidden="1"', 4: ' hidden="1"'}, after='<autoFilter ref="A1:D4"/>')),
+    "import-hidden-row": Case(IMPORT_X, 1, ["rij 3 is verborgen"], xlsx(row_attrs={3: ' hidden="true"'})),
+    "import-row-of-height-0": Case(IMPORT_X, 1, ["rij 4 is verborgen"],
+                                   xlsx(row_attrs={4: ' ht="0" customHeight="1"'})),
+    "import-rows-hidden-by-default": Case(IMPORT_X, 1, ["rijen 3, 4 zijn verborgen"],
+                                          xlsx(before='<sheetFormatPr defaultRowHeight="15" zeroHeight="1"/>',
+                                               row_attrs={1: ' customHeight="1" ht="15"', 2: ' customHeight="1"'})),
+    "import-hidden-column": Case(IMPORT_X, 1, [f"{UREN_X}, blad uren: kolom C is verborgen"],
+                                 xlsx(before='<cols><col min="3" max="3" hidden="1"/></cols>')),
+    "import-column-of-width-0": Case(IMPORT_X, 1, ["kolom D is verborgen"],
+                                     xlsx(before='<cols><col min="4" max="9" width="0" customWidth="1"/></cols>')),
+    "import-1002-columns": Case(IMPORT_X, 1, ["heeft cellen tot kolom ALN (1.002 kolommen); een importblad heeft "
+                                              "hoogstens 1.000 kolommen"],
+                                xlsx(dimension="A1:ALN3", rows=[HEADER_WIDE, *ROWS_X])),
+    "csv-one-cp1252-byte-in-utf8": Case(IMPORT_C, 1, [f"{UREN_C}, rij 5: deze regel bevat een teken dat geen UTF-8 is "
+                                                      "(byte 0xE9)", "het bestand is uit twee bronnen samengesteld"],
+                                        csv_bytes(CSV_HEADER + CSV_ROWS.encode() + b"G001;10-10-2026;1;caf\xe9\n")),
+    "csv-cp1252-byte-after-bom": Case(IMPORT_C, 1, ["rij 2: deze regel bevat een teken dat geen UTF-8 is (byte 0xE9)"],
+                                      csv_bytes(b"\xef\xbb\xbf" + CSV_HEADER + b"G001;7-10-2026;1;caf\xe9\n")),
+    "csv-byte-in-neither-encoding": Case(IMPORT_C, 1, ["rij 3: deze regel bevat een teken dat in UTF-8 noch in "
+                                                       "Windows-1252 bestaat (byte 0x81)"],
+                                         csv_bytes(CSV_HEADER + b"G001;7-10-2026;1;x\nG001;8-10-2026;1;\x81\n")),
+    "csv-1204-fields": Case(IMPORT_C, 1, [f"{UREN_C}, rij 1: deze regel heeft 1.204 kolommen; een importbestand heeft "
+                                          "er hoogstens 1.000"], csv_bytes(CSV_HEADER[:-1] + b";x" * 1200 + b"\n")),
+    "csv-200000-field-row": Case(IMPORT_C, 1, ["rij 3: deze regel heeft 200.001 kolommen"],
+                                 csv_bytes(CSV_HEADER + b"G001;7-10-2026;1;x\n" + b"," * 200_000 + b"\n")),
 }
 
 
@@ -450,3 +523,18 @@ def test_postgresql_database_of_another_program_is_refused(tmp_path: Path) -> No
                                                     "IN ('r', 'v')")}
     engine.dispose()
     assert names == {"klanten", "overzicht"}
+
+
+@pytest.mark.parametrize("kind", ["xlsx", "csv"])
+def test_the_hostile_files_without_their_trick_import_every_row(kind: str, admin: Path, tmp_path: Path) -> None:
+    """The import cases above are refused for what was added to the file, nothing else: the
+    same file without it gives its three rows (checked, not stored)."""
+    if kind == "xlsx":
+        xlsx(clean=True)(tmp_path, admin)
+    else:
+        csv_bytes(CSV_HEADER + CSV_ROWS.encode("utf-8"))(tmp_path, admin)
+    before = dump(admin)
+    r = CliRunner(env=env(admin)).invoke(load_cli().cli, ["import", str(tmp_path / f"uren.{kind}"), "--dry-run"])
+    assert r.exit_code == 0, r.stderr
+    assert "uren: 3 zou worden toegevoegd" in r.stdout
+    assert dump(admin) == before
