@@ -121,9 +121,9 @@ def xlsx(clean: bool = False, *, hidden_sheet: str | None = None, book: str = "x
     return prepare
 
 
-def csv_bytes(data: bytes) -> Callable[[Path, Path], None]:
+def csv_bytes(data: bytes, name: str = "uren.csv") -> Callable[[Path, Path], None]:
     def prepare(out: Path, _db: Path) -> None:
-        (out / "uren.csv").write_bytes(data)
+        (out / name).write_bytes(data)
     return prepare
 
 

@@ -139,9 +139,9 @@ def scan_ods(path: Path, max_rows: int = MAX_ROWS) -> dict[str, Sheet]:
     cells and formulas without a stored value (both named by cell)."""
     try:
         z = zipfile.ZipFile(path)
-    except (zipfile.BadZipFile, OSError) as exc:
-        raise InputError(f"dit is geen OpenDocument-werkmap (.ods): het bestand is onleesbaar of beschadigd ({exc})",
-                         file=path.name) from None
+    except (zipfile.BadZipFile, OSError):
+        raise InputError("dit is geen OpenDocument-werkmap (.ods): het bestand is onleesbaar of beschadigd (geen "
+                         "geldig zip-bestand); sla het opnieuw op als OpenDocument-werkblad", file=path.name) from None
     out: dict[str, Sheet] = {}
     with z:
         check_inflation(z, path.name)
@@ -150,8 +150,9 @@ def scan_ods(path: Path, max_rows: int = MAX_ROWS) -> dict[str, Sheet]:
                 _scan_content(f, out, path.name, max_rows)
         except KeyError:
             raise InputError("dit is geen OpenDocument-werkmap (.ods): content.xml ontbreekt", file=path.name) from None
-        except (zipfile.BadZipFile, OSError, EOFError, RuntimeError, ValueError) as exc:
-            raise InputError(f"de werkmap is beschadigd ({type(exc).__name__})", file=path.name) from None
+        except (zipfile.BadZipFile, OSError, EOFError, RuntimeError, ValueError):
+            raise InputError("de werkmap is beschadigd (het zip-bestand of content.xml is onleesbaar); sla het "
+                             "opnieuw op in LibreOffice", file=path.name) from None
     return out
 
 
