@@ -47,11 +47,30 @@ class FolderFetcher(URLFetcher):  # type: ignore[misc]
                        "sjablonenmap en verwijs er relatief naar")
 
 
+# The PDF step's own time limit (issue 20, item 7): the template's limits bound the HTML, but
+# a template override's stylesheet can still make the layout take without end (a table of
+# 100,000 cells, layout that is computed again page after page). The largest document the
+# product makes (an invoice of 10,000 lines, some 250 pages) takes about a minute on a slow
+# machine; far above that, the rendering is stopped with a message.
+MAX_PDF_SECONDS = 300.0
+
+
 def _write(doc: weasyprint.HTML, **options: object) -> bytes:
+    from vergoeding.render.templating import _deadline, _TooSlow
+
     try:
-        out: bytes = doc.write_pdf(**options)
+        with _deadline(MAX_PDF_SECONDS):
+            out: bytes = doc.write_pdf(**options)
     except _Refused as exc:
         raise ConfigError(str(exc)) from None
+    except _TooSlow:
+        raise ConfigError(f"het maken van de PDF duurt langer dan {MAX_PDF_SECONDS:.0f} seconden en is gestopt: het "
+                          "document is te groot of de opmaak van het sjabloon te ingewikkeld (bijvoorbeeld een "
+                          "enorme tabel). Pas het sjabloon aan of maak het document kleiner, bijvoorbeeld per maand. "
+                          "Er is niets geschreven.") from None
+    except MemoryError:
+        raise ConfigError("de PDF past niet in het geheugen: het document is te groot; pas het sjabloon aan of maak "
+                          "het document kleiner, bijvoorbeeld per maand. Er is niets geschreven.") from None
     return out
 
 
