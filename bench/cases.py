@@ -384,7 +384,7 @@ def portal(ctx: Context) -> list[Result]:
     from bench import portal_case
 
     if ctx.backend == "postgresql":  # the pages; the throughput is measured on SQLite
-        return portal_case.pages(ctx)  # type: ignore[no-any-return]
+        return portal_case.pages(ctx)
     return [*portal_case.pages(ctx), portal_case.throughput(ctx)]
 
 
