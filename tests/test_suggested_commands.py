@@ -31,7 +31,8 @@ def _cli() -> click.Group:
 
 def suggestions() -> list[tuple[str, str]]:
     """(where, command line after 'vergoeding') for every suggestion in the sources."""
-    top = set(_cli().list_commands(click.Context(_cli())))
+    root = _cli()
+    top = set(root.list_commands(click.Context(root, **root.context_settings)))
     out: list[tuple[str, str]] = []
     for root in SOURCES:
         files = [root] if root.is_file() else sorted(p for p in root.rglob("*") if p.suffix in (".py", ".html", ".md"))
@@ -59,7 +60,9 @@ def _option(cmd: click.Command, token: str) -> click.Option | None:
 def resolve(line: str) -> str | None:
     """None when ``vergoeding <line>`` resolves with the real parser, else what is wrong."""
     cmd: click.Command = _cli()
-    ctx = click.Context(cmd, info_name="vergoeding")
+    # contexts as click makes them (the root's settings, e.g. -h): click keeps a command's help
+    # option once made, so a bare Context here would change the generated docs/CLI.md
+    ctx = click.Context(cmd, info_name="vergoeding", **cmd.context_settings)
     tokens = line.split()
     i = 0
     while i < len(tokens):
@@ -79,12 +82,19 @@ def resolve(line: str) -> str | None:
             i += 1
             continue
         if isinstance(cmd, click.Group):
+            end = tok.endswith(":")  # "vergoeding web: ..." is a log line's prefix: the command ends here
+            tok = tok.rstrip(":")
+            if "/" in tok and cmd.get_command(ctx, tok) is None:  # "user invite/revoke/list": each must exist
+                missing = [t for t in tok.split("/") if cmd.get_command(ctx, t) is None]
+                return f"'{ctx.command_path} {missing[0]}' bestaat niet" if missing else None
             sub = cmd.get_command(ctx, tok)
             if sub is None:
                 if _PLACEHOLDER.search(tok):
                     return None
                 return f"'{ctx.command_path} {tok}' bestaat niet"
-            cmd, ctx = sub, click.Context(sub, info_name=tok, parent=ctx)
+            cmd, ctx = sub, click.Context(sub, info_name=tok, parent=ctx, **sub.context_settings)
+            if end:
+                return None
         i += 1
     return None
 
