@@ -32,14 +32,31 @@ class Settings:
     templates_dir: Path | None = None  # the organisation's overrides; shipped ones fill gaps
     actor: str = "onbekend"
     extra: dict[str, Any] = field(default_factory=dict)  # [organisation] etc. from the config file
+    # True when rates_dir is the organisation's own folder (--rates, VERGOEDING_RATES or
+    # [paths] rates); the shipped files then fill in what that folder does not have.
+    own_rates: bool = False
 
     @property
     def limits_dir(self) -> Path:
+        """Where the year files are read first, and where a new one belongs."""
         return self.rates_dir / "limits"
 
     @property
+    def limits_fallback(self) -> Path | None:
+        """The shipped year files, for the years the organisation's folder does not have."""
+        shipped = shipped_rates_dir() / "limits"
+        if not self.own_rates or shipped.resolve() == self.limits_dir.resolve():
+            return None
+        return shipped
+
+    @property
     def rate_card_path(self) -> Path:
-        return self.rate_card or self.rates_dir / "ratecard.toml"
+        if self.rate_card:
+            return self.rate_card
+        own = self.rates_dir / "ratecard.toml"
+        if self.own_rates and not own.is_file():
+            return shipped_rates_dir() / "ratecard.toml"  # the shipped example card as fallback
+        return own
 
     @property
     def shipped_templates(self) -> Path:
@@ -136,4 +153,5 @@ def load_settings(
         templates_dir=Path(tmpl_v) if tmpl_v else None,
         actor=who,
         extra={k: v for k, v in cfg.items() if k != "paths"},
+        own_rates=bool(rates_v),
     )

@@ -32,6 +32,7 @@ from vergoeding.core.work import Engagement, Expert
 from vergoeding.errors import RuleViolation
 from vergoeding.store import invoices as store
 from vergoeding.store import queries
+from vergoeding.store.locks import paid_work_lock
 
 # --- expert invoices ----------------------------------------------------------------------
 
@@ -80,6 +81,7 @@ def create_expert_invoice(ws: Workspace, expert: str, period: Period, *, issue_d
     ``self_billing`` our organisation issues it on the expert's behalf (every engagement must
     have the self-billing agreement), in its own series per expert, with the required note."""
     with ws.engine.begin() as conn:
+        paid_work_lock(conn)  # serialised with rate and engagement edits (store.locks)
         own = queries.own_organisation(conn)
         exp = queries.expert(conn, expert)
         engs = {g.code: g for g in queries.all_engagements(conn, expert_code=expert) if g.regime is Regime.ZZP}

@@ -34,9 +34,10 @@ class Workspace:
         def load() -> LimitsBook:
             from vergoeding.data.limits import load_limits
 
-            return load_limits(self.settings.limits_dir)
+            return load_limits(self.settings.limits_dir, self.settings.limits_fallback,
+                               own=self.settings.own_rates)
 
-        return cached("limits", self._limit_files(), load)
+        return cached("limits", self._limit_files(), load, extra=f"{self.settings.limits_dir}|{self.settings.own_rates}".encode())
 
     @cached_property
     def ratecard(self) -> RateCard:
@@ -55,7 +56,9 @@ class Workspace:
         return cached("ratecard", [self.settings.rate_card_path], load, extra=extra)
 
     def _limit_files(self) -> list[Path]:
-        return sorted(self.settings.limits_dir.glob("*.toml"))
+        from vergoeding.data.locate import limit_files
+
+        return limit_files(self.settings.limits_dir, self.settings.limits_fallback)
 
     @cached_property
     def engine(self) -> Engine:

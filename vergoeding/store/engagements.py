@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlalchemy import Connection, func, insert, select, update
 
+from vergoeding import faults
 from vergoeding.core.money import from_cents, round_cents
 from vergoeding.core.rates import RateCard
 from vergoeding.core.regimes import Regime, TravelPolicy, Unit
@@ -33,6 +34,8 @@ from vergoeding.store.base import (
 )
 from vergoeding.store.codes import code_is
 from vergoeding.store.db import now_utc
+from vergoeding.store.final import refuse_final_change
+from vergoeding.store.locks import paid_work_lock
 
 
 @dataclass(frozen=True)
@@ -206,6 +209,8 @@ def add_engagement(conn: Connection, actor: str, data: EngagementData, card: Rat
 
 def edit_engagement(conn: Connection, actor: str, code: str, changes: Mapping[str, Any],
                     card: RateCard | None = None) -> EngagementData:
+    paid_work_lock(conn)  # compares with paid and invoiced work (store.locks)
+    faults.point("engagement.locked")
     old = engagement_data(conn, code)
     new = normalise_engagement(replace(old, **dict(changes)), card)
     if new.code != old.code:
@@ -214,6 +219,8 @@ def edit_engagement(conn: Connection, actor: str, code: str, changes: Mapping[st
     e = s.entries
     span = conn.execute(select(func.min(e.c.work_date), func.max(e.c.work_date), func.count())
                         .where(e.c.engagement_id == gid)).one()
+    # paid or invoiced work is final in every dimension (store.final): refused, nothing changed
+    refuse_final_change(conn, gid, old, new, last_entry=span[1])
     if span[2]:
         if new.expert != old.expert or new.client != old.client:
             raise _err("er staan al uren op deze opdracht: deskundige en opdrachtgever blijven zoals ze zijn; "

@@ -240,6 +240,20 @@ def _v14_portal(conn: Connection) -> None:
 
     create_portal_tables(conn)
 
+def _v15_paid_line_limits_version(conn: Connection) -> None:
+    """Every paid line records the version of the fiscal figures it was checked against
+    ("2027:<digest of the year file>"); lines paid before this migration have none."""
+    from sqlalchemy import String
+
+    kind = String(40).compile(dialect=conn.dialect)
+    conn.exec_driver_sql(f"ALTER TABLE paid_lines ADD COLUMN limits_version {kind}")
+
+
+def _v16_paid_terms(conn: Connection) -> None:
+    from vergoeding.store.migration_paid_terms import migrate_paid_terms
+
+    migrate_paid_terms(conn)
+
 
 # Append new migrations here; never edit one that has shipped. Each runs in the same
 # transaction as its schema_version row, so an interrupted upgrade leaves the old schema.
@@ -260,6 +274,10 @@ MIGRATIONS: list[Migration] = [
     (12, "billing every hour: billable engagements, corrections to the client, e-invoice required", _v12_billing),
     (13, "mail outbox; invoice e-mail address per client; experts may opt out of mail", _v13_outbox),
     (14, "web portal: accounts, sessions, links, IBAN requests, rate limits, uploads, rejections", _v14_portal),
+    (15, "paid lines record the version of the fiscal figures they were checked against",
+     _v15_paid_line_limits_version),
+    (16, "a paid line keeps its client, role, level and zzp terms (backfilled from the engagement)",
+     _v16_paid_terms),
 ]
 
 LATEST = MIGRATIONS[-1][0]
