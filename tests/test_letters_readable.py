@@ -19,7 +19,6 @@ from datetime import date
 from html.parser import HTMLParser
 from pathlib import Path
 
-import jinja2
 import pytest
 from builders import engagement, entry, expert
 from invoicing_data import build
@@ -87,15 +86,17 @@ def letters(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[tuple[st
     from vergoeding.__main__ import load_cli
 
     tmp = tmp_path_factory.mktemp("letters")
-    got: list[tuple[str, str]] = []
-    original = jinja2.Template.render
+    from vergoeding.render import templating
 
-    def capture(self, *args, **kwargs):  # type: ignore[no-untyped-def]
-        html = original(self, *args, **kwargs)
-        got.append((self.name or "", html))
+    got: list[tuple[str, str]] = []
+    original = templating._render
+
+    def capture(env, template, context):  # type: ignore[no-untyped-def]
+        html = original(env, template, context)
+        got.append((template, html))
         return html
 
-    jinja2.Template.render = capture  # type: ignore[method-assign]
+    templating._render = capture  # type: ignore[assignment]
     try:
         db = tmp / "v.db"
         seed(db)
@@ -121,7 +122,7 @@ def letters(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[tuple[st
             got.append((f"contract-{code}.html", contract_html(doc, user_dir=None,
                                                               shipped_dir=ws.settings.shipped_templates)))
     finally:
-        jinja2.Template.render = original  # type: ignore[method-assign]
+        templating._render = original  # type: ignore[assignment]
     kinds: dict[str, list[tuple[str, str]]] = {}
     for name, html in got:
         kind = {"statement.html": "uitbetalingsbrief", "year_statement.html": "jaaropgave",
