@@ -241,6 +241,19 @@ def _v14_portal(conn: Connection) -> None:
     create_portal_tables(conn)
 
 
+def _v15_invoice_payment(conn: Connection) -> None:
+    """Expert invoices are paid by the payout: when approved, and by which payout. Existing
+    self-billed invoices count as approved on their issue date; existing expert invoices that
+    are paid keep their date (nothing to pay again)."""
+    from sqlalchemy import Date
+
+    kind = Date().compile(dialect=conn.dialect)
+    conn.exec_driver_sql(f"ALTER TABLE invoices ADD COLUMN approved_at {kind}")
+    conn.exec_driver_sql("ALTER TABLE invoices ADD COLUMN payout_id INTEGER REFERENCES payouts (id)")
+    conn.exec_driver_sql("UPDATE invoices SET approved_at = issue_date WHERE kind = 'expert' AND self_billed = '1'")
+    conn.exec_driver_sql("UPDATE invoices SET approved_at = paid_at WHERE kind = 'expert' AND paid_at IS NOT NULL")
+
+
 # Append new migrations here; never edit one that has shipped. Each runs in the same
 # transaction as its schema_version row, so an interrupted upgrade leaves the old schema.
 MIGRATIONS: list[Migration] = [
@@ -260,6 +273,7 @@ MIGRATIONS: list[Migration] = [
     (12, "billing every hour: billable engagements, corrections to the client, e-invoice required", _v12_billing),
     (13, "mail outbox; invoice e-mail address per client; experts may opt out of mail", _v13_outbox),
     (14, "web portal: accounts, sessions, links, IBAN requests, rate limits, uploads, rejections", _v14_portal),
+    (15, "expert invoices are approved and paid by the payout", _v15_invoice_payment),
 ]
 
 LATEST = MIGRATIONS[-1][0]

@@ -257,6 +257,11 @@ invoices = Table(
     Column("snapshot", Text, nullable=False),  # JSON: every field as issued; never changed after issue
     Column("created_at", DateTime, nullable=False),
     Column("paid_at", Date),
+    # migration 14: an expert's invoice is paid by the month-end payout once approved (our own
+    # self-billed invoices are approved when issued; a received one by 'invoice approve');
+    # the expert's own number and date of a received invoice live in the snapshot
+    Column("approved_at", Date),
+    Column("payout_id", Integer, ForeignKey("payouts.id")),
     CheckConstraint("kind in ('client', 'expert', 'credit')", name="ck_inv_kind"),
     CheckConstraint("status in ('concept', 'issued', 'paid', 'credited')", name="ck_inv_status"),
 )
