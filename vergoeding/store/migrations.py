@@ -254,6 +254,30 @@ def _v15_invoice_payment(conn: Connection) -> None:
     conn.exec_driver_sql("UPDATE invoices SET approved_at = paid_at WHERE kind = 'expert' AND paid_at IS NOT NULL")
 
 
+def _v16_bank_entries(conn: Connection) -> None:
+    """Bank statement entries (a frozen table definition, portable types) and the day the
+    bank executed a payout's batch."""
+    from sqlalchemy import BigInteger, Boolean, Column, Date, DateTime, Integer, MetaData, String, Table, Text
+
+    kind = Date().compile(dialect=conn.dialect)
+    conn.exec_driver_sql(f"ALTER TABLE payouts ADD COLUMN executed_on {kind}")
+    md = MetaData()
+    Table("bank_entries", md,
+          Column("id", Integer, primary_key=True),
+          Column("entry_key", String(200), nullable=False, unique=True),
+          Column("statement_id", String(80), nullable=False),
+          Column("booking_date", Date, nullable=False),
+          Column("amount_cents", BigInteger, nullable=False),
+          Column("reversal", Boolean, nullable=False, server_default="0"),
+          Column("end_to_end_id", String(80)),
+          Column("remittance", Text, nullable=False, server_default=""),
+          Column("counterparty", Text, nullable=False, server_default=""),
+          Column("matched_kind", String(20)),
+          Column("matched_ref", String(120)),
+          Column("outcome", Text, nullable=False, server_default=""),
+          Column("created_at", DateTime, nullable=False)).create(conn)
+
+
 # Append new migrations here; never edit one that has shipped. Each runs in the same
 # transaction as its schema_version row, so an interrupted upgrade leaves the old schema.
 MIGRATIONS: list[Migration] = [
@@ -274,6 +298,8 @@ MIGRATIONS: list[Migration] = [
     (13, "mail outbox; invoice e-mail address per client; experts may opt out of mail", _v13_outbox),
     (14, "web portal: accounts, sessions, links, IBAN requests, rate limits, uploads, rejections", _v14_portal),
     (15, "expert invoices are approved and paid by the payout", _v15_invoice_payment),
+    (15, "expert invoices are approved and paid by the payout", _v15_invoice_payment),
+    (16, "bank statement entries (CAMT.053 import), payouts executed", _v16_bank_entries),
 ]
 
 LATEST = MIGRATIONS[-1][0]

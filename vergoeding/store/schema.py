@@ -228,6 +228,7 @@ payouts = Table(
     Column("snapshot", Text, nullable=False),  # JSON of the overview, for --reprint
     Column("files_written_at", DateTime),  # NULL: killed after the commit, before the files
     Column("expert_code", String(40)),  # set when the payout paid one expert (--expert)
+    Column("executed_on", Date),  # migration 15: the bank statement shows the batch executed
 )
 
 invoice_series = Table(
@@ -349,6 +350,27 @@ invoice_lines = Table(
     Column("vat_rate", String(8), nullable=False),  # decimal text: "0.21", "0"
     Column("vat_note", Text, nullable=False, server_default=""),
     UniqueConstraint("invoice_id", "position", name="uq_invoice_line_pos"),
+)
+
+# Bank statement entries (migration 15, ``vergoeding bank import``): one row per entry of a
+# CAMT.053 statement, with what it was matched to. UNIQUE entry_key: importing the same
+# statement again changes nothing.
+bank_entries = Table(
+    "bank_entries",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("entry_key", String(200), nullable=False, unique=True),
+    Column("statement_id", String(80), nullable=False),
+    Column("booking_date", Date, nullable=False),
+    Column("amount_cents", BigInteger, nullable=False),  # credit positive, debit negative
+    Column("reversal", Boolean, nullable=False, server_default="0"),
+    Column("end_to_end_id", String(80)),
+    Column("remittance", Text, nullable=False, server_default=""),
+    Column("counterparty", Text, nullable=False, server_default=""),
+    Column("matched_kind", String(20)),  # invoice | payout | expert_invoice | NULL (not matched)
+    Column("matched_ref", String(120)),  # invoice number or payout number
+    Column("outcome", Text, nullable=False, server_default=""),  # what the import did, in Dutch
+    Column("created_at", DateTime, nullable=False),
 )
 
 audit_log = Table(
