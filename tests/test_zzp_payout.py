@@ -89,6 +89,11 @@ def test_zzp_invoices_are_paid_once_by_the_month_end_payout(runner: CliRunner, c
     # one SEPA file: the volunteer's allowance and the self-billed invoice, by its number
     assert transfers(out / "sepa-2026-10.xml") == [("2026-10-V1", "10.00", "Vergoeding 2026-10 Stichting Ervaring Werkt"),
                                                    ("2026-10-F2", "150.00", "Factuur ZF2026-K1-001")]
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(out / "uitbetaling-2026-10.xlsx")["Facturen"]
+    values = [[c.value for c in row] for row in sheet.iter_rows()]
+    assert ["ZF2026-K1-001", "K1", "Kees Kor"] == values[1][:3] and values[1][4:] == ["zelffacturering", 150]
     rows = {x["number"]: x for x in json.loads(run(runner, cli, "invoice", "list", "--format", "json").stdout)}
     assert (rows["ZF2026-K1-001"]["status"], rows["ZF2026-K1-001"]["paid_at"]) == ("paid", "2026-11-03")
     assert rows["ZZ-017"]["status"] == "issued" and rows["A-1"]["paid_at"] is None
