@@ -257,7 +257,18 @@ def _v15_invoice_payment(conn: Connection) -> None:
 def _v16_bank_entries(conn: Connection) -> None:
     """Bank statement entries (a frozen table definition, portable types) and the day the
     bank executed a payout's batch."""
-    from sqlalchemy import BigInteger, Boolean, Column, Date, DateTime, Integer, MetaData, String, Table, Text
+    from sqlalchemy import (
+        BigInteger,
+        Boolean,
+        Column,
+        Date,
+        DateTime,
+        Integer,
+        MetaData,
+        String,
+        Table,
+        Text,
+    )
 
     kind = Date().compile(dialect=conn.dialect)
     conn.exec_driver_sql(f"ALTER TABLE payouts ADD COLUMN executed_on {kind}")
