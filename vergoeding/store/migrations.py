@@ -309,7 +309,6 @@ MIGRATIONS: list[Migration] = [
     (13, "mail outbox; invoice e-mail address per client; experts may opt out of mail", _v13_outbox),
     (14, "web portal: accounts, sessions, links, IBAN requests, rate limits, uploads, rejections", _v14_portal),
     (15, "expert invoices are approved and paid by the payout", _v15_invoice_payment),
-    (15, "expert invoices are approved and paid by the payout", _v15_invoice_payment),
     (16, "bank statement entries (CAMT.053 import), payouts executed", _v16_bank_entries),
 ]
 

@@ -228,7 +228,7 @@ payouts = Table(
     Column("snapshot", Text, nullable=False),  # JSON of the overview, for --reprint
     Column("files_written_at", DateTime),  # NULL: killed after the commit, before the files
     Column("expert_code", String(40)),  # set when the payout paid one expert (--expert)
-    Column("executed_on", Date),  # migration 15: the bank statement shows the batch executed
+    Column("executed_on", Date),  # migration 16: the bank statement shows the batch executed
 )
 
 invoice_series = Table(
@@ -258,7 +258,7 @@ invoices = Table(
     Column("snapshot", Text, nullable=False),  # JSON: every field as issued; never changed after issue
     Column("created_at", DateTime, nullable=False),
     Column("paid_at", Date),
-    # migration 14: an expert's invoice is paid by the month-end payout once approved (our own
+    # migration 15: an expert's invoice is paid by the month-end payout once approved (our own
     # self-billed invoices are approved when issued; a received one by 'invoice approve');
     # the expert's own number and date of a received invoice live in the snapshot
     Column("approved_at", Date),
@@ -352,7 +352,7 @@ invoice_lines = Table(
     UniqueConstraint("invoice_id", "position", name="uq_invoice_line_pos"),
 )
 
-# Bank statement entries (migration 15, ``vergoeding bank import``): one row per entry of a
+# Bank statement entries (migration 16, ``vergoeding bank import``): one row per entry of a
 # CAMT.053 statement, with what it was matched to. UNIQUE entry_key: importing the same
 # statement again changes nothing.
 bank_entries = Table(
