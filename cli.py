@@ -89,6 +89,15 @@ class _Root(click.Group):
             ctx.exit(130)
         except (click.exceptions.Exit, click.ClickException, click.Abort):
             raise
+        except BrokenPipeError:  # the reader stopped ('| head'): no message, nothing more to write
+            import os
+            import sys
+
+            try:
+                os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            except (OSError, ValueError, AttributeError):
+                pass
+            ctx.exit(1)
         except Exception as exc:  # noqa: BLE001 - the machine's failures (db file, full disk) as messages
             from vergoeding.failures import explain
 

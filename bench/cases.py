@@ -378,8 +378,16 @@ def portal(ctx: Context) -> list[Result]:
     return [*portal_case.pages(ctx), portal_case.throughput(ctx)]
 
 
+# 12. A payout of 50,000 lines: time vs the month's bare query, and its peak memory ----------
+
+def payout_50k(ctx: Context) -> Result:
+    from bench import payout_case
+
+    return payout_case.payout_50k(ctx)
+
+
 # The cases that do not read the synthetic network (it is not built for a run of only these).
-OWN_DATA = {"import_refusal", "demo", "startup", "read_commands", "mail"}
+OWN_DATA = {"import_refusal", "demo", "startup", "read_commands", "mail", "payout_50k"}
 
 CASES: dict[str, Callable[[Context], Any]] = {
     "check_year": check_year,
@@ -393,6 +401,7 @@ CASES: dict[str, Callable[[Context], Any]] = {
     "read_commands": read_commands,
     "mail": mail,
     "portal": portal,
+    "payout_50k": payout_50k,
 }
 # What runs on PostgreSQL too (``bench --pg``): the database-bound cases.
 PG_CASES = ("check_year", "expert_year")

@@ -24,13 +24,13 @@ from vergoeding.store import schema as s
 
 E1_IBAN = "NL20INGB0001234567"
 E2_IBAN = "NL39RABO0300065264"
-JAN = {"VERGOEDING_TODAY": "2027-01-20"}
+JAN = {"VERGOEDING_TODAY": "2028-01-20"}
 
 
 def seed(path: Path) -> None:
-    """E1 works in January 2027 (no figures for 2027 are shipped), E2 in December 2026
-    (paid late in January) and January 2027, E3 on an engagement from December 2024, when
-    the rate card has no rate for its role yet; E4 in December 2026 only."""
+    """E1 works in January 2028 (no figures for 2028 are shipped), E2 in December 2027
+    (paid late in January) and January 2028, E3 on an engagement from December 2024, when
+    the rate card has no rate for its role yet; E4 in December 2027 only."""
     eng = b.new_engine(path)
     with eng.begin() as c:
         b.org(c, "EIGEN", kind="own", name="Stichting Ervaringskracht", phone="030 123 4567")
@@ -44,12 +44,12 @@ def seed(path: Path) -> None:
         b.engagement(c, "G3", "E3", "GEM", start=date(2024, 12, 1))
         b.engagement(c, "G4", "E4", "GEM", start=date(2026, 11, 1))
         for d in (5, 6, 7, 12):
-            b.entry(c, "G1", date(2027, 1, d), minutes=60, km="10")
-        b.entry(c, "G2", date(2026, 12, 20), minutes=60)
-        b.entry(c, "G2", date(2027, 1, 6), minutes=60, status="logged")
+            b.entry(c, "G1", date(2028, 1, d), minutes=60, km="10")
+        b.entry(c, "G2", date(2027, 12, 20), minutes=60)
+        b.entry(c, "G2", date(2028, 1, 6), minutes=60, status="logged")
         b.entry(c, "G3", date(2024, 12, 15), minutes=120)
         b.entry(c, "G3", date(2024, 12, 16), minutes=60)
-        b.entry(c, "G4", date(2026, 12, 21), minutes=120)
+        b.entry(c, "G4", date(2027, 12, 21), minutes=120)
     eng.dispose()
 
 
@@ -64,43 +64,44 @@ def _errors(out: str) -> dict[tuple[str, str], dict]:
 
 
 def test_check_reports_lines_without_figures_or_rate(cli, runner: CliRunner, db: Path) -> None:
-    r = runner.invoke(cli, ["check", "--period", "2027-01"], env=JAN)
+    r = runner.invoke(cli, ["check", "--period", "2028-01"], env=JAN)
     assert r.exit_code == 1, r.output
     text = " ".join(r.stdout.split())
-    assert ("Geen fiscale grenzen voor 2027: 4 regel(s) van Anne de Vries (E1), opdracht G1, op 05-01-2027 t/m "
-            "07-01-2027 en 12-01-2027 kunnen niet worden berekend en getoetst. Voeg het bestand ") in text
-    assert "/limits/2027.toml toe." in text
+    assert ("Geen fiscale grenzen voor 2028: 4 regel(s) van Anne de Vries (E1), opdracht G1, op 05-01-2028 t/m "
+            "07-01-2028 en 12-01-2028 kunnen niet worden berekend en getoetst. Stel eerst een eigen map met "
+            "tarieven in") in text
+    assert "'vergoeding --rates MAP limits draft 2028'" in text
     assert ("Geen tarief voor Cor Oud (E3), opdracht G3, op 15-12-2024 t/m 16-12-2024: rol 'adviseur' "
             "(vrijwilliger, niveau standaard) heeft dan geen tarief op de tariefkaart en de opdracht heeft geen "
             "eigen tarief. Geef de opdracht een eigen tarief met 'vergoeding engagement edit G3 --expert-rate "
             "BEDRAG --unit uur'.") in text
     assert "Traceback" not in r.output and "aanwezig: 2022" not in r.output  # no raw MissingYearError
 
-    js = runner.invoke(cli, ["check", "--period", "2027-01", "--format", "json"], env=JAN)
+    js = runner.invoke(cli, ["check", "--period", "2028-01", "--format", "json"], env=JAN)
     assert js.exit_code == 1
     errors = _errors(js.stdout)
     # each finding, and the hold it causes in 'payout --period 2027-01' (the payout's own decision)
     assert set(errors) == {(e, r) for e in ("E1", "E2", "E3") for r in ("payout.no_price", "payout.held")}
     e1 = errors[("E1", "payout.no_price")]
-    assert (e1["engagement"], e1["period"], e1["where"]) == ("G1", "2027-01", "opdracht G1")
+    assert (e1["engagement"], e1["period"], e1["where"]) == ("G1", "2028-01", "opdracht G1")
     assert e1["figures"]["ontbreekt"] == "fiscale grenzen" and e1["figures"]["regels"] == "4"
-    assert e1["figures"]["data"] == "2027-01-05,2027-01-06,2027-01-07,2027-01-12"
-    assert e1["figures"]["bestand"].endswith("/limits/2027.toml")
+    assert e1["figures"]["data"] == "2028-01-05,2028-01-06,2028-01-07,2028-01-12"
+    assert e1["figures"]["bestand"].endswith("/limits/2028.toml")
     e3 = errors[("E3", "payout.no_price")]
     assert e3["figures"]["ontbreekt"] == "tarief" and e3["figures"]["data"] == "2024-12-15,2024-12-16"
     assert e3["figures"]["tariefkaart"].endswith("ratecard.toml") and "tariefkaart" in e3["advice"]
     # a logged line counts too (it is in the caps): E2's January line has no figures either
-    assert errors[("E2", "payout.no_price")]["figures"]["data"] == "2027-01-06"
+    assert errors[("E2", "payout.no_price")]["figures"]["data"] == "2028-01-06"
 
 
 def test_payout_holds_those_experts_with_the_same_text_and_pays_the_others(cli, runner: CliRunner, db: Path,
                                                                           tmp_path: Path) -> None:
-    check = _errors(runner.invoke(cli, ["check", "--period", "2027-01", "--format", "json"], env=JAN).stdout)
+    check = _errors(runner.invoke(cli, ["check", "--period", "2028-01", "--format", "json"], env=JAN).stdout)
     out = tmp_path / "out"
-    r = runner.invoke(cli, ["payout", "--period", "2027-01", "--out", str(out)], env=JAN)
+    r = runner.invoke(cli, ["payout", "--period", "2028-01", "--out", str(out)], env=JAN)
     assert r.exit_code == 0, r.output
     # E4's late December line is paid; E1, E2 and E3 are held with the finding of 'check'
-    assert "Betaald: 2027-01, 1 overboeking(en), totaal €\u00a011,50, 1 regel(s) afgerekend." in r.stdout
+    assert "Betaald: 2028-01, 1 overboeking(en), totaal €\u00a011,50, 1 regel(s) afgerekend." in r.stdout
     assert "Aangehouden (3)" in r.stdout
     for code, name in (("E1", "Anne de Vries"), ("E2", "Bram Jansen"), ("E3", "Cor Oud")):
         assert f"  {code} {name}: {check[(code, 'payout.no_price')]['message']}" in r.stdout
@@ -114,12 +115,12 @@ def test_payout_holds_those_experts_with_the_same_text_and_pays_the_others(cli, 
 def test_own_rate_fixes_the_missing_rate(cli, runner: CliRunner, db: Path, tmp_path: Path) -> None:
     fix = runner.invoke(cli, ["engagement", "edit", "G3", "--expert-rate", "5", "--unit", "uur"], env=JAN)
     assert fix.exit_code == 0, fix.output
-    errors = _errors(runner.invoke(cli, ["check", "--period", "2027-01", "--format", "json"], env=JAN).stdout)
+    errors = _errors(runner.invoke(cli, ["check", "--period", "2028-01", "--format", "json"], env=JAN).stdout)
     assert ("E3", "payout.no_price") not in errors and ("E1", "payout.no_price") in errors
-    r = runner.invoke(cli, ["payout", "--period", "2027-01", "--out", str(tmp_path / "o")], env=JAN)
+    r = runner.invoke(cli, ["payout", "--period", "2028-01", "--out", str(tmp_path / "o")], env=JAN)
     assert r.exit_code == 0, r.output
     assert "2 overboeking(en), totaal €\u00a026,50" in r.stdout  # E4 11.50 + E3 3 h x 5.00
-    assert "Daarvan 3 regel(s) van vóór januari 2027" in r.stdout
+    assert "Daarvan 3 regel(s) van vóór januari 2028" in r.stdout
 
 
 def test_a_late_line_of_an_earlier_year_is_checked_too(cli, runner: CliRunner, db: Path) -> None:

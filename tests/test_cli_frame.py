@@ -100,7 +100,7 @@ def test_limits_show_table_marks_unconfirmed(runner: CliRunner, cli: click.Group
     hour = next(line for line in lines if line.startswith("volunteer_hour_21_plus "))
     assert "€\u00a05,75" in hour and "NEE - niet bevestigd" in hour
     assert "secundaire bronnen" in result.stderr
-    assert "Bevestigd door wettekst of Belastingdienst: 7 van 12 bedragen" in result.stderr
+    assert "Bevestigd door wettekst of Belastingdienst: 9 van 12 bedragen" in result.stderr
 
 
 def test_limits_show_defaults_to_this_year(runner: CliRunner, cli: click.Group) -> None:
@@ -110,11 +110,11 @@ def test_limits_show_defaults_to_this_year(runner: CliRunner, cli: click.Group) 
 
 
 def test_missing_year_is_a_domain_error(runner: CliRunner, cli: click.Group) -> None:
-    result = runner.invoke(cli, ["limits", "show", "--year", "2027"])
+    result = runner.invoke(cli, ["limits", "show", "--year", "2028"])
     assert result.exit_code == 1
     assert result.stdout == ""
-    assert result.stderr.startswith("fout: geen fiscale grenzen voor 2027")
-    assert "2027.toml" in result.stderr
+    assert result.stderr.startswith("fout: geen fiscale grenzen voor 2028: stel eerst een eigen map met tarieven in")
+    assert "'vergoeding --rates MAP limits draft 2028'" in result.stderr
     assert "Traceback" not in result.stderr
 
 
@@ -140,10 +140,16 @@ def test_rates_folder_from_the_environment(runner: CliRunner, cli: click.Group, 
     (tmp_path / "limits").mkdir()
     (tmp_path / "limits" / "2026.toml").write_text(
         (REPO / "rates" / "limits" / "2026.toml").read_text(encoding="utf-8"), encoding="utf-8")
-    result = runner.invoke(cli, ["limits", "show", "--year", "2025"], env={"VERGOEDING_RATES": str(tmp_path)})
+    result = runner.invoke(cli, ["limits", "show", "--year", "2021"], env={"VERGOEDING_RATES": str(tmp_path)})
     assert result.exit_code == 1
-    assert f"{tmp_path}/limits/2025.toml" in result.stderr
-    assert "aanwezig: 2026" in result.stderr
+    assert f"maak het bestand {tmp_path}/limits/2021.toml met 'vergoeding limits draft 2021'" in result.stderr
+    assert "aanwezig: 2022, 2023, 2024, 2025, 2026, 2027" in result.stderr
+    # a year the organisation's folder lacks comes from the shipped files; its own file wins
+    own = runner.invoke(cli, ["limits", "show", "--year", "2026", "--format", "json"],
+                        env={"VERGOEDING_RATES": str(tmp_path)})
+    assert own.exit_code == 0
+    assert {r["source"] for r in json.loads(own.stdout)["figures"]} and \
+        runner.invoke(cli, ["limits", "show", "--year", "2025"], env={"VERGOEDING_RATES": str(tmp_path)}).exit_code == 0
 
 
 # --- what gets imported (subprocesses: a clean interpreter each) -----------------------

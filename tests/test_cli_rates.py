@@ -138,7 +138,7 @@ def test_bad_toml(runner: CliRunner, cli: click.Group, tmp_path: Path) -> None:
     assert result.exit_code == 1
     assert f"FOUT [tariefkaart onleesbaar] {path}" in result.stdout
     assert "geen geldige TOML" in result.stdout
-    assert "line 6" in result.stdout
+    assert "regel 6" in result.stdout and "line" not in result.stdout
 
 
 def test_missing_file(runner: CliRunner, cli: click.Group, tmp_path: Path) -> None:

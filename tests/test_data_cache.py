@@ -3,6 +3,7 @@ fresh load, never an answer for other file contents, and no harm when it is dama
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -40,7 +41,7 @@ def test_second_load_comes_from_the_cache(cache_dir: Path, tmp_path: Path) -> No
     assert cache.cached("t", [f], load) == {"figures": [1, 2]}
     assert cache.cached("t", [f], load) == {"figures": [1, 2]}
     assert len(calls) == 1
-    assert len(list(cache_dir.glob("t-*.pickle"))) == 1
+    assert len(list(cache_dir.glob("t-*.json"))) == 1
 
 
 def test_other_bytes_other_key(cache_dir: Path, tmp_path: Path) -> None:
@@ -62,8 +63,8 @@ def test_damaged_cache_file_is_ignored_and_replaced(cache_dir: Path, tmp_path: P
     f.write_text("x = 1\n")
     calls, load = counting([1])
     cache.cached("t", [f], load)
-    (entry,) = cache_dir.glob("t-*.pickle")
-    entry.write_bytes(b"not a pickle")
+    (entry,) = cache_dir.glob("t-*.json")
+    entry.write_bytes(b"not json")
     assert cache.cached("t", [f], load) == [1]
     assert cache.cached("t", [f], load) == [1]
     assert len(calls) == 2
@@ -91,7 +92,7 @@ def test_workspace_gives_what_a_fresh_load_gives(cache_dir: Path) -> None:
         ws = open_workspace(db=":memory:", rates=str(RATES))
         assert vars(ws.limits) == vars(fresh_limits)  # LimitsBook has no __eq__: compare its fields
         assert ws.ratecard == fresh_card
-    assert {p.name.split("-")[0] for p in cache_dir.glob("*.pickle")} == {"limits", "ratecard"}
+    assert {p.name.split("-")[0] for p in cache_dir.glob("*.json")} == {"limits", "ratecard"}
 
 
 def test_an_edited_limits_file_is_read_again(cache_dir: Path, tmp_path: Path) -> None:
@@ -116,4 +117,90 @@ def test_a_broken_file_is_never_cached(cache_dir: Path, tmp_path: Path) -> None:
     for _ in range(2):
         with pytest.raises(DataFileError):
             open_workspace(db=":memory:", rates=str(rates)).limits  # noqa: B018
-    assert list(cache_dir.glob("*.pickle")) == []
+    assert list(cache_dir.glob("*.json")) == []
+
+
+# --- nothing executable, nothing from another user (issue 20, item 5) ---------------------
+
+def _filled(cache_dir: Path, tmp_path: Path) -> tuple[Path, list[int], object]:
+    f = tmp_path / "a.toml"
+    f.write_text("x = 1\n")
+    calls, load = counting({"figures": [1, 2]})
+    cache.cached("t", [f], load)
+    return f, calls, load
+
+
+def _forge(entry: Path) -> None:
+    """What another user would put there: other figures (valid JSON of the cache's format)."""
+    entry.write_text('{"M": [["figures", [6, 6, 6]]]}')
+
+
+def test_the_cache_holds_data_not_code(cache_dir: Path, tmp_path: Path) -> None:
+    fresh = load_limits(RATES / "limits")
+    for _ in range(2):
+        assert vars(open_workspace(db="x.db", rates=str(RATES)).limits) == vars(fresh)
+    for entry in cache_dir.iterdir():
+        assert entry.suffix == ".json" and entry.read_bytes().lstrip().startswith(b"{")
+        assert entry.stat().st_mode & 0o777 == 0o600
+    assert cache_dir.stat().st_mode & 0o777 == 0o700
+    # a planted pickle (the old format) is never opened, whatever its name
+    marker = tmp_path / "owned"
+    import pickle
+
+    class Evil:
+        def __reduce__(self) -> tuple[object, tuple[str]]:
+            return (os.system, (f"touch {marker}",))
+
+    for entry in list(cache_dir.iterdir()):
+        entry.with_suffix(".pickle").write_bytes(pickle.dumps(Evil()))
+    open_workspace(db="x.db", rates=str(RATES)).ratecard  # noqa: B018
+    assert not marker.exists()
+
+
+def test_a_cache_file_naming_a_foreign_class_is_ignored(cache_dir: Path, tmp_path: Path) -> None:
+    f, calls, load = _filled(cache_dir, tmp_path)
+    (entry,) = cache_dir.glob("t-*.json")
+    entry.write_text('{"C": "Popen", "f": {"args": "id"}}')
+    assert cache.cached("t", [f], load) == {"figures": [1, 2]}
+    assert len(calls) == 2
+
+
+def test_a_cache_file_with_loose_permissions_is_ignored(cache_dir: Path, tmp_path: Path) -> None:
+    f, calls, load = _filled(cache_dir, tmp_path)
+    (entry,) = cache_dir.glob("t-*.json")
+    _forge(entry)
+    entry.chmod(0o666)  # anyone could have written it
+    assert cache.cached("t", [f], load) == {"figures": [1, 2]}
+    assert entry.stat().st_mode & 0o777 == 0o600 and "6, 6" not in entry.read_text()  # replaced by a good one
+    _forge(entry)
+    cache_dir.chmod(0o777)  # a folder anyone may write in, without the sticky bit
+    assert cache.cached("t", [f], load) == {"figures": [1, 2]}
+    cache_dir.chmod(0o1777)  # like /tmp: others cannot replace our files (the forged one stands for ours)
+    assert cache.cached("t", [f], load) == {"figures": [6, 6, 6]}
+    assert len(calls) == 3
+
+
+def test_a_cache_file_written_by_another_user_is_ignored(cache_dir: Path, tmp_path: Path,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    f, calls, load = _filled(cache_dir, tmp_path)
+    (entry,) = cache_dir.glob("t-*.json")
+    _forge(entry)
+    if os.geteuid() == 0:  # really another owner
+        os.chown(entry, 4321, 4321)
+    else:  # the program runs as another user than the one who wrote the file
+        real = os.geteuid()
+        monkeypatch.setattr(cache.os, "geteuid", lambda: real + 1)
+        os.chmod(cache_dir, 0o700)
+    assert cache.cached("t", [f], load) == {"figures": [1, 2]}
+    assert len(calls) == 2
+
+
+def test_a_symlinked_cache_file_is_ignored(cache_dir: Path, tmp_path: Path) -> None:
+    f, calls, load = _filled(cache_dir, tmp_path)
+    (entry,) = cache_dir.glob("t-*.json")
+    elsewhere = tmp_path / "elders.json"
+    entry.rename(elsewhere)
+    _forge(elsewhere)
+    entry.symlink_to(elsewhere)
+    assert cache.cached("t", [f], load) == {"figures": [1, 2]}
+    assert len(calls) == 2

@@ -44,7 +44,7 @@ def test_every_shipped_file_loads_with_every_figure_sourced(path: Path) -> None:
         assert isinstance(f.confirmed, bool)
     for f in lim.figures.values():
         assert f.valid_from.year == lim.year
-    if lim.year >= 2024:
+    if 2024 <= lim.year <= 2026:
         assert lim.minimum_wage, f"{path.name}: minimum wage per hour missing"
 
 
@@ -75,7 +75,11 @@ def test_2026_confirmed_flags_follow_the_sources() -> None:
         assert f.confirmed is True and "Wet LB 1964 art. 2 lid 6" in f.source
     assert lim.figure("bijstand_gift_disregard").confirmed is True
     assert "art. 31 lid 2 onder m" in lim.figure("bijstand_gift_disregard").source
-    assert lim.figure("km_allowance").confirmed is False  # DOMAIN.md: 2026 secondary
+    km = lim.figure("km_allowance")  # DOMAIN.md, changed 2026-12-07: confirmed by the law text
+    assert km.confirmed is True and km.amount == Decimal("0.23") and "art. 31a lid 2 onder a, 3°" in km.source
+    earn = lim.figure("bijstand_earnings_disregard")
+    assert earn.confirmed is True and earn.amount == Decimal("285")
+    assert "art. 31 lid 2 onder n en lid 5" in earn.source and "niet onder 27" in earn.source
     assert "25a" in lim.figure("kor_threshold").source
 
 
@@ -104,8 +108,8 @@ def test_minimum_wage_changes_mid_year() -> None:
 def test_missing_year_names_the_file_to_add() -> None:
     book = load_limits(LIMITS)
     with pytest.raises(MissingYearError) as exc:
-        book.for_year(2027)
-    assert "2027.toml" in exc.value.message
+        book.for_year(2028)
+    assert "2028.toml" in exc.value.message and "vergoeding limits draft 2028" in exc.value.message
     assert "2026" in exc.value.message  # lists what is there
     with pytest.raises(MissingYearError, match="2021.toml"):
         book.for_day(date(2021, 12, 31))

@@ -341,7 +341,14 @@ def test_text_longer_than_its_column_is_refused_with_the_field(runner, cli, tmp_
     r = runner.invoke(cli, ["engagement", "add", "--code", "G1", "--expert", "E001", "--client", "GEM", "--role",
                             "adviseur", "--regime", "vrijwilliger", "--start", "1-1-2026", "--level", "L" * 41])
     assert r.exit_code == 2, r.output
-    assert "kolom/veld niveau: te lang: hoogstens 40 tekens, nu 41 (LLLL" in r.stderr and "Traceback" not in r.output
+    # a level must be on the rate card (issue 20), which refuses this one before the length rule
+    assert "kolom/veld niveau: niveau 'LLLL" in r.stderr and "bestaat niet voor rol adviseur" in r.stderr
+    assert "Traceback" not in r.output
+    from vergoeding.errors import InputError
+    from vergoeding.store.base import fits
+
+    with pytest.raises(InputError, match="te lang: hoogstens 40 tekens, nu 41 \\(LLLL"):
+        fits(s.engagements, {"level": "L" * 41})  # a card that has such a level still meets the column rule
     engine = db_engine(tmp_db)
     with engine.connect() as c:
         assert c.execute(select(func.count()).select_from(s.engagements)).scalar_one() == 0

@@ -94,7 +94,7 @@ BAD = {
                             "text-in-number.xlsx, blad uren, rij 4, kolom/veld km: 'twaalf' is geen bedrag"],
     "huge-string.xlsx": ["huge-string.xlsx, blad uren, rij 2, kolom/veld activiteit: tekst van ",
                          "tekens is te lang (hoogstens 1000)"],
-    "uren-binary.csv": ["uren-binary.csv: dit is geen tekstbestand in UTF-8 of Windows-1252"],
+    "uren-binary.csv": ["uren-binary.csv, rij 2: deze regel bevat een teken dat in UTF-8 noch in Windows-1252 bestaat"],
 }
 
 

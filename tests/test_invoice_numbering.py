@@ -44,18 +44,25 @@ def test_numbers_are_consecutive_per_year_and_never_reused(tmp_path: Path) -> No
     again = api.create_client_invoice(ws, "GEM-UTR", OCT, issue_date=ISSUE)  # entries were released
     assert again.number == "2026-0004"
     assert again.invoice.totals.total == a.invoice.totals.total
-    # another year has its own series (the issue date decides the year)
+    # another year has its own series (the issue date decides the year); once 2026 is numbered,
+    # a document dated in 2025 would come out of the order of the dates (issue 20): refused
     with ws.engine.begin() as c:
         entry(c, "G001", date(2025, 12, 12), minutes=60)
     ws2 = workspace(tmp_path / "db.sqlite")
-    y25 = api.create_client_invoice(ws2, "GEM-UTR", parse_period("2025-12"), issue_date=date(2025, 12, 31))
-    assert y25.number == "2025-0001"
-    assert y25.invoice.totals.vat == Decimal("9.45")  # 45.00 x 21% from the 2025 limits file
-    numbers = [s.number for s in api.list_invoices(ws2)]
-    assert numbers == ["2026-0001", "2026-0002", "2026-0003", "2026-0004", "2025-0001"]
+    with pytest.raises(RuleViolation, match="de nummering van 2026 is al begonnen"):
+        api.create_client_invoice(ws2, "GEM-UTR", parse_period("2025-12"), issue_date=date(2025, 12, 31))
+    y25 = api.create_client_invoice(ws2, "GEM-UTR", parse_period("2025-12"), issue_date=ISSUE)
+    assert y25.number == "2026-0005"  # the December 2025 hours on an invoice of today
     with ws.engine.connect() as c:
         series = dict(c.execute(select(invoice_series.c.series, invoice_series.c.next_number)).all())
-    assert series == {"factuur:2026": 5, "factuur:2025": 2}
+    assert series == {"factuur:2026": 6}
+    fresh = build(tmp_path / "vorig-jaar.sqlite")
+    with fresh.engine.begin() as c:
+        entry(c, "G001", date(2025, 12, 12), minutes=60)
+    y25 = api.create_client_invoice(workspace(tmp_path / "vorig-jaar.sqlite"), "GEM-UTR", parse_period("2025-12"),
+                                    issue_date=date(2025, 12, 31))
+    assert y25.number == "2025-0001"
+    assert y25.invoice.totals.vat == Decimal("9.45")  # 45.00 x 21% from the 2025 limits file
 
 
 def test_configured_number_format(tmp_path: Path) -> None:

@@ -119,6 +119,15 @@ def rich_scenario() -> tuple[CheckInput, list[Finding]]:
             PriceGap(3, g4, date(2026, 11, 12), RATE)]
     findings += no_price_findings(gaps, {"E1": "Deskundige E1"}, "2026-11", limits_where="rates/limits",
                                   card_origin="rates/ratecard.toml", limit_years=[2026])
+    # January 2027: figures missing and unconfirmed, zzp work after the Wet DBA soft landing
+    jan27 = [priced(g1, date(2027, 1, 5), minutes=120), priced(g5, date(2027, 1, 6), minutes=120),
+             priced(g3, date(2027, 1, 7), amount="400.00")]
+    findings += run_checks(replace(ci, period=month(2027, 1), priced=jan27, budget_priced=[]))
+    # the third-party report's data, asked for early (checks_report)
+    from vergoeding.core.checks_report import derden_data_warning, engagement_bsn_notice
+
+    findings.append(derden_data_warning(e5, 2026, ["BSN ontbreekt", "adres is onvolledig"]))
+    findings += [f for f in [engagement_bsn_notice(g6, replace(e6, bsn=None), OWN)] if f is not None]
     young = expert("E8", dob=date(2008, 3, 1))
     g8 = replace(engagement("G8", "E8", rate="12.50", unit=Unit.UUR), start=date(2026, 1, 1))
     findings += rate_age_findings(g8, young, Decimal("12.50"), Unit.UUR, limits())

@@ -93,8 +93,43 @@ def explain_os(exc: BaseException) -> VergoedingError | None:
         return ConfigError(f"{name or 'het pad'} is een map; geef een bestandsnaam.")
     if exc.errno == errno.ENOENT:
         return ConfigError(f"{name or 'een bestand of map'} bestaat niet.")
-    return ConfigError(f"{os.strerror(exc.errno)}{':' + target if name else ''}; controleer de map en probeer het "
+    return ConfigError(f"{name or 'een bestand of map'}: {os_reason(exc)}; controleer de map en probeer het "
                        "opnieuw.")
+
+
+# The operating system's reasons in Dutch (``os.strerror`` speaks English: "File name too long").
+_REASONS = {
+    errno.ENOSPC: "de schijf is vol",
+    errno.EDQUOT: "de schijfruimte (quotum) is op",
+    errno.EACCES: "geen rechten",
+    errno.EPERM: "niet toegestaan",
+    errno.EROFS: "de schijf is alleen-lezen",
+    errno.EISDIR: "dat is een map",
+    errno.ENOTDIR: "een deel van het pad is geen map",
+    errno.ENOENT: "bestaat niet",
+    errno.EEXIST: "bestaat al",
+    errno.ENAMETOOLONG: "de naam is te lang (een bestandsnaam mag hoogstens 255 tekens hebben)",
+    errno.ELOOP: "te veel snelkoppelingen (symbolische links) achter elkaar",
+    errno.EIO: "lees- of schrijffout op de schijf",
+    errno.EBUSY: "het bestand is in gebruik",
+    errno.ETXTBSY: "het bestand is in gebruik",
+    errno.EMFILE: "te veel open bestanden",
+    errno.ENFILE: "te veel open bestanden",
+    errno.ENXIO: "het apparaat bestaat niet",
+    errno.ENODEV: "het apparaat bestaat niet",
+    errno.EXDEV: "een ander bestandssysteem",
+    errno.EFBIG: "het bestand wordt te groot",
+    errno.EINVAL: "ongeldige bestandsnaam of bewerking",
+    errno.ENOTEMPTY: "de map is niet leeg",
+}
+
+
+def os_reason(exc: OSError) -> str:
+    """Why an operating-system call failed, in Dutch (never the English ``strerror``)."""
+    if exc.errno in _REASONS:
+        return _REASONS[exc.errno]
+    code = errno.errorcode.get(exc.errno or 0, str(exc.errno))
+    return f"fout van het besturingssysteem ({code})"
 
 
 def explain(exc: BaseException, db: str | None) -> VergoedingError | None:

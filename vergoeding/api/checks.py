@@ -50,7 +50,16 @@ def check(ws: Workspace, period: Period | None = None, year: int | None = None, 
         if period is None and year is None:
             raise InputError("geef een periode, een jaar of de datum van vandaag")
         today = (period.last_day if period is not None else date(year or 1900, 12, 31))
-    return _check(ws, period, year, expert, today, _check_input_by_size)
+    findings = _check(ws, period, year, expert, today, _check_input_by_size)
+    if year is not None:  # a whole year: also the paid lines that come out differently under today's figures
+        from vergoeding.api.recheck import recheck_year
+
+        findings = sort_findings([*findings, *recheck_year(ws, year, expert)])
+    if today.month in (12, 1):  # December and January: what the third-party report will need
+        from vergoeding.api.reports import derden_readiness
+
+        findings = sort_findings([*findings, *derden_readiness(ws, today, expert)])
+    return findings
 
 
 # Below this many entries in the checked range (the year up to the period's end), pricing
@@ -152,12 +161,19 @@ def engagement_warnings(ws: Workspace, code: str) -> list[Finding]:
     presumption for the expert's age (per age phase; :mod:`vergoeding.core.age_rate`), for the
     rate from the start and for every rate change from a date (each over its own stretch)."""
     from vergoeding.core.age_rate import rate_age_findings
+    from vergoeding.core.checks_report import engagement_bsn_notice
     from vergoeding.core.rates import Override, resolve_rate
 
     with ws.engine.connect() as conn:
         g = queries.engagement(conn, code)
         ex = queries.expert(conn, g.expert_code)
+        try:
+            own = queries.own_organisation(conn)
+        except VergoedingError:  # no own organisation yet: nothing to report to
+            own = None
     out: list[Finding] = []
+    if own is not None and (bsn := engagement_bsn_notice(g, ex, own)) is not None:
+        out.append(bsn)
     for frm, until, own_expert, own_client in g.rate_spans():
         override = Override(own_expert, own_client, g.unit)
         try:

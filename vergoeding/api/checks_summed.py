@@ -79,7 +79,8 @@ def _may_exceed_presumption(ws: Workspace, t: PricedEntry, day: date) -> bool:
     if t.regime not in CAPPED_REGIMES or t.unit is not Unit.UUR:
         return False
     lim = ws.limits.for_day(day)
-    return t.expert_unit_price > min(lim.volunteer_hour(20, day).amount, lim.volunteer_hour(21, day).amount)
+    figs = [f for f in (lim.volunteer_hour(20, day), lim.volunteer_hour(21, day)) if f is not None]
+    return bool(figs) and t.expert_unit_price > min(f.amount for f in figs)
 
 
 def _price_classes(ws: Workspace, engs: Sequence[Engagement], days: Sequence[date],

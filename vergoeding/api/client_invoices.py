@@ -50,6 +50,7 @@ from vergoeding.errors import InputError, RuleViolation
 from vergoeding.render.pool import worker_pool
 from vergoeding.store import invoices as store
 from vergoeding.store import queries
+from vergoeding.store.locks import paid_work_lock
 from vergoeding.store.schema import engagements, entries, organisations
 
 
@@ -138,6 +139,7 @@ def create_client_invoice(ws: Workspace, client: str, period: Period, *, issue_d
     """Invoice a client for its approved/settled entries of ``period`` not yet invoiced."""
     _check_group_by(group_by)
     with ws.engine.begin() as conn:
+        paid_work_lock(conn)  # serialised with rate and engagement edits (store.locks)
         return _client_invoice(ws, conn, client, period, issue_date, group_by, concept)
 
 
@@ -239,6 +241,7 @@ def create_all_client_invoices(
     issued: list[store.StoredInvoice] = []
     failed: list[tuple[str, str]] = []
     with ws.engine.begin() as conn:
+        paid_work_lock(conn)  # serialised with rate and engagement edits (store.locks)
         for code in _invoiceable_clients(conn, period):
             savepoint = conn.begin_nested()
             try:

@@ -104,7 +104,7 @@ def price_gaps(ws: Workspace, conn: Connection, scope: Period, engagements: Sequ
 
 def gap_findings(ws: Workspace, gaps: Sequence[PriceGap], names: Mapping[str, str], period: str) -> list[Finding]:
     return no_price_findings(gaps, names, period, limits_where=ws.limits.where, card_origin=ws.ratecard.origin,
-                             limit_years=ws.limits.years)
+                             limit_years=ws.limits.years, add_file_hint=ws.limits.add_file_hint)
 
 
 __all__ = ["LIMITS", "RATE", "PriceGap", "gap_findings", "price_gaps"]

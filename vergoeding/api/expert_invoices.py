@@ -35,6 +35,7 @@ from vergoeding.core.work import Engagement, Expert
 from vergoeding.errors import RuleViolation
 from vergoeding.store import invoices as store
 from vergoeding.store import queries
+from vergoeding.store.locks import paid_work_lock
 
 # --- expert invoices ----------------------------------------------------------------------
 
@@ -139,6 +140,7 @@ def create_expert_invoice(ws: Workspace, expert: str, period: Period, *, issue_d
 
 def _expert_draft(ws: Workspace, conn: Connection, expert: str, period: Period, issue_date: date, *,
                   self_billing: bool) -> tuple[Invoice, list[int], int]:
+    paid_work_lock(conn)  # serialised with rate and engagement edits (store.locks)
     own = queries.own_organisation(conn)
     exp = queries.expert(conn, expert)
     engs = {g.code: g for g in queries.all_engagements(conn, expert_code=expert) if g.regime is Regime.ZZP}

@@ -81,9 +81,10 @@ def credit(ws: Workspace, number: str, reason: str, *, issue_date: date) -> stor
         return store.credit(conn, number, reason=reason, issue_date=issue_date, fmt=fmt, actor=ws.actor)
 
 
-def mark_paid(ws: Workspace, number: str, *, paid_on: date) -> store.StoredInvoice:
+def mark_paid(ws: Workspace, number: str, *, paid_on: date, today: date | None = None) -> store.StoredInvoice:
+    """Mark an issued invoice paid on ``paid_on`` (not before its date; with ``today``, not after it)."""
     with ws.engine.begin() as conn:
-        return store.mark_paid(conn, number, paid_on=paid_on, actor=ws.actor)
+        return store.mark_paid(conn, number, paid_on=paid_on, actor=ws.actor, today=today)
 
 
 def list_invoices(ws: Workspace, *, status: str | None = None, kind: str | None = None,

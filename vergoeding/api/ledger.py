@@ -32,6 +32,7 @@ from vergoeding.store.ledger import (
     ExpertData,
     OrganisationData,
 )
+from vergoeding.store.locks import paid_work_lock
 
 __all__ = [
     "DeclarationData", "EngagementData", "EntryData", "EntryResult", "ExpertData", "OrganisationData",
@@ -194,6 +195,7 @@ def correct(ws: Workspace, entry_id: int, *, reason: str, minutes: int | None = 
         raise InputError("--amount is de juiste vergoeding voor de regel en kan niet negatief zijn "
                          "(0 als er niets voor hoort)", field="amount")
     with transaction(ws.engine) as conn:
+        paid_work_lock(conn)  # the paid amount it compares with cannot change meanwhile
         delta = None if amount is None else amount - current_fee(ws, conn, entry_id)
         return ledger.correct_entry(conn, ws.actor, entry_id, reason=reason, minutes=minutes, quantity=quantity,
                                     km=km, expense=expense, amount_delta=delta)

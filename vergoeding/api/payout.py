@@ -1,3 +1,4 @@
+# Over 400 lines on purpose: the payout flow in order; p20's recheck under the lock grew it past 400, next split: the recording step.
 """The month-end payout: choose the lines (``core/payout.py``), freeze and record them
 (``store/payouts.py``), write the overview (xlsx + PDF), one statement PDF per paid expert and
 the SEPA batch (``render/payout.py``).
@@ -48,11 +49,15 @@ from vergoeding.core.period import year as year_period
 from vergoeding.core.sepa_rules import execution_date_problem, next_business_day
 from vergoeding.errors import ConfigError, InputError, RuleViolation, VergoedingError
 from vergoeding.render.files import write_atomic
+from vergoeding.render.outputs import check_output
 from vergoeding.store import queries
 from vergoeding.store.db import now_utc
 from vergoeding.store.declarations import load_declarations
 from vergoeding.store.payouts import (
+    Repriced,
     already_paid_message,
+    follow_up,
+    listed_before,
     load_paid_lines,
     load_snapshots,
     mark_written,
@@ -67,6 +72,7 @@ from vergoeding.store.payouts import (
 Progress = Callable[[int, int], None]
 EARLIEST = date(1900, 1, 1)
 SEPA_DEFAULT = "pain.001.001.03"
+REPRICE_ATTEMPTS = 3  # a payout priced again after an engagement changed under it (store.payouts.Repriced)
 
 
 @dataclass(frozen=True)
@@ -281,7 +287,12 @@ def plan_payout(ws: Workspace, period: Period, today: date, *, expert: str | Non
     findings = [*findings, *_override_unused(sel, names, label)]
     if not sel.paid and not d.invoices:
         _refuse_nothing_paid(sel, earlier, period, label)
-    info = [p for p in priced if ROUTE[p.regime] != "sepa" and p.entry.work_date in period]
+    # zzp and payroll lines, listed for information once: not again by a quarter or a
+    # follow-up whose period an earlier payout (of everyone, or of that expert) covered
+    with ws.engine.connect() as conn:
+        listed = listed_before(conn, period)
+    info = [p for p in priced if ROUTE[p.regime] != "sepa" and p.entry.work_date in period
+            and not any(p.entry.work_date in span and who in (None, p.engagement.expert_code) for span, who in listed)]
     held_findings = [Finding(Severity.WARNING, "payout.held", f"{h.name} is aangehouden: {h.reason}",
                              "De regels blijven open en gaan mee met de volgende uitbetaling zodra het is opgelost.",
                              expert=h.expert, period=label) for h in sel.held]
@@ -291,7 +302,7 @@ def plan_payout(ws: Workspace, period: Period, today: date, *, expert: str | Non
                      overridden=tuple(sel.overridden), expert_only=expert, own=own, experts=experts, names=names,
                      paid=sel.paid, other_route=info, held=sel.held, findings=[*findings, *held_findings],
                      paid_this_year=paid_this_year, priced_year=ci.priced, declarations=decl,
-                     invoices=d.invoices)
+                     invoices=d.invoices, follow=follow_up(earlier))
     from vergoeding.documents.sepa import name_findings
 
     shortened = name_findings(plan.snapshot())  # names the EPC limit of 70 characters cuts in the batch
@@ -387,19 +398,30 @@ def payout(ws: Workspace, period: Period | str, out_dir: Path | str, today: date
             f"uitbetaling {other.number} is vastgelegd, maar de bestanden (met de SEPA-batch) zijn nooit gemaakt: "
             f"de uitvoering is afgebroken. Maak ze eerst: 'vergoeding payout --period {other.period} --out MAP'. "
             f"Daarna kunt u {label} betalen; er is nu niets betaald.")
-    snap, lines, _, held, overridden = build_snapshot(ws, p, today, expert=expert, override_reason=reason,
-                                                      override_experts=override_experts,
-                                                      execution_date=execution_date, sepa_version=sepa_version)
     from vergoeding.render.payout import render_files
 
-    files = render_files(ws.settings.templates_dir, ws.settings.shipped_templates, snap, progress)
-    record_payout(ws.engine, number=snap["number"], period=label, expert_code=snap["expert_only"],
-                  created=datetime.fromisoformat(snap["created"]),
-                  execution_date=date.fromisoformat(snap["execution_date"]),
-                  total_cents=to_cents(Decimal(snap["total"])), msg_id=snap["msg_id"], snapshot=snap,
-                  lines=lines, override_reason=reason if overridden else None, overridden=overridden,
-                  held=[h.expert for h in held], actor=ws.actor,
-                  invoices_paid=[int(i["id"]) for i in snap.get("invoices", ())])
+    for attempt in range(1, REPRICE_ATTEMPTS + 1):
+        snap, lines, _, held, overridden = build_snapshot(ws, p, today, expert=expert, override_reason=reason,
+                                                          override_experts=override_experts,
+                                                          execution_date=execution_date, sepa_version=sepa_version)
+        files = render_files(ws.settings.templates_dir, ws.settings.shipped_templates, snap, progress)
+        for name, data in files.items():  # a path that may not be written is refused before anything is paid
+            check_output(out / name, data)
+        faults.point("payout.priced")
+        try:
+            record_payout(ws.engine, number=snap["number"], period=label, expert_code=snap["expert_only"],
+                          created=datetime.fromisoformat(snap["created"]),
+                          execution_date=date.fromisoformat(snap["execution_date"]),
+                          total_cents=to_cents(Decimal(snap["total"])), msg_id=snap["msg_id"], snapshot=snap,
+                          lines=lines, override_reason=reason if overridden else None, overridden=overridden,
+                          held=[h.expert for h in held], actor=ws.actor,
+                          invoices_paid=[int(i["id"]) for i in snap.get("invoices", ())])
+            break
+        except Repriced:
+            # an engagement edit committed while these lines were priced: price them again
+            # (the edit was not refused, so the new terms hold for these unpaid lines)
+            if attempt == REPRICE_ATTEMPTS:
+                raise
     faults.point("payout.after_commit")
     out.mkdir(parents=True, exist_ok=True)
     written = tuple(write_atomic(out / n, b) for n, b in sorted(files.items()))

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -29,6 +29,7 @@ from vergoeding.core.payout import ROUTE, Held, PaidLine, freeze
 from vergoeding.core.period import Period
 from vergoeding.core.room import room_on
 from vergoeding.core.work import Expert, Organisation
+from vergoeding.store.payouts import FollowUp
 
 
 @dataclass(frozen=True)
@@ -235,10 +236,19 @@ def fiscal_figures(ws: Workspace, day: date, cache: dict[date, dict[str, str]]) 
     """The fiscal figures valid on ``day``, as text (kept with every paid line)."""
     if day not in cache:
         lim = ws.limits.for_day(day)
+
+        def text(f: Any) -> str:  # "" for a figure not published yet (the check was skipped)
+            return "" if f is None else str(f.amount)
+
         cache[day] = {
-            "jaar_grenzen": str(day.year), "km_allowance": str(lim.figure("km_allowance").amount),
-            "maandgrens": str(lim.volunteer_month.amount), "jaargrens": str(lim.volunteer_year.amount),
+            "jaar_grenzen": str(day.year), "km_allowance": str(lim.figure("km_allowance", day).amount),
+            "maandgrens": str(lim.figure("volunteer_month", day).amount),
+            "jaargrens": str(lim.figure("volunteer_year", day).amount),
             "grenzen_bevestigd": "ja" if lim.volunteer_month.confirmed and lim.volunteer_year.confirmed else "nee",
+            # what the checks compared with: 'check --year' compares them with later figures
+            "uur_21_plus": text(lim.get("volunteer_hour_21_plus", day)),
+            "uur_onder_21": text(lim.get("volunteer_hour_under_21", day)),
+            "minimumloon": text(lim.minimum_wage_on(day) if lim.minimum_wage_gap(day) is None else None),
         }
     return cache[day]
 
@@ -246,7 +256,8 @@ def fiscal_figures(ws: Workspace, day: date, cache: dict[date, dict[str, str]]) 
 def freeze_lines(ws: Workspace, paid: Sequence[PricedEntry], period: Period) -> list[PaidLine]:
     """What every paid line keeps as paid (amounts, rate, the fiscal figures of its day)."""
     cache: dict[date, dict[str, str]] = {}
-    return [freeze(p, period, fiscal_figures(ws, p.entry.work_date, cache)) for p in paid]
+    return [freeze(p, period, fiscal_figures(ws, p.entry.work_date, cache), ws.limits.version(p.entry.work_date.year))
+            for p in paid]
 
 
 def message_id(number: str, created: datetime) -> str:
@@ -340,10 +351,12 @@ def make_plan(ws: Workspace, *, number: str, label: str, period: Period, created
               own: Organisation, experts: Mapping[str, Expert], names: Mapping[str, str],
               paid: Sequence[PricedEntry], other_route: Sequence[PricedEntry], held: tuple[Held, ...],
               findings: Sequence[Finding], paid_this_year: Sequence[PaidLine], priced_year: Sequence[PricedEntry],
-              declarations: Any, invoices: Sequence[Any] = ()) -> PayoutPlan:
+              declarations: Any, invoices: Sequence[Any] = (), follow: FollowUp | None = None) -> PayoutPlan:
     """The plan of a payout whose lines are chosen: ``paid`` are paid, ``other_route`` are
     shown (invoice or payroll lines of the period), ``held`` wait for the next payout."""
     paid_lines = freeze_lines(ws, paid, period)
+    if follow is not None:  # a follow-up: what the period's earlier payout did not pay is late
+        paid_lines = [replace(ln, late=True) if follow.late(ln.expert) else ln for ln in paid_lines]
     frozen = {ln.entry_id: ln for ln in paid_lines}
     lines_of = by_expert(paid_lines)
     # expert invoices: one transfer each, the invoice number as the remittance information

@@ -39,6 +39,7 @@ from vergoeding.store.base import _non_negative, bounded
 from vergoeding.store.codes import code_is
 from vergoeding.store.db import transaction
 from vergoeding.store.ledger import EngagementData
+from vergoeding.store.locks import paid_work_lock
 from vergoeding.store.rate_history import RateRow, rate_rows, set_rate_from
 
 RATE_KEYS = ("expert_rate", "client_rate")
@@ -187,6 +188,7 @@ def edit_engagement(ws: Workspace, code: str, changes: Mapping[str, Any], *, rat
     if reason is not None and not rates:
         raise InputError("--reason hoort bij een tariefwijziging (--expert-rate of --client-rate)", field="reason")
     with transaction(ws.engine) as conn:
+        paid_work_lock(conn)  # the payout takes it too: one of the two sees the other's commit
         old = queries.engagement(conn, code)
         start = changes.get("start_date") or old.start
         end = changes["end_date"] if "end_date" in changes else old.end

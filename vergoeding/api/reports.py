@@ -17,6 +17,7 @@ from stdnum.nl import bsn as stdnum_bsn
 from vergoeding.api.workspace import Workspace
 from vergoeding.core.checks_caps import month_cap, year_cap
 from vergoeding.core.checks_other import reportable_regime
+from vergoeding.core.checks_report import deadline_text, derden_data_warning, report_year_in_season
 from vergoeding.core.compensation import CAPPED_REGIMES, PricedEntry, apply_cost_rule
 from vergoeding.core.findings import Finding, Severity
 from vergoeding.core.money import ZERO, from_cents, money_sum
@@ -245,10 +246,29 @@ def _missing(ex: Expert, year: int) -> list[Finding]:
         problems.append("geboortedatum ontbreekt")
     for what in problems:
         out.append(Finding(Severity.ERROR, "payment.missing_data",
-                           f"Opgave derden {year}: {what} voor {ex.name}.",
+                           f"Opgave derden {year} (inleveren {deadline_text(year)}): {what} voor {ex.name}.",
                            "Vul het gegeven aan bij de deskundige en maak de opgave opnieuw.",
                            expert=ex.code, period=str(year), where=f"deskundige {ex.code}"))
     return out
+
+
+def derden_readiness(ws: Workspace, today: date, expert: str | None = None) -> list[Finding]:
+    """From December until the deadline: a warning per person on the coming third-party
+    report (payments so far) whose BSN, address or date of birth is missing or invalid."""
+    year = report_year_in_season(today)
+    if year is None:
+        return []
+    try:
+        rows, findings = derden(ws, year)
+    except RuleViolation:  # no payroll-tax number: no report at all
+        return []
+    with ws.engine.connect() as conn:
+        people = {e.code: e for e in queries.all_experts(conn, sorted({f.expert for f in findings if f.expert}))}
+    missing: dict[str, list[str]] = defaultdict(list)
+    for f in findings:
+        if f.expert and (not expert or f.expert == expert):
+            missing[f.expert].append(f.message.split(": ", 1)[1].rsplit(" voor ", 1)[0])
+    return [derden_data_warning(people[code], year, what) for code, what in sorted(missing.items()) if code in people]
 
 
 DERDEN_COLUMNS = [("bsn", "BSN"), ("name", "Naam"), ("street", "Adres"), ("postcode", "Postcode"),
@@ -278,6 +298,6 @@ def write_derden(ws: Workspace, year: int, out: Path) -> tuple[list[DerdenRow], 
         fmt = {"bsn": TEXT, "date_of_birth": DATE, "payment_date": DATE, "amount": EURO}
         wb.sheet("Opgave derden", [Column(h, k, fmt.get(k), 16) for k, h in DERDEN_COLUMNS],
                  [r.__dict__ for r in rows], totals={"name": "Totaal", "amount": money_sum(r.amount for r in rows)},
-                 heading=[f"Uitbetaalde bedragen aan derden {year}"])
+                 heading=[f"Uitbetaalde bedragen aan derden {year}: inleveren {deadline_text(year)}"])
         write_atomic(out, wb.to_bytes())
     return rows, findings

@@ -34,9 +34,10 @@ class Workspace:
         def load() -> LimitsBook:
             from vergoeding.data.limits import load_limits
 
-            return load_limits(self.settings.limits_dir)
+            return load_limits(self.settings.limits_dir, self.settings.limits_fallback,
+                               own=self.settings.own_rates)
 
-        return cached("limits", self._limit_files(), load)
+        return cached("limits", self._limit_files(), load, extra=f"{self.settings.limits_dir}|{self.settings.own_rates}".encode())
 
     @cached_property
     def ratecard(self) -> RateCard:
@@ -55,7 +56,9 @@ class Workspace:
         return cached("ratecard", [self.settings.rate_card_path], load, extra=extra)
 
     def _limit_files(self) -> list[Path]:
-        return sorted(self.settings.limits_dir.glob("*.toml"))
+        from vergoeding.data.locate import limit_files
+
+        return limit_files(self.settings.limits_dir, self.settings.limits_fallback)
 
     @cached_property
     def engine(self) -> Engine:
@@ -65,7 +68,9 @@ class Workspace:
 
         from vergoeding.store import db as store_db
         from vergoeding.store.db import connection_error, make_engine, open_checked
+        from vergoeding.store.identity import refuse_special
 
+        refuse_special(str(self.settings.db))  # ':memory:', 'file:v.db?mode=ro': never a file of that name
         url = store_db.db_url(self.settings.db)  # (module attribute: the tests map paths to PostgreSQL)
         engine = make_engine(url)
         try:
@@ -84,6 +89,9 @@ class Workspace:
         """A command that only reads refuses a SQLite file that does not exist, instead of
         creating an empty database and reporting that nothing is there."""
         value = str(self.settings.db)
+        from vergoeding.store.identity import refuse_special
+
+        refuse_special(value)
         if value.startswith("sqlite:///"):
             value = value.removeprefix("sqlite:///")
         elif "://" in value or value in ("", ":memory:") or value.endswith(("/", "\\")):

@@ -32,7 +32,9 @@ def today() -> date:
     (ISO date) pins it, for reproducible demos, reprints and tests."""
     pinned = os.environ.get("VERGOEDING_TODAY")
     if pinned:
-        return parse_date(pinned, field="VERGOEDING_TODAY")
+        from vergoeding.core.dates import in_calendar
+
+        return in_calendar(parse_date(pinned, field="VERGOEDING_TODAY"), field="VERGOEDING_TODAY")
     return datetime.now().astimezone().date()
 
 
@@ -60,9 +62,15 @@ class DurationType(_Parsed):
     parser = staticmethod(parse_duration)
 
 
+def _calendar_date(value: str) -> date:
+    from vergoeding.core.dates import in_calendar
+
+    return in_calendar(parse_date(value))
+
+
 class DateType(_Parsed):
     name = "datum"
-    parser = staticmethod(parse_date)
+    parser = staticmethod(_calendar_date)
 
 
 class PeriodType(_Parsed):

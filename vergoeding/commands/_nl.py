@@ -15,6 +15,7 @@ a later version and that is missing here falls back to the English text; the tes
 from __future__ import annotations
 
 import sys
+from typing import Any
 
 # msgid (click's English) -> Dutch. Plural forms are keyed by the singular msgid.
 MESSAGES: dict[str, str] = {
@@ -185,3 +186,29 @@ def install() -> None:
         cls = getattr(click.types, cls_name, None)
         if cls is not None:
             cls.name = dutch
+    _safe_echo(click)
+
+
+def _safe_echo(click: Any) -> None:
+    """Everything the program prints goes through :func:`vergoeding.core.text.printable`:
+    a typed path or code with an escape sequence (``-o $'\\e]0;x\\a.pdf'``) is never echoed
+    raw to the terminal, by our messages nor by click's own (issue 20, item 10). Every click
+    module that imported ``echo`` gets the same function."""
+    import click.utils
+
+    raw = click.utils.echo
+    if getattr(raw, "_vergoeding_safe", False):
+        return
+    from vergoeding.core.text import printable
+
+    def echo(message: Any = None, file: Any = None, nl: bool = True, err: bool = False, color: Any = None) -> None:
+        if isinstance(message, str):
+            message = printable(message, multiline=True)
+        raw(message, file, nl, err, color)
+
+    echo._vergoeding_safe = True  # type: ignore[attr-defined]
+    click.echo = echo
+    for name in ("utils", "core", "decorators", "exceptions", "termui", "_termui_impl", "shell_completion"):
+        module = sys.modules.get(f"click.{name}")
+        if module is not None and getattr(module, "echo", None) is raw:
+            module.echo = echo  # type: ignore[attr-defined]

@@ -118,7 +118,9 @@ def engagement_add(ctx: click.Context, /, code: str | None, **params: Any) -> No
 def engagement_edit(ctx: click.Context, /, code: str, rate_from: Any, rate_reason: str | None,
                     **params: Any) -> None:
     """Wijzig een opdracht. Staan er al uren op, dan blijven deskundige en opdrachtgever gelijk
-    en moet de periode die uren blijven omvatten.
+    en moet de periode die uren blijven omvatten. Is er al werk betaald of gefactureerd, dan
+    blijven ook regime, rol, niveau, eenheid, reiskosten en zzp-afspraken gelijk (geweigerd,
+    er verandert niets): begin dan een nieuwe opdracht vanaf de dag na dat werk.
 
     Een tarief wijzigen vanaf een datum: --expert-rate en/of --client-rate met --from. Werk
     vóór die dag houdt het oude tarief. Goedgekeurde, nog niet betaalde regels die het nieuwe

@@ -275,7 +275,8 @@ def paid_cmd(ctx: click.Context, number: str, paid_on: object) -> None:
     Voorbeeld:
       vergoeding invoice paid 2026-0001 --date 15-11-2026
     """
-    s = api.mark_paid(workspace(ctx), number, paid_on=paid_on or today())  # type: ignore[arg-type]
+    now = today()
+    s = api.mark_paid(workspace(ctx), number, paid_on=paid_on or now, today=now)  # type: ignore[arg-type]
     click.echo(f"factuur {s.label} betaald op {s.paid_at:%d-%m-%Y}" if s.paid_at else f"factuur {s.label} betaald")
 
 

@@ -41,7 +41,9 @@ def limits_show(ctx: click.Context, year: int | None, fmt: str) -> None:
       vergoeding limits show --year 2026 --format json
     """
     y = year or today().year
-    figures = api.limits_for_year(workspace(ctx), y)
+    ws = workspace(ctx)
+    figures = api.limits_for_year(ws, y)
+    missing = api.missing_for_year(ws, y)
     rows = [
         {
             "key": f.key, "label": f.label, "amount": f.amount, "unit": f.unit,
@@ -61,14 +63,61 @@ def limits_show(ctx: click.Context, year: int | None, fmt: str) -> None:
     emit(rows, fmt, columns=["key", "amount", "unit", "valid_from", "confirmed", "label", "source"], money=(),
          headers={"key": "sleutel", "amount": "bedrag", "unit": "eenheid", "valid_from": "vanaf",
                   "confirmed": "bevestigd", "label": "omschrijving", "source": "bron"},
-         payload={"year": y, "figures": rows}, title=f"Fiscale grenzen {y}" if fmt == "table" else None)
+         payload={"year": y, "figures": rows, "missing": [{"key": k, "label": lb} for k, lb in missing]}, title=f"Fiscale grenzen {y}" if fmt == "table" else None)
     if fmt == "table":
         n_ok = sum(f.confirmed for f in figures)
         click.echo(f"Bevestigd door wettekst of Belastingdienst: {n_ok} van {len(figures)} bedragen. "
                    "Een bedrag met een latere 'vanaf' geldt voor werk vanaf die datum.", err=True)
+    if fmt == "table" and missing:
+        click.echo(f"Nog niet bekend voor {y} (staat niet in het bestand; de toets die het nodig heeft, wordt "
+                   "overgeslagen met een waarschuwing): " + "; ".join(f"{k} ({lb})" for k, lb in missing) + ".",
+                   err=True)
     if fmt == "table" and any(not f.confirmed for f in figures):
         click.echo("Let op: bedragen met 'NEE' komen alleen uit secundaire bronnen; "
                    "controleer ze voordat u erop vertrouwt.", err=True)
+
+
+@limits_group.command("check")
+@click.argument("path", metavar="BESTAND", type=click.Path(dir_okay=False, path_type=Path))
+@format_option()
+@click.pass_context
+def limits_check(ctx: click.Context, path: Path, fmt: str) -> None:
+    """Controleer een jaarbestand met fiscale grenzen en vergelijk het met wat nu geldt.
+
+    Meldt een jaar dat niet klopt met de bestandsnaam, een 'vanaf'-datum in een ander jaar,
+    een bron die een ander jaar noemt, en een overgenomen (concept)bedrag dat op bevestigd
+    staat. Daarna: welke bedragen veranderen ten opzichte van het bestand dat nu geldt.
+    Exit 1 bij een fout.
+
+    \b
+    Voorbeeld:
+      vergoeding limits check tarieven/limits/2027.toml
+    """
+    findings = api.check_limits(workspace(ctx), path)
+    emit_findings(findings, fmt, ok_message=f"{path}: in orde.")
+    if has_errors(findings):
+        ctx.exit(1)
+
+
+@limits_group.command("draft")
+@click.argument("year", metavar="JAAR", type=click.IntRange(1900, 2200))
+@click.pass_context
+def limits_draft(ctx: click.Context, year: int) -> None:
+    """Maak een concept voor een nieuw jaar in de eigen map met tarieven (--rates).
+
+    Bedragen die het programma voor dat jaar al met bron meelevert, blijven staan; alle
+    andere worden overgenomen uit het laatste jaar, met als bron "nog niet gepubliceerd;
+    overgenomen uit <jaar>". Alles staat op confirmed = false. Een bestaand bestand wordt
+    nooit overschreven.
+
+    \b
+    Voorbeeld:
+      vergoeding --rates tarieven limits draft 2027
+    """
+    target, base = api.draft_limits(workspace(ctx), year)
+    click.echo(f"Concept gemaakt: {target} (bedragen overgenomen uit {base}, niets bevestigd).")
+    click.echo(f"Vul de gepubliceerde bedragen voor {year} in met hun bron, zet dan confirmed = true en controleer "
+               f"met 'vergoeding limits check {target}'.", err=True)
 
 
 @click.group("rates")

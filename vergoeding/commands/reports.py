@@ -100,8 +100,11 @@ def derden_cmd(ctx: click.Context, year: int, output: str) -> None:
     if out.suffix.lower() not in (".xlsx", ".csv"):
         raise click.UsageError("-o moet eindigen op .xlsx of .csv")
     rows, findings = write_derden(workspace(ctx), year, out)
+    from vergoeding.core.checks_report import deadline_text
+
     if findings:
         emit_findings(findings, "table")
-        click.echo("Er is niets geschreven.", err=True)
+        click.echo(f"Er is niets geschreven. De opgave over {year} moet {deadline_text(year)} binnen zijn.", err=True)
         ctx.exit(1)
     click.echo(f"{len(rows)} betaling(en) gemeld in {output}.")
+    click.echo(f"Lever de opgave over {year} in bij de Belastingdienst {deadline_text(year)}.", err=True)

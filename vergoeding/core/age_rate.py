@@ -57,17 +57,26 @@ def rate_phases(g: Engagement, ex: Expert | None, rate: Decimal, unit: Unit, lim
         return []
     dob = ex.date_of_birth if ex else None
     justified = bool(g.hourly_justification)
+    # a year whose hourly presumption is not published yet has no phase to compare: no
+    # phases (the contract states the rate without a presumption; the check warns that the
+    # figure is missing)
     if dob is None or age_on(dob, g.start) >= 21:
-        return [RatePhase(g.start, g.end, False, limits.for_day(g.start).volunteer_hour(21, g.start), rate, justified)]
+        fig = limits.for_day(g.start).volunteer_hour(21, g.start)
+        return [] if fig is None else [RatePhase(g.start, g.end, False, fig, rate, justified)]
     b21 = birthday_21(dob)
-    phases = [RatePhase(g.start, b21 if g.end is None or b21 < g.end else g.end, True,
-                        limits.for_day(g.start).volunteer_hour(20, g.start), rate, justified)]
+    young = limits.for_day(g.start).volunteer_hour(20, g.start)
+    if young is None:
+        return []
+    phases = [RatePhase(g.start, b21 if g.end is None or b21 < g.end else g.end, True, young, rate, justified)]
     if g.end is None or b21 < g.end:
         try:
             adult = limits.for_day(b21).volunteer_hour(21, b21)
         except Exception:  # noqa: BLE001 - the year's figures are not published yet
+            adult = None
+        if adult is None:
             adult = limits.for_day(g.start).volunteer_hour(21, g.start)
-        phases.append(RatePhase(b21, g.end, False, adult, rate, justified))
+        if adult is not None:
+            phases.append(RatePhase(b21, g.end, False, adult, rate, justified))
     return phases
 
 

@@ -10,6 +10,8 @@ Stable rule ids (scripts may rely on them):
 * ``benefit.bijstand_under_27``, ``benefit.bijstand_27_plus``, ``benefit.ww``, ``benefit.uwv``
 * ``engagement.budget`` (warning), ``freelance.minimum_wage`` (warning)
 * ``payment.missing_data`` (error)
+* ``limits.missing_figure``, ``limits.unconfirmed``, ``freelance.dba_enforcement`` — the year
+  turn (``checks_figures.py``): warnings, never a stop
 * ``particulier.fictitious_employment`` — a private person's work looks like a fictitious
   employment (Uitv.besl. LB 1965 art. 2c: warning; info when an exception is recorded)
 """
@@ -22,6 +24,7 @@ from datetime import date
 
 from vergoeding.core.checks_caps import month_cap, year_cap
 from vergoeding.core.checks_fictitious import RuleException, fictitious_employment
+from vergoeding.core.checks_figures import dba_enforcement, missing_figures, unconfirmed_figures
 from vergoeding.core.checks_hourly import HourlyWork, hourly_presumption
 from vergoeding.core.checks_other import (
     benefit_notices,
@@ -95,4 +98,8 @@ def run_checks(ci: CheckInput) -> list[Finding]:
     findings += missing_payment_data(ci.priced, experts, ci.own, p,
                                      iban_valid=ci.iban_valid, bsn_valid=ci.bsn_valid, late=ci.late)
     findings += own_payment_data(ci.priced, ci.own, p, iban_valid=ci.iban_valid)
+    # the year turn: missing and unconfirmed figures are warnings, never a stop (issue 19)
+    findings += missing_figures(ci.priced, experts, ci.limits, p)
+    findings += unconfirmed_figures(ci.priced, ci.limits, p)
+    findings += dba_enforcement(ci.priced, p)
     return sort_findings(findings)

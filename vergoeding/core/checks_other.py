@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import Decimal
 
 from vergoeding.core.checks_caps import month_totals, year_totals
+from vergoeding.core.checks_figures import DBA_FINES_FROM, PARTICIPATIEWET_CHANGES_FROM
 from vergoeding.core.checks_volunteer import (
     Declaration,
     _eur,
@@ -92,7 +93,11 @@ def benefit_notices(priced: Sequence[PricedEntry], experts: Mapping[str, Expert]
             age = age_on(ex.date_of_birth, first_day) if ex.date_of_birth else None
             disregard = (lim.figure("bijstand_earnings_disregard", mp.start)
                          if "bijstand_earnings_disregard" in lim.figures else None)
-            f = _benefit_finding(ex, age, bool(vol), income > ZERO, over, disregard)
+            # from 2027 the Participatiewet changes ("Participatiewet in balans"): while the year
+            # file has no earnings disregard, no 2026 amount is stated as fact for that year
+            # (a figure copied by 'limits draft' or otherwise unconfirmed is no fact either)
+            changing = mp.start >= PARTICIPATIEWET_CHANGES_FROM and (disregard is None or not disregard.confirmed)
+            f = _benefit_finding(ex, age, bool(vol), income > ZERO, over, disregard, changing=changing)
             if f is None:
                 continue
             severity, rule, message, advice = f
@@ -108,12 +113,30 @@ def benefit_notices(priced: Sequence[PricedEntry], experts: Mapping[str, Expert]
 BIJSTAND_SOURCE = "Participatiewet art. 31 lid 2 onder k (vrijwilligersvergoeding), onder n en lid 5 (inkomstenvrijlating)"
 
 
+PARTICIPATIEWET_2027 = (
+    "Let op: de regels van de bijstand veranderen per 1 januari 2027 (Participatiewet in balans, onder meer meer "
+    "ruimte om bij te verdienen voor jongeren). Hoeveel de gemeente vanaf dan vrijlaat, is nog niet bekend; "
+    "vraag het de gemeente.")
+
+
 def _benefit_finding(ex: Expert, age: int | None, volunteer: bool, income: bool,
-                     over: bool, disregard: Figure | None = None) -> tuple[Severity, str, str, str] | None:
+                     over: bool, disregard: Figure | None = None, *,
+                     changing: bool = False) -> tuple[Severity, str, str, str] | None:
     b = ex.benefit
     within = volunteer and not income and not over
     costs = (" Aangetoonde werkelijke kosten (bonnetjes) zijn geen inkomen voor de uitkering; "
              "de gemeente of UWV beslist.")
+    if b is Benefit.BIJSTAND and changing:
+        ask = "Laat de deskundige de betaling melden bij de gemeente, met het maandoverzicht, en vraag wat er vrijgelaten wordt."
+        if within and not (age is not None and age < 27):
+            return (Severity.INFO, "benefit.bijstand_27_plus",
+                    "Bijstand, 27 jaar of ouder: een vrijwilligersvergoeding binnen de grenzen werd tot nu toe "
+                    "normaal niet gekort (Participatiewet art. 31 lid 2 onder k). " + PARTICIPATIEWET_2027,
+                    ask)
+        rule = "benefit.bijstand_under_27" if age is not None and age < 27 else "benefit.bijstand_27_plus"
+        return (Severity.WARNING, rule,
+                "Deze deskundige heeft bijstand. Een betaling kan de uitkering verlagen. " + PARTICIPATIEWET_2027
+                + " De gemeente beslist." + costs, ask)
     if b is Benefit.BIJSTAND:
         if age is not None and age < 27:
             return (Severity.WARNING, "benefit.bijstand_under_27",
@@ -223,7 +246,9 @@ def freelance_minimum_wage(priced: Sequence[PricedEntry], limits: LimitsBook, pe
             Severity.WARNING, "freelance.minimum_wage",
             f"Het uurtarief van {_eur(rate)} voor deze zzp-opdracht ligt op of onder het minimumloon van "
             f"{_eur(mw.amount)} per uur. Dat is een signaal van schijnzelfstandigheid (Wet DBA): een "
-            "zelfstandige rekent een tarief dat ook ziekte, vakantie en verzekeringen dekt.",
+            "zelfstandige rekent een tarief dat ook ziekte, vakantie en verzekeringen dekt."
+            + (" Vanaf 1 januari 2027 kan de Belastingdienst daarvoor ook boetes opleggen (einde van de zachte "
+               "landing)." if p.entry.work_date >= DBA_FINES_FROM else ""),
             "Spreek een marktconform tarief af, of zet de opdracht om naar loondienst of vrijwilligerswerk.",
             expert=p.engagement.expert_code, engagement=code, period=str(period),
             figures={"uurtarief": _eur(rate), "minimumloon per uur": _eur(mw.amount)},

@@ -11,7 +11,7 @@ gives the engagement its own rate.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -60,7 +60,8 @@ def _unit_hint(g: Engagement) -> str:
 
 
 def no_price_findings(gaps: Sequence[PriceGap], names: Mapping[str, str], period: str, *,
-                      limits_where: str, card_origin: str, limit_years: Sequence[int] = ()) -> list[Finding]:
+                      limits_where: str, card_origin: str, limit_years: Sequence[int] = (),
+                      add_file_hint: Callable[[int], str] | None = None) -> list[Finding]:
     """One error per expert, engagement and cause (and year, for missing figures)."""
     groups: dict[tuple[str, str, str, int], list[PriceGap]] = {}
     for gap in gaps:
@@ -78,11 +79,12 @@ def no_price_findings(gaps: Sequence[PriceGap], names: Mapping[str, str], period
                    "data": ",".join(sorted({d.isoformat() for d in days})), "regels": str(n)}
         if kind == LIMITS:
             have = f" (de laatste is {max(limit_years)})" if limit_years else ""
+            how = (add_file_hint(year) if add_file_hint is not None
+                   else f"voeg het bestand {limits_where}/{year}.toml toe")
             message = (f"Geen fiscale grenzen voor {year}: {n} regel(s) van {name} ({expert}), opdracht {code}, "
-                       f"op {when} kunnen niet worden berekend en getoetst. Voeg het bestand "
-                       f"{limits_where}/{year}.toml toe.")
-            advice = (f"Neem de vorm over van een bestaand jaar{have} en vul de bedragen van de Belastingdienst "
-                      f"voor {year} in; controleer daarna opnieuw. Tot dan wordt {name} niet uitbetaald.")
+                       f"op {when} kunnen niet worden berekend en getoetst. {how[0].upper()}{how[1:]}.")
+            advice = (f"Het concept neemt de bedragen over van het laatste jaar{have}, allemaal onbevestigd; "
+                      f"controleer daarna opnieuw. Tot dan wordt {name} niet uitbetaald.")
             figures["bestand"] = f"{limits_where}/{year}.toml"
         else:
             message = (f"Geen tarief voor {name} ({expert}), opdracht {code}, op {when}: rol '{g.role}' "

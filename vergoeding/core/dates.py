@@ -40,6 +40,20 @@ def parse_date(value: object, *, field: str | None = None) -> date:
     )
 
 
+# The days the product works with: every date typed on the command line and the product's
+# clock (VERGOEDING_TODAY) lie in these years. 9999-12-31 made the payout's next business day
+# overflow (a traceback); a year far off is always a typing error.
+FIRST_DAY, LAST_DAY = date(1900, 1, 1), date(2199, 12, 31)
+
+
+def in_calendar(day: date, *, field: str | None = None) -> date:
+    """``day`` if it lies in the years the product knows (:data:`FIRST_DAY`..:data:`LAST_DAY`)."""
+    if not FIRST_DAY <= day <= LAST_DAY:
+        raise InputError(f"{day.day:02d}-{day.month:02d}-{day.year:04d} ligt buiten de jaren die vergoeding kent "
+                         f"({FIRST_DAY.year} tot en met {LAST_DAY.year})", field=field)
+    return day
+
+
 def age_on(birth: date, day: date) -> int:
     """Age in whole years on ``day`` (a birthday counts from that day on).
 

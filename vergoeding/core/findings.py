@@ -38,7 +38,12 @@ RULE_LABELS: Mapping[str, str] = MappingProxyType({
     "engagement.budget": "budget opdracht",
     "engagement.rate_age": "tarief en leeftijd",
     "freelance.minimum_wage": "zzp-tarief en minimumloon",
+    "freelance.dba_enforcement": "Wet DBA: boetes vanaf 2027",
+    "limits.missing_figure": "bedrag nog niet bekend",
+    "limits.unconfirmed": "bedragen nog niet bevestigd",
     "payment.missing_data": "betaalgegevens",
+    "report.derden_data": "gegevens opgave derden",
+    "engagement.bsn_needed": "BSN nodig voor opgave derden",
     "particulier.fictitious_employment": "fictieve dienstbetrekking",
     "payout.own_data": "gegevens eigen organisatie",
     "payout.no_price": "geen prijs",
@@ -61,7 +66,8 @@ AREA_LABELS: Mapping[str, str] = MappingProxyType({
     "volunteer": "vrijwilligersvergoeding", "benefit": "uitkering", "engagement": "opdracht",
     "freelance": "zzp", "payment": "betaalgegevens", "particulier": "particulier",
     "payout": "uitbetaling", "sepa": "SEPA-batch", "ratecard": "tariefkaart", "limits": "fiscale grenzen",
-    "rate": "tarief", "expert": "deskundige", "invoice": "factuur", "organisation": "organisatie", "org": "organisatie",
+    "rate": "tarief", "expert": "deskundige", "invoice": "factuur", "report": "opgave derden",
+    "organisation": "organisatie", "org": "organisatie",
 })
 
 

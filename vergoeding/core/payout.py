@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 
@@ -74,6 +74,17 @@ class PaidLine:
     payout_id: int | None = None
     payout_number: str = ""
     paid_on: date | None = None  # the payout's execution date
+    limits_version: str = ""  # the fiscal figures it was checked against ("2027:<digest>"); "" before migration 15
+    # the terms the line was paid under (issue 20): documents read these, never the
+    # engagement as it is now (None/"": an old row without them; the engagement's then)
+    client: str = ""
+    role: str = ""
+    level: str = ""
+    self_billing: bool | None = None
+    vat_exemption: str | None = None
+    # the engagement as it was when the line was priced (not stored): the payout's record
+    # step compares it with the engagement as it is under the lock (store.payouts)
+    priced_with: Engagement | None = field(default=None, compare=False, repr=False)
 
     @property
     def payable(self) -> Decimal:
@@ -85,7 +96,7 @@ class PaidLine:
         return ROUTE[self.regime]
 
 
-def freeze(p: PricedEntry, period: Period, figures: Mapping[str, str]) -> PaidLine:
+def freeze(p: PricedEntry, period: Period, figures: Mapping[str, str], limits_version: str = "") -> PaidLine:
     """The paid line of ``p`` in a payout of ``period``."""
     e = p.entry
     km_rate = None
@@ -97,7 +108,19 @@ def freeze(p: PricedEntry, period: Period, figures: Mapping[str, str]) -> PaidLi
         unit_price=p.expert_unit_price, km=e.km, km_rate=km_rate, fee=p.fee, travel=p.travel,
         expenses_fixed=p.expenses_fixed, expenses_receipt=p.expenses_receipt, inkind=p.inkind,
         cap_amount=p.cap_amount, late=e.work_date < period.start, activity=e.activity,
-        correction_of=e.correction_of, figures=dict(figures))
+        correction_of=e.correction_of, figures=dict(figures), client=p.engagement.client_code,
+        role=p.engagement.role, level=p.engagement.level, self_billing=p.engagement.self_billing,
+        vat_exemption=p.engagement.vat_exemption, priced_with=p.engagement, limits_version=limits_version)
+
+
+def paid_terms(line: PaidLine, engagement: Engagement) -> Engagement:
+    """``engagement`` with the terms ``line`` was paid under: what a reader of paid money
+    sees (regime, expert, client, role, level, zzp terms), whatever the engagement says now."""
+    return replace(
+        engagement, regime=line.regime, expert_code=line.expert, client_code=line.client or engagement.client_code,
+        role=line.role or engagement.role, level=line.level or engagement.level,
+        self_billing=engagement.self_billing if line.self_billing is None else line.self_billing,
+        vat_exemption=line.vat_exemption if line.self_billing is not None else engagement.vat_exemption)
 
 
 def as_priced(line: PaidLine, engagement: Engagement) -> PricedEntry:
@@ -107,7 +130,7 @@ def as_priced(line: PaidLine, engagement: Engagement) -> PricedEntry:
                   km=line.km, expense=line.expenses_fixed + line.expenses_receipt,
                   expense_receipt=bool(line.expenses_receipt), inkind=line.inkind, status="settled",
                   correction_of=line.correction_of)
-    return PricedEntry(entry, engagement, line.unit, line.quantity, line.unit_price, ZERO, line.fee, line.travel,
+    return PricedEntry(entry, paid_terms(line, engagement), line.unit, line.quantity, line.unit_price, ZERO, line.fee, line.travel,
                        line.expenses_fixed, line.expenses_receipt, line.inkind, ZERO,
                        (f"betaald in uitbetaling {line.payout_number}: bedragen vastgelegd",),
                        frozen_cap=line.cap_amount)

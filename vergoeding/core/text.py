@@ -63,6 +63,9 @@ def _describe(ch: str) -> str:
     return f"een onzichtbaar stuurteken ({code}{', ' + name if name else ''})"
 
 
+MAX_TEXT = 1000  # characters in one text field: a name, an activity, a note (the import's cap too)
+
+
 def clean_text(value: str | None, *, field: str | None = None, multiline: bool = False,
                allow_bsn: bool = False) -> str:
     """``value`` without surrounding white space; :class:`InputError` naming ``field`` and
@@ -70,6 +73,9 @@ def clean_text(value: str | None, *, field: str | None = None, multiline: bool =
     ``allow_bsn`` for identifiers (the BSN field itself, IBAN, KvK...), which have their own
     stricter check."""
     text = (value or "").strip()
+    if len(text) > MAX_TEXT:  # the import's cap, also on the command line (a 100,000-character name)
+        raise InputError(f"tekst van {len(text):,} tekens is te lang (hoogstens {MAX_TEXT})".replace(",", "."),
+                         field=field)
     if multiline:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     m = (_MULTI_LINE if multiline else _ONE_LINE).search(text)

@@ -31,3 +31,12 @@ def shipped_rates_dir() -> Path:
 
 def shipped_templates_dir() -> Path:
     return shipped_dir("templates")
+
+
+def limit_files(limits_dir: Path, fallback: Path | None = None) -> list[Path]:
+    """The files :func:`load_limits` reads (for the cache key)."""
+    files = sorted(limits_dir.glob("*.toml")) if limits_dir.is_dir() else []
+    own = {p.name for p in files}
+    if fallback is not None and fallback.is_dir():
+        files += [p for p in sorted(fallback.glob("*.toml")) if p.name not in own]
+    return files

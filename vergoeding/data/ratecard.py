@@ -175,8 +175,8 @@ def _plausibility_findings(rkey: str, rates: list[RoleRate], limits: LimitsBook 
             except MissingYearError:
                 continue
             if r.regime is Regime.VRIJWILLIGER and r.unit is Unit.UUR:
-                cap = lim.figure("volunteer_hour_21_plus")
-                if r.expert > cap.amount:
+                cap = lim.get("volunteer_hour_21_plus")
+                if cap is not None and r.expert > cap.amount:
                     out.append(Finding(Severity.WARNING, "ratecard.volunteer_hour_above_presumption",
                         f"rol {rkey}: vrijwilligersvergoeding {eur(r.expert)} per uur ligt boven het vermoeden van "
                         f"{eur(cap.amount)} voor {year}; alleen toegestaan met een onderbouwing per opdracht",

@@ -54,3 +54,28 @@ def line_of(lines: dict[str, int], path: str) -> int | None:
             break
         p = p[:cut]
     return None
+
+
+_PLACE = re.compile(r"\(at line (\d+), column (\d+)\)")
+_TOML_NL = (
+    ("Invalid value", "ongeldige waarde"),
+    ("Invalid statement", "ongeldige regel"),
+    ("Expected '=' after a key in a key/value pair", "na een sleutel hoort '='"),
+    ("Cannot declare", "deze tabel of sleutel staat er al"),
+    ("Cannot overwrite a value", "deze sleutel staat er al"),
+    ("Unclosed array", "een lijst ([...]) wordt niet gesloten"),
+    ("Unclosed inline table", "een tabel ({...}) wordt niet gesloten"),
+    ("Unterminated string", "een tekst tussen aanhalingstekens wordt niet gesloten"),
+    ("Illegal character", "een teken dat in TOML niet mag"),
+    ("Invalid date or datetime", "ongeldige datum"),
+    ("Expected newline or end of document after a statement", "na een waarde hoort een nieuwe regel"),
+)
+
+
+def toml_problem(exc: Exception) -> str:
+    """tomllib's English message ("Invalid value (at line 2, column 8)") in Dutch, with its place."""
+    text = str(exc)
+    m = _PLACE.search(text)
+    where = f"op regel {m.group(1)}, kolom {m.group(2)}" if m else "aan het einde van het bestand"
+    what = next((nl for en, nl in _TOML_NL if text.startswith(en)), "fout in de schrijfwijze")
+    return f"{what} {where}"

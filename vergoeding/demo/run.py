@@ -230,13 +230,44 @@ _append_invoice_steps()
 
 
 def demo_workspace(ws: Workspace, out_dir: Path) -> Workspace:
-    """A workspace on a FRESH ``out_dir/vergoeding.db`` (an existing demo database is removed)."""
-    out_dir.mkdir(parents=True, exist_ok=True)
+    """A workspace on a FRESH ``out_dir/vergoeding.db`` (an existing demo database is removed;
+    any other database there is refused: ``demo --out .`` next to the real administration
+    would delete it). A folder made here is ``0700`` (the database holds BSNs and IBANs)."""
+    from vergoeding.store.identity import make_private_folder
+
     db = out_dir / DEMO_DB
+    _refuse_real_administration(db)
+    make_private_folder(out_dir)
     for suffix in ("", "-wal", "-shm", "-journal"):
         Path(f"{db}{suffix}").unlink(missing_ok=True)
     settings = replace(ws.settings, db=str(db), actor=DEMO_ACTOR)
     return Workspace(settings)
+
+
+def _refuse_real_administration(db: Path) -> None:
+    """``db`` may be removed only when it is a demo administration (every audit row by the demo)."""
+    if not db.exists() and not db.is_symlink():
+        return
+    import sqlite3
+
+    from vergoeding.errors import ConfigError
+    from vergoeding.store.identity import check_sqlite_file, query
+
+    refusal = ConfigError(f"in {db.parent} staat al een database {db.name} die geen voorbeeldadministratie is; de "
+                          "demo maakt daar een nieuwe en zou die verwijderen. Kies met --out een andere (lege) map; "
+                          "er is niets gewijzigd.")
+    if db.is_symlink() or not db.is_file():
+        raise refusal
+    try:
+        check_sqlite_file(db)
+    except ConfigError:
+        raise refusal from None
+    try:
+        others = query(db, "SELECT count(*) FROM audit_log WHERE actor != ?", (DEMO_ACTOR,))[0][0]
+    except sqlite3.Error:
+        raise refusal from None
+    if others:
+        raise refusal
 
 
 def run_demo(ws: Workspace, out_dir: Path, steps: list[Step] | None = None) -> DemoReport:

@@ -64,8 +64,8 @@ class ContractDocument:
     travel: str  # how travel costs are paid, in words
     km_rate: Decimal | None
     limits_year: int
-    volunteer_hour: Decimal
-    volunteer_hour_young: Decimal
+    volunteer_hour: Decimal | None  # None while the year's hourly presumption is not published
+    volunteer_hour_young: Decimal | None
     volunteer_month: Decimal
     volunteer_year: Decimal
     limits_confirmed: bool
@@ -169,7 +169,8 @@ def contract_document(
         client_rate=client_rate,
         budget_hours=(Decimal(g.budget_minutes) / 60 if g.budget_minutes else None), budget_amount=g.budget_amount,
         travel=_travel_text(g, km_rate), km_rate=km_rate, limits_year=limits.year,
-        volunteer_hour=hour.amount, volunteer_hour_young=young.amount, volunteer_month=month.amount,
+        volunteer_hour=hour.amount if hour else None,
+        volunteer_hour_young=young.amount if young else None, volunteer_month=month.amount,
         volunteer_year=year.amount, limits_confirmed=all(f.confirmed for f in (month, year)),
         limits_source=month.source, vat_text=_vat_text(g, expert, limits.figure("vat_standard").amount),
         self_billing=g.self_billing, vog_required=g.role in VOG_ROLES,

@@ -170,5 +170,23 @@ def overview_from_snapshot(snap: dict[str, Any]) -> PayoutOverview:
                                   bool(i.get("self_billed")), D(i["amount"])) for i in snap.get("invoices", ())))
 
 
+# The overview on paper lists every line and every expert up to these numbers; a larger
+# payout (a network pays 50,000 lines a month) would make a PDF of thousands of pages whose
+# layout costs gigabytes. Above them the PDF gives the totals per regime and refers to the
+# workbook, which always holds every line (issue 20, item 7).
+PDF_LINES_MAX = 1000
+PDF_SUMMARY_MAX = 500
+
+
 def overview_context(ov: PayoutOverview) -> dict[str, Any]:
-    return {"ov": ov, "route_labels": ROUTE_LABELS, "title": f"Uitbetaling {ov.number or ov.period}"}
+    per_regime: dict[tuple[str, str], list[Any]] = {}
+    for s in ov.summary:
+        per_regime.setdefault((s.regime_label, s.route), []).append(s)
+    regimes = [{"regime_label": label, "route": route, "experts": len({s.code for s in rows}),
+                "minutes": sum(s.minutes for s in rows), "fee": money_sum(s.fee for s in rows),
+                "travel": money_sum(s.travel for s in rows), "expenses": money_sum(s.expenses for s in rows),
+                "inkind": money_sum(s.inkind for s in rows), "payable": money_sum(s.payable for s in rows)}
+               for (label, route), rows in sorted(per_regime.items())]
+    return {"ov": ov, "route_labels": ROUTE_LABELS, "title": f"Uitbetaling {ov.number or ov.period}",
+            "lines_on_paper": len(ov.lines) <= PDF_LINES_MAX, "summary_on_paper": len(ov.summary) <= PDF_SUMMARY_MAX,
+            "per_regime": regimes, "workbook": f"uitbetaling-{ov.number or ov.period}.xlsx"}

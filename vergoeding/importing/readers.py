@@ -178,23 +178,10 @@ def _short(text: str, limit: int = 40) -> str:
 
 
 def decode(data: bytes, file: str | None = None) -> str:
-    """UTF-8 (with or without BOM); UTF-16 with its BOM (Excel's 'Unicode-tekst', tab-separated);
-    else Windows-1252 (Dutch Excel's 'CSV (puntkomma)')."""
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        try:
-            return data.decode("utf-16")
-        except UnicodeDecodeError as exc:
-            raise InputError(f"dit UTF-16-bestand is beschadigd (onleesbaar teken op positie {exc.start}); sla "
-                             "het opnieuw op als 'CSV UTF-8'", file=file) from None
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        pass
-    try:
-        return data.decode("cp1252")
-    except UnicodeDecodeError as exc:
-        raise InputError(f"dit is geen tekstbestand in UTF-8 of Windows-1252 (onleesbaar teken op positie "
-                         f"{exc.start}); sla het op als 'CSV UTF-8'", file=file) from None
+    """The text of a CSV file: encoding decided on the whole file, shape checked (``csvcheck``)."""
+    from vergoeding.importing.csvcheck import decode as decide
+
+    return decide(data, file)
 
 
 def read_csv(path: Path) -> list[RawTable]:

@@ -10,6 +10,21 @@ member larger than 10 MB may be compressed more than :data:`MAX_RATIO` times. Py
 zipfile never inflates a member beyond its declared size, so the declared sizes are a real
 bound for openpyxl too. The sheets are then streamed from the zip in chunks; nothing is
 kept but the counts.
+
+What is read is what Excel and LibreOffice read (issue 20, item 6): the workbook part is
+found through the package's own relationships (``_rels/.rels``), its sheets through the
+workbook's (``xl/_rels/workbook.xml.rels``), wherever the parts are stored; a part no
+relationship points at is no sheet. Each sheet is parsed as XML (a streaming pull parser, so
+attribute quoting, namespace prefixes and entities are as the XML says, not as a regular
+expression expects). Refused, naming sheet and rows or columns, because the user does not see
+what would be imported or the file misstates itself:
+
+* hidden rows, including rows hidden by a filter (Excel's AutoFilter), and hidden columns
+  that hold cells: make them visible (or delete them) first;
+* a ``<dimension>`` that does not cover the cells (a stale one: readers that trust it drop
+  rows) or claims far more than the sheet has (a 3 KB file claiming 17 billion cells made
+  the reader pad every row);
+* more than :data:`MAX_COLUMNS` columns.
 """
 
 from __future__ import annotations
@@ -19,6 +34,7 @@ import re
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 from xml.etree import ElementTree
 
 from vergoeding.errors import InputError
@@ -27,10 +43,11 @@ MAX_ROWS = 250_000  # per sheet; a year of hours of a large network is about 100
 MAX_INFLATED = 400_000_000  # bytes, all members together; 250,000 rows of hours take ~100 MB
 MAX_RATIO = 200  # real workbooks compress 5 to 30 times; a bomb thousands of times
 MAX_MEMBERS = 10_000
+MAX_COLUMNS = 1_000  # an import sheet has a dozen; a header of thousands is no import file
+SLACK_ROWS, SLACK_COLUMNS = 10_000, 1_000  # a dimension may claim this much more than the cells (formatting)
 _CHUNK = 1 << 20
-_OVERLAP = 64  # longer than any match below
-_TAGS = re.compile(rb'<(?:[A-Za-z]\w*:)?(?:(row)[\s>]|(f)[\s>/]|mergeCell\s+ref="([^"]{1,40})")')
 _REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+_CELL_REF = re.compile(r"^\$?([A-Za-z]{1,3})\$?(\d{1,7})$")
 
 
 @dataclass
@@ -40,29 +57,81 @@ class SheetScan:
     formulas: bool = False
     merged: list[str] = field(default_factory=list)
     hidden: bool = False
+    hidden_rows: list[int] = field(default_factory=list)  # row numbers as Excel shows them
+    hidden_columns: list[tuple[int, int]] = field(default_factory=list)  # (first, last), 1-based
+    filtered: bool = False  # the sheet has an AutoFilter (its hidden rows are filtered out)
+    dimension: str | None = None  # as the file states it ("A1:C3")
+    last_row: int = 0  # the cells as they really are
+    last_column: int = 0
 
 
 def _dutch(n: int) -> str:
     return f"{n:,}".replace(",", ".")
 
 
-def _sheet_names(z: zipfile.ZipFile, hidden: set[str] | None = None) -> dict[str, str]:
-    """Part path (xl/worksheets/sheet1.xml) -> sheet name, from the workbook and its rels;
-    the parts of hidden sheets (state hidden or veryHidden) are added to ``hidden``."""
+def _local(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1]
+
+
+def _xml(z: zipfile.ZipFile, part: str) -> ElementTree.Element | None:
     try:
-        wb = ElementTree.fromstring(z.read("xl/workbook.xml"))
-        rels = ElementTree.fromstring(z.read("xl/_rels/workbook.xml.rels"))
-    except (KeyError, ElementTree.ParseError):
+        info = z.getinfo(part)
+    except KeyError:
+        return None
+    if info.file_size > 50_000_000:  # a workbook or relationships part is kilobytes
+        return None
+    try:
+        return ElementTree.fromstring(z.read(part))
+    except ElementTree.ParseError:
+        return None
+
+
+def _resolve(base_dir: str, target: str) -> str:
+    """A relationship target as a part name: absolute (``/xl/x.xml``) or relative to the source's folder."""
+    if target.startswith("/"):
+        return posixpath.normpath(target.lstrip("/"))
+    return posixpath.normpath(posixpath.join(base_dir, target)).lstrip("/")
+
+
+def _targets(z: zipfile.ZipFile, source: str) -> dict[str, tuple[str, str]]:
+    """Relationship id -> (type, part) of the part ``source`` (``""`` for the package)."""
+    folder, name = posixpath.split(source)
+    rels = _xml(z, posixpath.join(folder, "_rels", f"{name}.rels"))
+    out: dict[str, tuple[str, str]] = {}
+    for r in rels if rels is not None else ():
+        if _local(r.tag) == "Relationship" and r.get("TargetMode", "Internal") != "External":
+            out[r.get("Id", "")] = (r.get("Type", ""), _resolve(folder, r.get("Target", "")))
+    return out
+
+
+def workbook_part(z: zipfile.ZipFile) -> str:
+    """The workbook's part, found as Excel finds it: the package's officeDocument relationship."""
+    for kind, part in _targets(z, "").values():
+        if kind.endswith("/officeDocument"):
+            return part
+    return "xl/workbook.xml"
+
+
+def _sheet_names(z: zipfile.ZipFile, hidden: set[str] | None = None) -> dict[str, str]:
+    """Part path -> sheet name, in workbook order, from the workbook and its relationships
+    (wherever the parts are stored); the parts of hidden sheets (state hidden or veryHidden)
+    are added to ``hidden``."""
+    book = workbook_part(z)
+    wb = _xml(z, book)
+    if wb is None:
         return {}
-    targets = {r.get("Id"): r.get("Target", "") for r in rels}
+    targets = _targets(z, book)
     out: dict[str, str] = {}
     for sheet in wb.iter():
-        if sheet.tag.endswith("}sheet") and sheet.get(_REL) in targets:
-            target = targets[sheet.get(_REL)]
-            part = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join("xl", target))
-            out[part] = sheet.get("name", part)
-            if hidden is not None and sheet.get("state") in ("hidden", "veryHidden"):
-                hidden.add(part)
+        if _local(sheet.tag) != "sheet":
+            continue
+        rid = sheet.get(_REL) or next((v for k, v in sheet.attrib.items() if _local(k) == "id"), None)
+        if rid not in targets:
+            continue
+        part = targets[rid][1]
+        out[part] = sheet.get("name", part)
+        if hidden is not None and sheet.get("state") in ("hidden", "veryHidden"):
+            hidden.add(part)
     return out
 
 
@@ -87,50 +156,163 @@ def check_inflation(z: zipfile.ZipFile, file: str) -> None:
 
 
 def scan(path: Path, max_rows: int = MAX_ROWS) -> dict[str, SheetScan]:
-    """Part path -> what is in that sheet. Raises InputError for a sheet with more than
-    ``max_rows`` rows (stops reading as soon as it sees one too many)."""
+    """Part path -> what is in that sheet, for every sheet of the workbook. Raises
+    InputError for a sheet with more than ``max_rows`` rows (stops reading as soon as it sees
+    one too many), and for hidden rows or columns, a misstated dimension or too many columns
+    in a visible sheet (see the module docstring)."""
     try:
         z = zipfile.ZipFile(path)
-    except (zipfile.BadZipFile, OSError) as exc:
-        raise InputError(f"dit is geen Excel-werkmap (.xlsx): het bestand is onleesbaar of beschadigd ({exc})",
-                         file=path.name) from None
+    except (zipfile.BadZipFile, OSError):
+        raise InputError("dit is geen Excel-werkmap (.xlsx): het bestand is onleesbaar of beschadigd (geen geldig "
+                         "zip-bestand); sla het opnieuw op als Excel-werkmap", file=path.name) from None
     out: dict[str, SheetScan] = {}
     with z:
         check_inflation(z, path.name)
         hidden: set[str] = set()
         names = _sheet_names(z, hidden)
-        for info in z.infolist():
-            part = info.filename
-            if not (part.startswith("xl/worksheets/") and part.endswith(".xml")):
+        for part, name in names.items():
+            if part not in z.NameToInfo:
                 continue
-            sheet = out[part] = SheetScan(names.get(part, posixpath.basename(part)), hidden=part in hidden)
+            sheet = out[part] = SheetScan(name, hidden=part in hidden)
             try:
                 _scan_part(z, part, sheet, max_rows)
-            except (zipfile.BadZipFile, OSError, EOFError, RuntimeError, ValueError) as exc:
-                raise InputError(f"blad {sheet.name!r} is beschadigd ({type(exc).__name__})", file=path.name) from None
+            except (zipfile.BadZipFile, OSError, EOFError, RuntimeError, ValueError, ElementTree.ParseError) as exc:
+                raise InputError(f"blad {sheet.name!r} is beschadigd ({_damage(exc)})", file=path.name) from None
             if sheet.rows > max_rows:
                 raise InputError(f"blad {sheet.name!r} heeft meer dan {_dutch(max_rows)} rijen; dat is te veel "
                                  "voor één keer inlezen: splits het bestand, bijvoorbeeld per maand",
                                  file=path.name, sheet=sheet.name)
+            if not sheet.hidden and not _ignored(sheet.name):
+                refuse_unseen(sheet, path.name)
     return out
 
 
+def _damage(exc: BaseException) -> str:
+    if isinstance(exc, ElementTree.ParseError):
+        return "geen geldige XML"
+    if isinstance(exc, zipfile.BadZipFile | EOFError):
+        return "het zip-bestand is beschadigd"
+    return "onleesbaar"
+
+
+def _ignored(name: str) -> bool:
+    """Sheets the import passes by (an 'uitleg' sheet): their layout is nobody's business."""
+    try:
+        from vergoeding.importing.fields import normalise_header
+        from vergoeding.importing.readers import IGNORED_SHEETS
+    except ImportError:  # pragma: no cover - a reader without such sheets
+        return False
+    return normalise_header(name) in IGNORED_SHEETS
+
+
+def _rows_text(rows: list[int]) -> str:
+    shown = ", ".join(str(r) for r in rows[:8])
+    return shown + (f" en nog {_dutch(len(rows) - 8)}" if len(rows) > 8 else "")
+
+
+def refuse_unseen(sheet: SheetScan, file: str) -> None:
+    """What the user does not see, or what the file misstates, is refused (module docstring)."""
+    from vergoeding.importing.cells import column_letter
+
+    if sheet.last_column > MAX_COLUMNS:
+        raise InputError(f"blad {sheet.name!r} heeft cellen tot kolom {column_letter(sheet.last_column)} "
+                         f"({_dutch(sheet.last_column)} kolommen); een importblad heeft hoogstens "
+                         f"{_dutch(MAX_COLUMNS)} kolommen", file=file, sheet=sheet.name)
+    if sheet.hidden_rows:
+        how = "weggefilterd (een filter staat aan) of verborgen" if sheet.filtered else "verborgen"
+        word = "rij" if len(sheet.hidden_rows) == 1 else "rijen"
+        raise InputError(f"{word} {_rows_text(sheet.hidden_rows)} {'is' if word == 'rij' else 'zijn'} {how}; wat u "
+                         "niet ziet, wordt niet stilletjes ingelezen. Zet het filter uit of maak de rijen zichtbaar "
+                         "(en verwijder wat niet mee moet), sla op en lees opnieuw in", file=file, sheet=sheet.name)
+    for first, last in sheet.hidden_columns:
+        if first <= sheet.last_column:
+            cols = column_letter(first) + (f" tot en met {column_letter(min(last, sheet.last_column))}"
+                                           if min(last, sheet.last_column) > first else "")
+            raise InputError(f"kolom {cols} is verborgen; wat u niet ziet, wordt niet stilletjes ingelezen. Maak de "
+                             "kolom zichtbaar (of verwijder haar), sla op en lees opnieuw in", file=file,
+                             sheet=sheet.name)
+    if sheet.dimension is None:
+        return
+    bounds = _range(sheet.dimension)
+    if bounds is None:
+        return
+    last_row, last_col = bounds
+    real = f"{column_letter(max(sheet.last_column, 1))}{max(sheet.last_row, 1)}"
+    if sheet.last_row > last_row or sheet.last_column > last_col:
+        raise InputError(f"het bestand zegt dat het blad loopt tot {sheet.dimension.split(':')[-1]}, maar er staan "
+                         f"cellen tot {real}; een programma dat het bestand zo gelooft, laat rijen weg. Open het "
+                         "bestand in Excel of LibreOffice en sla het opnieuw op", file=file, sheet=sheet.name)
+    if last_row > sheet.last_row + SLACK_ROWS or last_col > sheet.last_column + SLACK_COLUMNS:
+        raise InputError(f"het bestand zegt dat het blad loopt tot {sheet.dimension.split(':')[-1]} "
+                         f"({_dutch(last_row)} rijen, {_dutch(last_col)} kolommen), maar er staan cellen tot {real}; "
+                         "open het bestand in Excel of LibreOffice en sla het opnieuw op", file=file, sheet=sheet.name)
+
+
+def _cell(ref: str) -> tuple[int, int] | None:
+    """``B12`` -> (row 12, column 2)."""
+    m = _CELL_REF.match(ref.strip())
+    if m is None:
+        return None
+    col = 0
+    for ch in m.group(1).upper():
+        col = col * 26 + ord(ch) - 64
+    return int(m.group(2)), col
+
+
+def _range(ref: str) -> tuple[int, int] | None:
+    """The last row and column of ``A1:C3`` (or of a single cell)."""
+    cell = _cell(ref.split(":")[-1])
+    return cell
+
+
+def _truthy(value: str | None) -> bool:
+    return (value or "").strip().lower() in ("1", "true")
+
+
 def _scan_part(z: zipfile.ZipFile, part: str, sheet: SheetScan, max_rows: int) -> None:
-    carry = b""
+    """Stream the sheet's XML through a pull parser; keep only counts and the few facts above."""
+    parser: Any = ElementTree.XMLPullParser(events=("start", "end"))
+    row_no = col = 0
+    data_parent: Any = None
     with z.open(part) as f:
         while True:
             chunk = f.read(_CHUNK)
-            data = carry + chunk
-            cut = len(data) if not chunk else max(len(data) - _OVERLAP, 0)
-            for m in _TAGS.finditer(data, 0, len(data)):
-                if m.start() >= cut:
-                    break
-                if m.group(1):
-                    sheet.rows += 1
-                elif m.group(2):
-                    sheet.formulas = True
-                else:
-                    sheet.merged.append(m.group(3).decode("ascii", "replace"))
+            if chunk:
+                parser.feed(chunk)
+            else:
+                parser.close()
+            for event, elem in parser.read_events():
+                tag = _local(elem.tag)
+                if event == "start":
+                    if tag == "row":
+                        sheet.rows += 1
+                        r = elem.get("r")
+                        row_no = int(r) if r and r.isdigit() else row_no + 1
+                        col = 0
+                        if _truthy(elem.get("hidden")):
+                            sheet.hidden_rows.append(row_no)
+                    elif tag == "c":
+                        at = _cell(elem.get("r", "")) if elem.get("r") else None
+                        col = at[1] if at else col + 1  # a cell without r follows the one before it
+                        sheet.last_row = max(sheet.last_row, at[0] if at else row_no)
+                        sheet.last_column = max(sheet.last_column, col)
+                    elif tag == "f":
+                        sheet.formulas = True
+                    elif tag == "mergeCell":
+                        merged = next((v for k, v in elem.attrib.items() if _local(k) == "ref"), "")
+                        sheet.merged.append(str(merged)[:40])
+                    elif tag == "dimension":
+                        sheet.dimension = elem.get("ref")
+                    elif tag == "autoFilter":
+                        sheet.filtered = True
+                    elif tag == "col" and _truthy(elem.get("hidden")):
+                        try:
+                            sheet.hidden_columns.append((int(elem.get("min", "0")), int(elem.get("max", "0"))))
+                        except ValueError:
+                            pass
+                    elif tag == "sheetData":
+                        data_parent = elem
+                elif tag == "row" and data_parent is not None:
+                    data_parent.clear()  # the rows read so far: nothing is kept
             if sheet.rows > max_rows or not chunk:
                 return
-            carry = data[cut:]

@@ -1,3 +1,4 @@
+# Over 400 lines on purpose: claim, send, mark and retry are one state machine; split next round with the mail config.
 """The outbox: every mail is a row first (:func:`queue_mail`); sending is a step of its own
 (:func:`send_queued`) that can be killed at any moment and run again.
 

@@ -22,7 +22,12 @@ from vergoeding.errors import ConfigError
 
 
 def write_atomic(path: str | Path, data: bytes) -> Path:
-    target = Path(path)
+    """Write ``data`` to ``path`` (see the module docstring), after
+    :func:`vergoeding.render.outputs.check_output`: never over the database, a device, a
+    folder, a link or a file vergoeding did not make, and only with the extension of the format."""
+    from vergoeding.render.outputs import check_output
+
+    target = check_output(path, data)
     parent = target.parent if str(target.parent) else Path(".")
     if not parent.is_dir():
         raise ConfigError(f"map bestaat niet: {parent}")
@@ -62,7 +67,9 @@ def write_error(target: Path, exc: OSError) -> ConfigError:
         why = "dat is een map"
         what = "geef een bestandsnaam"
     else:
-        why = exc.strerror or type(exc).__name__
+        from vergoeding.failures import os_reason
+
+        why = os_reason(exc)
         what = "controleer de map en probeer het opnieuw"
     return ConfigError(f"kan {target} niet schrijven: {why}; {what}. Er is geen half bestand achtergebleven.")
 

@@ -27,6 +27,7 @@ from vergoeding.store.base import (
 )
 from vergoeding.store.codes import code_is
 from vergoeding.store.db import now_utc
+from vergoeding.store.locks import paid_work_lock
 
 
 def _period_filter(period: Period, expert: str | None) -> list[Any]:
@@ -73,6 +74,7 @@ def approve(conn: Connection, actor: str, period: Period, expert: str | None = N
     """logged -> approved for the period (and expert, engagement, or only the lines
     ``entry_ids``); returns the ids approved. The command line (``vergoeding approve``) and
     the portal both come here: one mechanism, one audit row naming who approved."""
+    paid_work_lock(conn)  # serialised with payouts and invoices (store.locks)
     if expert:
         _id_of(conn, s.experts, expert, "ervaringsdeskundige", "expert")
     e = s.entries

@@ -32,7 +32,7 @@ from sqlalchemy import Connection, Engine, create_engine, event, inspect, select
 from sqlalchemy.engine import make_url
 
 from vergoeding.errors import ConfigError
-from vergoeding.store import schema
+from vergoeding.store import identity, schema
 from vergoeding.store.migrations import LATEST, MIGRATIONS, Migration
 
 
@@ -53,6 +53,8 @@ def db_url(value: str | Path) -> str:
     """A path or a URL -> a SQLAlchemy URL. A bare path means a SQLite file."""
     s = str(value)
     if "://" in s:
+        if s.startswith("sqlite"):
+            identity.refuse_special(s)
         return s
     return f"sqlite:///{sqlite_file(s)}"
 
@@ -61,7 +63,9 @@ def sqlite_file(s: str) -> Path:
     """The database file of a ``--db`` path. Refused: a path that names a folder (ending in
     ``/``, whether or not the folder exists: ``Path`` would drop the slash and create a FILE
     of that name) and anything that exists but is no regular file (a pipe, a device, a
-    socket: SQLite would block on it or report a misleading disk error)."""
+    socket: SQLite would block on it or report a misleading disk error), ``:memory:`` and
+    SQLite URI names (:func:`vergoeding.store.identity.refuse_special`)."""
+    identity.refuse_special(s)
     if s.endswith(("/", os.sep)) and s.strip("/" + os.sep):
         bare = s.rstrip("/" + os.sep)
         if Path(bare).expanduser().is_file():
@@ -94,10 +98,13 @@ def describe(url: str) -> str:
 
 def make_engine(url: str) -> Engine:
     if url.startswith("sqlite"):
-        if url.startswith("sqlite:///") and url != "sqlite:///:memory:":
-            parent = Path(url.removeprefix("sqlite:///")).parent
-            if not parent.is_dir():
-                raise ConfigError(f"map voor de database bestaat niet: {parent}")
+        identity.refuse_special(url)
+        if url.startswith("sqlite:///"):
+            file = Path(url.removeprefix("sqlite:///"))
+            if not file.parent.is_dir():
+                raise ConfigError(f"map voor de database bestaat niet: {file.parent}")
+            if not identity.check_sqlite_file(file):  # before the first connection writes to it
+                identity.create_sqlite_file(file)
         engine = create_engine(url)
 
         @event.listens_for(engine, "connect")
@@ -120,8 +127,19 @@ def make_engine(url: str) -> Engine:
     except ModuleNotFoundError as exc:
         raise missing_driver(url, exc) from None
     except Exception as exc:  # noqa: BLE001 - a bad URL or a missing driver
-        raise ConfigError(f"kan database {safe_url(url)} niet openen: "
-                          f"{str(exc).replace(url, safe_url(url))}") from None
+        raise ConfigError(f"kan database {safe_url(url)} niet openen: {_url_problem(url, exc)}") from None
+
+
+def _url_problem(url: str, exc: Exception) -> str:
+    """Why SQLAlchemy cannot make an engine for ``url``, in Dutch (its own text is English)."""
+    scheme = url.split("://", 1)[0]
+    if isinstance(exc, ModuleNotFoundError) or type(exc).__name__ == "NoSuchModuleError":
+        if scheme.startswith("postgresql"):
+            return ("het stuurprogramma voor PostgreSQL ontbreekt of is onbekend; gebruik postgresql+psycopg://... "
+                    "en installeer het met pip install 'vergoeding[postgresql]'")
+        return f"onbekend soort database '{scheme}'; vergoeding werkt met SQLite (een pad) en postgresql+psycopg://..."
+    return ("dit is geen geldige database-URL; schrijf bijvoorbeeld postgresql+psycopg://gebruiker@server:5432/naam, "
+            "of geef het pad van een SQLite-bestand")
 
 
 POSTGRESQL_EXTRA = "pip install 'vergoeding[postgresql]'"
@@ -183,6 +201,8 @@ def _todo(engine: Engine, migrations: list[Migration] | None) -> tuple[int, list
     newer than the program."""
     steps = MIGRATIONS if migrations is None else migrations
     with engine.connect() as conn:
+        if conn.dialect.name == "postgresql":
+            identity.check_server(conn)  # another program's database is refused before any write
         version, done = current_version(conn), applied_versions(conn)
     if migrations is None:
         refuse_newer(engine, version)

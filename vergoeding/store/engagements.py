@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlalchemy import Connection, func, insert, select, update
 
+from vergoeding import faults
 from vergoeding.core.money import from_cents, round_cents
 from vergoeding.core.rates import RateCard
 from vergoeding.core.regimes import Regime, TravelPolicy, Unit
@@ -33,6 +34,8 @@ from vergoeding.store.base import (
 )
 from vergoeding.store.codes import code_is
 from vergoeding.store.db import now_utc
+from vergoeding.store.final import refuse_final_change
+from vergoeding.store.locks import paid_work_lock
 
 
 @dataclass(frozen=True)
@@ -87,6 +90,10 @@ def normalise_engagement(d: EngagementData, card: RateCard | None) -> Engagement
         if regime is not Regime.LOONDIENST and regime not in card.roles[role].regimes:  # payroll: hours only
             offered = ", ".join(r.value for r in card.roles[role].regimes)
             raise _err(f"rol {role} wordt niet aangeboden als {regime.value} (wel: {offered})", "regime")
+        levels = {"standaard", *(r.level for r in card.roles[role].rates)}
+        if (_text(d.level) or "standaard") not in levels:  # was stored and priced as 'standaard' silently
+            raise _err(f"niveau {_text(d.level)!r} bestaat niet voor rol {role} (bekend: {', '.join(sorted(levels))})",
+                       "level")
     elif not role:
         raise _err("rol ontbreekt", "role")
     if d.end_date is not None and d.end_date <= d.start_date:
@@ -118,10 +125,20 @@ def normalise_engagement(d: EngagementData, card: RateCard | None) -> Engagement
     )
 
 
+def _client_id(conn: Connection, code: str) -> int:
+    """The client organisation; never the own organisation (it cannot bill itself)."""
+    cid = _id_of(conn, s.organisations, code, "organisatie", "client")
+    if conn.execute(select(s.organisations.c.kind).where(s.organisations.c.id == cid)).scalar() == "own":
+        raise _err(f"{code} is de eigen organisatie; een opdrachtgever is een andere organisatie (werk voor de eigen "
+                   "organisatie: voeg haar ook als opdrachtgever toe met 'vergoeding org add', met een eigen code)",
+                   "client")
+    return cid
+
+
 def _engagement_values(conn: Connection, d: EngagementData) -> dict[str, Any]:
     return dict(
         code=d.code, expert_id=_id_of(conn, s.experts, d.expert, "ervaringsdeskundige", "expert"),
-        client_id=_id_of(conn, s.organisations, d.client, "organisatie", "client"),
+        client_id=_client_id(conn, d.client),
         role=d.role, level=d.level, regime=d.regime, description=d.description,
         start_date=d.start_date, end_date=d.end_date, unit=d.unit,
         expert_rate_cents=_cents(d.expert_rate), client_rate_cents=_cents(d.client_rate),
@@ -192,6 +209,8 @@ def add_engagement(conn: Connection, actor: str, data: EngagementData, card: Rat
 
 def edit_engagement(conn: Connection, actor: str, code: str, changes: Mapping[str, Any],
                     card: RateCard | None = None) -> EngagementData:
+    paid_work_lock(conn)  # compares with paid and invoiced work (store.locks)
+    faults.point("engagement.locked")
     old = engagement_data(conn, code)
     new = normalise_engagement(replace(old, **dict(changes)), card)
     if new.code != old.code:
@@ -200,6 +219,8 @@ def edit_engagement(conn: Connection, actor: str, code: str, changes: Mapping[st
     e = s.entries
     span = conn.execute(select(func.min(e.c.work_date), func.max(e.c.work_date), func.count())
                         .where(e.c.engagement_id == gid)).one()
+    # paid or invoiced work is final in every dimension (store.final): refused, nothing changed
+    refuse_final_change(conn, gid, old, new, last_entry=span[1])
     if span[2]:
         if new.expert != old.expert or new.client != old.client:
             raise _err("er staan al uren op deze opdracht: deskundige en opdrachtgever blijven zoals ze zijn; "

@@ -39,7 +39,7 @@ from vergoeding.core.invoice import (
 from vergoeding.core.money import to_cents
 from vergoeding.core.numbering import check_issue_date, format_number, series_key, series_prefix
 from vergoeding.core.text import clean_text
-from vergoeding.errors import NotFoundError, RuleViolation, mask_bsns
+from vergoeding.errors import InputError, NotFoundError, RuleViolation, mask_bsns
 from vergoeding.store.db import now_utc
 from vergoeding.store.migrations import NUMBER_MAX
 from vergoeding.store.schema import audit_log, entries, invoice_lines, invoice_series, invoices
@@ -178,6 +178,7 @@ def issue(conn: Connection, inv: Invoice, *, fmt: str, series_prefix: str, actor
     _refuse_incomplete(inv)
     year = inv.issue_date.year
     series = series_key(series_prefix, fmt, year, expert_code)
+    _refuse_after_a_later_year(conn, inv, series_prefix, fmt, expert_code)
     number = take_number(conn, series, fmt, year=year, expert=expert_code)
     inv = replace(inv, number=number)
     if credit_of_id is None and inv.credit_of:
@@ -192,6 +193,24 @@ def issue(conn: Connection, inv: Invoice, *, fmt: str, series_prefix: str, actor
         "number": number, "kind": inv.kind, "series": series, "total": str(inv.totals.total),
         "entries": len(entry_ids), "credit_of": inv.credit_of})
     return get(conn, inv_id)
+
+
+def _refuse_after_a_later_year(conn: Connection, inv: Invoice, prefix: str, fmt: str, expert: str) -> None:
+    """A document dated in a year whose numbering the next year has already followed (a
+    credit note of 20-12-2026 made after 2027-0001 was issued) would take a number out of
+    the order of the dates: refused, with the way out (date it today)."""
+    year = inv.issue_date.year
+    later = conn.execute(select(invoices.c.series, invoices.c.issue_date, invoices.c.number)
+                         .where(invoices.c.issue_date >= date(year + 1, 1, 1), invoices.c.series.is_not(None))
+                         .order_by(invoices.c.issue_date, invoices.c.id)).all()
+    for r in later:
+        if r.series == series_key(prefix, fmt, r.issue_date.year, expert):
+            what = "een creditnota" if inv.kind == "credit" else "een factuur"
+            raise RuleViolation(
+                f"{what} met datum {inv.issue_date:%d-%m-%Y} kan niet meer: de nummering van "
+                f"{r.issue_date.year} is al begonnen ({r.number}, {r.issue_date:%d-%m-%Y}), en een document met "
+                f"een eerdere datum zou daarna een nummer krijgen. Geef als datum {r.issue_date:%d-%m-%Y} of later "
+                "(meestal vandaag); er is niets opgeslagen.")
 
 
 def save_concept(conn: Connection, inv: Invoice, *, actor: str, client_id: int | None = None,
@@ -283,11 +302,20 @@ def _release(conn: Connection, cur: StoredInvoice) -> int:
     return int(conn.execute(update(entries).where(col == cur.id).values({col: None})).rowcount)
 
 
-def mark_paid(conn: Connection, key: str, *, paid_on: date, actor: str) -> StoredInvoice:
+def mark_paid(conn: Connection, key: str, *, paid_on: date, actor: str, today: date | None = None) -> StoredInvoice:
+    """``paid_on`` may not lie before the invoice's date, nor after ``today`` (when given):
+    money that has not come in yet is not paid."""
     cur = get(conn, key)
     if cur.status != "issued" or cur.kind == "credit":
         raise RuleViolation(f"factuur {cur.label} heeft status {cur.status!r}: alleen een uitgereikte "
                             "factuur kan als betaald worden gemarkeerd")
+    issued = cur.invoice.issue_date
+    if paid_on < issued:
+        raise InputError(f"betaald op {paid_on:%d-%m-%Y} ligt vóór de factuurdatum ({issued:%d-%m-%Y}) van "
+                         f"{cur.label}; controleer de datum (dag-maand-jaar)", field="datum")
+    if today is not None and paid_on > today:
+        raise InputError(f"betaald op {paid_on:%d-%m-%Y} ligt na vandaag ({today:%d-%m-%Y}); leg een betaling vast "
+                         "als het geld binnen is. Controleer de datum (dag-maand-jaar)", field="datum")
     conn.execute(update(invoices).where(invoices.c.id == cur.id, invoices.c.status == "issued")
                  .values(status="paid", paid_at=paid_on))
     audit(conn, actor, "invoice.paid", cur.id, {"number": cur.number, "paid_at": paid_on.isoformat()})

@@ -240,8 +240,22 @@ def _v14_portal(conn: Connection) -> None:
 
     create_portal_tables(conn)
 
+def _v15_paid_line_limits_version(conn: Connection) -> None:
+    """Every paid line records the version of the fiscal figures it was checked against
+    ("2027:<digest of the year file>"); lines paid before this migration have none."""
+    from sqlalchemy import String
 
-def _v15_invoice_payment(conn: Connection) -> None:
+    kind = String(40).compile(dialect=conn.dialect)
+    conn.exec_driver_sql(f"ALTER TABLE paid_lines ADD COLUMN limits_version {kind}")
+
+
+def _v16_paid_terms(conn: Connection) -> None:
+    from vergoeding.store.migration_paid_terms import migrate_paid_terms
+
+    migrate_paid_terms(conn)
+
+
+def _v17_invoice_payment(conn: Connection) -> None:
     """Expert invoices are paid by the payout: when approved, and by which payout. Existing
     self-billed invoices count as approved on their issue date; existing expert invoices that
     are paid keep their date (nothing to pay again)."""
@@ -254,7 +268,7 @@ def _v15_invoice_payment(conn: Connection) -> None:
     conn.exec_driver_sql("UPDATE invoices SET approved_at = paid_at WHERE kind = 'expert' AND paid_at IS NOT NULL")
 
 
-def _v16_bank_entries(conn: Connection) -> None:
+def _v18_bank_entries(conn: Connection) -> None:
     """Bank statement entries (a frozen table definition, portable types) and the day the
     bank executed a payout's batch."""
     from sqlalchemy import (
@@ -308,8 +322,12 @@ MIGRATIONS: list[Migration] = [
     (12, "billing every hour: billable engagements, corrections to the client, e-invoice required", _v12_billing),
     (13, "mail outbox; invoice e-mail address per client; experts may opt out of mail", _v13_outbox),
     (14, "web portal: accounts, sessions, links, IBAN requests, rate limits, uploads, rejections", _v14_portal),
-    (15, "expert invoices are approved and paid by the payout", _v15_invoice_payment),
-    (16, "bank statement entries (CAMT.053 import), payouts executed", _v16_bank_entries),
+    (15, "paid lines record the version of the fiscal figures they were checked against",
+     _v15_paid_line_limits_version),
+    (16, "a paid line keeps its client, role, level and zzp terms (backfilled from the engagement)",
+     _v16_paid_terms),
+    (17, "expert invoices are approved and paid by the payout", _v17_invoice_payment),
+    (18, "bank statement entries (CAMT.053 import), payouts executed", _v18_bank_entries),
 ]
 
 LATEST = MIGRATIONS[-1][0]

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -27,8 +28,17 @@ from vergoeding.core.payout import PaidLine, as_priced
 from vergoeding.core.period import Period
 from vergoeding.core.regimes import Regime, Unit
 from vergoeding.core.work import Engagement
-from vergoeding.errors import NotFoundError, RuleViolation
-from vergoeding.store.schema import audit_log, engagements, entries, experts, paid_lines, payouts
+from vergoeding.errors import NotFoundError, RuleViolation, VergoedingError
+from vergoeding.store.locks import paid_work_lock
+from vergoeding.store.schema import (
+    audit_log,
+    engagements,
+    entries,
+    experts,
+    organisations,
+    paid_lines,
+    payouts,
+)
 
 CHUNK = 500  # bounded IN lists: a month of a large network has ~80,000 lines
 
@@ -44,10 +54,55 @@ def numbers(conn: Connection, period: str) -> list[str]:
 
 def already_paid_message(period: str, rows: Sequence[Any]) -> str:
     last = rows[-1]
-    return (f"alles van {period_words(period)} is al uitbetaald (uitbetaling {last.number} op {last.created_at:%d-%m-%Y}); "
+    # the payout's own date (from the product's clock, VERGOEDING_TODAY), never the wall clock
+    return (f"alles van {period_words(period)} is al uitbetaald (uitbetaling {last.number} op "
+            f"{last.execution_date:%d-%m-%Y}); "
             "er staan geen nieuwe goedgekeurde regels open. Regels die later worden goedgekeurd, betaalt u "
             f"met een vervolgbetaling: 'vergoeding payout --period {period} --out MAP'. De bestanden "
             f"opnieuw maken: 'vergoeding payout --period {period} --out MAP --reprint'.")
+
+
+def listed_before(conn: Connection, period: Period) -> list[tuple[Period, str | None]]:
+    """(period, expert or None for everyone) of every earlier payout whose period overlaps
+    ``period``: the lines of those periods were already on an earlier overview (the zzp and
+    payroll lines listed for information are listed once, not again by a quarter or a
+    follow-up)."""
+    from vergoeding.core.period import parse_period
+
+    out = []
+    for label, only in conn.execute(select(payouts.c.period, payouts.c.expert_code).distinct()):
+        try:
+            p = parse_period(str(label))
+        except VergoedingError:  # a label this program did not write: covers nothing
+            continue
+        if p.start < period.end and period.start < p.end:
+            out.append((p, None if only is None else str(only)))
+    return out
+
+
+@dataclass(frozen=True)
+class FollowUp:
+    """What the earlier payouts of a period covered: a follow-up's line is late ("van eerder",
+    docs/MONTH-END.md 5) when an earlier payout of the period considered its expert and did
+    not hold them (so the line was approved or corrected after that payout)."""
+
+    everyone: bool
+    experts: frozenset[str]
+    held: frozenset[str]
+
+    def late(self, expert: str) -> bool:
+        return (self.everyone or expert in self.experts) and expert not in self.held
+
+
+def follow_up(rows: Sequence[Any]) -> FollowUp | None:
+    """The :class:`FollowUp` of the earlier payouts ``rows`` of a period (None: no earlier)."""
+    if not rows:
+        return None
+    held: set[str] = set()
+    for r in rows:
+        held |= {str(h["expert"]) for h in json.loads(r.snapshot).get("held", ())}
+    return FollowUp(any(r.expert_code is None for r in rows),
+                    frozenset(str(r.expert_code) for r in rows if r.expert_code is not None), frozenset(held))
 
 
 def load_snapshots(engine: Engine, period: str) -> list[dict[str, Any]]:
@@ -67,8 +122,11 @@ def _ids(conn: Connection, table: Any, codes: Iterable[str]) -> dict[str, int]:
     return out
 
 
-def _line_row(pid: int, ln: PaidLine, expert_ids: Mapping[str, int], eng_ids: Mapping[str, int]) -> dict[str, Any]:
+def _line_row(pid: int, ln: PaidLine, expert_ids: Mapping[str, int], eng_ids: Mapping[str, int],
+              client_ids: Mapping[str, int]) -> dict[str, Any]:
     return dict(
+        client_id=client_ids.get(ln.client), role=ln.role or None, level=ln.level or None,
+        self_billing=ln.self_billing, vat_exemption=ln.vat_exemption,
         payout_id=pid, entry_id=ln.entry_id, expert_id=expert_ids[ln.expert], engagement_id=eng_ids[ln.engagement],
         regime=ln.regime.value, work_date=ln.work_date, late=ln.late, unit=ln.unit.value,
         quantity=f"{ln.quantity.normalize():f}", minutes=ln.minutes, unit_price_cents=to_cents(ln.unit_price),
@@ -76,7 +134,8 @@ def _line_row(pid: int, ln: PaidLine, expert_ids: Mapping[str, int], eng_ids: Ma
         fee_cents=to_cents(ln.fee), travel_cents=to_cents(ln.travel),
         expenses_fixed_cents=to_cents(ln.expenses_fixed), expenses_receipt_cents=to_cents(ln.expenses_receipt),
         inkind_cents=to_cents(ln.inkind), cap_cents=to_cents(ln.cap_amount), activity=ln.activity,
-        correction_of=ln.correction_of, figures=json.dumps(dict(ln.figures), ensure_ascii=False, sort_keys=True))
+        correction_of=ln.correction_of, figures=json.dumps(dict(ln.figures), ensure_ascii=False, sort_keys=True),
+        limits_version=ln.limits_version or None)
 
 
 def _raced(period: str) -> RuleViolation:
@@ -85,15 +144,38 @@ def _raced(period: str) -> RuleViolation:
         "er is niets betaald. Bekijk 'vergoeding audit --entity payout' en probeer het opnieuw.")
 
 
+class Repriced(RuleViolation):
+    """An engagement of the payout's lines changed after the lines were priced (a rate or
+    regime edit committed meanwhile): nothing is recorded; the caller prices again."""
+
+
+def _changed_engagements(conn: Connection, lines: Sequence[PaidLine]) -> list[str]:
+    """The codes of the engagements that are no longer what the lines were priced with."""
+    from vergoeding.store.queries import all_engagements
+
+    used = {ln.engagement: ln.priced_with for ln in lines if ln.priced_with is not None}
+    if not used:
+        return []
+    now = {g.code: g for g in all_engagements(conn)}
+    return sorted(code for code, g in used.items() if now.get(code) != g)
+
+
 def record_payout(engine: Engine, *, number: str, period: str, expert_code: str | None, created: datetime,
                   execution_date: date, total_cents: int, msg_id: str, snapshot: dict[str, Any],
                   lines: Sequence[PaidLine], override_reason: str | None, overridden: Sequence[str],
                   held: Sequence[str], actor: str, invoices_paid: Sequence[int] = ()) -> int:
     """Record the payout and its paid lines, all or nothing. Refuses when a line was paid or
-    changed since it was read. ``invoices_paid``: the expert invoices this payout pays, marked
-    paid on the execution date (the bank import confirms the date later)."""
+    changed since it was read; raises :class:`Repriced` when an engagement of the lines
+    changed since they were priced (the paid-work lock makes that check and the edits one
+    after the other: ``store.locks``). ``invoices_paid``: the expert invoices this payout pays,
+    marked paid on the execution date (the bank import confirms the date later)."""
     try:
         with engine.begin() as conn:
+            paid_work_lock(conn)
+            changed = _changed_engagements(conn, lines)
+            if changed:
+                raise Repriced(f"opdracht(en) {', '.join(changed)} zijn gewijzigd tijdens de uitbetaling van "
+                               f"{period_words(period)}; er is niets betaald. Probeer het opnieuw.")
             key = conn.execute(payouts.insert().values(
                 number=number, period=period, expert_code=expert_code, created_at=created,
                 execution_date=execution_date, total_cents=total_cents, override_reason=override_reason,
@@ -119,7 +201,8 @@ def record_payout(engine: Engine, *, number: str, period: str, expert_code: str 
                 ).values(status="paid", paid_at=execution_date, payout_id=pid))
                 if res.rowcount != len(invoices_paid):
                     raise _raced(period)
-            rows = [_line_row(pid, ln, expert_ids, eng_ids) for ln in lines]
+            client_ids = _ids(conn, organisations, (ln.client for ln in lines if ln.client))
+            rows = [_line_row(pid, ln, expert_ids, eng_ids, client_ids) for ln in lines]
             for i in range(0, len(rows), CHUNK):
                 conn.execute(paid_lines.insert(), rows[i:i + CHUNK])
             detail: dict[str, Any] = {"number": number, "period": period, "lines": len(ids),
@@ -197,13 +280,17 @@ def _paid_line(r: Any) -> PaidLine:
         expenses_receipt=from_cents(int(r.expenses_receipt_cents)), inkind=from_cents(int(r.inkind_cents)),
         cap_amount=from_cents(int(r.cap_cents)), late=bool(r.late), activity=str(r.activity or ""),
         correction_of=r.correction_of, figures=json.loads(r.figures or "{}"), payout_id=int(r.payout_id),
-        payout_number=str(r.number), paid_on=r.execution_date)
+        payout_number=str(r.number), paid_on=r.execution_date, client=str(r.client_code or ""),
+        role=str(r.role or ""), level=str(r.level or ""),
+        self_billing=None if r.self_billing is None else bool(r.self_billing), vat_exemption=r.vat_exemption,
+        limits_version=str(r.limits_version or ""))
 
 
 def _select() -> Any:
     return (select(paid_lines, experts.c.code.label("expert_code"), engagements.c.code.label("engagement_code"),
-                   payouts.c.number, payouts.c.execution_date)
+                   organisations.c.code.label("client_code"), payouts.c.number, payouts.c.execution_date)
             .join(experts, experts.c.id == paid_lines.c.expert_id)
+            .outerjoin(organisations, organisations.c.id == paid_lines.c.client_id)
             .join(engagements, engagements.c.id == paid_lines.c.engagement_id)
             .join(payouts, payouts.c.id == paid_lines.c.payout_id)
             .order_by(paid_lines.c.work_date, paid_lines.c.entry_id))

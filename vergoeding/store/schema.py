@@ -330,6 +330,14 @@ paid_lines = Table(
     Column("activity", Text, nullable=False, server_default=""),
     Column("correction_of", Integer),
     Column("figures", Text, nullable=False, server_default="{}"),  # JSON: rate and fiscal figures used
+    Column("limits_version", String(40)),  # "2027:<digest of the year file>" checked against (migration 15)
+    # migration 16: the terms the line was paid under (documents read these, never the
+    # engagement as it is now); NULL only where an old row could not be filled
+    Column("client_id", Integer, ForeignKey("organisations.id")),
+    Column("role", String(40)),
+    Column("level", String(40)),
+    Column("self_billing", Boolean),
+    Column("vat_exemption", String(20)),
 )
 Index("ix_paid_lines_expert_date", paid_lines.c.expert_id, paid_lines.c.work_date)
 Index("ix_paid_lines_payout", paid_lines.c.payout_id)
