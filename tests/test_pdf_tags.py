@@ -115,8 +115,9 @@ def test_tables_have_header_cells_that_data_cells_refer_to(pdfs, kind: str) -> N
     assert "/Table" in tags and "/THead" in tags and "/TBody" in tags
     ths = [e for e in elems if e["/S"] == "/TH"]
     tds = [e for e in elems if e["/S"] == "/TD"]
-    # statement: Datum Wat Hoeveel Vergoeding Totaal, and Soort Bedrag of "Wat is wat"
-    assert len(ths) == {"statement": 7, "year": 5}[kind]
+    # statement: Datum Wat "Hoeveel en tarief" Vergoeding Totaal; and Soort "Deze keer" "In 2026 tot nu toe"
+    # of "Soort vergoeding" with a row header per regime (Vrijwilligersvergoeding)
+    assert len(ths) == {"statement": 9, "year": 5}[kind]
     ids = {str(th["/ID"]) for th in ths}
     # every data cell names its column header (WeasyPrint links them for scope="col")
     refs = [{str(h) for h in td["/A"]["/Headers"]} for td in tds]

@@ -79,7 +79,7 @@ def test_rate_above_the_presumption_for_the_age_warns_and_the_contract_names_the
     out = tmp_path / "c.pdf"
     ok(runner, cli, "contract", "G1", "--output", str(out))
     text = re.sub(r"\s+", " ", " ".join(p.extract_text() or "" for p in PdfReader(io.BytesIO(out.read_bytes())).pages))
-    assert "€ 3,40 per uur tot 18 april 2027" in text and "vanaf die dag is zij € 5,00 per uur" in text
+    assert "€ 3,40 per uur tot 18 april 2027" in text and "Vanaf dan is de vergoeding € 5,00 per uur" in text
     assert "€ 5,75" not in text  # no hourly limit printed next to the rate
 
 

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -106,6 +106,20 @@ def _price(ws: Workspace, entries: Sequence[Any], engs: dict[str, Any]) -> tuple
             unpriced.setdefault(eng.expert_code, f"regel {e.id} van {e.work_date:%d-%m-%Y} heeft geen prijs: "
                                                   f"{exc.message}")
     return out, unpriced
+
+
+SEPA_ZONE = "Europe/Amsterdam"
+
+
+def sepa_timestamp(created_utc: datetime, today: date) -> str:
+    """``CreDtTm`` of the SEPA batch: the product's clock (``today``, pinned by
+    ``VERGOEDING_TODAY``) at the time of day it was made, in Dutch local time WITH its offset
+    (``2026-11-05T14:03:12+01:00``). Banks read a time without offset as local time; the UTC
+    time written without one was an hour (in summer two) off."""
+    from zoneinfo import ZoneInfo
+
+    local = created_utc.replace(tzinfo=UTC).astimezone(ZoneInfo(SEPA_ZONE))
+    return datetime.combine(today, local.time().replace(microsecond=0), ZoneInfo(SEPA_ZONE)).isoformat()
 
 
 @dataclass(frozen=True)
@@ -303,6 +317,7 @@ def plan_payout(ws: Workspace, period: Period, today: date, *, expert: str | Non
                      paid=sel.paid, other_route=info, held=sel.held, findings=[*findings, *held_findings],
                      paid_this_year=paid_this_year, priced_year=ci.priced, declarations=decl,
                      invoices=d.invoices, follow=follow_up(earlier))
+    plan = replace(plan, sepa_created=sepa_timestamp(plan.created, today))
     from vergoeding.documents.sepa import name_findings
 
     shortened = name_findings(plan.snapshot())  # names the EPC limit of 70 characters cuts in the batch

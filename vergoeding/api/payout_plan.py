@@ -209,6 +209,7 @@ class PayoutPlan:
     findings: tuple[Finding, ...]
     paid_lines: tuple[PaidLine, ...] = field(repr=False, default=())
     invoices: tuple[InvoicePayment, ...] = ()
+    sepa_created: str = ""  # CreDtTm: local time with offset (api/payout.sepa_timestamp)
 
     @property
     def total(self) -> Decimal:
@@ -218,6 +219,7 @@ class PayoutPlan:
         """The stored format (version 2): what ``store.payouts`` keeps and every renderer reads."""
         return {
             "version": 2, "number": self.number, "period": self.period, "created": self.created.isoformat(),
+            **({"sepa_created": self.sepa_created} if self.sepa_created else {}),
             "execution_date": self.execution_date.isoformat(), "sepa_version": self.sepa_version,
             "msg_id": self.msg_id, "override_reason": self.override_reason,
             "override_experts": list(self.override_experts), "expert_only": self.expert_only,

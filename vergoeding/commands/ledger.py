@@ -152,7 +152,7 @@ def correct_command(ctx: click.Context, entry_id: int, minutes: int | None, quan
 @reads_only
 @click.command("audit")
 @click.option("--entity", type=click.Choice(["organisation", "expert", "declaration", "engagement", "entry",
-                                             "locked_period"]), help="Alleen dit soort gegevens.")
+                                             "locked_period", "invoice", "payout"]), help="Alleen dit soort gegevens.")
 @click.option("--id", "entity_id", type=int, help="Alleen dit nummer (bij --entity).")
 @click.option("--limit", type=click.IntRange(1, 100000), default=200, show_default=True, help="Hoogstens zoveel regels.")
 @format_option()

@@ -9,6 +9,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from vergoeding.core.einvoice import spec_for
 from vergoeding.core.invoice import CRKBO_NOTE, KOR_NOTE
 from vergoeding.core.limits import FiscalLimits
 from vergoeding.core.regimes import Regime, TravelPolicy, Unit
@@ -84,6 +85,7 @@ class ContractDocument:
     # the expert's rate in an expert contract, the client's in the client agreement
     rate_changes: tuple[dict[str, Any], ...] = ()
     hourly_justification: str = ""
+    einvoice: str = ""  # the client's e-invoice format by name (client agreement)
 
     def context(self) -> dict[str, Any]:
         last = None
@@ -105,7 +107,7 @@ class ContractDocument:
             "payment_term_days": self.payment_term_days, "signed_place": self.signed_place,
             "signed_date": self.signed_date, "rate_phases": list(self.rate_phases),
             "rate_changes": list(self.rate_changes),
-            "hourly_justification": self.hourly_justification,
+            "hourly_justification": self.hourly_justification, "einvoice": self.einvoice,
             "supervision": self.extra.get("supervision", "Eén keer per maand intervisie met andere "
                                           "ervaringsdeskundigen onder leiding van een intervisiebegeleider, "
                                           "en een vaste contactpersoon voor vragen en nazorg."),
@@ -178,4 +180,5 @@ def contract_document(
         signed_place=own.address.city, signed_date=today, extra=dict(extra or {}),
         rate_phases=rate_phases, hourly_justification=g.hourly_justification or "",
         rate_changes=rate_changes,
+        einvoice=spec_for(getattr(client, "einvoice_format", "peppol") or "peppol", self_billed=False).name,
     )

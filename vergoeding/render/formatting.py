@@ -28,7 +28,8 @@ from vergoeding.core.nl import (
     whole,
 )
 
-__all__ = ["LOCALE", "MONTHS", "address_line", "eur", "euro", "hours", "hours_decimal", "long_date", "mask_bsn",
+__all__ = ["LOCALE", "MONTHS", "address_line", "eur", "euro", "hours", "hours_decimal", "hours_words",
+           "unit_count", "sentence", "long_date", "mask_bsn",
            "month_name", "number", "percent", "period", "severity_label", "short_date", "whole"]
 
 LOCALE = "nl_NL"
@@ -38,6 +39,34 @@ _NBSP = "\u00a0"
 def hours(minutes: int) -> str:
     """150 -> '2:30'."""
     return format_minutes(minutes)
+
+
+def sentence(text: str) -> str:
+    """End a sentence after a value: "Stichting X." but "Zorg B.V." (not "B.V.."), "Wat?"."""
+    text = (text or "").rstrip()
+    return text if text.endswith((".", "!", "?")) else f"{text}."
+
+
+def hours_words(minutes: int) -> str:
+    """Time as people say it, for letters to experts: 2280 -> '38 uur', 330 -> '5 uur en 30
+    minuten', 30 -> '30 minuten', 61 -> '1 uur en 1 minuut', 0 -> '0 uur'."""
+    sign = "min " if minutes < 0 else ""
+    h, m = divmod(abs(minutes), 60)
+    mins = f"{m} {'minuut' if m == 1 else 'minuten'}"
+    if not m:
+        return f"{sign}{h} uur"
+    return f"{sign}{h} uur en {mins}" if h else f"{sign}{mins}"
+
+
+_PLURALS = {"uur": "uur", "bijeenkomst": "bijeenkomsten", "sessie": "sessies", "dag": "dagen", "maand": "maanden",
+            "km": "km", "keer": "keer"}
+
+
+def unit_count(quantity: Decimal | int, unit: str) -> str:
+    """'1 bijeenkomst', '2 bijeenkomsten', '1,5 dag' (a fraction keeps the singular, as people say it)."""
+    q = D(quantity) if not isinstance(quantity, Decimal) else quantity
+    word = _PLURALS.get(unit, unit) if q != 1 and q == q.to_integral_value() else unit
+    return f"{number(q)} {word}"
 
 
 def hours_decimal(minutes: int) -> str:

@@ -240,6 +240,8 @@ def _environment(dirs: tuple[Path, ...]) -> jinja2.Environment:
         month_name=formatting.month_name,
         hours=formatting.hours,
         hours_decimal=formatting.hours_decimal,
+        hours_words=formatting.hours_words,
+        unit_count=formatting.unit_count,
         percent=formatting.percent,
         mask_bsn=formatting.mask_bsn,
         address_line=formatting.address_line,
@@ -248,6 +250,7 @@ def _environment(dirs: tuple[Path, ...]) -> jinja2.Environment:
         center=_center,
         indent=_indent,
         format=_format,
+        sentence=formatting.sentence,
     )
     env.globals["range"] = _range
     env.globals.pop("lipsum", None)
