@@ -38,7 +38,7 @@ def _rows(outcomes: list[api.Outcome]) -> list[dict[str, object]]:
 
 
 @bank_group.command("import")
-@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("file", metavar="BESTAND", type=click.Path(dir_okay=False, path_type=Path))
 @format_option()
 @click.pass_context
 def import_cmd(ctx: click.Context, file: Path, fmt: str) -> None:
