@@ -108,7 +108,11 @@ def test_statement_is_reconciled_per_invoice_and_twice_changes_nothing(runner: C
     # read back per invoice: the bank's date; the reversal reopened 2026-0002
     assert invoices(runner, cli) == {"2026-0001": ("paid", "2026-11-20"), "2026-0002": ("issued", None)}
     r = run(runner, cli, "invoice", "list", "--overdue", "--format", "json", today="2026-12-20")
-    assert [x["number"] for x in json.loads(r.stdout)] == ["2026-0002"]
+    assert [(x["number"], x["total"], x["received"], x["open"]) for x in json.loads(r.stdout)] == [
+        ("2026-0002", "48.40", "20.00", "28.40")]  # the partial payment counts, the reversed one not
+    r = run(runner, cli, "invoice", "list", "--overdue", today="2026-12-20")
+    assert "€ 28,40" in r.stdout.replace("\u00a0", " ")
+    assert "1 factuur/facturen over de vervaldatum; nog te ontvangen: € 28,40." in r.stdout.replace("\u00a0", " ")
     # the same statement again: nothing changes
     r = run(runner, cli, "bank", "import", str(path))
     assert r.exit_code == 0 and "7 post(en): 0 herkend, 0 niet herkend, 7 al eerder ingelezen." in r.stderr

@@ -139,7 +139,7 @@ def test_overdue_lists_what_clients_still_owe(runner: CliRunner, cli: click.Grou
     r = run(runner, cli, "invoice", "list", "--overdue", today="2026-12-05")
     assert r.exit_code == 0 and r.stdout.startswith("Geen facturen over de vervaldatum")
     r = run(runner, cli, "invoice", "list", "--overdue", "--format", "json", today="2026-12-06")
-    assert [(x["number"], x["due_date"], x["total"]) for x in json.loads(r.stdout)] == [
-        ("2026-0001", "2026-12-05", "326.70")]
+    assert [(x["number"], x["due_date"], x["total"], x["open"]) for x in json.loads(r.stdout)] == [
+        ("2026-0001", "2026-12-05", "326.70", "326.70")]
     r = run(runner, cli, "invoice", "list", "--overdue", "--status", "paid")
     assert r.exit_code == 2 and "--overdue" in r.stderr

@@ -49,6 +49,7 @@ from vergoeding.api.invoice_common import (
     required_einvoice,
 )
 from vergoeding.api.workspace import Workspace
+from vergoeding.core.money import from_cents
 from vergoeding.documents.invoice import InvoiceDocument
 from vergoeding.errors import InputError, RuleViolation
 from vergoeding.store import invoices as store
@@ -96,6 +97,19 @@ def list_invoices(ws: Workspace, *, status: str | None = None, kind: str | None 
             return store.list_invoices(conn, status=status, kind=kind)
         return [s for s in store.list_invoices(conn, status="issued", kind="client")
                 if s.invoice.due_date < overdue_on]
+
+
+def owed(ws: Workspace, on: date) -> list[dict[str, Any]]:
+    """What clients still owe on ``on``: the overdue client invoices (:func:`list_invoices`) as
+    rows with what the bank import matched to them (``received``) and what is still open."""
+    found = list_invoices(ws, overdue_on=on)
+    with ws.engine.connect() as conn:
+        got = store.received_by_bank(conn, [s.label for s in found])
+    out = []
+    for s in found:
+        received = from_cents(got.get(s.label, 0))
+        out.append({**row(s), "received": received, "open": s.invoice.totals.total - received})
+    return out
 
 
 def show(ws: Workspace, number: str) -> store.StoredInvoice:
@@ -151,6 +165,6 @@ def row(s: store.StoredInvoice) -> dict[str, Any]:
 __all__ = [
     "FORMATS", "GROUP_BY", "BatchResult", "Received", "approve_expert_invoice", "receive_expert_invoice", "NothingToInvoice", "client_lines", "create_all_client_invoices",
     "create_client_invoice", "create_expert_invoice", "credit", "discard", "document", "einvoice_notice", "invoice_hours",
-    "invoiceable_clients", "issue", "list_invoices", "logo_path", "mark_paid", "number_format", "render", "row",
+    "invoiceable_clients", "issue", "list_invoices", "logo_path", "owed", "mark_paid", "number_format", "render", "row",
     "show",
 ]

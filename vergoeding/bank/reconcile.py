@@ -163,7 +163,12 @@ def _match(conn: Connection, actor: str, e: BankEntry, transfers: dict[str, tupl
                 _set_paid(conn, actor, row, None, f"storno op {day}")
             return "invoice", number, (f"storno op {day}: {eur(-e.amount)} van de betaling op factuur {number} is "
                                        f"teruggeboekt; nog open {eur(total - now)}")
-    return None, None, "niet herkend" + (" (een storno)" if e.reversal else "")
+    if e.amount < 0 and not e.reversal:  # money out that no batch of ours explains
+        ref = e.end_to_end_id if e.end_to_end_id and e.end_to_end_id != "NOTPROVIDED" else ""
+        return None, None, ("niet herkend: een afschrijving " + (f"met kenmerk {ref} " if ref else "zonder kenmerk ")
+                            + "die niet uit een SEPA-batch van ons komt; boek het met de hand")
+    return None, None, "niet herkend" + (": een storno zonder factuurnummer van ons; boek het met de hand"
+                                         if e.reversal else "")
 
 
 def import_statement(ws: Workspace, path: Path | str) -> list[Outcome]:

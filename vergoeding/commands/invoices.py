@@ -38,7 +38,8 @@ else:
 COLUMNS = ["number", "kind", "status", "issue_date", "party", "period", "excl", "vat", "total", "credit_of", "paid_at"]
 HEADERS = {"number": "nummer", "kind": "soort", "status": "status", "issue_date": "datum", "party": "partij",
            "period": "periode", "excl": "excl. btw", "vat": "btw", "total": "totaal", "credit_of": "crediteert",
-           "paid_at": "betaald op", "due_date": "vervalt"}
+           "paid_at": "betaald op", "due_date": "vervalt",
+           "received": "ontvangen", "open": "nog open"}
 
 
 @click.group("invoice")
@@ -301,13 +302,21 @@ def list_cmd(ctx: click.Context, status: str | None, kind: str | None, overdue: 
     if overdue and (status or kind):
         raise InputError("--overdue toont uitgereikte facturen aan opdrachtgevers; geef dan geen --status of --kind",
                          field="overdue")
-    found = api.list_invoices(workspace(ctx), status=status, kind=kind, overdue_on=today() if overdue else None)
-    rows = [api.row(s) for s in found]
-    if overdue and fmt == "table" and not rows:
-        click.echo("Geen facturen over de vervaldatum: de opdrachtgevers hebben alles betaald.")
+    if overdue:
+        rows = api.owed(workspace(ctx), today())
+        if fmt == "table" and not rows:
+            click.echo(f"Geen facturen over de vervaldatum op {today():%d-%m-%Y}.")
+            return
+        emit(rows, fmt, columns=["number", "issue_date", "due_date", "party", "period", "total", "received", "open"],
+             headers=HEADERS, words=("kind", "status"))
+        if fmt == "table":
+            owed = sum((r["open"] for r in rows), Decimal(0))
+            from vergoeding.render.formatting import euro
+
+            click.echo(f"{len(rows)} factuur/facturen over de vervaldatum; nog te ontvangen: {euro(owed)}.")
         return
-    emit(rows, fmt, columns=COLUMNS if not overdue else [*COLUMNS[:4], "due_date", *COLUMNS[4:9]],
-         headers=HEADERS, words=("kind", "status"))
+    found = api.list_invoices(workspace(ctx), status=status, kind=kind)
+    emit([api.row(s) for s in found], fmt, columns=COLUMNS, headers=HEADERS, words=("kind", "status"))
 
 
 @reads_only

@@ -42,7 +42,7 @@ from vergoeding.core.text import clean_text
 from vergoeding.errors import InputError, NotFoundError, RuleViolation, mask_bsns
 from vergoeding.store.db import now_utc
 from vergoeding.store.migrations import NUMBER_MAX
-from vergoeding.store.schema import audit_log, entries, invoice_lines, invoice_series, invoices
+from vergoeding.store.schema import audit_log, bank_entries, entries, invoice_lines, invoice_series, invoices
 
 ENTRY_COLUMN = {"client": "invoice_id", "expert": "expert_invoice_id"}
 
@@ -399,3 +399,14 @@ def unpaid_expert_invoices(conn: Connection, *, until: date, expert_code: str | 
 
 def count_in_series(conn: Connection, series: str) -> int:
     return int(conn.execute(select(func.count()).select_from(invoices).where(invoices.c.series == series)).scalar_one())
+
+
+def received_by_bank(conn: Connection, numbers: Sequence[str]) -> dict[str, int]:
+    """Cents the bank import matched to each client invoice in ``numbers`` (payments minus
+    reversals; a partial payment counts): what a client still owes is its total minus this."""
+    if not numbers:
+        return {}
+    rows = conn.execute(select(bank_entries.c.matched_ref, func.sum(bank_entries.c.amount_cents))
+                        .where(bank_entries.c.matched_kind == "invoice", bank_entries.c.matched_ref.in_(list(numbers)))
+                        .group_by(bank_entries.c.matched_ref))
+    return {str(ref): int(cents or 0) for ref, cents in rows}
