@@ -184,9 +184,10 @@ def import_statement(ws: Workspace, path: Path | str) -> list[Outcome]:
         transfers = _transfers(conn)
         known = _client_invoices(conn)
         for e in parsed:
-            seen = conn.execute(select(bank_entries.c.outcome).where(bank_entries.c.entry_key == e.key)).first()
-            if seen is not None:
-                out.append(Outcome(e.booking_date, e.amount, e.counterparty, None, None,
+            seen = conn.execute(select(bank_entries.c.outcome, bank_entries.c.matched_kind, bank_entries.c.matched_ref)
+                                .where(bank_entries.c.entry_key == e.key)).first()
+            if seen is not None:  # shown as it was matched then; nothing changes
+                out.append(Outcome(e.booking_date, e.amount, e.counterparty, seen.matched_kind, seen.matched_ref,
                                    f"al eerder ingelezen: {seen.outcome}", new=False))
                 continue
             kind, ref, text = _match(conn, ws.actor, e, transfers, known)
