@@ -131,7 +131,7 @@ def render(ws: Workspace, number: str, fmt: str) -> bytes:
         from vergoeding.render.invoice import invoice_pdf
         from vergoeding.render.ubl import invoice_ubl
 
-        ubl = None if doc.status == "concept" or not doc.invoice.einvoice or doc.received else invoice_ubl(doc.invoice)
+        ubl = None if doc.status == "concept" or not doc.invoice.einvoice else invoice_ubl(doc.invoice)
         return invoice_pdf(doc, user_dir=ws.settings.templates_dir, shipped_dir=ws.settings.shipped_templates,
                            ubl=ubl)
     if fmt == "xlsx":
@@ -140,10 +140,6 @@ def render(ws: Workspace, number: str, fmt: str) -> bytes:
         return invoice_xlsx(doc)
     if doc.status == "concept":
         raise RuleViolation("een concept is geen factuur: reik het eerst uit")
-    if doc.received:
-        raise RuleViolation(f"factuur {doc.number} is een factuur die {doc.invoice.supplier.name} ons stuurde: de "
-                            "e-factuur daarvan maakt de zzp'er zelf, wij maken geen e-factuur op naam van een ander. "
-                            "Kies --format pdf of xlsx voor onze registratie van die factuur.")
     if not doc.invoice.einvoice:
         raise RuleViolation(f"factuur {doc.number} is uitgereikt zonder e-factuur: "
                             + (einvoice_notice(doc.invoice) or "de afnemer heeft geen KvK-nummer of OIN"))

@@ -50,11 +50,8 @@ def step_invoices(ctx: Any) -> list[str]:
         except VergoedingError as exc:
             lines.append(f"geen factuur voor {g.expert_code}: {exc.message}")
             continue
-        if s.invoice.self_billed:  # ours to issue: the invoice and its e-invoice
-            ctx.files.append(write_atomic(out / f"factuur-{s.label}.xml", invoices.render(ws, s.label, "ubl")))
-            path = write_atomic(out / f"factuur-{s.label}.pdf", invoices.render(ws, s.label, "pdf"))
-        else:  # the freelancer's own invoice: only our registration of it
-            path = write_atomic(out / f"registratie-{s.label}.pdf", invoices.render(ws, s.label, "pdf"))
+        ctx.files.append(write_atomic(out / f"factuur-{s.label}.xml", invoices.render(ws, s.label, "ubl")))
+        path = write_atomic(out / f"factuur-{s.label}.pdf", invoices.render(ws, s.label, "pdf"))
         ctx.files.append(path)
         notes = ", ".join(s.invoice.exemption_notes) or ("zelffacturering" if s.invoice.self_billed else "21% btw")
         lines.append(f"factuur {s.label} van {s.invoice.supplier.name}: totaal {euro(s.invoice.totals.total)} ({notes})")

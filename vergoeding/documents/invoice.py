@@ -18,18 +18,9 @@ class InvoiceDocument:
     logo: Path | None = None
 
     @property
-    def received(self) -> bool:
-        """An invoice a freelancer sent us, registered under their own number: we never make a
-        document in their name (only under a self-billing agreement), so it renders as our
-        registration of it, not as an invoice, and without an e-invoice."""
-        return self.invoice.kind == "expert" and not self.invoice.self_billed
-
-    @property
     def title(self) -> str:
         if self.invoice.kind == "credit":
             return "Creditnota"
-        if self.received:
-            return "Registratie ontvangen factuur"
         return "Factuur"
 
     @property
@@ -43,7 +34,6 @@ class InvoiceDocument:
         return {
             "title": f"{self.title} {self.number}",
             "heading": self.title,
-            "received": self.received,
             "number": self.number,
             "concept": self.status == "concept",
             "status": self.status,
@@ -83,8 +73,8 @@ class InvoiceDocument:
             "amount_due": abs(t.total),
             "logo": self.logo.resolve().as_uri() if self.logo else None,
             # an issued invoice carries its e-invoice inside the PDF (render/invoice.py)
-            "einvoice": "" if self.status == "concept" or not inv.einvoice or self.received else spec_for(inv.einvoice_format, self_billed=inv.self_billed).name,
-            "einvoice_file": "" if self.status == "concept" or not inv.einvoice or self.received
+            "einvoice": "" if self.status == "concept" or not inv.einvoice else spec_for(inv.einvoice_format, self_billed=inv.self_billed).name,
+            "einvoice_file": "" if self.status == "concept" or not inv.einvoice
             else f"{'creditnota' if inv.kind == 'credit' else 'factuur'}-{self.number}.xml",  # = render.invoice.ubl_filename
         }
 
