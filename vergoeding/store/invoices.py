@@ -42,7 +42,14 @@ from vergoeding.core.text import clean_text
 from vergoeding.errors import InputError, NotFoundError, RuleViolation, mask_bsns
 from vergoeding.store.db import now_utc
 from vergoeding.store.migrations import NUMBER_MAX
-from vergoeding.store.schema import audit_log, bank_entries, entries, invoice_lines, invoice_series, invoices
+from vergoeding.store.schema import (
+    audit_log,
+    bank_entries,
+    entries,
+    invoice_lines,
+    invoice_series,
+    invoices,
+)
 
 ENTRY_COLUMN = {"client": "invoice_id", "expert": "expert_invoice_id"}
 
