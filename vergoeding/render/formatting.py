@@ -30,7 +30,7 @@ from vergoeding.core.nl import (
 
 __all__ = ["LOCALE", "MONTHS", "address_line", "eur", "euro", "hours", "hours_decimal", "hours_words",
            "unit_count", "sentence", "long_date", "mask_bsn",
-           "month_name", "number", "percent", "period", "severity_label", "short_date", "whole"]
+           "month_name", "number", "percent", "period", "rule_label", "severity_label", "short_date", "whole"]
 
 LOCALE = "nl_NL"
 _NBSP = "\u00a0"
@@ -81,8 +81,17 @@ def percent(rate: Decimal | str) -> str:
 
 
 def severity_label(severity: str) -> str:
-    """error -> fout, warning -> waarschuwing (a finding's severity as a person reads it)."""
-    return {"error": "fout", "warning": "waarschuwing", "info": "info"}.get(str(severity), str(severity))
+    """error -> fout, warning -> waarschuwing, info -> let op (the one mapping in core.findings)."""
+    from vergoeding.core.findings import severity_label as label
+
+    return label(severity)
+
+
+def rule_label(rule: str) -> str:
+    """volunteer.month_cap -> "maandgrens vrijwilligersvergoeding" (the one mapping in core.findings)."""
+    from vergoeding.core.findings import rule_label as label
+
+    return label(rule)
 
 
 def mask_bsn(bsn: str | None) -> str:

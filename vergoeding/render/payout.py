@@ -146,13 +146,17 @@ def overview_xlsx(ov: PayoutOverview) -> bytes:
             "fee", "travel", "expenses_fixed", "expenses_receipt", "inkind", "payable", "cap_amount")}})
     wb.sheet("Aangehouden", [Column("Code", "expert", width=10), Column("Naam", "name", width=26),
                              Column("Reden", "reason", width=90)], [h.__dict__ for h in ov.held])
+    from vergoeding.core.findings import rule_label, severity_label
+
     wb.sheet("Bevindingen", [
-        Column("Ernst", "severity", width=10), Column("Regel-id", "rule", width=28), Column("Deskundige", "expert", width=10),
+        Column("Ernst", "severity_label", width=12), Column("Regel", "rule_label", width=32),
+        Column("Deskundige", "expert", width=10),
         Column("Opdracht", "engagement", width=14), Column("Periode", "period", width=10),
         Column("Uitleg", "message", width=70), Column("Wat u kunt doen", "advice", width=50),
         Column("Grens", "limit", width=10), Column("Jaar bron", "limit_year", width=8),
-        Column("Bevestigd", "confirmed", width=9),
-    ], [f.__dict__ for f in ov.findings])
+        Column("Bevestigd", "confirmed", width=9), Column("Code regel (voor scripts)", "rule", width=28),
+    ], [{**f.__dict__, "severity_label": severity_label(f.severity), "rule_label": rule_label(f.rule)}
+        for f in ov.findings])
     return pin_zip(wb.to_bytes(), ov.created)
 
 

@@ -247,6 +247,7 @@ def _environment(dirs: tuple[Path, ...]) -> jinja2.Environment:
         address_line=formatting.address_line,
         period_label=formatting.period,
         severity_label=formatting.severity_label,
+        rule_label=formatting.rule_label,
         center=_center,
         indent=_indent,
         format=_format,
