@@ -89,3 +89,32 @@ def test_payout_findings_sheet_and_pdf_in_dutch(cli, runner: CliRunner, db: Path
                          check=True).stdout
     flat = " ".join(pdf.split())
     assert "maandgrens vrijwilligersvergoeding" in flat and "volunteer.month_cap" not in flat and "warning" not in flat
+
+
+def test_overview_counts_meetings_and_totals_are_formulas_with_values(cli, runner: CliRunner, tmp_db: Path,
+                                                                      tmp_path: Path) -> None:
+    seed(tmp_db)  # E002 sits on the council: 2 meetings (vacatiegeld), paid per meeting
+    out = tmp_path / "out"
+    r = runner.invoke(cli, ["payout", "--period", "2026-11", "--out", str(out)], env=NOV)
+    assert r.exit_code == 0, r.output
+    path = out / "uitbetaling-2026-11.xlsx"
+    formulas, values = openpyxl.load_workbook(path)["Samenvatting"], openpyxl.load_workbook(path, data_only=True)
+    header = [c.value for c in formulas[3]]
+    assert header[4:8] == ["Uren", "Bijeenkomsten", "Sessies", "Dagen"]
+    rows = {row[0].value: row for row in formulas.iter_rows(min_row=4)}
+    assert (rows["E002"][4].value, rows["E002"][5].value) == (None, 2)  # not "0:00": two meetings
+    assert rows["E001"][4].value == pytest.approx(3.5) and rows["E001"][5].value is None
+    col = {h: i for i, h in enumerate(header)}
+    total = rows["Totaal"]
+    last = total[0].row - 1
+    assert total[col["Te betalen"]].value == f"=SUM(M4:M{last})" and total[col["In SEPA-batch"]].value == f"=SUM(N4:N{last})"
+    cached = {h: values["Samenvatting"].cell(row=total[0].row, column=i + 1).value for h, i in col.items()}
+    assert (cached["Te betalen"], cached["In SEPA-batch"], cached["Reiskosten"]) == (
+        pytest.approx(290.29), pytest.approx(155.29), pytest.approx(2.76))  # 155.29 by SEPA + the zzp invoice 135.00
+    lines = openpyxl.load_workbook(path, data_only=True)["Regels"]
+    assert [c.value for c in lines[lines.max_row]][:2] == [None, "Totaal"]
+    assert openpyxl.load_workbook(path)["Regels"].cell(row=lines.max_row, column=16).value.startswith("=SUM(P2:P")
+    pdf = subprocess.run(["pdftotext", "-layout", str(out / "uitbetaling-2026-11.pdf"), "-"], capture_output=True,
+                         text=True, check=True).stdout
+    e002 = next(line for line in pdf.splitlines() if "E002" in line and "Bram" in line)
+    assert "2 bijeenkomsten" in e002 and "0:00" not in e002

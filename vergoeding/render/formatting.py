@@ -12,6 +12,7 @@ including the no-break space after the euro sign and babel's rounding (half to e
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from decimal import Decimal
 
 from vergoeding.core.duration import format_minutes
@@ -29,7 +30,7 @@ from vergoeding.core.nl import (
 )
 
 __all__ = ["LOCALE", "MONTHS", "address_line", "eur", "euro", "hours", "hours_decimal", "hours_words",
-           "unit_count", "sentence", "long_date", "mask_bsn",
+           "unit_count", "work_text", "sentence", "long_date", "mask_bsn",
            "month_name", "number", "percent", "period", "rule_label", "severity_label", "short_date", "whole"]
 
 LOCALE = "nl_NL"
@@ -67,6 +68,14 @@ def unit_count(quantity: Decimal | int, unit: str) -> str:
     q = D(quantity) if not isinstance(quantity, Decimal) else quantity
     word = _PLURALS.get(unit, unit) if q != 1 and q == q.to_integral_value() else unit
     return f"{number(q)} {word}"
+
+
+def work_text(minutes: int, counts: Iterable[tuple[str, Decimal]] = ()) -> str:
+    """What was done, as a person counts it: '5:30', '2 bijeenkomsten', '3:00 + 1 sessie'.
+    Work paid per meeting, session or day is counted in those units, not in hours (a council
+    member's meetings are not '0:00')."""
+    parts = [unit_count(q, u) for u, q in counts]
+    return " + ".join([hours(minutes)] * bool(minutes or not parts) + parts)
 
 
 def hours_decimal(minutes: int) -> str:

@@ -242,6 +242,7 @@ def _environment(dirs: tuple[Path, ...]) -> jinja2.Environment:
         hours_decimal=formatting.hours_decimal,
         hours_words=formatting.hours_words,
         unit_count=formatting.unit_count,
+        work_text=formatting.work_text,
         percent=formatting.percent,
         mask_bsn=formatting.mask_bsn,
         address_line=formatting.address_line,
