@@ -67,16 +67,17 @@ def organisation(ws: Workspace, code: str) -> Organisation:
 # ---------------------------------------------------------------------------- experts
 
 
-def add_expert(ws: Workspace, data: ExpertData) -> ExpertData:
+def add_expert(ws: Workspace, data: ExpertData, today: date | None = None) -> ExpertData:
+    """Add an expert; ``today`` (the product's day) bounds the date of birth (see normalise_expert)."""
     with transaction(ws.engine) as conn:
         if not data.code:
             data = _with_code(data, ledger.next_code(conn, "experts", "E"))
-        return ledger.add_expert(conn, ws.actor, data)
+        return ledger.add_expert(conn, ws.actor, data, today)
 
 
-def edit_expert(ws: Workspace, code: str, changes: Mapping[str, Any]) -> ExpertData:
+def edit_expert(ws: Workspace, code: str, changes: Mapping[str, Any], today: date | None = None) -> ExpertData:
     with transaction(ws.engine) as conn:
-        return ledger.edit_expert(conn, ws.actor, code, changes)
+        return ledger.edit_expert(conn, ws.actor, code, changes, today)
 
 
 def experts(ws: Workspace) -> list[Expert]:
