@@ -118,3 +118,17 @@ def test_overview_counts_meetings_and_totals_are_formulas_with_values(cli, runne
                          text=True, check=True).stdout
     e002 = next(line for line in pdf.splitlines() if "E002" in line and "Bram" in line)
     assert "2 bijeenkomsten" in e002 and "0:00" not in e002
+
+
+def test_audit_reads_who_when_what_in_dutch(cli, runner: CliRunner, db: Path, tmp_path: Path) -> None:
+    edit = runner.invoke(cli, ["expert", "edit", "E002", "--city", "Amersfoort"], env=NOV)
+    assert edit.exit_code == 0, edit.output
+    runner.invoke(cli, ["payout", "--period", "2026-11", "--out", str(tmp_path / "p")], env=NOV)
+    table = runner.invoke(cli, ["audit"], env=NOV).stdout
+    flat = " ".join(table.split())
+    assert ", deskundige nr 2 gewijzigd: plaats Utrecht → Amersfoort; code E002" in flat
+    assert "uitbetaling nr 1 uitbetaling gemaakt: nummer 2026-11; periode 2026-11;" in flat
+    assert "payout.create" not in table and "{" not in table and max(len(x) for x in table.splitlines()) <= 100
+    raw = json.loads(runner.invoke(cli, ["audit", "--format", "json"], env=NOV).stdout)
+    rows = raw["rows"] if isinstance(raw, dict) else raw
+    assert {"payout.create", "edit"} <= {r["action"] for r in rows}  # json keeps the codes and the raw detail

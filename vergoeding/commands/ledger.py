@@ -167,6 +167,17 @@ def audit_command(ctx: click.Context, entity: str | None, entity_id: int | None,
     ws = workspace(ctx)
     rows = [{"id": r.id, "at": r.at, "actor": r.actor, "db_user": r.db_user, "action": r.action, "entity": r.entity,
              "entity_id": r.entity_id, "detail": r.detail} for r in api.audit_log(ws, entity, entity_id, limit)]
+    if fmt == "table":  # for people: one sentence a change; --format json keeps the raw detail
+        from vergoeding.commands._audit_text import audit_lines
+
+        for row in rows:
+            click.echo(audit_lines(row))
+        if not rows:
+            click.echo("(geen regels)")
+        total = api.audit_count(ws, entity, entity_id)
+        if total > len(rows):
+            click.echo(f"{len(rows)} van {total} regels getoond; gebruik --limit voor meer.", err=True)
+        return
     emit(rows, fmt, columns=["id", "at", "actor", "db_user", "action", "entity", "entity_id", "detail"],
          headers={"at": "wanneer", "actor": "wie", "db_user": "databasegebruiker", "action": "actie",
                              "entity": "soort", "entity_id": "nr gegevens", "detail": "wat"}, words=("action", "entity"),
