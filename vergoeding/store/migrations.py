@@ -255,6 +255,11 @@ def _v16_paid_terms(conn: Connection) -> None:
     migrate_paid_terms(conn)
 
 
+def _v17_totp_last_step(conn: Connection) -> None:
+    """A portal account remembers the last TOTP time step it used: a code works only once."""
+    conn.exec_driver_sql("ALTER TABLE portal_accounts ADD COLUMN totp_last_step INTEGER")
+
+
 # Append new migrations here; never edit one that has shipped. Each runs in the same
 # transaction as its schema_version row, so an interrupted upgrade leaves the old schema.
 MIGRATIONS: list[Migration] = [
@@ -278,6 +283,7 @@ MIGRATIONS: list[Migration] = [
      _v15_paid_line_limits_version),
     (16, "a paid line keeps its client, role, level and zzp terms (backfilled from the engagement)",
      _v16_paid_terms),
+    (17, "portal accounts remember the last second-factor code used (a code works once)", _v17_totp_last_step),
 ]
 
 LATEST = MIGRATIONS[-1][0]
