@@ -222,7 +222,7 @@ def test_invitation_to_statement(world: Any, cli: Any) -> None:
     # --- the expert: invitation mail, link, password
     link = invite(world, cli, "--expert", "E001", "--email", "anna@example.org")
     assert link.startswith(url + "/link/")
-    ctx = browser.new_context(bypass_csp=True, viewport={"width": 1280, "height": 800}, accept_downloads=True)
+    ctx = browser.new_context(bypass_csp=True, locale="nl-NL", viewport={"width": 1280, "height": 800}, accept_downloads=True)
     page = ctx.new_page()
     expert = Checker(world, page, "deskundige")
     page.goto(f"{url}/inloggen")
@@ -257,6 +257,12 @@ def test_invitation_to_statement(world: Any, cli: Any) -> None:
     expert.look("uren")
     page.get_by_role("link", name="Mijn gegevens").click()
     expert.look("gegevens")
+    # a new IBAN is a request that finance confirms
+    page.get_by_label("Nieuw rekeningnummer (IBAN)").fill("NL91 ABNA 0417 1643 00")
+    page.get_by_role("button", name="Doorgeven").click()
+    assert "Uw nieuwe rekeningnummer is doorgegeven" in page.inner_text("main")
+    assert "IBAN eindigend op 4300" in page.inner_text("main") and "wacht op controle" in page.inner_text("main")
+    expert.look("gegevens-verzoek")
     page.get_by_role("link", name="Opdrachten").click()
     expert.look("opdrachten")
     # a wrong form shows the errors at the top and next to the field
@@ -265,10 +271,17 @@ def test_invitation_to_statement(world: Any, cli: Any) -> None:
     page.get_by_role("button", name="Bekijk wat dit doet").click()
     assert page.locator("#fout-datum").inner_text().startswith("Vul de datum in")
     expert.look("indienen-fout")
+    # hours that would cross the month's cap: a warning in plain words before anything is saved
+    page.get_by_label("Opdracht").select_option("G001")
+    page.get_by_label("Datum").fill("21-11-2026")
+    page.get_by_label("Tijd").fill("12:00")
+    page.get_by_role("button", name="Bekijk wat dit doet").click()
+    assert "Let op: met deze uren gaat u over de grens" in page.inner_text("main")
+    expert.look("indienen-waarschuwing")
 
     # --- finance: invitation, password, second factor, approval
     flink = invite(world, cli, "--finance", "--email", "fin@example.org")
-    fctx = browser.new_context(bypass_csp=True, viewport={"width": 1280, "height": 800})
+    fctx = browser.new_context(bypass_csp=True, locale="nl-NL", viewport={"width": 1280, "height": 800})
     fpage = fctx.new_page()
     fin = Checker(world, fpage, "financien")
     fpage.goto(flink)
@@ -327,6 +340,11 @@ def test_invitation_to_statement(world: Any, cli: Any) -> None:
     assert "regel(s) goedgekeurd" in fpage.inner_text("main")
     fpage.get_by_role("link", name="Rekeningnummers").click()
     fin.look("rekeningnummers")
+    request = fpage.locator("section", has_text="Anna de Vries")
+    assert "NL91ABNA0417164300" in request.inner_text().replace(" ", "")
+    request.get_by_role("button", name="Goedkeuren", exact=True).click()
+    assert "Er zijn geen verzoeken." in fpage.inner_text("main")
+    fin.look("rekeningnummers-goedgekeurd")
     ws = world["ws"]
     with ws.engine.connect() as conn:
         e, g = s.entries, s.engagements
@@ -367,7 +385,7 @@ def test_invitation_to_statement(world: Any, cli: Any) -> None:
     expert.look("link-verlopen")
     problems = expert.problems + fin.problems
     assert problems == [], "\n".join(problems)
-    assert len(expert.seen) + len(fin.seen) >= 21
+    assert len(expert.seen) + len(fin.seen) >= 24
     ctx.close()
     fctx.close()
     if os.environ.get("VERGOEDING_SCREENSHOTS") is None:

@@ -256,13 +256,15 @@ def test_home_shows_the_room_of_vergoeding_room(site: Any, cli: Any) -> None:
     br = expert_browser(site)
     page = br.get("/mijn/").get_data(as_text=True)
     from vergoeding.api.room import room_story
-    from vergoeding.core.nl import eur, euro
+    from vergoeding.core.nl import euro
 
     story = room_story(site["ws"], "E001", TODAY)  # the one caps story (what `room` tells too)
     assert not story.crossed and story.month_left == Decimal(month["left"])
-    assert f"In november 2026 kan er nog {eur(Decimal(month['left']))} bij." in page
-    assert f"In 2026 kan er nog {eur(Decimal(year['left']))} bij." in page
-    assert all(line in page for line in story.lines)
+    # the same sentences, with a no-break space after the euro sign (never "€" alone at a line end)
+    assert f"In november 2026 kan er nog {euro(Decimal(month['left']))} bij." in page
+    assert f"In 2026 kan er nog {euro(Decimal(year['left']))} bij." in page
+    assert "€ " not in page
+    assert all(line.replace("€ ", "€\xa0") in page for line in story.lines)
     assert f"Deze maand gebruikt: {euro(Decimal(month['counted']) + Decimal(month['declared']))}" in page
     assert "Anna de Vries" in page and "Bram" not in page
     assert euro(Decimal("50.00")) in page  # the October payment: 2 hours x € 25
