@@ -57,7 +57,6 @@ FIELD_NAMES: dict[str, str] = {
     "order_number": "inkoopnummer", "order_reference": "inkoopnummer", "billable": "factureren",
     "corrections_billed": "correctie factureren", "einvoice_required": "e-factuur verplicht",
     "invoice_email": "e-mail voor facturen", "invoice_mail": "facturen per mail", "mail_opt_out": "geen mail",
-    "volunteer_eligibility": "vrijwilligersvergoeding",
 }
 SHOW_MONEY = frozenset({"expert_rate", "client_rate", "budget_amount", "km_rate"})
 
