@@ -72,4 +72,4 @@ def test_the_payout_holds_only_the_intended_few(network) -> None:  # noqa: ANN00
                                     "endtoend_id": f"2026-10-{plan.transfers[0].expert}"}
     assert set(snap) == {"version", "number", "period", "created", "execution_date", "sepa_version", "sepa_created", "msg_id",
                          "override_reason", "override_experts", "expert_only", "organisation", "lines", "experts",
-                         "transfers", "held", "findings", "total"}
+                         "transfers", "held", "findings", "total", "invoices"}

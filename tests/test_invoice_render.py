@@ -59,8 +59,8 @@ def test_client_invoice_pdf_has_every_mandatory_field(ws) -> None:  # type: igno
 
 
 def test_expert_invoices_carry_exemption_and_self_billing_notes(ws) -> None:  # type: ignore[no-untyped-def]
-    api.create_expert_invoice(ws, "E003", OCT, issue_date=ISSUE)  # KOR
-    api.create_expert_invoice(ws, "E004", OCT, issue_date=ISSUE)  # CRKBO
+    api.receive_expert_invoice(ws, "E003", OCT, number="E003-2026-001", invoice_date=ISSUE)  # KOR
+    api.receive_expert_invoice(ws, "E004", OCT, number="E004-2026-001", invoice_date=ISSUE)  # CRKBO
     api.create_expert_invoice(ws, "E002", OCT, issue_date=ISSUE, self_billing=True)
     kor = pdf_text(api.render(ws, "E003-2026-001", "pdf"))[0]
     assert "De kleineondernemersregeling (KOR, art. 25a Wet OB 1968) is van toepassing" in kor
@@ -153,7 +153,7 @@ def test_ubl_e_invoice(ws) -> None:  # type: ignore[no-untyped-def]
 
 
 def test_ubl_credit_note_and_exemption(ws) -> None:  # type: ignore[no-untyped-def]
-    api.create_expert_invoice(ws, "E003", OCT, issue_date=ISSUE)
+    api.receive_expert_invoice(ws, "E003", OCT, number="E003-2026-001", invoice_date=ISSUE)
     api.credit(ws, "E003-2026-001", "dubbel", issue_date=ISSUE)
     ns = {"cbc": "urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2",
           "cac": "urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2"}

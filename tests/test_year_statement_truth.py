@@ -129,7 +129,8 @@ def test_zzp_year_statement_names_its_invoices_and_what_is_not_reported(cli, run
         b.engagement(c, "GZ1", "Z1", "GEM", regime="zzp")
         b.entry(c, "GZ1", date(2026, 11, 5), minutes=60)
     eng.dispose()
-    r = runner.invoke(cli, ["invoice", "expert", "--expert", "Z1", "--period", "2026-11"], env=LATER)
+    r = runner.invoke(cli, ["invoice", "receive", "--expert", "Z1", "--period", "2026-11", "--number", "Z-2026-001",
+                            "--date", "02-12-2026"], env=LATER)
     assert r.exit_code == 0, r.output
     data = statement(cli, runner, "Z1", 2026)
     number = data["invoices"][0]["number"]

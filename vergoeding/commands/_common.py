@@ -173,7 +173,7 @@ WORDS: dict[str, str] = {
 # Columns that hold an amount of money: shown as "€ 1.234,56" in a table.
 MONEY_COLUMNS = frozenset({
     "amount", "excl", "vat", "total", "expense", "expert_rate", "client_rate", "budget_amount", "km_rate",
-    "unit_price", "inkind", "paid", "gross", "net", "limit", "room", "used", "fee", "allowance", "travel_amount",
+    "unit_price", "inkind", "paid", "gross", "net", "limit", "room", "used", "fee", "allowance", "travel_amount", "received", "open",
 })
 
 

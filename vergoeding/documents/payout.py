@@ -96,10 +96,12 @@ class PayoutOverview:
     number: str = ""
     held: tuple[HeldRow, ...] = ()
     override_experts: tuple[str, ...] = ()
+    invoices: tuple[InvoiceRow, ...] = ()  # expert invoices paid in this batch (one transfer each)
 
     @property
     def total_sepa(self) -> Decimal:
-        return money_sum(s.payable for s in self.summary if s.route == "sepa")
+        return (money_sum(s.payable for s in self.summary if s.route == "sepa")
+                + money_sum(i.amount for i in self.invoices))
 
     @property
     def n_transfers(self) -> int:
@@ -107,7 +109,17 @@ class PayoutOverview:
         for s in self.summary:
             if s.route == "sepa":
                 per_expert[s.code] = per_expert.get(s.code, Decimal(0)) + s.payable
-        return sum(1 for v in per_expert.values() if v > 0)
+        return sum(1 for v in per_expert.values() if v > 0) + len(self.invoices)
+
+
+@dataclass(frozen=True)
+class InvoiceRow:
+    number: str
+    expert: str
+    name: str
+    issue_date: date | None
+    self_billed: bool
+    amount: Decimal
 
 
 def _line(d: dict[str, Any]) -> Line:
@@ -152,7 +164,10 @@ def overview_from_snapshot(snap: dict[str, Any]) -> PayoutOverview:
         msg_id=snap["msg_id"], override_reason=snap.get("override_reason"), lines=lines,
         summary=summarise(lines), findings=findings, number=snap.get("number", snap["period"]),
         held=tuple(HeldRow(h["expert"], h["name"], h["reason"]) for h in snap.get("held", ())),
-        override_experts=tuple(snap.get("override_experts", ())))
+        override_experts=tuple(snap.get("override_experts", ())),
+        invoices=tuple(InvoiceRow(i["number"], i["expert"], i["name"],
+                                  date.fromisoformat(i["issue_date"]) if i.get("issue_date") else None,
+                                  bool(i.get("self_billed")), D(i["amount"])) for i in snap.get("invoices", ())))
 
 
 # The overview on paper lists every line and every expert up to these numbers; a larger

@@ -144,6 +144,12 @@ def overview_xlsx(ov: PayoutOverview) -> bytes:
     ], [{**ln.__dict__, "late_text": "ja" if ln.late else ""} for ln in ov.lines],
         totals={"expert": "Totaal", **{k: money_sum(getattr(ln, k) for ln in ov.lines) for k in (
             "fee", "travel", "expenses_fixed", "expenses_receipt", "inkind", "payable", "cap_amount")}})
+    if ov.invoices:  # expert invoices paid in this batch, one transfer each
+        wb.sheet("Facturen", [
+            Column("Factuur", "number", width=22), Column("Code", "expert", width=10), Column("Naam", "name", width=26),
+            Column("Datum", "issue_date", DATE, 12), Column("Soort", "kind", width=16), Column("Bedrag", "amount", EURO),
+        ], [{**i.__dict__, "kind": "zelffacturering" if i.self_billed else "ontvangen"} for i in ov.invoices],
+            totals={"number": "Totaal", "amount": money_sum(i.amount for i in ov.invoices)})
     wb.sheet("Aangehouden", [Column("Code", "expert", width=10), Column("Naam", "name", width=26),
                              Column("Reden", "reason", width=90)], [h.__dict__ for h in ov.held])
     wb.sheet("Bevindingen", [
