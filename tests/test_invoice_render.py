@@ -120,7 +120,9 @@ def test_xlsx_reads_back_as_typed_cells(ws) -> None:  # type: ignore[no-untyped-
                            datetime(2026, 10, 6), datetime(2026, 10, 20), 3.75, "uur")
     assert rows[0][6] == 45 and rows[0][8] == pytest.approx(168.75) and rows[0][7] == pytest.approx(0.21)
     assert rows[1][8] == pytest.approx(623.05)
-    assert rows[2][1] == "Totaal excl. btw" and rows[2][8] == pytest.approx(791.80)
+    assert rows[2][1] == "Totaal excl. btw" and rows[2][8] == "=SUM(I4:I5)"  # a formula, its value cached:
+    cached = load_workbook(io.BytesIO(api.render(ws, "2026-0001", "xlsx")), data_only=True)
+    assert cached["Regels"]["I6"].value == pytest.approx(791.80)
     assert wb["Regels"]["I4"].number_format.startswith('"€"')
     btw = list(wb["Btw"].iter_rows(min_row=2, values_only=True))
     assert btw[0][:3] == (pytest.approx(0.21), pytest.approx(791.80), pytest.approx(166.28))

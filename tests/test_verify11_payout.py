@@ -105,7 +105,7 @@ def test_an_override_that_does_nothing_is_said_out_loud(cli, runner: CliRunner, 
     r = pay(cli, runner, tmp_path / "a", "--expert", "P1", "--override-expert", "V2", "--override-reason", REASON)
     assert r.exit_code == 0, r.output
     assert "Betaald: 2026-11, 1 overboeking(en), totaal €\u00a042,50, 1 regel(s) afgerekend." in r.stdout
-    assert "WAARSCHUWING [uitbetaling] november 2026" in r.stdout
+    assert "WAARSCHUWING [betalen ondanks fouten had geen effect] november 2026" in r.stdout
     assert ("--override-expert V2: Victor Boven heeft geen open regels in deze uitbetaling; de override geldt "
             "hier niet.") in r.stdout
     # V1 is not held (V2 was meant): V1 is paid as usual, V2 stays held, the override is not recorded
@@ -116,7 +116,8 @@ def test_an_override_that_does_nothing_is_said_out_loud(cli, runner: CliRunner, 
             "wordt, kunt u met een reden toch betalen; de override geldt hier niet.") in r.stdout
     assert "Aangehouden (1)" in r.stdout and "V2 Victor Boven: Voor het werk in november 2026" in r.stdout
     text = pdf_text(tmp_path / "b" / "uitbetaling-2026-11.2.pdf")
-    assert "payout.override_unused" in text and "Betaald ondanks fouten" not in text
+    assert "betalen ondanks fouten had geen effect" in text and "Betaald ondanks fouten" not in text
+    assert "payout.override_unused" not in text  # the stable id stays in JSON, people read Dutch
     eng = b.new_engine(tmp_db)
     with eng.connect() as c:
         actions = [a for (a,) in c.execute(select(s.audit_log.c.action).where(s.audit_log.c.entity == "payout")

@@ -167,8 +167,9 @@ def audit_command(ctx: click.Context, entity: str | None, entity_id: int | None,
     ws = workspace(ctx)
     rows = [{"id": r.id, "at": r.at, "actor": r.actor, "db_user": r.db_user, "action": r.action, "entity": r.entity,
              "entity_id": r.entity_id, "detail": r.detail} for r in api.audit_log(ws, entity, entity_id, limit)]
-    emit(rows, fmt, headers={"at": "wanneer", "actor": "wie", "db_user": "databasegebruiker", "action": "actie",
-                             "entity": "soort", "entity_id": "nr", "detail": "wat"}, words=("action", "entity"),
+    emit(rows, fmt, columns=["id", "at", "actor", "db_user", "action", "entity", "entity_id", "detail"],
+         headers={"at": "wanneer", "actor": "wie", "db_user": "databasegebruiker", "action": "actie",
+                             "entity": "soort", "entity_id": "nr gegevens", "detail": "wat"}, words=("action", "entity"),
          total=api.audit_count(ws, entity, entity_id))
 
 

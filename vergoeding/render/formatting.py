@@ -12,6 +12,7 @@ including the no-break space after the euro sign and babel's rounding (half to e
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from decimal import Decimal
 
 from vergoeding.core.duration import format_minutes
@@ -29,8 +30,8 @@ from vergoeding.core.nl import (
 )
 
 __all__ = ["LOCALE", "MONTHS", "address_line", "eur", "euro", "hours", "hours_decimal", "hours_words",
-           "unit_count", "sentence", "long_date", "mask_bsn",
-           "month_name", "number", "percent", "period", "severity_label", "short_date", "whole"]
+           "unit_count", "work_text", "sentence", "long_date", "mask_bsn",
+           "month_name", "number", "percent", "period", "rule_label", "severity_label", "short_date", "whole"]
 
 LOCALE = "nl_NL"
 _NBSP = "\u00a0"
@@ -69,6 +70,14 @@ def unit_count(quantity: Decimal | int, unit: str) -> str:
     return f"{number(q)} {word}"
 
 
+def work_text(minutes: int, counts: Iterable[tuple[str, Decimal]] = ()) -> str:
+    """What was done, as a person counts it: '5:30', '2 bijeenkomsten', '3:00 + 1 sessie'.
+    Work paid per meeting, session or day is counted in those units, not in hours (a council
+    member's meetings are not '0:00')."""
+    parts = [unit_count(q, u) for u, q in counts]
+    return " + ".join([hours(minutes)] * bool(minutes or not parts) + parts)
+
+
 def hours_decimal(minutes: int) -> str:
     """150 -> '2,5' (for invoices: a quantity in hours)."""
     return number(Decimal(minutes) / Decimal(60), 2)
@@ -81,8 +90,17 @@ def percent(rate: Decimal | str) -> str:
 
 
 def severity_label(severity: str) -> str:
-    """error -> fout, warning -> waarschuwing (a finding's severity as a person reads it)."""
-    return {"error": "fout", "warning": "waarschuwing", "info": "info"}.get(str(severity), str(severity))
+    """error -> fout, warning -> waarschuwing, info -> let op (the one mapping in core.findings)."""
+    from vergoeding.core.findings import severity_label as label
+
+    return label(severity)
+
+
+def rule_label(rule: str) -> str:
+    """volunteer.month_cap -> "maandgrens vrijwilligersvergoeding" (the one mapping in core.findings)."""
+    from vergoeding.core.findings import rule_label as label
+
+    return label(rule)
 
 
 def mask_bsn(bsn: str | None) -> str:

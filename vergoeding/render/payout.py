@@ -119,7 +119,9 @@ def overview_xlsx(ov: PayoutOverview) -> bytes:
         heading.append(f"Aangehouden: {', '.join(h.expert for h in ov.held)} (zie blad Aangehouden)")
     summary_rows = [{
         "code": s.code, "name": s.name, "regime": s.regime_label, "route": ROUTE_LABELS[s.route],
-        "hours": Decimal(s.minutes) / Decimal(60), "fee": s.fee, "travel": s.travel, "expenses": s.expenses,
+        "hours": Decimal(s.minutes) / Decimal(60) if s.minutes else None,
+        "meetings": s.count("bijeenkomst") or None, "sessions": s.count("sessie") or None,
+        "days": s.count("dag") or None, "fee": s.fee, "travel": s.travel, "expenses": s.expenses,
         "inkind": s.inkind, "payable": s.payable,
         "transfer": s.payable if s.route == "sepa" and s.payable > 0 else Decimal("0.00"),
     } for s in ov.summary]
@@ -127,6 +129,8 @@ def overview_xlsx(ov: PayoutOverview) -> bytes:
     wb.sheet("Samenvatting", [
         Column("Code", "code", width=10), Column("Naam", "name", width=26), Column("Regime", "regime", width=24),
         Column("Betaalwijze", "route", width=20), Column("Uren", "hours", "#,##0.00", 8),
+        Column("Bijeenkomsten", "meetings", width=8), Column("Sessies", "sessions", width=8),
+        Column("Dagen", "days", width=8),
         Column("Vergoeding", "fee", EURO), Column("Reiskosten", "travel", EURO), Column("Onkosten", "expenses", EURO),
         Column("In natura (niet overgemaakt)", "inkind", EURO), Column("Te betalen", "payable", EURO),
         Column("In SEPA-batch", "transfer", EURO),
@@ -152,13 +156,17 @@ def overview_xlsx(ov: PayoutOverview) -> bytes:
             totals={"number": "Totaal", "amount": money_sum(i.amount for i in ov.invoices)})
     wb.sheet("Aangehouden", [Column("Code", "expert", width=10), Column("Naam", "name", width=26),
                              Column("Reden", "reason", width=90)], [h.__dict__ for h in ov.held])
+    from vergoeding.core.findings import rule_label, severity_label
+
     wb.sheet("Bevindingen", [
-        Column("Ernst", "severity", width=10), Column("Regel-id", "rule", width=28), Column("Deskundige", "expert", width=10),
+        Column("Ernst", "severity_label", width=12), Column("Regel", "rule_label", width=32),
+        Column("Deskundige", "expert", width=10),
         Column("Opdracht", "engagement", width=14), Column("Periode", "period", width=10),
         Column("Uitleg", "message", width=70), Column("Wat u kunt doen", "advice", width=50),
         Column("Grens", "limit", width=10), Column("Jaar bron", "limit_year", width=8),
-        Column("Bevestigd", "confirmed", width=9),
-    ], [f.__dict__ for f in ov.findings])
+        Column("Bevestigd", "confirmed", width=9), Column("Code regel (voor scripts)", "rule", width=28),
+    ], [{**f.__dict__, "severity_label": severity_label(f.severity), "rule_label": rule_label(f.rule)}
+        for f in ov.findings])
     return pin_zip(wb.to_bytes(), ov.created)
 
 
