@@ -356,8 +356,8 @@ def _refuse_nothing_paid(sel: Selection, earlier: Any, period: Period, label: st
 def _write(ws: Workspace, snap: dict[str, Any], out: Path, progress: Progress | None) -> tuple[Path, ...]:
     from vergoeding.render.payout import render_files
 
-    files = render_files(ws.settings.templates_dir, ws.settings.shipped_templates, snap, progress)
-    return tuple(write_atomic(out / n, b) for n, b in sorted(files.items()))
+    with render_files(ws.settings.templates_dir, ws.settings.shipped_templates, snap, progress) as files:
+        return tuple(write_atomic(out / n, files[n]) for n in sorted(files))
 
 
 def payout(ws: Workspace, period: Period | str, out_dir: Path | str, today: date, *,
@@ -420,10 +420,10 @@ def payout(ws: Workspace, period: Period | str, out_dir: Path | str, today: date
                                                           override_experts=override_experts,
                                                           execution_date=execution_date, sepa_version=sepa_version)
         files = render_files(ws.settings.templates_dir, ws.settings.shipped_templates, snap, progress)
-        for name, data in files.items():  # a path that may not be written is refused before anything is paid
-            check_output(out / name, data)
-        faults.point("payout.priced")
         try:
+            for name in files:  # a path that may not be written is refused before anything is paid
+                check_output(out / name, files[name])
+            faults.point("payout.priced")
             record_payout(ws.engine, number=snap["number"], period=label, expert_code=snap["expert_only"],
                           created=datetime.fromisoformat(snap["created"]),
                           execution_date=date.fromisoformat(snap["execution_date"]),
@@ -435,11 +435,16 @@ def payout(ws: Workspace, period: Period | str, out_dir: Path | str, today: date
         except Repriced:
             # an engagement edit committed while these lines were priced: price them again
             # (the edit was not refused, so the new terms hold for these unpaid lines)
+            files.close()
             if attempt == REPRICE_ATTEMPTS:
                 raise
-    faults.point("payout.after_commit")
-    out.mkdir(parents=True, exist_ok=True)
-    written = tuple(write_atomic(out / n, b) for n, b in sorted(files.items()))
+        except BaseException:
+            files.close()
+            raise
+    with files:  # staged on disk (render.staged): written one by one, never all in memory
+        faults.point("payout.after_commit")
+        out.mkdir(parents=True, exist_ok=True)
+        written = tuple(write_atomic(out / n, files[n]) for n in sorted(files))
     mark_written(ws.engine, number=snap["number"], at=now_utc(), actor=ws.actor, completed=False)
     return _result(snap, written, len(lines), False)
 

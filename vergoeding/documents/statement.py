@@ -233,9 +233,13 @@ def statements_from_snapshot(snap: dict[str, Any]) -> list[PayoutStatement]:
     """One statement per expert who receives a transfer in this payout."""
     ov = overview_from_snapshot(snap)
     org = snap["organisation"]
+    by_expert: dict[str, list[Line]] = {}
+    for ln in ov.lines:  # one pass (500 experts x 50,000 lines was 25 million comparisons)
+        if ln.route == "sepa":
+            by_expert.setdefault(ln.expert, []).append(ln)
     out = []
     for e in snap["experts"]:
-        lines = tuple(ln for ln in ov.lines if ln.expert == e["code"] and ln.route == "sepa")
+        lines = tuple(by_expert.get(e["code"], ()))
         if not lines:
             continue
         regimes: dict[str, Decimal] = {}
