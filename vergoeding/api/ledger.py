@@ -297,14 +297,15 @@ def hours(ws: Workspace, expert_code: str, period: Period, *, made_on: date | No
         engs = {g.code: g for g in queries.all_engagements(conn, expert_code=expert_code)}
         clients = {o.code: o.name for o in queries.all_organisations(conn)}
         entries = queries.load_entries(conn, period=period, expert_code=expert_code)
-        units = {code: _unit(ws, conn, code, period) for code in engs}
+        # the unit of each engagement in the period, from its row (one query for all of them)
+        rows = {r.code: r for r in conn.execute(select(s.engagements).where(s.engagements.c.expert_id == person.id))}
+        units = {code: _unit(ws, rows[code], period) for code in engs}
     labels = {k: r.label for k, r in ws.ratecard.roles.items()}
     return build_hours(person, own, period, entries, engs, client_names=clients, role_labels=labels,
                        units=units, made_on=made_on)
 
 
-def _unit(ws: Workspace, conn: Any, code: str, period: Period) -> Unit:
-    row = conn.execute(select(s.engagements).where(code_is(s.engagements.c.code, code))).one()
+def _unit(ws: Workspace, row: Any, period: Period) -> Unit:
     day = max(row.start_date, period.start)
     return ledger.unit_of(row, day, ws.ratecard)
 
