@@ -21,6 +21,7 @@ import os
 import platform
 import sys
 import time
+import traceback
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
@@ -86,6 +87,9 @@ def main(argv: list[str] | None = None) -> int:
         except cases.NotAvailable as exc:
             print(f"  skipped: {exc}", file=sys.stderr)
             continue
+        except Exception as exc:  # noqa: BLE001 - one broken case must not lose the whole run
+            traceback.print_exc()
+            out = crashed(name, exc)
         for r in out if isinstance(out, list) else [out]:
             results.append(r)
             print(f"  {r.name}: ours {r.ours:.3f} {r.unit}, baseline {r.baseline:.3f} {r.unit}, "
@@ -102,6 +106,12 @@ def main(argv: list[str] | None = None) -> int:
         block = "results pg" if args.pg_only else "results " + ",".join(sorted(set(args.only))) if args.only else "results"
         write_docs(table, block)
     return 0 if all(r.ok for r in results) else 1
+
+
+def crashed(name: str, exc: BaseException) -> Result:
+    """A case that raised: a missed result in the table (the run goes on, the exit code is 1)."""
+    return Result(f"{name}: CRASHED", 0.0, 0.0, "runs through", 0.0, False,
+                  notes=[f"{type(exc).__name__}: {str(exc)[:300]}"])
 
 
 def pg_sizes(scale: int) -> dict[str, int]:
@@ -131,11 +141,16 @@ def run_pg(admin_url: str, scale: int, only: list[str] | None) -> list[Result]:
             if only and name not in only:
                 continue
             print(f"running {name} on PostgreSQL ...", file=sys.stderr)
-            r = cases.CASES[name](ctx)
-            r.notes.insert(0, f"PostgreSQL, {sizes['entries']} entries (a tenth of the SQLite size)")
-            out.append(r)
-            print(f"  {r.name}: ours {r.ours:.3f} {r.unit}, baseline {r.baseline:.3f} {r.unit}, "
-                  f"ratio {r.ratio:.2f} (target {r.target}) {'OK' if r.ok else 'MISSED'}", file=sys.stderr)
+            try:
+                got = cases.CASES[name](ctx)
+            except Exception as exc:  # noqa: BLE001 - as above
+                traceback.print_exc()
+                got = crashed(name, exc)
+            for r in got if isinstance(got, list) else [got]:
+                r.notes.insert(0, f"PostgreSQL, {sizes['entries']} entries (a tenth of the SQLite size)")
+                out.append(r)
+                print(f"  {r.name}: ours {r.ours:.3f} {r.unit}, baseline {r.baseline:.3f} {r.unit}, "
+                      f"ratio {r.ratio:.2f} (target {r.target}) {'OK' if r.ok else 'MISSED'}", file=sys.stderr)
     finally:
         admin.execute("DROP DATABASE IF EXISTS vergoeding_bench WITH (FORCE)")
         admin.close()

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from vergoeding.core.dates import age_on, parse_date
+from vergoeding.core.dates import age_on, birth_date_problem, parse_date
 from vergoeding.errors import InputError
 
 
@@ -94,3 +94,24 @@ def test_age_on_birthday_is_exact(birth: date, years: int) -> None:
     assert age_on(birth, birthday) == years
     if birthday > date(1900, 1, 1) and years > 0:
         assert age_on(birth, date.fromordinal(birthday.toordinal() - 1)) == years - 1
+
+
+@pytest.mark.parametrize(
+    ("birth", "problem"),
+    [
+        (date(2014, 11, 2), None),  # 12 today
+        (date(2014, 11, 3), "03-11-2014: dan is de deskundige 11 jaar (jonger dan 12)"),
+        (date(1906, 11, 2), None),  # 120 today
+        (date(1905, 11, 2), "02-11-1905: dan is de deskundige 121 jaar (hoogstens 120)"),
+        (date(2026, 11, 2), "02-11-2026: dan is de deskundige 0 jaar (jonger dan 12)"),
+        (date(2026, 11, 3), "03-11-2026 ligt na vandaag (02-11-2026)"),
+        (date(2162, 1, 1), "01-01-2162 ligt na vandaag (02-11-2026)"),
+        (date(1, 1, 1), "01-01-0001: dan is de deskundige 2025 jaar"),
+    ],
+)
+def test_a_date_of_birth_lies_between_12_and_120_years_before_today(birth: date, problem: str | None) -> None:
+    found = birth_date_problem(birth, date(2026, 11, 2))
+    if problem is None:
+        assert found is None
+    else:
+        assert found is not None and found.startswith(problem), found

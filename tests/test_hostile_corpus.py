@@ -21,6 +21,7 @@ from typing import Any
 import click
 import pytest
 from click.testing import CliRunner
+from dutch_only import assert_dutch
 from sqlalchemy import create_engine, select
 
 from vergoeding.__main__ import load_cli
@@ -94,6 +95,7 @@ def check(result: Any, case: dict[str, Any]) -> None:
         assert line in result.stderr, (line, result.stderr)
     assert "111222333" not in result.stderr and "111.222.333" not in result.stderr  # a BSN is never repeated
     assert "\x1b" not in result.stderr and "\x07" not in result.stderr  # nor an escape sequence
+    assert_dutch(result.output)
 
 
 def no_files(folder: Path) -> None:

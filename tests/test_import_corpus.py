@@ -13,6 +13,7 @@ from typing import Any
 import click
 import pytest
 from click.testing import CliRunner
+from dutch_only import assert_dutch
 from sqlalchemy import select
 
 from bench.import_case import huge_workbook
@@ -102,6 +103,7 @@ def run_import(runner: CliRunner, cli: click.Group, path: Path) -> Any:
     result = runner.invoke(cli, ["import", str(path)])
     assert "Traceback" not in result.output
     assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    assert_dutch(result.output)
     return result
 
 

@@ -15,12 +15,14 @@ races without a pause, at spread-out moments, by two long-lived worker processes
 from __future__ import annotations
 
 import multiprocessing as mp
+import queue
 import subprocess
 import sys
 import time
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
+from typing import NoReturn
 
 import builders as b
 import pytest
@@ -68,16 +70,33 @@ def cmd(db: Path, *args: str, pause: str | None = None) -> subprocess.Popen[str]
                             stderr=subprocess.PIPE, text=True, env=clean_env(**extra))
 
 
+def hung(what: str, *procs: subprocess.Popen[str] | mp.process.BaseProcess) -> NoReturn:
+    """The hang guard went off: end the processes and fail saying so. HANG_GUARD (conftest)
+    is far beyond anything a busy machine needs, so this is a deadlock, never slowness."""
+    for p in procs:
+        p.kill()
+    pytest.fail(f"vastgelopen (hang guard, geen snelheidseis): {what} na {HANG_GUARD} s; een deadlock of een "
+                "proces dat op een pauze wacht die nooit opengaat", pytrace=False)
+
+
 def done(p: subprocess.Popen[str]) -> tuple[int, str, str]:
-    out, err = p.communicate(timeout=HANG_GUARD)
+    try:
+        out, err = p.communicate(timeout=HANG_GUARD)
+    except subprocess.TimeoutExpired:
+        hung(f"{' '.join(map(str, p.args))[:200]} is niet klaar", p)  # type: ignore[arg-type]
     return p.returncode, out, err.replace("\xa0", " ")
 
 
 def wait_for(path: Path, proc: subprocess.Popen[str]) -> None:
+    """Until ``proc`` reaches its pause point (it writes ``path``); a process that ends
+    first fails with its output. No time is asserted: only the hang guard ends the wait."""
     deadline = time.monotonic() + HANG_GUARD
     while not path.exists():
-        assert proc.poll() is None, done(proc)
-        assert time.monotonic() < deadline
+        if proc.poll() is not None:
+            code, out, err = done(proc)
+            pytest.fail(f"het proces stopte (exit {code}) voordat het bij {path.name} was: {out}{err}")
+        if time.monotonic() > deadline:
+            hung(f"het proces kwam niet bij {path.name}", proc)
         time.sleep(0.02)
 
 
@@ -267,7 +286,10 @@ def test_repeated_races_never_leave_a_paid_line_that_disagrees(db: Path, tmp_pat
                 edit_jobs.put((k, kind, step * took))
                 got = {}
                 for _ in range(2):
-                    r = results.get(timeout=HANG_GUARD)
+                    try:
+                        r = results.get(timeout=HANG_GUARD)
+                    except queue.Empty:
+                        hung(f"race {kind} (stap {step}) gaf geen uitkomst", payer, editor)
                     got[r[0]] = r[2]
                     if r[0] == "payout":  # how long a payout takes here: only to spread the moments
                         took = max(took, time.monotonic() - started)
@@ -290,5 +312,7 @@ def test_repeated_races_never_leave_a_paid_line_that_disagrees(db: Path, tmp_pat
         edit_jobs.put(None)
         payer.join(timeout=HANG_GUARD)
         editor.join(timeout=HANG_GUARD)
-    assert payer.exitcode == 0 and editor.exitcode == 0
+        if payer.is_alive() or editor.is_alive():
+            hung("de werkprocessen stoppen niet", payer, editor)
+    assert payer.exitcode == 0 and editor.exitcode == 0, (payer.exitcode, editor.exitcode)
     print(outcomes)  # which way each race went (-s): both ways occur on an idle machine

@@ -294,10 +294,12 @@ def test_kor_credit_note_has_no_negative_zero_in_any_writer(runner: CliRunner, c
                                                             tmp_path: Path, ubl_rules: UblRules) -> None:
     build(tmp_db)
     env = {"VERGOEDING_TODAY": "2026-11-05"}
-    r = runner.invoke(cli, ["invoice", "expert", "--expert", "E003", "--period", "2026-10"], env=env)
+    r = runner.invoke(cli, ["invoice", "receive", "--expert", "E003", "--period", "2026-10", "--number",
+                            "E003-2026-001", "--date", "05-11-2026", "--amount", "110"], env=env)
     assert r.exit_code == 0, r.output
-    assert r.stdout == ("Factuur E003-2026-001: Cor Pieters, 1 regel(s), totaal €\u00a0110,00 "
-                        "(kleineondernemersregeling: geen btw)\n")
+    assert r.stdout == ("Ontvangen factuur E003-2026-001: Cor Pieters, 1 regel(s), totaal €\u00a0110,00 "
+                        "(kleineondernemersregeling: geen btw); keur haar goed met 'vergoeding invoice approve "
+                        "E003-2026-001'\n") and r.stderr == ""
     r = runner.invoke(cli, ["invoice", "credit", "E003-2026-001", "--reason", "dubbel gefactureerd"], env=env)
     assert r.exit_code == 0, r.output
     assert r.stdout == ("Creditnota E003-2026-002: Stichting Ervaring Werkt, 1 regel(s), totaal €\u00a0-110,00 "

@@ -11,54 +11,58 @@ same lines. A billable engagement without a price for the client is named
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Connection, case, extract, func, select
+from sqlalchemy import Connection, select
 
 from vergoeding.api.workspace import Workspace
 from vergoeding.core.compensation import price_entry
 from vergoeding.core.duration import format_minutes
 from vergoeding.core.findings import Finding, Severity
 from vergoeding.core.period import Period, month_of, period_text
-from vergoeding.core.work import Entry
+from vergoeding.core.work import Engagement, Entry
 from vergoeding.errors import VergoedingError
 from vergoeding.store import queries
-from vergoeding.store.schema import engagements, entries, experts, organisations
+from vergoeding.store.billable import BillableSum, open_billable_sums
+from vergoeding.store.schema import organisations
 
 NOT_INVOICED = "invoice.not_invoiced"
 NO_CLIENT_RATE = "invoice.no_client_rate"
 
 
-def open_billable(ws: Workspace, conn: Connection, period: Period, *, expert: str | None = None) -> list[Finding]:
-    """Findings for approved billable lines before ``period.end`` that no invoice holds."""
-    g, e, o, x = engagements, entries, organisations, experts
-    correction = case((e.c.correction_of.is_(None), 0), else_=1)
-    y, m = extract("year", e.c.work_date), extract("month", e.c.work_date)
-    # summed per engagement, month and kind in the database: a year of a large network is a
-    # million lines, and only the groups are reported
-    q = (select(g.c.code, o.c.code.label("client"), o.c.name.label("client_name"), y.label("y"), m.label("m"),
-                correction.label("correction"), func.count().label("n"), func.sum(e.c.minutes).label("minutes"),
-                func.min(e.c.work_date).label("first"), func.max(e.c.work_date).label("last"))
-         .join(g, g.c.id == e.c.engagement_id).join(o, o.c.id == g.c.client_id)
-         .where(e.c.work_date < period.end, e.c.status.in_(["approved", "settled"]), e.c.invoice_id.is_(None),
-                g.c.billable.is_(True), o.c.kind == "client",
-                e.c.correction_of.is_(None) | g.c.corrections_billed.is_(True))
-         .group_by(g.c.code, o.c.code, o.c.name, y, m, correction))
+def open_billable(ws: Workspace, conn: Connection, period: Period, *, expert: str | None = None,
+                  engagements: Sequence[Engagement] | None = None) -> list[Finding]:
+    """Findings for approved billable lines before ``period.end`` that no invoice holds
+    (``engagements``: those of ``expert`` or all, when the caller has them already)."""
+    # summed per engagement, month and kind in the database (store.billable): a year of a
+    # large network is a million lines, and only the groups are reported
     if expert:
-        q = q.join(x, x.c.id == g.c.expert_id).where(x.c.code == queries.expert(conn, expert).code)
-    rows = conn.execute(q).all()
+        queries.expert(conn, expert)  # NotFoundError with a clear message
+    if engagements is None:
+        engagements = queries.all_engagements(conn, expert_code=expert)
+    sums = open_billable_sums(conn, period.end, engagements, all_engagements=not expert)
+    if not sums:
+        return []
+    orgs = {str(r.code): (str(r.name), str(r.kind)) for r in conn.execute(
+        select(organisations.c.code, organisations.c.name, organisations.c.kind))}
+    engs = {eng.id: eng for eng in engagements}
+    rows = [_Row(engs[s.engagement_id].code, engs[s.engagement_id].client_code,
+                 orgs[engs[s.engagement_id].client_code][0], s)
+            for s in sums if orgs[engs[s.engagement_id].client_code][1] == "client"]
     if not rows:
         return []
-    engs = {eng.code: eng for eng in queries.all_engagements(conn, expert_code=expert)}
+    by_code = {eng.code: eng for eng in engs.values()}
     priced_ok: dict[str, bool] = {}
     out: list[Finding] = []
     last_day: dict[str, date] = {}
     for r in rows:
-        last = _day(r.last)
+        last = r.sums.last
         last_day[r.code] = max(last_day.get(r.code, last), last)
     for code, day in sorted(last_day.items()):
-        eng = engs[code]
+        eng = by_code[code]
         try:
             p = price_entry(Entry(0, code, day, minutes=60, quantity=1), eng, ws.ratecard, ws.limits)
             priced_ok[code] = p.client_unit_price > 0
@@ -77,26 +81,28 @@ def open_billable(ws: Workspace, conn: Connection, period: Period, *, expert: st
     for r in rows:
         if not priced_ok[r.code]:
             continue
-        label = f"{int(r.y)}-{int(r.m):02d}"
         # corrections of invoiced work go on the next invoice of any period: grouped as such
-        key = (r.client, "correcties" if r.correction else label)
+        key = (r.client, "correcties" if r.sums.correction else r.sums.month)
         groups[key].append(r)
         names[r.client] = r.client_name
     for (client, label), items in sorted(groups.items()):
         codes = sorted({str(r.code) for r in items})
-        minutes = sum(int(r.minutes or 0) for r in items)
+        minutes = sum(r.sums.minutes for r in items)
         when = "correcties op gefactureerd werk" if label == "correcties" else period_text(month_of(
-            min(_day(r.first) for r in items)))
+            min(r.sums.first for r in items)))
         target = (period.label or "PERIODE") if label == "correcties" else label
         out.append(Finding(
             Severity.WARNING, NOT_INVOICED,
-            f"Nog niet gefactureerd aan {names[client]} ({client}): {sum(int(r.n) for r in items)} goedgekeurde regel(s)"
+            f"Nog niet gefactureerd aan {names[client]} ({client}): {sum(r.sums.count for r in items)} goedgekeurde regel(s)"
             + (f", {format_minutes(minutes)} uur" if minutes else "") + f", {when} (opdracht(en) {', '.join(codes)}).",
             f"Factureer ze met 'vergoeding invoice create --client {client} --period {target}'.",
             period=target))
     return out
 
 
-def _day(value: Any) -> date:
-    """A date from the database (SQLite returns the text of a MIN/MAX)."""
-    return value if isinstance(value, date) else date.fromisoformat(str(value))
+@dataclass(frozen=True)
+class _Row:
+    code: str  # the engagement
+    client: str
+    client_name: str
+    sums: BillableSum

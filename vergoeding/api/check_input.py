@@ -54,12 +54,15 @@ def price_frozen(ws: Workspace, conn: Connection, entries: Sequence[Entry],
 
 
 def check_input(ws: Workspace, conn: Connection, period: Period, *, expert: str | None, today: date,
-                skip: AbstractSet[int] = frozenset()) -> CheckInput:
+                skip: AbstractSet[int] = frozenset(), engagements: Sequence[Engagement] | None = None) -> CheckInput:
     """Every entry (any status) of the period's years up to the period's end: the year cap
     needs the year so far, the month caps the months of the period. Priced one by one (see
     :func:`fast_check_input` for the summed path that ``check`` uses). ``skip``: entries
-    that have no price (:mod:`vergoeding.api.coverage`; reported on their own)."""
-    engs = {e.code: e for e in queries.all_engagements(conn, expert_code=expert)}
+    that have no price (:mod:`vergoeding.api.coverage`; reported on their own); ``engagements``:
+    those of ``expert`` (or all), when the caller has loaded them already."""
+    if engagements is None:
+        engagements = queries.all_engagements(conn, expert_code=expert)
+    engs = {e.code: e for e in engagements}
     scope = Period(date(period.start.year, 1, 1), period.end)
 
     def load(**kw: object) -> list[Entry]:

@@ -27,7 +27,7 @@ from vergoeding.core.findings import Finding, sort_findings
 from vergoeding.core.period import Period, month_of
 from vergoeding.core.period import year as year_period
 from vergoeding.core.room import Room, room_on
-from vergoeding.core.work import Entry
+from vergoeding.core.work import Engagement, Entry
 from vergoeding.errors import InputError, VergoedingError
 from vergoeding.store import queries
 from vergoeding.store.declarations import load_declarations
@@ -70,13 +70,13 @@ SUMMED_FROM = 2_000
 
 
 def _check_input_by_size(ws: Workspace, conn: Connection, period: Period, *, expert: str | None,
-                         today: date) -> CheckInput:
+                         today: date, engagements: Sequence[Engagement] | None = None) -> CheckInput:
     scope = Period(date(period.start.year, 1, 1), period.end)
     few = len(conn.execute(select(entries.c.id).where(entries.c.work_date >= scope.start,
                                                       entries.c.work_date < scope.end)
                            .limit(SUMMED_FROM)).all()) < SUMMED_FROM
     make = check_input if few else fast_check_input
-    return make(ws, conn, period, expert=expert, today=today)
+    return make(ws, conn, period, expert=expert, today=today, engagements=engagements)
 
 
 def _check_per_entry(ws: Workspace, period: Period | None = None, year: int | None = None,
@@ -100,10 +100,11 @@ def _check(ws: Workspace, period: Period | None, year: int | None, expert: str |
         gaps, late = price_gaps(ws, conn, scope, engs, all_engagements=expert is None)
         names: dict[str, str] = {}
         if not gaps:
-            ci = make_input(ws, conn, p, expert=expert, today=today)
+            ci = make_input(ws, conn, p, expert=expert, today=today, engagements=engs)
         else:
             # lines without a price are reported and left out; the rest is checked one by one
-            ci = check_input(ws, conn, p, expert=expert, today=today, skip=frozenset(g.entry_id for g in gaps))
+            ci = check_input(ws, conn, p, expert=expert, today=today, skip=frozenset(g.entry_id for g in gaps),
+                             engagements=engs)
             names = {x.code: x.name for x in ci.experts}
         # a payout of the period also pays approved lines of earlier months (late lines): their
         # experts need the payment data too (looked up only for experts that lack some)
@@ -113,7 +114,7 @@ def _check(ws: Workspace, period: Period | None, year: int | None, expert: str |
         if ids and p.start > scope.start:
             late |= {eid for eid, _, _ in late_ranges(conn, p.start, ids)}
         ci = replace(ci, late=[g for g in engs if g.id in late])
-        billing = billing_findings(ws, conn, p, expert=expert)
+        billing = billing_findings(ws, conn, p, expert=expert, engagements=engs)
     found = run_checks(ci)
     if gaps:
         found = [*gap_findings(ws, gaps, names, p.label or str(p)), *found]
@@ -147,13 +148,14 @@ def payout_findings(ws: Workspace, period: Period, today: date, expert: str | No
     return [*earlier, *hold_findings(d)]
 
 
-def billing_findings(ws: Workspace, conn: Connection, period: Period, *, expert: str | None) -> list[Finding]:
+def billing_findings(ws: Workspace, conn: Connection, period: Period, *, expert: str | None,
+                     engagements: Sequence[Engagement] | None = None) -> list[Finding]:
     """Approved billable work up to the period's end that no invoice holds yet, per client and
     period of work (revenue that would otherwise be lost), and billable payroll engagements
     without a client rate."""
     from vergoeding.api.billing import open_billable
 
-    return open_billable(ws, conn, period, expert=expert)
+    return open_billable(ws, conn, period, expert=expert, engagements=engagements)
 
 
 def engagement_warnings(ws: Workspace, code: str) -> list[Finding]:
@@ -191,12 +193,16 @@ def engagement_warnings(ws: Workspace, code: str) -> list[Finding]:
     return out
 
 
-def room(ws: Workspace, expert: str, on: date, *, extra: Sequence[Entry] = ()) -> Room:
+def room(ws: Workspace, expert: str, on: date, *, extra: Sequence[Entry] = (),
+         engagements: Sequence[Engagement] | None = None) -> Room:
     """Tax-free volunteer room left in the month and the year of ``on``. ``extra``: entries
-    not yet stored, counted as if they were (the portal shows what a submission would do)."""
+    not yet stored, counted as if they were (the portal shows what a submission would do);
+    ``engagements``: the expert's, when the caller has them already."""
     with ws.engine.connect() as conn:
-        queries.expert(conn, expert)
-        engs = {e.code: e for e in queries.all_engagements(conn, expert_code=expert)}
+        if engagements is None:
+            queries.expert(conn, expert)  # NotFoundError with a clear message
+            engagements = queries.all_engagements(conn, expert_code=expert)
+        engs = {e.code: e for e in engagements}
         entries = queries.load_entries(conn, period=year_period(on.year), expert_code=expert)
         entries += [x for x in extra if x.work_date.year == on.year]
         decl = load_declarations(conn, expert_code=expert, years=(on.year,))

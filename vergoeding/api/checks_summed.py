@@ -244,11 +244,13 @@ def priced_sums(ws: Workspace, conn: Connection, scope: Period, engs: Sequence[E
 
 
 def fast_check_input(ws: Workspace, conn: Connection, period: Period, *, expert: str | None,
-                     today: date) -> CheckInput:
+                     today: date, engagements: Sequence[Engagement] | None = None) -> CheckInput:
     """:func:`check_input`, with the entries priced as sums per engagement and month (the same
     findings and totals; ``hourly_priced`` holds the single entries the hourly presumption
     needs). Falls back to :func:`check_input` when the sums do not fit."""
-    engs = {e.code: e for e in queries.all_engagements(conn, expert_code=expert)}
+    if engagements is None:
+        engagements = queries.all_engagements(conn, expert_code=expert)
+    engs = {e.code: e for e in engagements}
     scope = Period(date(period.start.year, 1, 1), period.end)
     experts = queries.all_experts(conn, [expert] if expert else None)
     try:
@@ -267,7 +269,7 @@ def fast_check_input(ws: Workspace, conn: Connection, period: Period, *, expert:
     except VergoedingError:
         got = None
     if got is None:
-        return check_input(ws, conn, period, expert=expert, today=today)
+        return check_input(ws, conn, period, expert=expert, today=today, engagements=engagements)
     hourly = [p for code in sorted(got.hourly_single) for p in price_frozen(
         ws, conn, queries.load_entries(conn, period=scope, engagement_code=code), engs)]
     daily = got.daily  # summed per day (priced_sums)

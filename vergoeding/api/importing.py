@@ -8,7 +8,7 @@ from datetime import date
 from pathlib import Path
 
 from vergoeding.api.workspace import Workspace
-from vergoeding.core.dates import future_date_message
+from vergoeding.core.dates import birth_date_problem, future_date_message
 from vergoeding.errors import InputError, ManyInputErrors
 from vergoeding.importing.fields import ENTRIES, SHEETS
 from vergoeding.importing.load import Outcome, ParsedRow, apply_rows, parse_table
@@ -87,10 +87,20 @@ def import_files(ws: Workspace, paths: Sequence[Path], *, dry_run: bool = False,
 
 
 _DATE_TITLE = next(f.title for f in ENTRIES.fields if f.attr == "work_date")
+_BIRTH_TITLE = next(f.title for sheet in SHEETS for f in sheet.fields if f.attr == "date_of_birth")
 
 
 def _future(pr: ParsedRow, today: date, errors: list[InputError]) -> bool:
-    """An hour entry dated after ``today``: recorded as an error (file, sheet, row, column)."""
+    """An hour entry dated after ``today``, or an expert's date of birth that cannot be on
+    ``today`` (in the future, an age outside 12 to 120): recorded as an error (file, sheet,
+    row, column)."""
+    if pr.table.spec.entity == "expert":
+        born = pr.values.get("date_of_birth")
+        if born is None or (problem := birth_date_problem(born, today)) is None:
+            return False
+        errors.append(InputError(problem, file=pr.table.file, sheet=pr.table.sheet, row=pr.row,
+                                 field=_BIRTH_TITLE))
+        return True
     if pr.table.spec.entity != "entry" or pr.values.work_date <= today:
         return False
     errors.append(InputError(future_date_message(pr.values.work_date, today), file=pr.table.file,

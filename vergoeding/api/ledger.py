@@ -67,16 +67,17 @@ def organisation(ws: Workspace, code: str) -> Organisation:
 # ---------------------------------------------------------------------------- experts
 
 
-def add_expert(ws: Workspace, data: ExpertData) -> ExpertData:
+def add_expert(ws: Workspace, data: ExpertData, today: date | None = None) -> ExpertData:
+    """Add an expert; ``today`` (the product's day) bounds the date of birth (see normalise_expert)."""
     with transaction(ws.engine) as conn:
         if not data.code:
             data = _with_code(data, ledger.next_code(conn, "experts", "E"))
-        return ledger.add_expert(conn, ws.actor, data)
+        return ledger.add_expert(conn, ws.actor, data, today)
 
 
-def edit_expert(ws: Workspace, code: str, changes: Mapping[str, Any]) -> ExpertData:
+def edit_expert(ws: Workspace, code: str, changes: Mapping[str, Any], today: date | None = None) -> ExpertData:
     with transaction(ws.engine) as conn:
-        return ledger.edit_expert(conn, ws.actor, code, changes)
+        return ledger.edit_expert(conn, ws.actor, code, changes, today)
 
 
 def experts(ws: Workspace) -> list[Expert]:
@@ -296,14 +297,15 @@ def hours(ws: Workspace, expert_code: str, period: Period, *, made_on: date | No
         engs = {g.code: g for g in queries.all_engagements(conn, expert_code=expert_code)}
         clients = {o.code: o.name for o in queries.all_organisations(conn)}
         entries = queries.load_entries(conn, period=period, expert_code=expert_code)
-        units = {code: _unit(ws, conn, code, period) for code in engs}
+        # the unit of each engagement in the period, from its row (one query for all of them)
+        rows = {r.code: r for r in conn.execute(select(s.engagements).where(s.engagements.c.expert_id == person.id))}
+        units = {code: _unit(ws, rows[code], period) for code in engs}
     labels = {k: r.label for k, r in ws.ratecard.roles.items()}
     return build_hours(person, own, period, entries, engs, client_names=clients, role_labels=labels,
                        units=units, made_on=made_on)
 
 
-def _unit(ws: Workspace, conn: Any, code: str, period: Period) -> Unit:
-    row = conn.execute(select(s.engagements).where(code_is(s.engagements.c.code, code))).one()
+def _unit(ws: Workspace, row: Any, period: Period) -> Unit:
     day = max(row.start_date, period.start)
     return ledger.unit_of(row, day, ws.ratecard)
 
@@ -318,7 +320,7 @@ def hours_pdf(ws: Workspace, doc: HoursDocument) -> bytes:
 
     html = render_html("hours.html", doc.context(), user_dir=ws.settings.templates_dir,
                        shipped_dir=ws.settings.shipped_templates)
-    return html_to_pdf(html, base_url=ws.settings.templates_dir or ws.settings.shipped_templates)
+    return html_to_pdf(html, base_url=ws.settings.templates_dir or ws.settings.shipped_templates, accessible=True)
 
 
 def hours_xlsx(doc: HoursDocument) -> bytes:

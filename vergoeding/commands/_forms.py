@@ -48,6 +48,7 @@ FIELD_NAMES: dict[str, str] = {
     "has_payroll_tax_number": "loonheffingennummer", "payment_term_days": "betaaltermijn (dagen)",
     "date_of_birth": "geboortedatum", "email": "e-mail", "kor": "KOR", "crkbo": "CRKBO", "bsn": "BSN",
     "benefit": "uitkering", "employed_by_us": "bij ons in loondienst", "engagements": "opdrachten",
+    "volunteer_eligibility": "onbelaste vergoeding",
     "declarations": "verklaringen", "expert": "deskundige", "client": "opdrachtgever", "role": "rol",
     "level": "niveau", "regime": "regime", "start": "eerste dag", "end": "laatste dag", "unit": "eenheid",
     "expert_rate": "tarief deskundige", "client_rate": "tarief opdrachtgever", "budget_hours": "budget (uren)",

@@ -14,6 +14,7 @@ from vergoeding.commands._common import (
     emit,
     format_option,
     reads_only,
+    today,
     workspace,
 )
 from vergoeding.commands._forms import _given, _options, _show
@@ -74,7 +75,7 @@ def expert_add(ctx: click.Context, /, code: str | None, **params: Any) -> None:
       vergoeding expert add --code E001 --name "Fatima el Amrani" --birth-date 12-3-1985 \\
         --street "Kerkstraat 5" --postcode 3511BB --city Utrecht --iban NL44RABO0123456789
     """
-    d = api.add_expert(workspace(ctx), api.ExpertData(code=code or "", **_given(params, EXPERT_KEYS)))
+    d = api.add_expert(workspace(ctx), api.ExpertData(code=code or "", **_given(params, EXPERT_KEYS)), today())
     click.echo(f"Ervaringsdeskundige {d.code} toegevoegd: {d.name}")
 
 
@@ -89,7 +90,7 @@ def expert_edit(ctx: click.Context, /, code: str, **params: Any) -> None:
     Voorbeeld:
       vergoeding expert edit E001 --benefit bijstand --email fatima@example.nl
     """
-    d = api.edit_expert(workspace(ctx), code, _given(params, EXPERT_KEYS))
+    d = api.edit_expert(workspace(ctx), code, _given(params, EXPERT_KEYS), today())
     click.echo(f"Ervaringsdeskundige {d.code} bijgewerkt.")
 
 

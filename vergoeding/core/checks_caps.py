@@ -77,7 +77,7 @@ def month_totals(priced: Iterable[PricedEntry], declarations: Iterable[Declarati
     return CapTotals(own, declared, receipts)
 
 
-def _month_table(mine: Sequence[PricedEntry], declarations: Sequence[Declaration],
+def month_table(mine: Sequence[PricedEntry], declarations: Sequence[Declaration],
                  expert: str) -> dict[tuple[int, int], CapTotals]:
     """:func:`month_totals` of every month in which ``expert`` has capped work, in one pass
     (the same sums in the same order; the month cap of a year's check asks every month)."""
@@ -150,7 +150,7 @@ def month_cap(priced: Sequence[PricedEntry], declarations: Sequence[Declaration]
     months = list(period.months())
     for code in experts:
         mine = by_expert.get(code, [])
-        table = _month_table(mine, decl_by_expert.get(code, []), code)
+        table = month_table(mine, decl_by_expert.get(code, []), code)
         for mp in months:
             y, m = mp.start.year, mp.start.month
             if y not in limits.years:

@@ -65,6 +65,28 @@ def age_on(birth: date, day: date) -> int:
     return years
 
 
+# A date of birth outside these ages is a typing error (issue 20, item 10): a birth date in the
+# future, or one that makes the expert a young child or older than anyone alive, was stored and
+# then decided the age limits (under 21) of every check.
+MIN_AGE, MAX_AGE = 12, 120
+
+
+def birth_date_problem(birth: date, today: date) -> str | None:
+    """Why ``birth`` cannot be an expert's date of birth on ``today``, in Dutch; None if it can."""
+    shown = f"{birth.day:02d}-{birth.month:02d}-{birth.year:04d}"
+    if birth > today:
+        return (f"{shown} ligt na vandaag ({today:%d-%m-%Y}); controleer de datum "
+                "(dag-maand-jaar)")
+    age = age_on(birth, today)
+    if age > MAX_AGE:
+        return (f"{shown}: dan is de deskundige {age} jaar (hoogstens {MAX_AGE}); controleer het "
+                "jaar (dag-maand-jaar, met vier cijfers)")
+    if age < MIN_AGE:
+        return (f"{shown}: dan is de deskundige {age} jaar (jonger dan {MIN_AGE}); controleer het "
+                "jaar (dag-maand-jaar, met vier cijfers)")
+    return None
+
+
 def future_date_message(day: date, today: date) -> str:
     """Work dated after ``today`` has not happened: the one message for the CLI and imports."""
     return (f"{day:%d-%m-%Y} ligt na vandaag ({today:%d-%m-%Y}): uren schrijft u op nadat het werk is "

@@ -20,7 +20,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from vergoeding.core.caps_story import CapsFigures, CapsStory, EarlierOver, tell
-from vergoeding.core.checks_caps import month_totals, year_totals
+from vergoeding.core.checks_caps import month_table, month_totals, year_totals
 from vergoeding.core.checks_volunteer import Declaration
 from vergoeding.core.compensation import CAPPED_REGIMES, PricedEntry
 from vergoeding.core.limits import Figure, LimitsBook
@@ -91,9 +91,14 @@ def room_on(expert: str, priced: Sequence[PricedEntry], declarations: Sequence[D
     m = month_totals(priced, declarations, expert, on.year, on.month, until=until)
     y = year_totals(priced, declarations, expert, on.year, until=until)
     earlier = []
+    # the earlier months in one pass (month_totals of each month filtered the year again)
+    table = month_table([p for p in priced if p.entry.work_date.year == on.year and p.entry.work_date < until],
+                        declarations, expert)
     for mo in range(1, on.month):
         fig = lim.figure("volunteer_month", date(on.year, mo, 1))
-        t = month_totals(priced, declarations, expert, on.year, mo, until=until)
+        t = table.get((on.year, mo))
+        if t is None:  # no capped work that month: nothing of its own to be over with
+            continue
         if t.total > fig.amount and t.own > ZERO:
             earlier.append(CapRoom(f"{on.year}-{mo:02d}", fig, t.own, t.declared, t.receipts))
     return Room(

@@ -42,11 +42,12 @@ def decode(data: bytes, file: str | None = None) -> str:
             raise InputError(f"dit UTF-16-bestand is beschadigd (onleesbaar teken op positie {exc.start}); "
                              f"{_SAVE_AS}", file=file) from None
         return check_shape(text, file)
+    bom = 3 if data.startswith(b"\xef\xbb\xbf") else 0
     try:
-        return check_shape(data.decode("utf-8-sig"), file)
+        return check_shape(data[bom:].decode("utf-8"), file)
     except UnicodeDecodeError as exc:
-        bad = exc.start
-    if data.startswith(b"\xef\xbb\xbf") or _UTF8_MULTI.search(data):
+        bad = bom + exc.start  # the position in the file, the BOM counted
+    if bom or _UTF8_MULTI.search(data):
         raise InputError(f"deze regel bevat een teken dat geen UTF-8 is (byte 0x{data[bad]:02X}), "
                          "terwijl de rest van het bestand UTF-8 is: het bestand is uit twee bronnen samengesteld. "
                          f"Typ de tekens op die regel opnieuw, of {_SAVE_AS}", file=file, row=_line(data, bad)) from None

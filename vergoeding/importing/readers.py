@@ -207,8 +207,8 @@ def read_csv(path: Path) -> list[RawTable]:
             raise InputError("een aanhalingsteken (\") wordt nergens afgesloten; vanaf deze regel zou de rest van "
                              "het bestand één cel worden. Controleer de aanhalingstekens in deze regel",
                              file=path.name, row=_open_quote_line(text, delimiter)) from None
-        raise InputError(f"geen geldige CSV ({exc}); controleer de aanhalingstekens in deze regel",
-                         file=path.name, row=reader.line_num) from None
+        raise InputError(f"geen geldige CSV ({_csv_reason(str(exc), delimiter)}); controleer de aanhalingstekens "
+                         "in deze regel", file=path.name, row=reader.line_num) from None
     if table is None and named is None and text.strip():
         names = ", ".join(f"{s.name}.csv" for s in SHEETS)
         raise InputError(f"uit de bestandsnaam blijkt niet wat erin staat (en uit de kolomkoppen ook niet); noem "
@@ -254,6 +254,17 @@ def _limited(rows: Iterator[tuple[int, list[str]]], file: str) -> Iterator[tuple
             raise InputError(f"meer dan {MAX_ROWS:,} regels; splits het bestand, bijvoorbeeld per maand"
                              .replace(",", "."), file=file)
         yield n, row
+
+
+def _csv_reason(text: str, delimiter: str) -> str:
+    """The csv module's complaint (English) in Dutch."""
+    shown = {";": "puntkomma", ",": "komma", "\t": "tab"}.get(delimiter, repr(delimiter))
+    if "expected after" in text:
+        return (f"na een afsluitend aanhalingsteken (\") moet een {shown} of het einde van de regel komen; staat er "
+                "een aanhalingsteken midden in een cel, typ het dan dubbel (\"\")")
+    if "new-line character" in text:
+        return "een regeleinde midden in een cel zonder aanhalingstekens"
+    return "de cellen zijn niet te scheiden"
 
 
 def read_file(path: Path) -> list[RawTable]:

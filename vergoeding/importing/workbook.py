@@ -86,7 +86,8 @@ def read(path: Path, kind: str) -> list[Sheet]:
 
         wb = CalamineWorkbook.from_path(str(path))
     except Exception as exc:  # noqa: BLE001 - any unreadable workbook
-        raise InputError(f"kan het bestand niet lezen als werkmap ({_reason(exc)})", file=name) from None
+        raise InputError(f"kan het bestand niet lezen als werkmap ({_reason(exc)}); open het in Excel of "
+                         "LibreOffice en sla het opnieuw op als Excel-werkmap", file=name) from None
     out: list[Sheet] = []
     try:
         for meta in wb.sheets_metadata:
@@ -108,15 +109,28 @@ def read(path: Path, kind: str) -> list[Sheet]:
     except InputError:
         raise
     except Exception as exc:  # noqa: BLE001 - a sheet calamine cannot parse
-        raise InputError(f"kan het bestand niet lezen als werkmap ({_reason(exc)})", file=name) from None
+        raise InputError(f"kan het bestand niet lezen als werkmap ({_reason(exc)}); open het in Excel of "
+                         "LibreOffice en sla het opnieuw op als Excel-werkmap", file=name) from None
     finally:
         wb.close()
     return out
 
 
 def _reason(exc: BaseException) -> str:
+    """Why calamine could not read the workbook, in Dutch (its own messages are English)."""
+    kind = type(exc).__name__
     text = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
-    return f"{type(exc).__name__}: {text[:200]}" if text else type(exc).__name__
+    if kind == "PasswordError" or "password" in text.lower() or "encrypt" in text.lower():
+        return "het bestand is met een wachtwoord beveiligd; sla het op zonder wachtwoord"
+    if kind == "WorksheetNotFound":
+        return f"blad {text[:80]!r} staat in de lijst van bladen, maar is niet te vinden; het bestand is beschadigd"
+    if found := re.search(r"[Ff]ile not found '([^']{1,120})'", text):
+        return f"het onderdeel {found.group(1)} ontbreekt of staat op een plek die vergoeding niet leest"
+    if kind == "XmlError" or "xml" in text.lower():
+        return "een onderdeel is geen geldige XML; het bestand is beschadigd"
+    if kind == "ZipError" or "zip" in text.lower():
+        return "het zip-bestand is beschadigd"
+    return "het bestand is beschadigd of in een vorm die vergoeding niet kent"
 
 
 def scan_ods(path: Path, max_rows: int = MAX_ROWS) -> dict[str, Sheet]:
@@ -125,9 +139,9 @@ def scan_ods(path: Path, max_rows: int = MAX_ROWS) -> dict[str, Sheet]:
     cells and formulas without a stored value (both named by cell)."""
     try:
         z = zipfile.ZipFile(path)
-    except (zipfile.BadZipFile, OSError) as exc:
-        raise InputError(f"dit is geen OpenDocument-werkmap (.ods): het bestand is onleesbaar of beschadigd ({exc})",
-                         file=path.name) from None
+    except (zipfile.BadZipFile, OSError):
+        raise InputError("dit is geen OpenDocument-werkmap (.ods): het bestand is onleesbaar of beschadigd (geen "
+                         "geldig zip-bestand); sla het opnieuw op als OpenDocument-werkblad", file=path.name) from None
     out: dict[str, Sheet] = {}
     with z:
         check_inflation(z, path.name)
@@ -136,8 +150,9 @@ def scan_ods(path: Path, max_rows: int = MAX_ROWS) -> dict[str, Sheet]:
                 _scan_content(f, out, path.name, max_rows)
         except KeyError:
             raise InputError("dit is geen OpenDocument-werkmap (.ods): content.xml ontbreekt", file=path.name) from None
-        except (zipfile.BadZipFile, OSError, EOFError, RuntimeError, ValueError) as exc:
-            raise InputError(f"de werkmap is beschadigd ({type(exc).__name__})", file=path.name) from None
+        except (zipfile.BadZipFile, OSError, EOFError, RuntimeError, ValueError):
+            raise InputError("de werkmap is beschadigd (het zip-bestand of content.xml is onleesbaar); sla het "
+                             "opnieuw op in LibreOffice", file=path.name) from None
     return out
 
 

@@ -14,13 +14,16 @@ kept but the counts.
 What is read is what Excel and LibreOffice read (issue 20, item 6): the workbook part is
 found through the package's own relationships (``_rels/.rels``), its sheets through the
 workbook's (``xl/_rels/workbook.xml.rels``), wherever the parts are stored; a part no
-relationship points at is no sheet. Each sheet is parsed as XML (a streaming pull parser, so
+relationship points at is no sheet. Part names are matched as OPC says (without regard to
+case, percent-encoding undone), and a zip that holds one name twice is refused: which copy a
+reader takes is not the file's to decide. Each sheet is parsed as XML (a streaming pull parser, so
 attribute quoting, namespace prefixes and entities are as the XML says, not as a regular
 expression expects). Refused, naming sheet and rows or columns, because the user does not see
 what would be imported or the file misstates itself:
 
-* hidden rows, including rows hidden by a filter (Excel's AutoFilter), and hidden columns
-  that hold cells: make them visible (or delete them) first;
+* hidden rows, including rows hidden by a filter (Excel's AutoFilter), rows of height 0 and
+  the rows a sheet hides by default (``zeroHeight``), and hidden columns (or of width 0) that
+  hold cells: make them visible (or delete them) first;
 * a ``<dimension>`` that does not cover the cells (a stale one: readers that trust it drop
   rows) or claims far more than the sheet has (a 3 KB file claiming 17 billion cells made
   the reader pad every row);
@@ -31,6 +34,7 @@ from __future__ import annotations
 
 import posixpath
 import re
+import urllib.parse
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -73,34 +77,48 @@ def _local(tag: str) -> str:
     return tag.rsplit("}", 1)[-1]
 
 
+def _member(z: zipfile.ZipFile, part: str) -> zipfile.ZipInfo | None:
+    """The zip member of a part name, as OPC matches it: without regard to case."""
+    info = z.NameToInfo.get(part)
+    if info is not None:
+        return info
+    folded = part.casefold()
+    return next((i for i in z.infolist() if i.filename.casefold() == folded), None)
+
+
 def _xml(z: zipfile.ZipFile, part: str) -> ElementTree.Element | None:
-    try:
-        info = z.getinfo(part)
-    except KeyError:
+    info = _member(z, part)
+    if info is None:
         return None
     if info.file_size > 50_000_000:  # a workbook or relationships part is kilobytes
         return None
     try:
-        return ElementTree.fromstring(z.read(part))
+        return ElementTree.fromstring(z.read(info))
     except ElementTree.ParseError:
         return None
 
 
 def _resolve(base_dir: str, target: str) -> str:
     """A relationship target as a part name: absolute (``/xl/x.xml``) or relative to the source's folder."""
+    target = urllib.parse.unquote(target)
     if target.startswith("/"):
         return posixpath.normpath(target.lstrip("/"))
     return posixpath.normpath(posixpath.join(base_dir, target)).lstrip("/")
 
 
-def _targets(z: zipfile.ZipFile, source: str) -> dict[str, tuple[str, str]]:
-    """Relationship id -> (type, part) of the part ``source`` (``""`` for the package)."""
+def _targets(z: zipfile.ZipFile, source: str, external: set[str] | None = None) -> dict[str, tuple[str, str]]:
+    """Relationship id -> (type, part) of the part ``source`` (``""`` for the package); the
+    ids of relationships to something outside the file are added to ``external``."""
     folder, name = posixpath.split(source)
     rels = _xml(z, posixpath.join(folder, "_rels", f"{name}.rels"))
     out: dict[str, tuple[str, str]] = {}
     for r in rels if rels is not None else ():
-        if _local(r.tag) == "Relationship" and r.get("TargetMode", "Internal") != "External":
+        if _local(r.tag) != "Relationship":
+            continue
+        if r.get("TargetMode", "Internal") != "External":
             out[r.get("Id", "")] = (r.get("Type", ""), _resolve(folder, r.get("Target", "")))
+        elif external is not None:
+            external.add(r.get("Id", ""))
     return out
 
 
@@ -112,21 +130,26 @@ def workbook_part(z: zipfile.ZipFile) -> str:
     return "xl/workbook.xml"
 
 
-def _sheet_names(z: zipfile.ZipFile, hidden: set[str] | None = None) -> dict[str, str]:
+def _sheet_names(z: zipfile.ZipFile, hidden: set[str] | None = None,
+                 unlinked: list[str] | None = None) -> dict[str, str]:
     """Part path -> sheet name, in workbook order, from the workbook and its relationships
     (wherever the parts are stored); the parts of hidden sheets (state hidden or veryHidden)
-    are added to ``hidden``."""
+    are added to ``hidden``, the names of sheets whose relationship is missing or points
+    outside the file to ``unlinked`` (a reader that ignores that reads a part unscanned)."""
     book = workbook_part(z)
     wb = _xml(z, book)
     if wb is None:
         return {}
-    targets = _targets(z, book)
+    external: set[str] = set()
+    targets = _targets(z, book, external)
     out: dict[str, str] = {}
     for sheet in wb.iter():
         if _local(sheet.tag) != "sheet":
             continue
         rid = sheet.get(_REL) or next((v for k, v in sheet.attrib.items() if _local(k) == "id"), None)
         if rid not in targets:
+            if unlinked is not None:
+                unlinked.append(sheet.get("name", "?"))
             continue
         part = targets[rid][1]
         out[part] = sheet.get("name", part)
@@ -142,7 +165,13 @@ def check_inflation(z: zipfile.ZipFile, file: str) -> None:
         raise InputError(f"de werkmap bestaat uit {_dutch(len(infos))} delen; dat is geen gewone Excel-werkmap",
                          file=file)
     total = 0
+    seen: set[str] = set()
     for info in infos:
+        if info.filename.casefold() in seen:
+            raise InputError(f"de werkmap bevat het deel {info.filename} twee keer; welk van de twee een programma "
+                             "leest, is niet te zeggen. Dat doet Excel nooit: open het bestand in Excel of "
+                             "LibreOffice en sla het opnieuw op", file=file)
+        seen.add(info.filename.casefold())
         total += info.file_size
         if info.file_size > 10_000_000 and info.file_size > MAX_RATIO * max(info.compress_size, 1):
             raise InputError(f"deel {info.filename} zou uitpakken tot {_dutch(info.file_size // 1_000_000)} MB, "
@@ -169,13 +198,21 @@ def scan(path: Path, max_rows: int = MAX_ROWS) -> dict[str, SheetScan]:
     with z:
         check_inflation(z, path.name)
         hidden: set[str] = set()
-        names = _sheet_names(z, hidden)
+        unlinked: list[str] = []
+        names = _sheet_names(z, hidden, unlinked)
+        if unlinked:
+            raise InputError(f"blad {unlinked[0]!r} verwijst niet naar een deel in het bestand (de verwijzing ontbreekt "
+                             "of wijst naar iets buiten de werkmap); het bestand is beschadigd. Open het in Excel of "
+                             "LibreOffice en sla het opnieuw op", file=path.name, sheet=unlinked[0])
         for part, name in names.items():
-            if part not in z.NameToInfo:
-                continue
+            member = _member(z, part)
+            if member is None:
+                raise InputError(f"blad {name!r} verwijst naar een deel dat niet in het bestand staat ({part}); het "
+                                 "bestand is beschadigd. Open het in Excel of LibreOffice en sla het opnieuw op",
+                                 file=path.name, sheet=name)
             sheet = out[part] = SheetScan(name, hidden=part in hidden)
             try:
-                _scan_part(z, part, sheet, max_rows)
+                _scan_part(z, member, sheet, max_rows)
             except (zipfile.BadZipFile, OSError, EOFError, RuntimeError, ValueError, ElementTree.ParseError) as exc:
                 raise InputError(f"blad {sheet.name!r} is beschadigd ({_damage(exc)})", file=path.name) from None
             if sheet.rows > max_rows:
@@ -269,10 +306,19 @@ def _truthy(value: str | None) -> bool:
     return (value or "").strip().lower() in ("1", "true")
 
 
-def _scan_part(z: zipfile.ZipFile, part: str, sheet: SheetScan, max_rows: int) -> None:
+def _zero(value: str | None) -> bool:
+    """A height or width of 0: the row or column is there, but nobody sees it."""
+    try:
+        return value is not None and float(value) <= 0
+    except ValueError:
+        return False
+
+
+def _scan_part(z: zipfile.ZipFile, part: zipfile.ZipInfo, sheet: SheetScan, max_rows: int) -> None:
     """Stream the sheet's XML through a pull parser; keep only counts and the few facts above."""
     parser: Any = ElementTree.XMLPullParser(events=("start", "end"))
     row_no = col = 0
+    rows_hidden_by_default = False  # <sheetFormatPr zeroHeight="1">: a row without its own height is hidden
     data_parent: Any = None
     with z.open(part) as f:
         while True:
@@ -289,7 +335,8 @@ def _scan_part(z: zipfile.ZipFile, part: str, sheet: SheetScan, max_rows: int) -
                         r = elem.get("r")
                         row_no = int(r) if r and r.isdigit() else row_no + 1
                         col = 0
-                        if _truthy(elem.get("hidden")):
+                        if (_truthy(elem.get("hidden")) or _zero(elem.get("ht"))
+                                or (rows_hidden_by_default and not _truthy(elem.get("customHeight")))):
                             sheet.hidden_rows.append(row_no)
                     elif tag == "c":
                         at = _cell(elem.get("r", "")) if elem.get("r") else None
@@ -305,7 +352,9 @@ def _scan_part(z: zipfile.ZipFile, part: str, sheet: SheetScan, max_rows: int) -
                         sheet.dimension = elem.get("ref")
                     elif tag == "autoFilter":
                         sheet.filtered = True
-                    elif tag == "col" and _truthy(elem.get("hidden")):
+                    elif tag == "sheetFormatPr":
+                        rows_hidden_by_default = _truthy(elem.get("zeroHeight"))
+                    elif tag == "col" and (_truthy(elem.get("hidden")) or _zero(elem.get("width"))):
                         try:
                             sheet.hidden_columns.append((int(elem.get("min", "0")), int(elem.get("max", "0"))))
                         except ValueError:

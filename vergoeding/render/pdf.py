@@ -47,11 +47,30 @@ class FolderFetcher(URLFetcher):  # type: ignore[misc]
                        "sjablonenmap en verwijs er relatief naar")
 
 
+# The PDF step's own time limit (issue 20, item 7): the template's limits bound the HTML, but
+# a template override's stylesheet can still make the layout take without end (a table of
+# 100,000 cells, layout that is computed again page after page). The largest document the
+# product makes (an invoice of 10,000 lines, some 250 pages) takes about a minute on a slow
+# machine; far above that, the rendering is stopped with a message.
+MAX_PDF_SECONDS = 300.0
+
+
 def _write(doc: weasyprint.HTML, **options: object) -> bytes:
+    from vergoeding.render.templating import _deadline, _TooSlow
+
     try:
-        out: bytes = doc.write_pdf(**options)
+        with _deadline(MAX_PDF_SECONDS):
+            out: bytes = doc.write_pdf(**options)
     except _Refused as exc:
         raise ConfigError(str(exc)) from None
+    except _TooSlow:
+        raise ConfigError(f"het maken van de PDF duurt langer dan {MAX_PDF_SECONDS:.0f} seconden en is gestopt: het "
+                          "document is te groot of de opmaak van het sjabloon te ingewikkeld (bijvoorbeeld een "
+                          "enorme tabel). Pas het sjabloon aan of maak het document kleiner, bijvoorbeeld per maand. "
+                          "Er is niets geschreven.") from None
+    except MemoryError:
+        raise ConfigError("de PDF past niet in het geheugen: het document is te groot; pas het sjabloon aan of maak "
+                          "het document kleiner, bijvoorbeeld per maand. Er is niets geschreven.") from None
     return out
 
 
@@ -67,12 +86,17 @@ def html_to_pdf(html: str, *, base_url: Path, accessible: bool = False, allow: S
     from the HTML (H1/H2, P, Table/TR/TH/TD with header references), the document language
     from ``<html lang="nl">``, the ``<title>`` as the title a reader shows, MarkInfo
     Marked. Used for what experts read (statements, year statements, contracts); the
-    output looks the same and stays byte-identical for the same input. PDF/UA conformance
-    itself is not checked by a validator here (no veraPDF on the machine): WeasyPrint
-    leaves page-margin text (the footer) out of the structure tree, since marking it as an
-    artifact needs PDF 2.0."""
+    output looks the same and stays byte-identical for the same input. The page-margin text
+    (running header and footer) is marked as a pagination artifact, so a reader does not read
+    it as content (:mod:`vergoeding.render.pdf_tags`). PDF/UA conformance itself is not
+    checked by a validator here (no veraPDF on the machine)."""
     doc = _html(html, base_url, allow)
-    return _write(doc, pdf_variant=ACCESSIBLE if accessible else None)
+    if not accessible:
+        return _write(doc)
+    from vergoeding.render.pdf_tags import record_elements, running_content_as_artifacts
+
+    record_elements()
+    return _write(doc, pdf_variant=ACCESSIBLE, finisher=running_content_as_artifacts)
 
 
 def harfbuzz_subset_available() -> bool:

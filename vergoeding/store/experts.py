@@ -13,6 +13,7 @@ from sqlalchemy import Connection, insert, select, update
 
 from vergoeding.core import ids
 from vergoeding.core.bounds import check_bound
+from vergoeding.core.dates import birth_date_problem
 from vergoeding.core.regimes import Benefit
 from vergoeding.errors import NotFoundError
 from vergoeding.store import schema as s
@@ -71,7 +72,9 @@ class DeclarationData:
 # ---------------------------------------------------------------------------- experts
 
 
-def normalise_expert(d: ExpertData) -> ExpertData:
+def normalise_expert(d: ExpertData, today: date | None = None) -> ExpertData:
+    """``d`` checked and in its stored form. ``today`` is the product's day for the date of
+    birth (not in the future, an age of 12 to 120); without it the clock's day (UTC)."""
     d = clean_fields(d)
     if not _text(d.name):
         raise _err("naam ontbreekt", "name")
@@ -79,8 +82,9 @@ def normalise_expert(d: ExpertData) -> ExpertData:
         benefit = Benefit(_text(d.benefit).lower() or "geen").value
     except ValueError:
         raise _err(f"{d.benefit!r}: verwacht een van {', '.join(b.value for b in Benefit)}", "benefit") from None
-    if d.date_of_birth is not None and d.date_of_birth.year < 1900:
-        raise _err(f"{d.date_of_birth}: geboortedatum vóór 1900", "date_of_birth")
+    if d.date_of_birth is not None and (
+            problem := birth_date_problem(d.date_of_birth, today or now_utc().date())):
+        raise _err(problem, "date_of_birth")
     pc = _text(d.postcode)
     return replace(
         d, code=_check_code(d.code), name=_text(d.name), street=_text(d.street),
@@ -100,8 +104,8 @@ def expert_data(conn: Connection, code: str) -> ExpertData:
     return ExpertData(**{f.name: r[f.name] for f in fields(ExpertData)})
 
 
-def add_expert(conn: Connection, actor: str, data: ExpertData) -> ExpertData:
-    d = normalise_expert(data)
+def add_expert(conn: Connection, actor: str, data: ExpertData, today: date | None = None) -> ExpertData:
+    d = normalise_expert(data, today)
     if conn.execute(select(s.experts.c.id).where(code_is(s.experts.c.code, d.code))).first():
         raise _err(f"ervaringsdeskundige {d.code!r} bestaat al", "code")
     fits(s.experts, asdict(d))
@@ -110,9 +114,10 @@ def add_expert(conn: Connection, actor: str, data: ExpertData) -> ExpertData:
     return d
 
 
-def edit_expert(conn: Connection, actor: str, code: str, changes: Mapping[str, Any]) -> ExpertData:
+def edit_expert(conn: Connection, actor: str, code: str, changes: Mapping[str, Any],
+                today: date | None = None) -> ExpertData:
     old = expert_data(conn, code)
-    new = normalise_expert(replace(old, **dict(changes)))
+    new = normalise_expert(replace(old, **dict(changes)), today)
     if new.code != old.code:
         raise _err("de code kan niet worden gewijzigd", "code")
     diff = _changes(old, new)

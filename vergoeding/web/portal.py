@@ -73,11 +73,11 @@ def room_view(ws: Workspace, acc: Account, on: date, *, extra: tuple[Entry, ...]
 
     code = own(acc)
     with ws.engine.connect() as conn:
-        capped = any(g.regime in CAPPED_REGIMES for g in queries.all_engagements(conn, expert_code=code))
-    if not capped:
+        engs = queries.all_engagements(conn, expert_code=code)
+    if not any(g.regime in CAPPED_REGIMES for g in engs):
         return RoomView(None, "Voor uw werk geldt geen grens voor belastingvrije vrijwilligersvergoeding.", (),
                         0, 0, False)
-    r = room(ws, code, on, extra=extra)
+    r = room(ws, code, on, extra=extra, engagements=engs)
     story = r.story()
     if story.crossed:
         sentence, more = story.headline, (*story.sentences, story.next_steps, story.note)
