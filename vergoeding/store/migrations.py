@@ -303,6 +303,11 @@ def _v18_bank_entries(conn: Connection) -> None:
           Column("created_at", DateTime, nullable=False)).create(conn)
 
 
+def _v19_totp_last_step(conn: Connection) -> None:
+    """A portal account remembers the last TOTP time step it used: a code works only once."""
+    conn.exec_driver_sql("ALTER TABLE portal_accounts ADD COLUMN totp_last_step INTEGER")
+
+
 # Append new migrations here; never edit one that has shipped. Each runs in the same
 # transaction as its schema_version row, so an interrupted upgrade leaves the old schema.
 MIGRATIONS: list[Migration] = [
@@ -328,6 +333,7 @@ MIGRATIONS: list[Migration] = [
      _v16_paid_terms),
     (17, "expert invoices are approved and paid by the payout", _v17_invoice_payment),
     (18, "bank statement entries (CAMT.053 import), payouts executed", _v18_bank_entries),
+    (19, "portal accounts remember the last second-factor code used (a code works once)", _v19_totp_last_step),
 ]
 
 LATEST = MIGRATIONS[-1][0]
