@@ -468,7 +468,7 @@ portal_accounts = Table(
     Column("created_by", Text, nullable=False, server_default=""),
     Column("last_login_at", DateTime),
     Column("revoked_at", DateTime),
-    # migration 17: the last 30-second TOTP step used, so a code works only once (no replay)
+    # migration 19: the last 30-second TOTP step used, so a code works only once (no replay)
     Column("totp_last_step", Integer),
     CheckConstraint("kind in ('expert', 'finance')", name="ck_portal_account_kind"),
 )
