@@ -29,7 +29,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, func, select, update
+from sqlalchemy import Connection, select, update
 
 from vergoeding.api.workspace import Workspace
 from vergoeding.bank.camt import BankEntry, parse
@@ -37,7 +37,7 @@ from vergoeding.core.money import ZERO, from_cents, to_cents
 from vergoeding.core.nl import eur
 from vergoeding.errors import InputError
 from vergoeding.store.db import now_utc
-from vergoeding.store.invoices import audit
+from vergoeding.store.invoices import audit, received_by_bank
 from vergoeding.store.schema import bank_entries, invoices, payouts
 
 
@@ -70,9 +70,7 @@ def _client_invoices(conn: Connection) -> dict[str, Any]:
 
 
 def _received(conn: Connection, number: str) -> Decimal:
-    cents = conn.execute(select(func.coalesce(func.sum(bank_entries.c.amount_cents), 0))
-                         .where(bank_entries.c.matched_kind == "invoice", bank_entries.c.matched_ref == number)).scalar()
-    return from_cents(int(cents or 0))
+    return from_cents(received_by_bank(conn, [number]).get(number, 0))
 
 
 def _numbers_in(text: str, known: dict[str, Any]) -> list[str]:
