@@ -51,6 +51,7 @@ _LAZY: dict[str, tuple[str, str]] = {
     "import": ("importing", "import_command"),
     "demo": ("demo", "demo_command"),
     "invoice": ("invoices", "invoice_group"),
+    "bank": ("bank", "bank_group"),
     "contract": ("contracts", "contract_cmd"),
     "contracts": ("contracts", "contracts_cmd"),
     "db": ("database", "db_group"),

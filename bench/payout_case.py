@@ -9,7 +9,8 @@ fresh process. The ratio is time; the peak memory is the bound that matters (tar
 the payout process's own; the two PDF workers (``render.pool``) are processes of their own.
 Measured on a loaded 2-core machine with BENCH_PAYOUT_EXPERTS=20 (2,000 lines): 173 s, peak
 96 MB, ratio 2,972x (before the bound, the overview PDF of those 2,000 lines alone took
-575 MB).
+575 MB). With the statements streamed (render/payout.iter_pdfs, render/staged.py), under load:
+1,000 lines 146 s / 90 MB, 5,000 lines 190 s / 124 MB (docs/PERFORMANCE.md, case 12).
 """
 
 from __future__ import annotations

@@ -41,8 +41,10 @@ def _cell(ref: str, value: object) -> str:
 
 
 def sheet_xml(rows: list[list[object]] | None = None, *, dimension: str | None = "A1:D4", before: str = "",
-              after: str = "", row_attrs: dict[int, str] | None = None, prefix: str = "") -> str:
-    """A worksheet part; ``prefix`` writes every element with a namespace prefix (``x:row``)."""
+              after: str = "", row_attrs: dict[int, str] | None = None, prefix: str = "",
+              numbered: bool = True) -> str:
+    """A worksheet part; ``prefix`` writes every element with a namespace prefix (``x:row``);
+    ``numbered=False`` leaves the rows without their number (``r``), as the format allows."""
     rows = [HEADER, *ROWS] if rows is None else rows
     p = f"{prefix}:" if prefix else ""
     ns = f'xmlns{":" + prefix if prefix else ""}="{_MAIN}" xmlns:r="{_R}"'
@@ -57,16 +59,18 @@ def sheet_xml(rows: list[list[object]] | None = None, *, dimension: str | None =
             cells = cells.replace("<c ", f"<{p}c ").replace("</c>", f"</{p}c>").replace("<v>", f"<{p}v>") \
                 .replace("</v>", f"</{p}v>").replace("<is>", f"<{p}is>").replace("</is>", f"</{p}is>") \
                 .replace("<t>", f"<{p}t>").replace("</t>", f"</{p}t>")
-        out.append(f'<{p}row r="{i}"{(row_attrs or {}).get(i, "")}>{cells}</{p}row>')
+        number = f' r="{i}"' if numbered else ""
+        out.append(f'<{p}row{number}{(row_attrs or {}).get(i, "")}>{cells}</{p}row>')
     out.append(f"</{p}sheetData>{after}</{p}worksheet>")
     return "".join(out)
 
 
 def workbook(path: Path, sheets: list[tuple[str, str, str, str | None]], *, book: str = "xl/workbook.xml",
-             target: Callable[[str], str] = lambda part: "/" + part, duplicate: str | None = None) -> None:
+             target: Callable[[str], str] = lambda part: "/" + part, duplicate: str | None = None,
+             rels: Callable[[str], str] = lambda text: text) -> None:
     """A workbook at ``path``; ``sheets``: (name, part, xml, state). ``target`` writes a part's
     name as the workbook's relationship gives it; ``duplicate`` stores that part twice (the
-    second copy a one-row sheet)."""
+    second copy a one-row sheet); ``rels`` edits the workbook's relationships part."""
     folder, name = book.rsplit("/", 1)
     overrides = "".join(f'<Override PartName="/{part}" ContentType="application/vnd.openxmlformats-officedocument.'
                         f'spreadsheetml.worksheet+xml"/>' for _, part, _, _ in sheets)
@@ -79,16 +83,16 @@ def workbook(path: Path, sheets: list[tuple[str, str, str, str | None]], *, book
                    f'spreadsheetml.sheet.main+xml"/>{overrides}</Types>')
         z.writestr("_rels/.rels", f'<?xml version="1.0"?><Relationships xmlns="{_PKG}"><Relationship Id="rId1" '
                    f'Type="{_BOOK_TYPE}" Target="/{book}"/></Relationships>')
-        rels, items = [], []
+        edit, links, items = rels, [], []
         for i, (title, part, xml, state) in enumerate(sheets, start=1):
-            rels.append(f'<Relationship Id="rId{i}" Type="{_SHEET_TYPE}" Target="{target(part)}"/>')
+            links.append(f'<Relationship Id="rId{i}" Type="{_SHEET_TYPE}" Target="{target(part)}"/>')
             items.append(f'<sheet name="{title}" sheetId="{i}"{f" state={chr(34)}{state}{chr(34)}" if state else ""} '
                          f'r:id="rId{i}"/>')
             z.writestr(part, xml)
             if part == duplicate:
                 z.writestr(part, sheet_xml([HEADER, ROWS[0]], dimension="A1:D2"))
-        z.writestr(f"{folder}/_rels/{name}.rels", f'<?xml version="1.0"?><Relationships xmlns="{_PKG}">'
-                   f'{"".join(rels)}</Relationships>')
+        z.writestr(f"{folder}/_rels/{name}.rels", edit(f'<?xml version="1.0"?><Relationships xmlns="{_PKG}">'
+                                                       f'{"".join(links)}</Relationships>'))
         z.writestr(book, f'<?xml version="1.0"?><workbook xmlns="{_MAIN}" xmlns:r="{_R}"><sheets>{"".join(items)}'
                          "</sheets></workbook>")
 
@@ -98,7 +102,8 @@ SHEET1 = "xl/worksheets/sheet1.xml"
 
 def xlsx(clean: bool = False, *, hidden_sheet: str | None = None, book: str = "xl/workbook.xml",
          part: str = SHEET1, target: Callable[[str], str] = lambda part: "/" + part, duplicate: bool = False,
-         missing_part: bool = False, **sheet: object) -> Callable[[Path, Path], None]:
+         missing_part: bool = False, rels: Callable[[str], str] = lambda text: text,
+         **sheet: object) -> Callable[[Path, Path], None]:
     """A ``prepare`` for the corpus: writes ``uren.xlsx`` into the work folder. The keyword
     arguments go to :func:`sheet_xml`; ``hidden_sheet``: a second, very hidden sheet with two
     more rows stored at that part."""
@@ -111,7 +116,7 @@ def xlsx(clean: bool = False, *, hidden_sheet: str | None = None, book: str = "x
         if hidden_sheet:
             sheets = [("uren", part, sheet_xml([HEADER, ROWS[0]], dimension="A1:D2"), None),
                       ("meer", hidden_sheet, sheet_xml([HEADER, *ROWS[1:]], dimension="A1:D3"), "veryHidden")]
-        workbook(out / "uren.xlsx", sheets, book=book, target=target, duplicate=part if duplicate else None)
+        workbook(out / "uren.xlsx", sheets, book=book, target=target, duplicate=part if duplicate else None, rels=rels)
         if missing_part:
             with zipfile.ZipFile(out / "uren.xlsx") as src, zipfile.ZipFile(out / "kapot.xlsx", "w") as dst:
                 for info in src.infolist():

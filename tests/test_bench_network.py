@@ -70,6 +70,6 @@ def test_the_payout_holds_only_the_intended_few(network) -> None:  # noqa: ANN00
                                     "iban": plan.transfers[0].iban, "amount": str(plan.transfers[0].amount),
                                     "description": "Vergoeding 2026-10 Stichting Benchmarknetwerk",
                                     "endtoend_id": f"2026-10-{plan.transfers[0].expert}"}
-    assert set(snap) == {"version", "number", "period", "created", "execution_date", "sepa_version", "msg_id",
+    assert set(snap) == {"version", "number", "period", "created", "execution_date", "sepa_version", "sepa_created", "msg_id",
                          "override_reason", "override_experts", "expert_only", "organisation", "lines", "experts",
-                         "transfers", "held", "findings", "total"}
+                         "transfers", "held", "findings", "total", "invoices"}

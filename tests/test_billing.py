@@ -128,3 +128,18 @@ def test_public_body_without_number_is_refused_and_corrections_can_stay_with_us(
     assert r.exit_code == 1 and "geen goedgekeurde, nog niet gefactureerde uren" in r.output
     r = run(runner, cli, "engagement", "show", "GV", "--format", "json")
     assert json.loads(r.stdout)["corrections_billed"] is False and json.loads(r.stdout)["billable"] is True
+
+
+def test_overdue_lists_what_clients_still_owe(runner: CliRunner, cli: click.Group, tmp_db: Path) -> None:
+    seed(tmp_db)
+    assert run(runner, cli, "invoice", "create", "--client", "GEM", "--period", "2026-10").exit_code == 0
+    assert run(runner, cli, "invoice", "create", "--client", "PRIV", "--period", "2026-10").exit_code == 0
+    assert run(runner, cli, "invoice", "paid", "2026-0002", "--date", "20-11-2026", today="2026-11-20").exit_code == 0
+    # payment term 30 days: 2026-0001 of 05-11-2026 falls due on 05-12-2026
+    r = run(runner, cli, "invoice", "list", "--overdue", today="2026-12-05")
+    assert r.exit_code == 0 and r.stdout.startswith("Geen facturen over de vervaldatum")
+    r = run(runner, cli, "invoice", "list", "--overdue", "--format", "json", today="2026-12-06")
+    assert [(x["number"], x["due_date"], x["total"], x["open"]) for x in json.loads(r.stdout)] == [
+        ("2026-0001", "2026-12-05", "326.70", "326.70")]
+    r = run(runner, cli, "invoice", "list", "--overdue", "--status", "paid")
+    assert r.exit_code == 2 and "--overdue" in r.stderr

@@ -40,7 +40,7 @@ def test_reading_commands_refuse_a_missing_database(runner: CliRunner, cli: clic
     r = run(runner, cli, "--db", str(db), *args)
     assert r.exit_code != 0 and r.stdout == ""
     assert f"database {db} bestaat niet" in r.stderr
-    assert "vergoeding db init" in r.stderr and "vergoeding demo" in r.stderr
+    assert "db init" in r.stderr and "vergoeding --db " in r.stderr and "vergoeding demo" in r.stderr
     assert not db.exists()
 
 

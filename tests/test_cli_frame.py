@@ -82,11 +82,11 @@ def test_limits_show_csv(runner: CliRunner, cli: click.Group) -> None:
     assert result.exit_code == 0, result.output
     assert result.stdout.startswith("\ufeff")  # the spreadsheet convention (render/csvtext.py)
     rows = list(csv.DictReader(io.StringIO(result.stdout.removeprefix("\ufeff")), delimiter=";"))
-    assert list(rows[0]) == ["key", "amount", "unit", "valid_from", "confirmed", "label", "source"]
-    by_key = {r["key"]: r for r in rows if r["key"] != "minimum_wage_hour"}
-    assert by_key["volunteer_month"]["amount"] == "210"
-    assert by_key["volunteer_month"]["confirmed"] == "ja"
-    assert [(r["valid_from"], r["amount"]) for r in rows if r["key"] == "minimum_wage_hour"] == [
+    assert list(rows[0]) == ["sleutel", "bedrag", "eenheid", "vanaf", "bevestigd", "omschrijving", "bron"]  # Dutch headers
+    by_key = {r["sleutel"]: r for r in rows if r["sleutel"] != "minimum_wage_hour"}
+    assert by_key["volunteer_month"]["bedrag"] == "210"
+    assert by_key["volunteer_month"]["bevestigd"] == "ja"
+    assert [(r["vanaf"], r["bedrag"]) for r in rows if r["sleutel"] == "minimum_wage_hour"] == [
         ("2024-01-01", "13,27"), ("2024-07-01", "13,68")]
 
 

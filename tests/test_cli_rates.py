@@ -195,7 +195,7 @@ def test_rates_show_before_the_change(runner: CliRunner, cli: click.Group) -> No
     result = runner.invoke(cli, ["rates", "show", "--on", "31-12-2025", "--role", "trainer", "--format", "csv"])
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
-    assert lines[0] == "\ufeffrole;regime;level;unit;expert;client;valid"
+    assert lines[0] == "\ufeffrol;regime;niveau;eenheid;deskundige;opdrachtgever;geldig"  # Dutch headers
     assert "trainer;zzp;standaard;uur;70,00;95,00;01-01-2025 t/m 31-12-2025" in lines
 
 

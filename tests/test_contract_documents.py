@@ -68,11 +68,14 @@ def test_volunteer_agreement(ws) -> None:  # type: ignore[no-untyped-def]
 def test_freelance_assignment_has_the_dba_clauses(ws) -> None:  # type: ignore[no-untyped-def]
     t = pdf(ws, "G002")
     for s in ("Overeenkomst van opdracht", "art. 7:400 BW", "geen arbeidsovereenkomst", "Wet DBA",
-              "1 januari 2025", "Deliveroo", "hoe, wanneer en waar", "Vervanging", "gekwalificeerde",
+              "1 januari 2025", "hoe, wanneer en waar", "Vervanging", "gekwalificeerde",
               "geen aanwijzingen of instructies", "in onderhandeling tussen partijen", "geen betaling bij ziekte of vakantie",
               "zelf verzekerd", "andere opdrachtgevers", "KvK 87654321", "btw-id NL001234567B01", "Bram Jansen",
               "€ 62,50 per uur", "21% btw", "factuur uitgereikt door afnemer", "bepaalde tijd of een afgebakend project"):
         assert s in t, s
+    # no court-case names in contract text (the reasoning stays, in plain words); a liability clause
+    assert "Deliveroo" not in t and "Hoge Raad" not in t and "hoe partijen echt samenwerken" in t
+    assert "Aansprakelijkheid" in t and "grove schuld" in t
     kor = pdf(ws, "G003")
     assert "kleineondernemersregeling (KOR, art. 25a Wet OB 1968)" in kor and "factuur uitgereikt" not in kor
     crkbo = pdf(ws, "G004")
@@ -85,11 +88,14 @@ def test_meeting_fee_arrangement(ws) -> None:  # type: ignore[no-untyped-def]
               "€ 220,00 per maand", "€ 2.200,00 per jaar", "inkomen", "31 december 2026",
               "vaste vergoeding per kilometer van € 0,23", "Anna de Vries"):
         assert s in t, s
+    # the duty to report to the benefit agency, and how the membership ends
+    assert "5. Uitkering" in t and "bij de gemeente of het UWV" in t and "6. Einde" in t
 
 
 def test_private_person_assignment_and_no_bsn(ws) -> None:  # type: ignore[no-untyped-def]
     t = pdf(ws, "G006")
-    for s in ("incidentele opdracht", "zonder KvK-inschrijving", "€ 75,00 per sessie", "maximum van € 300,00",
+    assert "overeenkomst van opdracht (art. 7:400 BW)" in t and "Dit is geen arbeidsovereenkomst" in t
+    for s in ("incidentele opdracht", "niet bij de KvK ingeschreven", "€ 75,00 per sessie", "maximum van € 300,00",
               "Belastingdienst", "1 februari", "uitbetaalde bedragen aan derden", "Eva Smit"):
         assert s in t, s
     assert "111222333" not in t and "2333" not in t
@@ -104,6 +110,22 @@ def test_client_agreement(ws) -> None:  # type: ignore[no-untyped-def]
     assert "€ 62,50" not in t  # what the expert receives is not the client's business
     capped = pdf(ws, "G006", "client")
     assert "€ 300,00" in capped and "80%" in capped
+    assert "volgens Peppol BIS Billing 3.0" in capped  # ZORG receives Peppol
+
+
+def test_contracts_follow_the_client_and_end_sentences_once(ws) -> None:  # type: ignore[no-untyped-def]
+    from sqlalchemy import text
+
+    with ws.engine.begin() as c:
+        c.execute(text("UPDATE organisations SET einvoice_format = 'si-ubl' WHERE code = 'GEM-UTR'"))
+        c.execute(text("UPDATE organisations SET name = 'Zorg Dichtbij B.V.' WHERE code = 'ZORG'"))
+    client = pdf(ws, "G002", "client")
+    assert "volgens SI-UBL 2.0 (NLCIUS)" in client and "Peppol" not in client  # the client's own format
+    buddy = pdf(ws, "G007")
+    assert "Het werk is bij Zorg Dichtbij B.V. " in buddy and "B.V.." not in buddy
+    for code in ("G001", "G002", "G003", "G004", "G005", "G006", "G007"):
+        t = pdf(ws, code)
+        assert not re.search(r"\d{4}en\b", t) and "B.V.." not in t and ".." not in t.replace("....", ""), code
 
 
 def test_payroll_has_no_contract(ws) -> None:  # type: ignore[no-untyped-def]

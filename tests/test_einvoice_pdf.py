@@ -114,9 +114,15 @@ def test_rendered_pdf_of_self_billed_invoice_and_credit_note_embed_their_ubl(tmp
         reader = PdfReader(io.BytesIO(pdf))
         assert pdfa_id(reader) == ("3", "B")
         ubl = api.render(ws, number, "ubl")
-        assert embedded(reader)[f"factuur-{number}.xml"][0] == ubl
-        assert etree.fromstring(ubl).findtext("cbc:CustomizationID", namespaces=UBL_NS) == PEPPOL_SELF_BILLING
+        name = f"{'creditnota' if number == cn.number else 'factuur'}-{number}.xml"  # named after the document
+        assert embedded(reader)[name][0] == ubl
+        root = etree.fromstring(ubl)
+        assert root.findtext("cbc:CustomizationID", namespaces=UBL_NS) == PEPPOL_SELF_BILLING
         assert ubl_rules.fatal(ubl) == []
+        if number == cn.number:  # a credit note asks for no payment: no payment means, no account to pay to
+            assert root.find("cac:PaymentMeans", namespaces=UBL_NS) is None
+            assert root.findtext("cac:PaymentTerms/cbc:Note", namespaces=UBL_NS).startswith("Niet betalen")
+            assert f"als bijlage {name}" in " ".join(reader.pages[0].extract_text().split())
         assert "factuur uitgereikt door afnemer" in reader.pages[0].extract_text().lower()
 
 

@@ -53,10 +53,10 @@ def build_documents(db: Path, fmt: str) -> dict[str, bytes]:
         # our organisation as a VAT-exempt institution: category E with the specific note
         "client-exempt-kvk": api.create_client_invoice(workspace(db, invoices={"vat_exempt_note": EXEMPT_NOTE}),
                                                        "ZORG", OCT, issue_date=ISSUE),
-        "expert": api.create_expert_invoice(ws, "E002", NOV, issue_date=ISSUE),
+        "expert": api.receive_expert_invoice(ws, "E002", NOV, number="E002-2026-001", invoice_date=ISSUE).stored,
         "self-billed": api.create_expert_invoice(ws, "E002", OCT, issue_date=ISSUE, self_billing=True),
-        "kor": api.create_expert_invoice(ws, "E003", OCT, issue_date=ISSUE),
-        "crkbo-exempt": api.create_expert_invoice(ws, "E004", OCT, issue_date=ISSUE),
+        "kor": api.receive_expert_invoice(ws, "E003", OCT, number="E003-2026-001", invoice_date=ISSUE).stored,
+        "crkbo-exempt": api.receive_expert_invoice(ws, "E004", OCT, number="E004-2026-001", invoice_date=ISSUE).stored,
     }
     made["credit-note"] = api.credit(ws, str(made["client-oin"].number), "verkeerd tarief", issue_date=ISSUE)
     made["self-billed-credit"] = api.credit(ws, str(made["self-billed"].number), "dubbel", issue_date=ISSUE)

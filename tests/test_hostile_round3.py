@@ -375,6 +375,18 @@ CASES: dict[str, Case] = {
                                                   target=lambda p: "/" + p.replace("1", "%31"))),
     "import-part-relative-target": Case(IMPORT_X, 1, ["rij 2 is verborgen"],
                                         xlsx(row_attrs={2: " hidden='true'"}, target=lambda p: "worksheets/../" + p[3:])),
+    "import-sheet-linked-as-external": Case(IMPORT_X, 1, [f"{UREN_X}, blad uren: blad 'uren' verwijst niet naar een "
+                                                          "deel in het bestand"],
+                                            xlsx(row_attrs={3: ' hidden="1"'},
+                                                 rels=lambda r: r.replace('Target="/xl/', 'TargetMode="External" '
+                                                                                           'Target="/xl/'))),
+    "import-sheet-without-relationship": Case(IMPORT_X, 1, ["blad 'uren' verwijst niet naar een deel in het bestand"],
+                                              xlsx(rels=lambda r: r.replace('Id="rId1"', 'Id="rId9"'))),
+    "import-target-above-the-root": Case(IMPORT_X, 1, ["verwijst naar een deel dat niet in het bestand staat "
+                                                       "(../../xl/worksheets/sheet1.xml)"],
+                                         xlsx(row_attrs={3: ' hidden="1"'}, target=lambda p: "../../../" + p)),
+    "import-rows-without-numbers": Case(IMPORT_X, 1, ["rij 3 is verborgen"],
+                                        xlsx(row_attrs={3: ' hidden="TRUE"'}, numbered=False)),
     "import-part-stored-twice": Case(IMPORT_X, 1, ["de werkmap bevat het deel xl/worksheets/sheet1.xml twee keer"],
                                      xlsx(duplicate=True)),
     "import-sheet-part-missing": Case(IMPORT_X, 1, ["blad 'uren' verwijst naar een deel dat niet in het bestand "
@@ -450,6 +462,8 @@ CASES: dict[str, Case] = {
                                csv_bytes(CSV_HEADER, "uren.ods")),
     "xlsx-that-is-no-zip": Case(["import", "{out}/uren.xlsx"], 1, ["uren.xlsx: dit is geen Excel-werkmap (.xlsx)"],
                                 csv_bytes(CSV_HEADER, "uren.xlsx")),
+    "csv-utf16-without-bom": Case(IMPORT_C, 1, [f"{UREN_C}: dit is geen tekstbestand (het bevat nul-tekens)"],
+                                  csv_bytes((CSV_HEADER.decode() + CSV_ROWS).encode("utf-16-le"))),
     "csv-200000-field-row": Case(IMPORT_C, 1, ["rij 3: deze regel heeft 200.001 kolommen"],
                                  csv_bytes(CSV_HEADER + b"G001;7-10-2026;1;x\n" + b"," * 200_000 + b"\n")),
 }

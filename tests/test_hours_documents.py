@@ -75,7 +75,7 @@ def test_cli_hours_formats(ws: Workspace, tmp_path: Path, cli) -> None:  # noqa:
     assert r.exit_code == 0, r.stderr
     assert "Totaal: 5:30 uur" in r.stdout and "september 2026: 5:30 uur" in r.stdout
     r = runner.invoke(cli, ["hours", "--expert", "E1", "--year", "2026", "--format", "csv"])
-    assert r.stdout.splitlines()[0].startswith("\ufeffid;date;engagement") and len(r.stdout.splitlines()) == 5
+    assert r.stdout.splitlines()[0].startswith("\ufeffregel;datum;opdracht") and len(r.stdout.splitlines()) == 5
     r = runner.invoke(cli, ["hours", "--expert", "E1", "--year", "2026", "--format", "json"])
     assert json.loads(r.stdout)["total"]["minutes"] == 540
     r = runner.invoke(cli, ["hours", "--expert", "E1", "--format", "pdf"])

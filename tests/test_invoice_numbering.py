@@ -173,12 +173,15 @@ def test_self_billing_and_expert_series(tmp_path: Path) -> None:
     ws = build(tmp_path / "db.sqlite")
     sb = api.create_expert_invoice(ws, "E002", OCT, issue_date=ISSUE, self_billing=True)
     assert sb.number == "ZF2026-E002-001"
-    kor = api.create_expert_invoice(ws, "E003", OCT, issue_date=ISSUE)
-    assert kor.number == "E003-2026-001"
+    # never a document in the expert's name without the self-billing agreement: the way out is named
+    with pytest.raises(RuleViolation, match="wij maken geen factuur op naam van E003.*invoice receive"):
+        api.create_expert_invoice(ws, "E003", OCT, issue_date=ISSUE)
+    kor = api.receive_expert_invoice(ws, "E003", OCT, number="E003-2026-001", invoice_date=ISSUE).stored
+    assert kor.number == "E003-2026-001" and kor.approved_at is None
     with pytest.raises(RuleViolation, match="zelffacturering is niet afgesproken"):
         api.create_expert_invoice(ws, "E004", OCT, issue_date=ISSUE, self_billing=True)
     with pytest.raises(RuleViolation, match="geen zzp-opdracht"):
-        api.create_expert_invoice(ws, "E001", OCT, issue_date=ISSUE)
+        api.receive_expert_invoice(ws, "E001", OCT, number="X-1", invoice_date=ISSUE)
     cn = api.credit(ws, "ZF2026-E002-001", "verkeerde maand", issue_date=ISSUE)
     assert cn.number == "ZF2026-E002-002" and cn.invoice.self_billed
 

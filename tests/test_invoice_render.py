@@ -59,8 +59,8 @@ def test_client_invoice_pdf_has_every_mandatory_field(ws) -> None:  # type: igno
 
 
 def test_expert_invoices_carry_exemption_and_self_billing_notes(ws) -> None:  # type: ignore[no-untyped-def]
-    api.create_expert_invoice(ws, "E003", OCT, issue_date=ISSUE)  # KOR
-    api.create_expert_invoice(ws, "E004", OCT, issue_date=ISSUE)  # CRKBO
+    api.receive_expert_invoice(ws, "E003", OCT, number="E003-2026-001", invoice_date=ISSUE)  # KOR
+    api.receive_expert_invoice(ws, "E004", OCT, number="E004-2026-001", invoice_date=ISSUE)  # CRKBO
     api.create_expert_invoice(ws, "E002", OCT, issue_date=ISSUE, self_billing=True)
     kor = pdf_text(api.render(ws, "E003-2026-001", "pdf"))[0]
     assert "De kleineondernemersregeling (KOR, art. 25a Wet OB 1968) is van toepassing" in kor
@@ -120,7 +120,9 @@ def test_xlsx_reads_back_as_typed_cells(ws) -> None:  # type: ignore[no-untyped-
                            datetime(2026, 10, 6), datetime(2026, 10, 20), 3.75, "uur")
     assert rows[0][6] == 45 and rows[0][8] == pytest.approx(168.75) and rows[0][7] == pytest.approx(0.21)
     assert rows[1][8] == pytest.approx(623.05)
-    assert rows[2][1] == "Totaal excl. btw" and rows[2][8] == pytest.approx(791.80)
+    assert rows[2][1] == "Totaal excl. btw" and rows[2][8] == "=SUM(I4:I5)"  # a formula, its value cached:
+    cached = load_workbook(io.BytesIO(api.render(ws, "2026-0001", "xlsx")), data_only=True)
+    assert cached["Regels"]["I6"].value == pytest.approx(791.80)
     assert wb["Regels"]["I4"].number_format.startswith('"€"')
     btw = list(wb["Btw"].iter_rows(min_row=2, values_only=True))
     assert btw[0][:3] == (pytest.approx(0.21), pytest.approx(791.80), pytest.approx(166.28))
@@ -153,7 +155,7 @@ def test_ubl_e_invoice(ws) -> None:  # type: ignore[no-untyped-def]
 
 
 def test_ubl_credit_note_and_exemption(ws) -> None:  # type: ignore[no-untyped-def]
-    api.create_expert_invoice(ws, "E003", OCT, issue_date=ISSUE)
+    api.receive_expert_invoice(ws, "E003", OCT, number="E003-2026-001", invoice_date=ISSUE)
     api.credit(ws, "E003-2026-001", "dubbel", issue_date=ISSUE)
     ns = {"cbc": "urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2",
           "cac": "urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2"}

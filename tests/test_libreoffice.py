@@ -306,7 +306,7 @@ XLSX = ["uitbetaling", "factuur", "uren", "invullen", "derden_xlsx"]
 
 @pytest.mark.parametrize("kind", XLSX)
 def test_xlsx_reads_the_same_in_libreoffice(files, lo, kind: str) -> None:
-    wb = openpyxl.load_workbook(files[kind])
+    wb = openpyxl.load_workbook(files[kind], data_only=True)  # a total is a formula: its cached value
     total = {"amount": 0, "date": 0, "number": 0, "text": 0}
     for ws in wb.worksheets:
         out = lo / f"{files[kind].stem}-{ws.title}.csv"
@@ -331,6 +331,30 @@ def test_key_figures_as_libreoffice_shows_them(files, lo) -> None:
     assert row[0] == LoCell("012345672", True)  # the BSN stays text with its zero in the xlsx
     assert (row[5], row[6], row[7]) == (LoCell("17-05-1980", False), LoCell("€ 150.00", False),
                                         LoCell("06-11-2026", False))
+
+
+def test_totals_are_formulas_whose_cached_values_libreoffice_shows(files, lo) -> None:
+    """A total is =SUM(..) over its column, with its value stored beside the formula: openpyxl
+    with data_only=True (a reader that does not calculate) and LibreOffice show the same sum."""
+    seen = 0
+    for kind in ("uitbetaling", "factuur", "derden_xlsx"):
+        formulas, values = openpyxl.load_workbook(files[kind]), openpyxl.load_workbook(files[kind], data_only=True)
+        for ws in formulas.worksheets:
+            shown = read_lo_csv(lo / f"{files[kind].stem}-{ws.title}.csv")
+            for row in ws.iter_rows():
+                for c in row:
+                    if not (isinstance(c.value, str) and c.value.startswith("=SUM(")):
+                        continue
+                    first, last = c.value[5:-1].split(":")
+                    column = [ws[f"{first[0]}{n}"].value for n in range(int(first[1:]), int(last[1:]) + 1)]
+                    expected = sum(Decimal(str(v)) for v in column if isinstance(v, int | float))
+                    cached = values[ws.title][c.coordinate].value
+                    assert Decimal(str(cached)).quantize(Decimal("0.01")) == expected.quantize(Decimal("0.01")), (
+                        kind, ws.title, c.coordinate)
+                    assert lo_number(shown[c.row - 1][c.column - 1].text) == Decimal(str(cached)).quantize(
+                        Decimal("0.01")), (kind, ws.title, c.coordinate)
+                    seen += 1
+    assert seen >= 8
 
 
 # --- CSV -----------------------------------------------------------------------------------

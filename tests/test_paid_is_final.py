@@ -71,7 +71,8 @@ def admin(tmp_path_factory: pytest.TempPathFactory):
         b.entry(c, "GV", date(2026, 11, 3), minutes=60, status="logged")
     eng.dispose()
     steps = [("invoice", "create", "--client", "GEM", "--period", "2026-10"),  # GV and GP: invoiced
-             ("invoice", "expert", "--expert", "E2", "--period", "2026-10"),  # GZ: invoiced, not paid
+             ("invoice", "receive", "--expert", "E2", "--period", "2026-10", "--number", "ZZ-17",
+              "--date", "31-10-2026"),  # GZ: on the invoice the zzp'er sent, not paid
              ("payout", "--period", "2026-10", "--out", str(db.parent / "p1"), "--expert", "E3"),  # GP: paid
              ("payout", "--period", "2026-10", "--out", str(db.parent / "p2"), "--expert", "E1")]  # GV, GW: paid
     for args in steps:
@@ -92,7 +93,7 @@ HOSTILE = [
     (["GP", "--regime", "vrijwilliger"], ["het regime (particulier -> vrijwilliger)", "betaald in uitbetaling 2026-10,"
                                           " op factuur 2026-0001", "--start 20-10-2026"]),
     (["GP", "--regime", "zzp"], ["het regime (particulier -> zzp)", "--regime zzp --start 20-10-2026"]),
-    (["GZ", "--regime", "particulier"], ["het regime (zzp -> particulier)", "op factuur E2-2026-001",
+    (["GZ", "--regime", "particulier"], ["het regime (zzp -> particulier)", "op factuur ZZ-17",
                                          "--expert-rate 60,00 --client-rate 80,00"]),
     (["GZ", "--regime", "vrijwilliger"], ["het regime (zzp -> vrijwilliger)", "3 regel(s)"]),
     (["GW", "--regime", "particulier"], ["het regime (vrijwilliger -> particulier)",
@@ -103,7 +104,7 @@ HOSTILE = [
                                          "op GV staan ook regels na 19-10-2026 (tot en met 03-11-2026)"]),
     (["GW", "--client", "GEM"], ["de opdrachtgever (ZORG -> GEM)", "--client GEM"]),
     (["GW", "--expert", "E3"], ["de deskundige (E1 -> E3)", "--expert E3"]),
-    (["GZ", "--client", "GEM"], ["de opdrachtgever (ZORG -> GEM)", "op factuur E2-2026-001"]),
+    (["GZ", "--client", "GEM"], ["de opdrachtgever (ZORG -> GEM)", "op factuur ZZ-17"]),
     (["GV", "--role", "trainer"], ["de rol (adviseur -> trainer)"]),
     (["GV", "--level", "senior"], ["het niveau (standaard -> senior)", "--level senior"]),
     (["GP", "--unit", "dag"], ["de eenheid (volgens de tariefkaart -> dag)", "--unit dag"]),

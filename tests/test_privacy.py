@@ -122,7 +122,8 @@ def run(tmp_path_factory: pytest.TempPathFactory) -> Run:
     for code in ("E001", "E002"):
         r("statement", "--expert", code, "--year", "2026", "-o", str(out / f"jaaropgave-{code}.pdf"))
     r("invoice", "create", "--client", "GEM", "--period", "2026-10", "--group-by", "expert")
-    r("invoice", "expert", "--expert", "E003", "--period", "2026-10")
+    r("invoice", "receive", "--expert", "E003", "--period", "2026-10", "--number", "E003-2026-001", "--date", "1-11-2026")
+    r("invoice", "paid", "E003-2026-001", "--date", "2-11-2026")  # only a paid invoice is reported
     r("invoice", "expert", "--expert", "E004", "--period", "2026-10", "--self-billing")
     r("invoice", "credit", "2026-0001", "--reason", "verkeerd tarief")
     for number in ("2026-0001", "E003-2026-001", "ZF2026-E004-001", "2026-0002"):

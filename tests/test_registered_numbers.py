@@ -79,9 +79,9 @@ def made(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     run("expert", "edit", "E002", "--vat-id", EXPERT_VAT)
     out: dict[str, str] = {}
     run("invoice", "create", "--client", "GEM-UTR", "--period", "2026-10")
-    run("invoice", "expert", "--expert", "E002", "--period", "2026-10")
+    run("invoice", "expert", "--expert", "E002", "--period", "2026-10", "--self-billing")
     run("invoice", "credit", "2026-0001", "--reason", "verkeerd tarief")
-    for number, name in (("2026-0001", "client"), ("E002-2026-001", "expert"), ("2026-0002", "credit")):
+    for number, name in (("2026-0001", "client"), ("ZF2026-E002-001", "expert"), ("2026-0002", "credit")):
         listed = json.loads(run("invoice", "list", "--format", "json"))
         assert number in [x["number"] for x in listed], listed
         pdf = tmp / f"{name}.pdf"
@@ -104,7 +104,7 @@ def test_client_invoice_and_credit_note_show_both_vat_ids_in_full(made: dict[str
 def test_expert_invoice_shows_both_vat_ids_in_full(made: dict[str, str]) -> None:
     text = made["expert"]
     assert f"Btw-id {EXPERT_VAT}" in text and f"Btw-id {OWN_VAT}" in text
-    assert "E002-2026-001" in text and "*****" not in text
+    assert "ZF2026-E002-001" in text and "*****" not in text
 
 
 def test_the_unit_price_says_it_excludes_vat(made: dict[str, str]) -> None:

@@ -116,8 +116,8 @@ def test_year_statement_of_a_zzp_expert_lists_invoices_and_no_tax_free_sentence(
 
         c.execute(s.experts.update().where(s.experts.c.code == "Z1").values(vat_id="NL000099998B57"))
     eng.dispose()
-    r = runner.invoke(cli, ["invoice", "expert", "--expert", "Z1", "--period", "2026-11"],
-                      env=ENV)
+    r = runner.invoke(cli, ["invoice", "receive", "--expert", "Z1", "--period", "2026-11", "--number", "Z-17",
+                            "--date", ENV["VERGOEDING_TODAY"]], env=ENV)
     assert r.exit_code == 0, r.output
     r = runner.invoke(cli, ["statement", "--expert", "Z1", "--year", "2026", "--format", "json"], env=ENV)
     data = json.loads(r.stdout)

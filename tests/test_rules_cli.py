@@ -79,8 +79,13 @@ def test_rate_above_the_presumption_for_the_age_warns_and_the_contract_names_the
     out = tmp_path / "c.pdf"
     ok(runner, cli, "contract", "G1", "--output", str(out))
     text = re.sub(r"\s+", " ", " ".join(p.extract_text() or "" for p in PdfReader(io.BytesIO(out.read_bytes())).pages))
-    assert "€ 3,40 per uur tot 18 april 2027" in text and "vanaf die dag is zij € 5,00 per uur" in text
-    assert "€ 5,75" not in text  # no hourly limit printed next to the rate
+    # the contract states what the pricing pays (5,00 at any age), never the presumption as the rate;
+    # it names the presumption for the phase under 21 and that a justification is needed
+    assert "De vergoeding is € 5,00 per uur." in text
+    assert ("Tot 18 april 2027 is de vrijwilliger jonger dan 21 jaar. Voor die leeftijd gaat de Belastingdienst uit "
+            "van ten hoogste € 3,40 per uur. De vergoeding is dan € 5,00 per uur, dus hoger.") in text
+    assert "moet dan kunnen uitleggen waarom de vergoeding toch niet marktconform is" in text
+    assert "€ 5,75" not in text  # from 21 the rate is within the presumption: not named
 
 
 def test_fixed_amount_and_expense_only_lines_need_no_hours(runner: CliRunner, cli: click.Group) -> None:

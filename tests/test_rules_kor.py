@@ -30,7 +30,7 @@ VAT_TEXT = re.compile(r"\d+\s?%|incl\.? btw|excl\.? btw|btw(?!-id)|omzetbelastin
 @pytest.fixture
 def ws(tmp_path: Path):  # type: ignore[no-untyped-def]
     w = build(tmp_path / "db.sqlite")
-    api.create_expert_invoice(w, "E003", OCT, issue_date=ISSUE)  # Cor Pieters, KOR, 2 h x 55.00
+    api.receive_expert_invoice(w, "E003", OCT, number="E003-2026-001", invoice_date=ISSUE)  # Cor Pieters, KOR, 2 h x 55.00
     api.create_expert_invoice(w, "E002", OCT, issue_date=ISSUE, self_billing=True)  # 21%: for contrast
     return w
 

@@ -105,7 +105,7 @@ def test_an_override_that_does_nothing_is_said_out_loud(cli, runner: CliRunner, 
     r = pay(cli, runner, tmp_path / "a", "--expert", "P1", "--override-expert", "V2", "--override-reason", REASON)
     assert r.exit_code == 0, r.output
     assert "Betaald: 2026-11, 1 overboeking(en), totaal €\u00a042,50, 1 regel(s) afgerekend." in r.stdout
-    assert "WAARSCHUWING [uitbetaling] november 2026" in r.stdout
+    assert "WAARSCHUWING [betalen ondanks fouten had geen effect] november 2026" in r.stdout
     assert ("--override-expert V2: Victor Boven heeft geen open regels in deze uitbetaling; de override geldt "
             "hier niet.") in r.stdout
     # V1 is not held (V2 was meant): V1 is paid as usual, V2 stays held, the override is not recorded
@@ -116,7 +116,8 @@ def test_an_override_that_does_nothing_is_said_out_loud(cli, runner: CliRunner, 
             "wordt, kunt u met een reden toch betalen; de override geldt hier niet.") in r.stdout
     assert "Aangehouden (1)" in r.stdout and "V2 Victor Boven: Voor het werk in november 2026" in r.stdout
     text = pdf_text(tmp_path / "b" / "uitbetaling-2026-11.2.pdf")
-    assert "payout.override_unused" in text and "Betaald ondanks fouten" not in text
+    assert "betalen ondanks fouten had geen effect" in text and "Betaald ondanks fouten" not in text
+    assert "payout.override_unused" not in text  # the stable id stays in JSON, people read Dutch
     eng = b.new_engine(tmp_db)
     with eng.connect() as c:
         actions = [a for (a,) in c.execute(select(s.audit_log.c.action).where(s.audit_log.c.entity == "payout")
@@ -172,7 +173,8 @@ def test_statement_after_an_earlier_month_over_the_cap_shows_no_room(cli, runner
     assert r.exit_code == 0, r.output
     assert "Betaald: 2026-12, 1 overboeking(en), totaal €\u00a02,30, 1 regel(s) afgerekend." in r.stdout
     text = pdf_text(tmp_path / "dec" / "specificatie-2026-12-V1.pdf")
-    assert "correctie op regel 1" in text and "(van eerder)" in text and "10 km × € 0,23" in text
+    assert "correctie van uw werk als" in text and "op 03-11-2026: 10 km vergeten" in text
+    assert "(van eerder)" in text and "10 km × € 0,23" in text and "correctie op regel" not in text
     assert "Voor de grens telt in 2026 tot nu toe € 222,30 mee." in text
     # November went over the cap: nothing of 2026 is tax-free any more, December neither, and
     # the letter says so once, in the words of core/caps_story.py (no "kan er nog ... bij")
@@ -180,7 +182,8 @@ def test_statement_after_an_earlier_month_over_the_cap_shows_no_room(cli, runner
     assert "kan er nog" not in text and "Er kan in 2026 dus niets meer belastingvrij bij." in text
     assert "Daarom is uw hele vrijwilligersvergoeding van 2026 belast, niet alleen het stuk erboven." in text
     assert "Wat nu? Wij houden over uw vergoeding van 2026 loonheffing in." in text
-    assert "Vergoeding als vrijwilliger, belast als loon: € 2,30" in text
+    # "Soort vergoeding" calls it what it now is
+    assert "Vergoeding als vrijwilliger, belast als loon" in text and "Vrijwilligersvergoeding €" not in text
     # the same figure as 'vergoeding room'
     r = runner.invoke(cli, ["room", "--expert", "V1", "--on", "2026-12-31", "--format", "json"], env=DEC)
     assert r.exit_code == 0, r.output
@@ -257,17 +260,16 @@ def test_this_year_so_far_keeps_receipts_and_in_kind_apart_and_adds_up_to_room(c
     assert r.exit_code == 0, r.output
     assert "Betaald: 2026-11, 2 overboeking(en), totaal €\u00a067,63, 3 regel(s) afgerekend." in r.stdout
     v1 = pdf_text(tmp_path / "nov" / "specificatie-2026-11-V1.pdf")
-    assert ("Dit jaar tot nu toe (2026) Betaald als vrijwilligersvergoeding: € 24,75 "
-            "In natura gekregen (niet overgemaakt): € 25,00") in v1
+    # one table: per regime this time and this year so far, receipts and in kind on rows of their own
+    assert ("Soort Deze keer In 2026 tot nu toe Vrijwilligersvergoeding € 24,75 € 24,75 "
+            "In natura gekregen (niet overgemaakt) € 25,00 € 25,00") in v1
     # 24.75 + 25.00 paid + 5.75 logged = 55.50, the figure of 'vergoeding room'
-    assert ("Voor de grens telt in 2026 tot nu toe € 55,50 mee. Dat is wat u hierboven bij \"Dit jaar tot nu toe\" "
+    assert ("Voor de grens telt in 2026 tot nu toe € 55,50 mee. Dat is wat u in 2026 tot nu toe "
             "betaald kreeg, plus wat u in natura kreeg. Ook € 5,75 voor werk dat nog betaald moet worden telt mee.") in v1
     v2 = pdf_text(tmp_path / "nov" / "specificatie-2026-11-V2.pdf")
     # the receipts are not volunteer allowance: apart, as under "Soort vergoeding"
-    assert "Soort vergoeding Vrijwilligersvergoeding: € 2,88" in v2
-    assert ("Dit jaar tot nu toe (2026) Betaald als vrijwilligersvergoeding: € 2,88 "
-            "Kosten met een bonnetje terugbetaald: € 40,00") in v2
-    assert ("Voor de grens telt in 2026 tot nu toe € 42,88 mee. Dat is wat u hierboven bij \"Dit jaar tot nu toe\" "
+    assert ("Vrijwilligersvergoeding € 2,88 € 2,88 Kosten met een bonnetje terugbetaald € 40,00 € 40,00") in v2
+    assert ("Voor de grens telt in 2026 tot nu toe € 42,88 mee. Dat is wat u in 2026 tot nu toe "
             "betaald kreeg, plus de kosten met een bonnetje.") in v2
     for code, counted in (("V1", "55.50"), ("V2", "42.88")):
         r = runner.invoke(cli, ["room", "--expert", code, "--on", "2026-11-30", "--format", "json"], env=NOV)

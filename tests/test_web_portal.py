@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import subprocess
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -56,6 +57,11 @@ def finance_browser(site: Any) -> Browser:
     r = login_password(br, "fin@example.org")
     assert r.headers["Location"].endswith("/tweede-stap")
     br.get("/tweede-stap")
+    # several tests log in within one 30-second step; a code works once (tested on its own in
+    # test_second_factor_code_works_once), so forget the step the previous login used
+    with site["ws"].engine.begin() as conn:
+        conn.execute(update(s.portal_accounts).where(s.portal_accounts.c.email == "fin@example.org")
+                     .values(totp_last_step=None))
     r = br.post("/tweede-stap", {"code": pyotp.TOTP(SECRET).now()})
     assert r.status_code == 302 and r.headers["Location"].endswith("/financien/")
     return br
@@ -112,6 +118,54 @@ def test_invitation_link_logs_in_once_and_session_id_changes(site: Any) -> None:
     login_password(br3, "nieuw@example.org")
     br3.get("/tweede-stap")
     assert br3.post("/tweede-stap", {"code": codes[0]}).status_code == 400
+
+
+def test_second_factor_code_works_once(site: Any) -> None:
+    """A TOTP code seen over a shoulder, or sent twice, does not log in a second time: the
+    account keeps the last 30-second step it used and refuses that step and any earlier one."""
+    ws = site["ws"]
+    link = accounts.invite(ws, email="eenmalig@example.org", kind="finance")
+    accounts.set_password(ws, link.account, PASSWORD)
+    secret = pyotp.random_base32()
+    totp = pyotp.TOTP(secret)
+    now = datetime.now(UTC)
+    step = totp.timecode(now)
+    # the code that switches the second factor on is used up by doing so
+    assert accounts.enable_totp(ws, link.account, secret, totp.at(now))
+    br = Browser(site["app"])
+    login_password(br, "eenmalig@example.org")
+    br.get("/tweede-stap")
+    r = br.post("/tweede-stap", {"code": totp.at(now)})
+    page = r.get_data(as_text=True)
+    assert r.status_code == 400 and "Deze code is al gebruikt. Een code werkt maar één keer." in page
+    assert br.get("/financien/").headers["Location"].endswith("/tweede-stap")
+    br.get("/tweede-stap")
+    # the next code (the app shows it within 30 seconds; one step ahead is accepted for a clock
+    # that runs a little fast) logs in
+    nxt = totp.at(now + timedelta(seconds=30))
+    r = br.post("/tweede-stap", {"code": nxt})
+    assert r.status_code == 302 and r.headers["Location"].endswith("/financien/")
+    # the same code again, in a second browser (an attacker who saw it): refused
+    other = Browser(site["app"])
+    login_password(other, "eenmalig@example.org")
+    other.get("/tweede-stap")
+    r = other.post("/tweede-stap", {"code": nxt})
+    assert r.status_code == 400 and "al gebruikt" in r.get_data(as_text=True)
+    # an older code that is still within the window is refused too (steps only go forward)
+    r = other.post("/tweede-stap", {"code": totp.at(now)})
+    assert r.status_code == 400
+    # a code that is simply wrong says so
+    wrong = next(c for c in ("000000", "111111", "222222") if c not in (totp.at(now), nxt,
+                                                                       totp.at(now + timedelta(seconds=60))))
+    r = other.post("/tweede-stap", {"code": wrong})
+    assert r.status_code == 400 and "Deze code klopt niet" in r.get_data(as_text=True)
+    with ws.engine.connect() as conn:
+        a = s.portal_accounts
+        last = conn.execute(select(a.c.totp_last_step).where(a.c.email == "eenmalig@example.org")).scalar_one()
+        replays = conn.execute(select(s.audit_log.c.action).where(
+            s.audit_log.c.action == "portal.totp_replayed", s.audit_log.c.actor == "portaal:eenmalig@example.org")
+        ).all()
+    assert last == step + 1 and len(replays) == 3
 
 
 def test_expired_link_refused(site: Any) -> None:
@@ -202,13 +256,15 @@ def test_home_shows_the_room_of_vergoeding_room(site: Any, cli: Any) -> None:
     br = expert_browser(site)
     page = br.get("/mijn/").get_data(as_text=True)
     from vergoeding.api.room import room_story
-    from vergoeding.core.nl import eur, euro
+    from vergoeding.core.nl import euro
 
     story = room_story(site["ws"], "E001", TODAY)  # the one caps story (what `room` tells too)
     assert not story.crossed and story.month_left == Decimal(month["left"])
-    assert f"In november 2026 kan er nog {eur(Decimal(month['left']))} bij." in page
-    assert f"In 2026 kan er nog {eur(Decimal(year['left']))} bij." in page
-    assert all(line in page for line in story.lines)
+    # the same sentences, with a no-break space after the euro sign (never "€" alone at a line end)
+    assert f"In november 2026 kan er nog {euro(Decimal(month['left']))} bij." in page
+    assert f"In 2026 kan er nog {euro(Decimal(year['left']))} bij." in page
+    assert "€ " not in page
+    assert all(line.replace("€ ", "€\xa0") in page for line in story.lines)
     assert f"Deze maand gebruikt: {euro(Decimal(month['counted']) + Decimal(month['declared']))}" in page
     assert "Anna de Vries" in page and "Bram" not in page
     assert euro(Decimal("50.00")) in page  # the October payment: 2 hours x € 25

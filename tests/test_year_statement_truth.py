@@ -65,7 +65,7 @@ def test_december_work_paid_in_january_on_both_year_statements(cli, runner: CliR
 
     t25 = pdf_text(cli, runner, ["statement", "--expert", "V1", "--year", "2025"], tmp_path / "v25.pdf", LATER)
     assert "u in 2025 heeft betaald" not in t25
-    assert "het werk dat u in 2025 voor Stichting Ervaringskracht deed" in t25
+    assert "een overzicht van uw werk in 2025 voor Stichting Ervaringskracht" in t25
     assert "Totaal voor werk in 2025: € 50,00" in t25
     assert "Werk van 2025, betaald in 2026" in t25
     assert "december 2025 Vrijwilligersvergoeding € 50,00 06-01-2026" in t25
@@ -73,7 +73,7 @@ def test_december_work_paid_in_january_on_both_year_statements(cli, runner: CliR
     assert ("Vrijwilligersvergoeding: Niet doorgegeven: uw vrijwilligersvergoeding bleef binnen de grenzen."
             in t25)
     t26 = pdf_text(cli, runner, ["statement", "--expert", "V1", "--year", "2026"], tmp_path / "v26.pdf", LATER)
-    assert "Betaald in 2026 voor werk in 2025" in t26 and "Het staat op de jaaropgave 2025" in t26
+    assert "Betaald in 2026 voor werk in 2025" in t26 and "Het staat op de jaaropgave van 2025" in t26
     assert "december 2025 Vrijwilligersvergoeding € 50,00 06-01-2026" in t26
     assert "Totaal voor werk in 2026: € 0,00" in t26
     assert "Betaald in 2026 (op datum van betaling, zonder facturen): € 50,00" in t26
@@ -129,7 +129,8 @@ def test_zzp_year_statement_names_its_invoices_and_what_is_not_reported(cli, run
         b.engagement(c, "GZ1", "Z1", "GEM", regime="zzp")
         b.entry(c, "GZ1", date(2026, 11, 5), minutes=60)
     eng.dispose()
-    r = runner.invoke(cli, ["invoice", "expert", "--expert", "Z1", "--period", "2026-11"], env=LATER)
+    r = runner.invoke(cli, ["invoice", "receive", "--expert", "Z1", "--period", "2026-11", "--number", "Z-2026-001",
+                            "--date", "02-12-2026"], env=LATER)
     assert r.exit_code == 0, r.output
     data = statement(cli, runner, "Z1", 2026)
     number = data["invoices"][0]["number"]
@@ -154,7 +155,7 @@ def test_year_statement_without_payroll_tax_number_says_nothing_is_reported(cli,
     data = statement(cli, runner, "P1", 2025)
     assert data["reported_to_tax"] is None
     text = pdf_text(cli, runner, ["statement", "--expert", "P1", "--year", "2025"], tmp_path / "n.pdf", LATER)
-    assert "heeft geen loonheffingennummer en geeft daarom geen betalingen door" in text
+    assert "heeft geen loonheffingennummer. Daarom geven wij geen betalingen aan u door." in text
 
 
 def test_work_after_today_names_the_field_in_dutch(cli, runner: CliRunner, tmp_db: Path) -> None:

@@ -94,8 +94,11 @@ def test_january_and_february_2027_are_paid_with_the_shipped_file(cli, runner: C
     assert "overgeslagen" in flat
     import openpyxl
     wb = openpyxl.load_workbook(out / "uitbetaling-2027-01.xlsx")
-    rules = [row[1] for row in wb["Bevindingen"].iter_rows(min_row=2, values_only=True)]
-    assert "limits.unconfirmed" in rules and "limits.missing_figure" in rules
+    rows = list(wb["Bevindingen"].iter_rows(values_only=True))
+    assert rows[0][:2] == ("Ernst", "Regel") and rows[0][-1] == "Code regel (voor scripts)"
+    shown = {(row[0], row[1], row[-1]) for row in rows[1:]}  # Dutch for people, the stable id beside it
+    assert ("waarschuwing", "bedragen nog niet bevestigd", "limits.unconfirmed") in shown
+    assert any(r[1:] == ("bedrag nog niet bekend", "limits.missing_figure") for r in shown)
 
     r2 = runner.invoke(cli, ["payout", "--period", "2027-02", "--out", str(tmp_path / "feb")], env=MAR)
     assert r2.exit_code == 0, r2.output

@@ -3,16 +3,16 @@ of engagements and their contracts."""
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import asdict
 from datetime import date
 from typing import Any
 
 from vergoeding.api.choices import CONTRACT_KINDS
 from vergoeding.api.workspace import Workspace
-from vergoeding.core.age_rate import rate_phases
-from vergoeding.core.rates import Override, ResolvedRate, resolve_rate
+from vergoeding.core.age_rate import presumptions_exceeded
+from vergoeding.core.contract_rates import PaidRate, paid_rates
+from vergoeding.core.rates import Override, resolve_rate
 from vergoeding.core.regimes import Regime
-from vergoeding.core.work import Engagement, Expert
 from vergoeding.documents.contract import (
     CLIENT_TEMPLATE,
     TEMPLATES,
@@ -31,6 +31,9 @@ def _extra(ws: Workspace) -> dict[str, str]:
 
 
 def document(ws: Workspace, engagement: str, *, kind: str = "expert", today: date) -> ContractDocument:
+    """The contract as the engagement is paid: every price in it is what the pricing pays for
+    one unit of work on that day (:func:`vergoeding.core.contract_rates.paid_rates`): the
+    expert's price in an expert contract, the client's in the client agreement."""
     if kind not in KINDS:
         raise InputError(f"--kind {kind!r}: kies expert of client", field="kind")
     with ws.engine.connect() as conn:
@@ -38,44 +41,29 @@ def document(ws: Workspace, engagement: str, *, kind: str = "expert", today: dat
         exp = queries.expert(conn, g.expert_code)
         client = queries.organisation(conn, g.client_code)
         own = queries.own_organisation(conn)
-    override = Override(g.expert_rate, g.client_rate, g.unit)
-    regime = g.regime if g.regime is not Regime.LOONDIENST else Regime.ZZP
-    rate = resolve_rate(ws.ratecard, g.role, regime, g.start, level=g.level,
-                        override=None if override == Override() else override)
     try:
         label = ws.ratecard.role(g.role).label
     except VergoedingError:
         label = g.role
-    phases = tuple({"start": ph.start, "end": ph.end, "rate": ph.rate, "under_21": ph.under_21}
-                   for ph in rate_phases(g, exp, rate.expert, rate.unit, ws.limits)) if kind == "expert" else ()
+    paid = paid_rates(g, ws.ratecard, ws.limits, need_client=kind == "client")
+    notes = tuple(asdict(n) for n in presumptions_exceeded(g, exp, paid, ws.limits)) if kind == "expert" else ()
     return contract_document(kind=kind, engagement=g, expert=exp, client=client, own=own, role_label=label,
-                             expert_rate=rate.expert, client_rate=rate.client, unit=rate.unit,
+                             expert_rate=paid[0].expert, client_rate=paid[0].client, unit=paid[0].unit,
                              limits=ws.limits.for_year(g.start.year), today=today, extra=_extra(ws),
-                             rate_phases=phases, rate_changes=_rate_changes(ws, g, exp, kind, regime, phases, rate))
+                             presumptions=notes, rate_changes=_rate_changes(paid, kind))
 
 
-def _rate_changes(ws: Workspace, g: Engagement, exp: Expert, kind: str, regime: Regime,
-                  phases: tuple[dict[str, Any], ...], start: ResolvedRate) -> tuple[dict[str, Any], ...]:
-    """The engagement's rate changes from a date as the contract names them ("vanaf 1 december
-    2026 € 9,00 per uur"): the expert's rate (an hourly volunteer rate as the contract's age
-    phase on that day states it, never above the presumption without a justification) or, in
-    the client agreement, the client's rate. Only changes of that rate; none without a price."""
+def _rate_changes(paid: list[PaidRate], kind: str) -> tuple[dict[str, Any], ...]:
+    """The changes after the start as the contract names them ("vanaf 1 februari 2027 is het
+    tarief € 9,00 per uur"): of the expert's price in an expert contract, of the client's in
+    the client agreement (a change of the other party's price only is not named)."""
     out: list[dict[str, Any]] = []
-    prev = start.client if kind == "client" else (phases[0]["rate"] if phases else start.expert)
-    for frm, until, own_expert, own_client in g.rate_spans()[1:]:
-        override = Override(own_expert, own_client, g.unit)
-        try:
-            r = resolve_rate(ws.ratecard, g.role, regime, frm, level=g.level,
-                             override=None if override == Override() else override)
-            value = r.client
-            if kind != "client":
-                ph = rate_phases(replace(g, start=frm, end=until), exp, r.expert, r.unit, ws.limits)
-                value = ph[0].rate if ph else r.expert
-        except VergoedingError:
-            continue
-        if value != prev:
-            out.append({"from": frm, "rate": value})
-        prev = value
+    prev = paid[0]
+    for p in paid[1:]:
+        value, before = (p.client, prev.client) if kind == "client" else (p.expert, prev.expert)
+        if (value, p.unit) != (before, prev.unit):
+            out.append({"from": p.start, "rate": value, "unit": p.unit.label})
+        prev = p
     return tuple(out)
 
 

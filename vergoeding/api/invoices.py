@@ -30,7 +30,10 @@ from vergoeding.api.client_invoices import (
     invoiceable_clients,
 )
 from vergoeding.api.expert_invoices import (
+    Received,
+    approve_expert_invoice,
     create_expert_invoice,
+    receive_expert_invoice,
 )
 from vergoeding.api.invoice_common import (
     FORMATS,
@@ -46,6 +49,7 @@ from vergoeding.api.invoice_common import (
     required_einvoice,
 )
 from vergoeding.api.workspace import Workspace
+from vergoeding.core.money import from_cents
 from vergoeding.documents.invoice import InvoiceDocument
 from vergoeding.errors import InputError, RuleViolation
 from vergoeding.store import invoices as store
@@ -84,9 +88,28 @@ def mark_paid(ws: Workspace, number: str, *, paid_on: date, today: date | None =
         return store.mark_paid(conn, number, paid_on=paid_on, actor=ws.actor, today=today)
 
 
-def list_invoices(ws: Workspace, *, status: str | None = None, kind: str | None = None) -> list[store.StoredInvoice]:
+def list_invoices(ws: Workspace, *, status: str | None = None, kind: str | None = None,
+                  overdue_on: date | None = None) -> list[store.StoredInvoice]:
+    """The invoices; with ``overdue_on`` only what clients still owe on that day: issued
+    client invoices (not paid, not credited) whose due date has passed."""
     with ws.engine.connect() as conn:
-        return store.list_invoices(conn, status=status, kind=kind)
+        if overdue_on is None:
+            return store.list_invoices(conn, status=status, kind=kind)
+        return [s for s in store.list_invoices(conn, status="issued", kind="client")
+                if s.invoice.due_date < overdue_on]
+
+
+def owed(ws: Workspace, on: date) -> list[dict[str, Any]]:
+    """What clients still owe on ``on``: the overdue client invoices (:func:`list_invoices`) as
+    rows with what the bank import matched to them (``received``) and what is still open."""
+    found = list_invoices(ws, overdue_on=on)
+    with ws.engine.connect() as conn:
+        got = store.received_by_bank(conn, [s.label for s in found])
+    out = []
+    for s in found:
+        received = from_cents(got.get(s.label, 0))
+        out.append({**row(s), "received": received, "open": s.invoice.totals.total - received})
+    return out
 
 
 def show(ws: Workspace, number: str) -> store.StoredInvoice:
@@ -130,13 +153,14 @@ def row(s: store.StoredInvoice) -> dict[str, Any]:
     t = inv.totals
     party = inv.customer if inv.kind == "client" or inv.original_kind == "client" else inv.supplier
     return {"number": s.label, "kind": s.kind, "status": s.status, "issue_date": s.issue_date,
+            "due_date": inv.due_date if s.status != "concept" else None,
             "party": party.name, "period": inv.period, "excl": t.excl, "vat": t.vat, "total": t.total,
             "credit_of": inv.credit_of, "self_billed": inv.self_billed, "paid_at": s.paid_at}
 
 
 __all__ = [
-    "FORMATS", "GROUP_BY", "BatchResult", "NothingToInvoice", "client_lines", "create_all_client_invoices",
+    "FORMATS", "GROUP_BY", "BatchResult", "Received", "approve_expert_invoice", "receive_expert_invoice", "NothingToInvoice", "client_lines", "create_all_client_invoices",
     "create_client_invoice", "create_expert_invoice", "credit", "discard", "document", "einvoice_notice", "invoice_hours",
-    "invoiceable_clients", "issue", "list_invoices", "logo_path", "mark_paid", "number_format", "render", "row",
+    "invoiceable_clients", "issue", "list_invoices", "logo_path", "owed", "mark_paid", "number_format", "render", "row",
     "show",
 ]

@@ -320,7 +320,7 @@ def hours_pdf(ws: Workspace, doc: HoursDocument) -> bytes:
 
     html = render_html("hours.html", doc.context(), user_dir=ws.settings.templates_dir,
                        shipped_dir=ws.settings.shipped_templates)
-    return html_to_pdf(html, base_url=ws.settings.templates_dir or ws.settings.shipped_templates)
+    return html_to_pdf(html, base_url=ws.settings.templates_dir or ws.settings.shipped_templates, accessible=True)
 
 
 def hours_xlsx(doc: HoursDocument) -> bytes:

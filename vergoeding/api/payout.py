@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -108,6 +108,20 @@ def _price(ws: Workspace, entries: Sequence[Any], engs: dict[str, Any]) -> tuple
     return out, unpriced
 
 
+SEPA_ZONE = "Europe/Amsterdam"
+
+
+def sepa_timestamp(created_utc: datetime, today: date) -> str:
+    """``CreDtTm`` of the SEPA batch: the product's clock (``today``, pinned by
+    ``VERGOEDING_TODAY``) at the time of day it was made, in Dutch local time WITH its offset
+    (``2026-11-05T14:03:12+01:00``). Banks read a time without offset as local time; the UTC
+    time written without one was an hour (in summer two) off."""
+    from zoneinfo import ZoneInfo
+
+    local = created_utc.replace(tzinfo=UTC).astimezone(ZoneInfo(SEPA_ZONE))
+    return datetime.combine(today, local.time().replace(microsecond=0), ZoneInfo(SEPA_ZONE)).isoformat()
+
+
 @dataclass(frozen=True)
 class Decision:
     """What a payout of a period would do: the lines it pays, who it holds and why. Made by
@@ -128,6 +142,7 @@ class Decision:
     earlier: list[Any]
     paid_this_year: list[PaidLine]
     decl: Any
+    invoices: tuple[Any, ...] = ()  # expert invoices (StoredInvoice) this payout pays
 
     @property
     def held(self) -> tuple[Held, ...]:
@@ -192,6 +207,11 @@ def decide(ws: Workspace, period: Period, today: date, *, expert: str | None = N
         decl = load_declarations(conn, years=(year,))
         resolved = resolved_problems(conn, year) | (resolved_problems(conn, earliest.year)
                                                     if earliest.year != year else frozenset())
+        from vergoeding.store.invoices import unpaid_expert_invoices
+
+        due = unpaid_expert_invoices(conn, until=today, expert_code=expert)  # every invoice due by now
+        invoice_experts = {x.code: x for x in queries.all_experts(conn, sorted({
+            s.invoice.supplier.code for s in due} - set(experts)))} if due else {}
     blocking = [f for f in findings if f.severity is Severity.ERROR and not f.expert]
     if blocking:
         raise RuleViolation(
@@ -219,8 +239,33 @@ def decide(ws: Workspace, period: Period, today: date, *, expert: str | None = N
             held_now = (*sel.held, Held(f.expert, names.get(f.expert, f.expert), f.message))
             sel = replace(sel, held=tuple(sorted(held_now, key=lambda h: h.expert)))
             listed.add(f.expert)
+    experts = {**invoice_experts, **experts}
+    names = {**{c: x.name for c, x in invoice_experts.items()}, **names}
+    pay, held_invoices = invoice_holds(due, experts, lambda c: bool(stdnum_iban.is_valid(experts[c].iban or "")))
+    if held_invoices:
+        sel = replace(sel, held=tuple(sorted((*sel.held, *held_invoices), key=lambda h: h.expert)))
     return Decision(period, label, expert, sel, findings, priced, ci, names, experts, own, existing, earlier,
-                    paid_this_year, decl)
+                    paid_this_year, decl, tuple(pay))
+
+
+def invoice_holds(due: Sequence[Any], experts: dict[str, Any],
+                  iban_ok: Callable[[str], bool]) -> tuple[list[Any], list[Held]]:
+    """Which expert invoices the payout pays, and which it holds with the reason: an invoice
+    must be approved (a self-billed one is, when issued) and the expert needs a valid IBAN."""
+    pay: list[Any] = []
+    held: list[Held] = []
+    for s in due:
+        code = s.invoice.supplier.code
+        name = experts[code].name if code in experts else s.invoice.supplier.name
+        if s.approved_at is None:
+            held.append(Held(code, name, f"factuur {s.label} is nog niet goedgekeurd: keur haar goed met "
+                                         f"'vergoeding invoice approve {s.label}'"))
+        elif code not in experts or not iban_ok(code):
+            held.append(Held(code, name, f"factuur {s.label}: geen geldig IBAN; vul het in met 'vergoeding expert "
+                                         f"edit {code} --iban ...'"))
+        else:
+            pay.append(s)
+    return pay, held
 
 
 def hold_findings(d: Decision) -> list[Finding]:
@@ -254,7 +299,7 @@ def plan_payout(ws: Workspace, period: Period, today: date, *, expert: str | Non
     names, experts, own, existing, earlier = d.names, d.experts, d.own, d.existing, d.earlier
     paid_this_year, decl = d.paid_this_year, d.decl
     findings = [*findings, *_override_unused(sel, names, label)]
-    if not sel.paid:
+    if not sel.paid and not d.invoices:
         _refuse_nothing_paid(sel, earlier, period, label)
     # zzp and payroll lines, listed for information once: not again by a quarter or a
     # follow-up whose period an earlier payout (of everyone, or of that expert) covered
@@ -271,7 +316,8 @@ def plan_payout(ws: Workspace, period: Period, today: date, *, expert: str | Non
                      overridden=tuple(sel.overridden), expert_only=expert, own=own, experts=experts, names=names,
                      paid=sel.paid, other_route=info, held=sel.held, findings=[*findings, *held_findings],
                      paid_this_year=paid_this_year, priced_year=ci.priced, declarations=decl,
-                     follow=follow_up(earlier))
+                     invoices=d.invoices, follow=follow_up(earlier))
+    plan = replace(plan, sepa_created=sepa_timestamp(plan.created, today))
     from vergoeding.documents.sepa import name_findings
 
     shortened = name_findings(plan.snapshot())  # names the EPC limit of 70 characters cuts in the batch
@@ -310,8 +356,8 @@ def _refuse_nothing_paid(sel: Selection, earlier: Any, period: Period, label: st
 def _write(ws: Workspace, snap: dict[str, Any], out: Path, progress: Progress | None) -> tuple[Path, ...]:
     from vergoeding.render.payout import render_files
 
-    files = render_files(ws.settings.templates_dir, ws.settings.shipped_templates, snap, progress)
-    return tuple(write_atomic(out / n, b) for n, b in sorted(files.items()))
+    with render_files(ws.settings.templates_dir, ws.settings.shipped_templates, snap, progress) as files:
+        return tuple(write_atomic(out / n, files[n]) for n in sorted(files))
 
 
 def payout(ws: Workspace, period: Period | str, out_dir: Path | str, today: date, *,
@@ -374,25 +420,31 @@ def payout(ws: Workspace, period: Period | str, out_dir: Path | str, today: date
                                                           override_experts=override_experts,
                                                           execution_date=execution_date, sepa_version=sepa_version)
         files = render_files(ws.settings.templates_dir, ws.settings.shipped_templates, snap, progress)
-        for name, data in files.items():  # a path that may not be written is refused before anything is paid
-            check_output(out / name, data)
-        faults.point("payout.priced")
         try:
+            for name in files:  # a path that may not be written is refused before anything is paid
+                check_output(out / name, files[name])
+            faults.point("payout.priced")
             record_payout(ws.engine, number=snap["number"], period=label, expert_code=snap["expert_only"],
                           created=datetime.fromisoformat(snap["created"]),
                           execution_date=date.fromisoformat(snap["execution_date"]),
                           total_cents=to_cents(Decimal(snap["total"])), msg_id=snap["msg_id"], snapshot=snap,
                           lines=lines, override_reason=reason if overridden else None, overridden=overridden,
-                          held=[h.expert for h in held], actor=ws.actor)
+                          held=[h.expert for h in held], actor=ws.actor,
+                          invoices_paid=[int(i["id"]) for i in snap.get("invoices", ())])
             break
         except Repriced:
             # an engagement edit committed while these lines were priced: price them again
             # (the edit was not refused, so the new terms hold for these unpaid lines)
+            files.close()
             if attempt == REPRICE_ATTEMPTS:
                 raise
-    faults.point("payout.after_commit")
-    out.mkdir(parents=True, exist_ok=True)
-    written = tuple(write_atomic(out / n, b) for n, b in sorted(files.items()))
+        except BaseException:
+            files.close()
+            raise
+    with files:  # staged on disk (render.staged): written one by one, never all in memory
+        faults.point("payout.after_commit")
+        out.mkdir(parents=True, exist_ok=True)
+        written = tuple(write_atomic(out / n, files[n]) for n in sorted(files))
     mark_written(ws.engine, number=snap["number"], at=now_utc(), actor=ws.actor, completed=False)
     return _result(snap, written, len(lines), False)
 

@@ -64,9 +64,31 @@ class Transfer:
     description: str
     endtoend_id: str
 
+    invoice: str = ""  # an expert invoice paid by this transfer (its number is the remittance)
+
     def as_dict(self) -> dict[str, Any]:
-        return {"expert": self.expert, "name": self.name, "iban": self.iban, "amount": str(self.amount),
-                "description": self.description, "endtoend_id": self.endtoend_id}
+        out = {"expert": self.expert, "name": self.name, "iban": self.iban, "amount": str(self.amount),
+               "description": self.description, "endtoend_id": self.endtoend_id}
+        return {**out, "invoice": self.invoice} if self.invoice else out
+
+
+@dataclass(frozen=True)
+class InvoicePayment:
+    """An expert invoice (received and approved, or self-billed) paid in the batch."""
+
+    id: int
+    number: str
+    expert: str
+    name: str
+    issue_date: date | None
+    self_billed: bool
+    amount: Decimal
+    endtoend_id: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "number": self.number, "expert": self.expert, "name": self.name,
+                "issue_date": self.issue_date.isoformat() if self.issue_date else "",
+                "self_billed": self.self_billed, "amount": str(self.amount), "endtoend_id": self.endtoend_id}
 
 
 @dataclass(frozen=True)
@@ -186,6 +208,8 @@ class PayoutPlan:
     held: tuple[Held, ...]
     findings: tuple[Finding, ...]
     paid_lines: tuple[PaidLine, ...] = field(repr=False, default=())
+    invoices: tuple[InvoicePayment, ...] = ()
+    sepa_created: str = ""  # CreDtTm: local time with offset (api/payout.sepa_timestamp)
 
     @property
     def total(self) -> Decimal:
@@ -195,6 +219,7 @@ class PayoutPlan:
         """The stored format (version 2): what ``store.payouts`` keeps and every renderer reads."""
         return {
             "version": 2, "number": self.number, "period": self.period, "created": self.created.isoformat(),
+            **({"sepa_created": self.sepa_created} if self.sepa_created else {}),
             "execution_date": self.execution_date.isoformat(), "sepa_version": self.sepa_version,
             "msg_id": self.msg_id, "override_reason": self.override_reason,
             "override_experts": list(self.override_experts), "expert_only": self.expert_only,
@@ -202,6 +227,7 @@ class PayoutPlan:
             "experts": [x.as_dict() for x in self.experts], "transfers": [t.as_dict() for t in self.transfers],
             "held": [{"expert": h.expert, "name": h.name, "reason": h.reason} for h in self.held],
             "findings": [f.as_dict() for f in self.findings], "total": str(self.total),
+            "invoices": [i.as_dict() for i in self.invoices],
         }
 
 
@@ -327,7 +353,7 @@ def make_plan(ws: Workspace, *, number: str, label: str, period: Period, created
               own: Organisation, experts: Mapping[str, Expert], names: Mapping[str, str],
               paid: Sequence[PricedEntry], other_route: Sequence[PricedEntry], held: tuple[Held, ...],
               findings: Sequence[Finding], paid_this_year: Sequence[PaidLine], priced_year: Sequence[PricedEntry],
-              declarations: Any, follow: FollowUp | None = None) -> PayoutPlan:
+              declarations: Any, invoices: Sequence[Any] = (), follow: FollowUp | None = None) -> PayoutPlan:
     """The plan of a payout whose lines are chosen: ``paid`` are paid, ``other_route`` are
     shown (invoice or payroll lines of the period), ``held`` wait for the next payout."""
     paid_lines = freeze_lines(ws, paid, period)
@@ -335,6 +361,13 @@ def make_plan(ws: Workspace, *, number: str, label: str, period: Period, created
         paid_lines = [replace(ln, late=True) if follow.late(ln.expert) else ln for ln in paid_lines]
     frozen = {ln.entry_id: ln for ln in paid_lines}
     lines_of = by_expert(paid_lines)
+    # expert invoices: one transfer each, the invoice number as the remittance information
+    pays = tuple(InvoicePayment(s.id, s.label, s.invoice.supplier.code, experts[s.invoice.supplier.code].name,
+                                s.issue_date, s.invoice.self_billed, s.invoice.totals.total, f"{number}-F{s.id}"[:35])
+                 for s in invoices)
+    invoice_transfers = tuple(
+        Transfer(i.expert, i.name, (experts[i.expert].iban or "").replace(" ", "").upper(), i.amount,
+                 f"Factuur {i.number}"[:140], i.endtoend_id, i.number) for i in pays)
     return PayoutPlan(
         number=number, period=label, created=created, execution_date=execution_date, sepa_version=sepa_version,
         msg_id=message_id(number, created), override_reason=override_reason if overridden else None,
@@ -342,5 +375,5 @@ def make_plan(ws: Workspace, *, number: str, label: str, period: Period, created
         lines=tuple(PlanLine(p, frozen.get(p.entry.id), names[p.engagement.expert_code])
                     for p in [*paid, *other_route]),
         experts=expert_rows(ws, lines_of, experts, paid_this_year, priced_year, declarations, period),
-        transfers=transfers(lines_of, experts, own, label, number), held=held, findings=tuple(findings),
-        paid_lines=tuple(paid_lines))
+        transfers=transfers(lines_of, experts, own, label, number) + invoice_transfers, held=held,
+        findings=tuple(findings), paid_lines=tuple(paid_lines), invoices=pays)

@@ -213,9 +213,9 @@ def derden(ws: Workspace, year: int) -> tuple[list[DerdenRow], list[Finding]]:
                 rows_by[(code, paid, kind)] += p.payable + p.inkind
                 regime_of[(code, paid, kind)] = p.regime.label
         q = (select(invoices, experts_t.c.code.label("expert_code")).join(experts_t, experts_t.c.id == invoices.c.expert_id)
-             .where(invoices.c.kind == "expert", invoices.c.vat_cents == 0, invoices.c.status.in_(["issued", "paid"])))
+             .where(invoices.c.kind == "expert", invoices.c.vat_cents == 0, invoices.c.status == "paid"))
         for r in conn.execute(q):
-            when = r.paid_at or r.issue_date
+            when = r.paid_at  # the real payment date: an unpaid invoice is never reported as paid
             if when is not None and when.year == year:
                 key = (r.expert_code, when, f"factuur {r.number} zonder btw")
                 rows_by[key] += from_cents(int(r.total_cents))

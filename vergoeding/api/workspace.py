@@ -106,7 +106,7 @@ class Workspace:
 
             raise ConfigError(
                 f"database {path} bestaat niet. Controleer --db (of VERGOEDING_DB), of maak een nieuwe "
-                f"database met 'vergoeding db init --db {path}' (of een voorbeeld met 'vergoeding demo')."
+                f"database met 'vergoeding --db {path} db init' (of een voorbeeld met 'vergoeding demo')."
             )
 
     @property

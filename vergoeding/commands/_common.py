@@ -173,7 +173,7 @@ WORDS: dict[str, str] = {
 # Columns that hold an amount of money: shown as "€ 1.234,56" in a table.
 MONEY_COLUMNS = frozenset({
     "amount", "excl", "vat", "total", "expense", "expert_rate", "client_rate", "budget_amount", "km_rate",
-    "unit_price", "inkind", "paid", "gross", "net", "limit", "room", "used", "fee", "allowance", "travel_amount",
+    "unit_price", "inkind", "paid", "gross", "net", "limit", "room", "used", "fee", "allowance", "travel_amount", "received", "open",
 })
 
 
@@ -250,6 +250,48 @@ def show_value(value: Any, *, money: bool = False) -> str:
     return mask_bsns(printable(v if isinstance(v, str) else json.dumps(v, ensure_ascii=False)))
 
 
+# The Dutch name of a column, in a table and as a CSV header, when the command gives none
+# (JSON keeps the keys). A key missing here is shown with its underscores as spaces.
+COLUMN_NAMES: dict[str, str] = {
+    "code": "code", "name": "naam", "city": "plaats", "kind": "soort", "kvk": "KvK", "oin": "OIN",
+    "date_of_birth": "geboortedatum", "benefit": "uitkering", "email": "e-mail", "iban": "IBAN",
+    "expert": "deskundige", "client": "opdrachtgever", "role": "rol", "regime": "regime", "start": "begin",
+    "end": "eind (t/m)", "engagement": "opdracht", "organisation": "organisatie", "number": "nummer",
+    "status": "status", "issue_date": "factuurdatum", "due_date": "vervaldatum", "period": "periode",
+    "month": "maand", "year": "jaar", "date": "datum", "work_date": "datum", "activity": "activiteit",
+    "hours": "uren", "minutes": "minuten", "quantity": "aantal", "unit": "eenheid", "km": "km",
+    "expense": "onkosten", "amount": "bedrag", "excl": "excl. btw", "vat": "btw", "total": "totaal",
+    "paid": "betaald", "paid_at": "betaald op", "paid_on": "betaald op", "inkind": "in natura",
+    "limit": "grens", "limit_year": "jaar grens", "limit_source": "bron grens", "room": "ruimte",
+    "used": "gebruikt", "left": "over", "over": "erboven", "counted": "geteld", "fee": "vergoeding",
+    "travel": "reiskosten", "allowance": "vergoeding", "gross": "bruto", "net": "netto",
+    "label": "omschrijving", "description": "omschrijving", "source": "bron", "valid_from": "vanaf",
+    "valid": "geldig", "confirmed": "bevestigd", "key": "sleutel", "id": "nr", "at": "wanneer",
+    "actor": "wie", "action": "actie", "entity": "gegevens", "entity_id": "nummer gegevens",
+    "detail": "wat", "where": "waar", "message": "uitleg", "advice": "wat u kunt doen",
+    "severity": "ernst (code)", "severity_label": "ernst", "rule": "regel (code)", "rule_label": "regel",
+    "note": "notitie", "reason": "reden", "what": "wat", "from": "van", "to": "t/m",
+    "unit_price": "prijs", "expert_rate": "tarief deskundige", "client_rate": "tarief opdrachtgever",
+    "budget_amount": "budget", "km_rate": "km-tarief", "travel_amount": "reiskosten",
+    "level": "niveau", "street": "straat", "postcode": "postcode", "vat_id": "btw-id", "kor": "KOR",
+    "crkbo": "CRKBO", "bsn": "BSN", "employed_by_us": "bij ons in dienst", "engagements": "opdrachten",
+    "declarations": "verklaringen", "budget_hours": "budget uren", "self_billing": "zelffacturering",
+    "vat_exemption": "btw-vrijstelling", "order_number": "ordernummer", "billable": "te factureren",
+    "corrections_billed": "correcties gefactureerd", "rate_history": "tariefgeschiedenis",
+    "correction_of": "correctie op", "bic": "BIC", "contact_name": "contactpersoon",
+    "contact_email": "e-mail contactpersoon", "phone": "telefoon", "is_anbi": "ANBI",
+    "corporate_tax_liable": "vennootschapsbelastingplichtig", "may_pay_volunteers": "mag vrijwilligers betalen",
+    "has_payroll_tax_number": "loonheffingennummer", "payment_term_days": "betaaltermijn (dagen)",
+    "einvoice_format": "e-factuurformaat", "buyer_reference": "referentie koper",
+    "einvoice_required": "e-factuur verplicht", "volunteer_eligibility": "vrijwilligersvergoeding toegestaan",
+}
+
+
+def column_name(key: str, headers: Mapping[str, str] | None = None) -> str:
+    """The name a person reads above column ``key``: the command's own, else :data:`COLUMN_NAMES`."""
+    return (headers or {}).get(key) or COLUMN_NAMES.get(key) or key.replace("_", " ")
+
+
 def emit(
     rows: Sequence[Mapping[str, Any]],
     fmt: str,
@@ -270,6 +312,7 @@ def emit(
     ``rows`` was cut short by ``--limit``: the table says so on stderr, and JSON becomes
     ``{"total": N, "shown": n, "rows": [...]}``."""
     cols = list(columns or (rows[0].keys() if rows else []))
+    names = [printable(column_name(c, headers)) for c in cols]
     if fmt == "json":
         data = payload if payload is not None else list(rows)
         if total is not None and payload is None:
@@ -279,10 +322,9 @@ def emit(
     if fmt == "csv":  # the spreadsheet convention: see vergoeding.render.csvtext
         from vergoeding.render.csvtext import to_csv
 
-        click.echo(to_csv(cols, ([_csv_value(r.get(c)) for c in cols] for r in rows)), nl=False)
+        click.echo(to_csv(names, ([_csv_value(r.get(c)) for c in cols] for r in rows)), nl=False)
         return
     money_cols, word_cols = set(money), set(words)
-    names = [printable((headers or {}).get(c, c)) for c in cols]
     table = [[word(r.get(c)) if c in word_cols else period_label(r.get(c)) if c in PERIOD_COLUMNS
               else show_value(r.get(c), money=c in money_cols) for c in cols] for r in rows]
     widths = [max([len(n), *(len(line) for row in table for line in [row[i]])]) for i, n in enumerate(names)]
@@ -320,9 +362,10 @@ def emit_findings(findings: Iterable[Finding], fmt: str, *, ok_message: str = "G
     if fmt == "json":
         click.echo(json.dumps([finding_json(f) for f in items], ensure_ascii=False, indent=2))
         return
-    if fmt == "csv":
+    if fmt == "csv":  # for people in a spreadsheet: Dutch words first, the stable ids at the end
         emit([f.as_dict() for f in items], "csv",
-             columns=["severity", "rule", "expert", "engagement", "period", "limit", "limit_year", "where", "message", "advice"])
+             columns=["severity_label", "rule_label", "expert", "engagement", "period", "limit", "limit_year", "where",
+                      "message", "advice", "severity", "rule"])
         return
     if not items:
         click.echo(ok_message)
@@ -343,7 +386,7 @@ def emit_findings(findings: Iterable[Finding], fmt: str, *, ok_message: str = "G
             click.echo(f"    Grens {euro(f.limit)} ({f.limit_year}){mark}: {f.limit_source}")
     n_err = sum(f.severity is Severity.ERROR for f in items)
     n_warn = sum(f.severity is Severity.WARNING for f in items)
-    click.echo(f"{n_err} fout(en), {n_warn} waarschuwing(en), {len(items) - n_err - n_warn} info.", err=True)
+    click.echo(f"{n_err} fout(en), {n_warn} waarschuwing(en), {len(items) - n_err - n_warn} keer let op.", err=True)
 
 
 def progress(items: Sequence[Any], label: str) -> Any:

@@ -48,6 +48,7 @@ FIELD_NAMES: dict[str, str] = {
     "has_payroll_tax_number": "loonheffingennummer", "payment_term_days": "betaaltermijn (dagen)",
     "date_of_birth": "geboortedatum", "email": "e-mail", "kor": "KOR", "crkbo": "CRKBO", "bsn": "BSN",
     "benefit": "uitkering", "employed_by_us": "bij ons in loondienst", "engagements": "opdrachten",
+    "volunteer_eligibility": "onbelaste vergoeding",
     "declarations": "verklaringen", "expert": "deskundige", "client": "opdrachtgever", "role": "rol",
     "level": "niveau", "regime": "regime", "start": "eerste dag", "end": "laatste dag", "unit": "eenheid",
     "expert_rate": "tarief deskundige", "client_rate": "tarief opdrachtgever", "budget_hours": "budget (uren)",
@@ -56,6 +57,7 @@ FIELD_NAMES: dict[str, str] = {
     "phone": "telefoon", "einvoice_format": "e-factuurformaat", "buyer_reference": "referentie opdrachtgever",
     "order_number": "inkoopnummer", "order_reference": "inkoopnummer", "billable": "factureren",
     "corrections_billed": "correctie factureren", "einvoice_required": "e-factuur verplicht",
+    "invoice_email": "e-mail voor facturen", "invoice_mail": "facturen per mail", "mail_opt_out": "geen mail",
 }
 SHOW_MONEY = frozenset({"expert_rate", "client_rate", "budget_amount", "km_rate"})
 
@@ -63,8 +65,10 @@ SHOW_MONEY = frozenset({"expert_rate", "client_rate", "budget_amount", "km_rate"
 def _show(row: dict[str, Any], fmt: str) -> None:
     if fmt == "table":
         from vergoeding.commands._common import show_value, word
+        from vergoeding.errors import FIELD_LABELS
 
-        names = {k: FIELD_NAMES.get(k, k.replace("_", " ")) for k in row}
+        # a key without a name here gets the ledger's Dutch field name; the key itself only as a last resort
+        names = {k: FIELD_NAMES.get(k) or FIELD_LABELS.get(k) or k.replace("_", " ") for k in row}
         width = max(len(n) for n in names.values())
         for k, v in row.items():
             shown = word(v) if k == "kind" else show_value(v, money=k in SHOW_MONEY)

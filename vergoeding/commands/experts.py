@@ -96,7 +96,8 @@ def expert_edit(ctx: click.Context, /, code: str, **params: Any) -> None:
 
 def _expert_row(x: Any) -> dict[str, Any]:
     return {"code": x.code, "name": x.name, "street": x.address.street, "postcode": x.address.postcode,
-            "city": x.address.city, "date_of_birth": x.date_of_birth, "email": x.email, "iban": x.iban,
+            "city": x.address.city, "date_of_birth": x.date_of_birth, "email": x.email,
+            "mail_opt_out": x.mail_opt_out, "iban": x.iban,
             "kvk": x.kvk, "vat_id": x.vat_id, "kor": x.kor, "crkbo": x.crkbo, "bsn": _mask_bsn(x.bsn),
             "benefit": x.benefit.value, "employed_by_us": x.employed_by_us}
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -13,6 +14,7 @@ from vergoeding.api.choices import INVOICE_FORMATS, INVOICE_GROUP_BY
 from vergoeding.commands._common import (
     DATE,
     EXPERT_CODE,
+    MONEY,
     ORG_CODE,
     PERIOD,
     _cell,
@@ -36,7 +38,8 @@ else:
 COLUMNS = ["number", "kind", "status", "issue_date", "party", "period", "excl", "vat", "total", "credit_of", "paid_at"]
 HEADERS = {"number": "nummer", "kind": "soort", "status": "status", "issue_date": "datum", "party": "partij",
            "period": "periode", "excl": "excl. btw", "vat": "btw", "total": "totaal", "credit_of": "crediteert",
-           "paid_at": "betaald op"}
+           "paid_at": "betaald op", "due_date": "vervalt",
+           "received": "ontvangen", "open": "nog open"}
 
 
 @click.group("invoice")
@@ -155,11 +158,13 @@ def create(ctx: click.Context, client: str | None, all_clients: bool, period: Pe
 @click.pass_context
 def expert(ctx: click.Context, expert: str, period: Period, self_billing: bool, issue_date: object,
            concept: bool) -> None:
-    """Maak de factuur van een zzp'er aan onze organisatie over een periode.
+    """Reik de factuur van een zzp'er uit namens de zzp'er (zelffacturering).
 
-    Met --self-billing reikt onze organisatie de factuur uit namens de zzp'er (dat moet in
-    de opdracht zijn afgesproken); de factuur vermeldt dan 'factuur uitgereikt door afnemer'
-    en krijgt een nummer uit een eigen reeks per zzp'er.
+    Alleen met --self-billing, en alleen als zelffacturering schriftelijk is afgesproken en in
+    de opdracht vastgelegd (engagement edit --self-billing); de factuur vermeldt dan 'factuur
+    uitgereikt door afnemer' en krijgt een nummer uit een eigen reeks per zzp'er. Zonder die
+    afspraak maakt het programma geen factuur op naam van een ander: registreer dan de factuur
+    die de zzp'er stuurde met 'vergoeding invoice receive'.
 
     \b
     Voorbeeld:
@@ -168,6 +173,52 @@ def expert(ctx: click.Context, expert: str, period: Period, self_billing: bool, 
     ws = workspace(ctx)
     _echo_issued(api.create_expert_invoice(ws, expert, period, issue_date=_issue_day(issue_date),
                                            self_billing=self_billing, concept=concept))
+
+
+@invoice_group.command("receive")
+@click.option("--expert", "expert", type=EXPERT_CODE, required=True, help="Code van de zzp'er die de factuur stuurde.")
+@click.option("--period", "period", type=PERIOD, required=True, help="Periode van het werk op de factuur, bv. 2026-10.")
+@click.option("--number", "number", required=True, help="Het factuurnummer van de zzp'er (zoals op de factuur).")
+@click.option("--date", "invoice_date", type=DATE, required=True, help="De factuurdatum van de zzp'er.")
+@click.option("--amount", "amount", type=MONEY, help="Het totaal op de factuur (incl. btw); een verschil met de "
+                                                     "goedgekeurde uren en tarieven geeft een waarschuwing.")
+@click.pass_context
+def receive_cmd(ctx: click.Context, expert: str, period: Period, number: str, invoice_date: date,
+                amount: Decimal | None) -> None:
+    """Registreer een factuur die een zzp'er stuurde, met zijn eigen nummer en datum. Het
+    programma zet er de goedgekeurde, nog niet gefactureerde uren van de periode op (uren x
+    tarief, btw of KOR) en vergelijkt het totaal. Na 'invoice approve' betaalt de volgende
+    'vergoeding payout' de factuur.
+
+    \b
+    Voorbeeld:
+      vergoeding invoice receive --expert E003 --period 2026-10 --number F2026-17 --date 3-11-2026 --amount 110
+      vergoeding invoice approve F2026-17
+    """
+    got = api.receive_expert_invoice(workspace(ctx), expert, period, number=number, invoice_date=invoice_date,
+                                     amount=amount)
+    s = got.stored
+    click.echo(f"Ontvangen factuur {s.label}: {_cell(s.invoice.supplier.name)}, {len(s.invoice.lines)} regel(s), "
+               f"{_amounts(s.invoice, ', ')}; keur haar goed met 'vergoeding invoice approve {s.label}'")
+    for w in got.warnings:
+        click.echo(f"WAARSCHUWING: {w}", err=True)
+
+
+@invoice_group.command("approve")
+@click.argument("number", metavar="NUMMER")
+@click.option("--date", "day", type=DATE, help="Datum van goedkeuring (standaard vandaag).")
+@click.pass_context
+def approve_cmd(ctx: click.Context, number: str, day: date | None) -> None:
+    """Keur een ontvangen factuur van een zzp'er goed voor betaling: de volgende
+    'vergoeding payout' betaalt haar in dezelfde SEPA-batch, met het factuurnummer als
+    omschrijving. Een factuur die wij zelf uitreikten (zelffacturering) is al goedgekeurd.
+
+    \b
+    Voorbeeld:
+      vergoeding invoice approve F2026-17
+    """
+    s = api.approve_expert_invoice(workspace(ctx), number, day=day or today())
+    click.echo(f"factuur {s.label} goedgekeurd voor betaling: de volgende 'vergoeding payout' betaalt haar")
 
 
 @invoice_group.command("issue")
@@ -236,17 +287,36 @@ def paid_cmd(ctx: click.Context, number: str, paid_on: object) -> None:
               help="Alleen deze status: concept, issued (uitgereikt), paid (betaald), credited (gecrediteerd).")
 @click.option("--kind", type=click.Choice(["client", "expert", "credit"]),
               help="Alleen deze soort: client (aan opdrachtgever), expert (van deskundige), credit (creditnota).")
+@click.option("--overdue", is_flag=True, help="Alleen wat opdrachtgevers nog moeten betalen: uitgereikte facturen "
+                                              "waarvan de vervaldatum voorbij is.")
 @format_option()
 @click.pass_context
-def list_cmd(ctx: click.Context, status: str | None, kind: str | None, fmt: str) -> None:
+def list_cmd(ctx: click.Context, status: str | None, kind: str | None, overdue: bool, fmt: str) -> None:
     """Toon de facturen en creditnota's.
 
     \b
     Voorbeeld:
       vergoeding invoice list --status issued --format csv    # uitgereikt, niet betaald
+      vergoeding invoice list --overdue                       # te laat betaald door de opdrachtgever
     """
-    rows = [api.row(s) for s in api.list_invoices(workspace(ctx), status=status, kind=kind)]
-    emit(rows, fmt, columns=COLUMNS, headers=HEADERS, words=("kind", "status"))
+    if overdue and (status or kind):
+        raise InputError("--overdue toont uitgereikte facturen aan opdrachtgevers; geef dan geen --status of --kind",
+                         field="overdue")
+    if overdue:
+        rows = api.owed(workspace(ctx), today())
+        if fmt == "table" and not rows:
+            click.echo(f"Geen facturen over de vervaldatum op {today():%d-%m-%Y}.")
+            return
+        emit(rows, fmt, columns=["number", "issue_date", "due_date", "party", "period", "total", "received", "open"],
+             headers=HEADERS, words=("kind", "status"))
+        if fmt == "table":
+            owed = sum((r["open"] for r in rows), Decimal(0))
+            from vergoeding.render.formatting import euro
+
+            click.echo(f"{len(rows)} factuur/facturen over de vervaldatum; nog te ontvangen: {euro(owed)}.")
+        return
+    found = api.list_invoices(workspace(ctx), status=status, kind=kind)
+    emit([api.row(s) for s in found], fmt, columns=COLUMNS, headers=HEADERS, words=("kind", "status"))
 
 
 @reads_only

@@ -152,7 +152,7 @@ def correct_command(ctx: click.Context, entry_id: int, minutes: int | None, quan
 @reads_only
 @click.command("audit")
 @click.option("--entity", type=click.Choice(["organisation", "expert", "declaration", "engagement", "entry",
-                                             "locked_period"]), help="Alleen dit soort gegevens.")
+                                             "locked_period", "invoice", "payout"]), help="Alleen dit soort gegevens.")
 @click.option("--id", "entity_id", type=int, help="Alleen dit nummer (bij --entity).")
 @click.option("--limit", type=click.IntRange(1, 100000), default=200, show_default=True, help="Hoogstens zoveel regels.")
 @format_option()
@@ -167,8 +167,20 @@ def audit_command(ctx: click.Context, entity: str | None, entity_id: int | None,
     ws = workspace(ctx)
     rows = [{"id": r.id, "at": r.at, "actor": r.actor, "db_user": r.db_user, "action": r.action, "entity": r.entity,
              "entity_id": r.entity_id, "detail": r.detail} for r in api.audit_log(ws, entity, entity_id, limit)]
-    emit(rows, fmt, headers={"at": "wanneer", "actor": "wie", "db_user": "databasegebruiker", "action": "actie",
-                             "entity": "soort", "entity_id": "nr", "detail": "wat"}, words=("action", "entity"),
+    if fmt == "table":  # for people: one sentence a change; --format json keeps the raw detail
+        from vergoeding.commands._audit_text import audit_lines
+
+        for row in rows:
+            click.echo(audit_lines(row))
+        if not rows:
+            click.echo("(geen regels)")
+        total = api.audit_count(ws, entity, entity_id)
+        if total > len(rows):
+            click.echo(f"{len(rows)} van {total} regels getoond; gebruik --limit voor meer.", err=True)
+        return
+    emit(rows, fmt, columns=["id", "at", "actor", "db_user", "action", "entity", "entity_id", "detail"],
+         headers={"at": "wanneer", "actor": "wie", "db_user": "databasegebruiker", "action": "actie",
+                             "entity": "soort", "entity_id": "nr gegevens", "detail": "wat"}, words=("action", "entity"),
          total=api.audit_count(ws, entity, entity_id))
 
 

@@ -2,19 +2,22 @@
 the tax office's hourly presumption: 21 and older, or younger than 21).
 
 Used when an engagement is added or edited (a warning when the rate is above the presumption
-for the expert's age) and by the volunteer contract, which never states a rate next to a
-limit that contradicts it: it names the rate that applies in each age phase and the day it
-changes (the 21st birthday). Decision: in a phase where the engagement's rate is above the
-presumption and no justification is recorded, the contract names the presumption as the
-rate for that phase (the check warns on payments above it)."""
+for the expert's age) and by the volunteer contract. The presumption is a norm of the tax
+office, not a price: the pricing (``core.compensation.price_entry``) pays the engagement's
+rate at any age, so the contract states that rate (``core.contract_rates``) and, in an age
+phase where it is above the presumption, names the presumption, the day the phase ends (the
+21st birthday) and the recorded justification, or that one is needed
+(:func:`presumptions_exceeded`). It never states a lower rate than the one that is paid."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
 from vergoeding.core.compensation import CAPPED_REGIMES
+from vergoeding.core.contract_rates import PaidRate
 from vergoeding.core.dates import age_on
 from vergoeding.core.findings import Finding, Severity
 from vergoeding.core.limits import Figure, LimitsBook
@@ -43,12 +46,17 @@ class RatePhase:
     def above(self) -> bool:
         return self.engagement_rate > self.presumption.amount
 
-    @property
-    def rate(self) -> Decimal:
-        """The rate that applies in this phase (see the module docstring)."""
-        if self.above and not self.justified:
-            return self.presumption.amount
-        return self.engagement_rate
+
+@dataclass(frozen=True)
+class PresumptionNote:
+    """An age phase in which the rate paid is above the hourly presumption for that age."""
+
+    start: date
+    end: date | None  # exclusive; the 21st birthday ends the phase under 21
+    under_21: bool
+    presumption: Decimal
+    paid: Decimal  # the highest hourly rate paid in the phase
+    justified: bool
 
 
 def rate_phases(g: Engagement, ex: Expert | None, rate: Decimal, unit: Unit, limits: LimitsBook) -> list[RatePhase]:
@@ -80,6 +88,22 @@ def rate_phases(g: Engagement, ex: Expert | None, rate: Decimal, unit: Unit, lim
     return phases
 
 
+def presumptions_exceeded(g: Engagement, ex: Expert | None, paid: Sequence[PaidRate],
+                          limits: LimitsBook) -> list[PresumptionNote]:
+    """Per age phase of an hourly volunteer engagement, a note when a rate that the pricing
+    pays in it (``paid``: :func:`vergoeding.core.contract_rates.paid_rates`) is above the
+    phase's hourly presumption; empty when every rate paid stays within it."""
+    hourly = [p for p in paid if p.unit is Unit.UUR]
+    if not hourly:
+        return []
+    out = []
+    for ph in rate_phases(g, ex, hourly[0].expert, Unit.UUR, limits):
+        rates = [p.expert for p in hourly if (ph.end is None or p.start < ph.end) and (p.end is None or ph.start < p.end)]
+        if rates and max(rates) > ph.presumption.amount:
+            out.append(PresumptionNote(ph.start, ph.end, ph.under_21, ph.presumption.amount, max(rates), ph.justified))
+    return out
+
+
 def _eur(amount: Decimal) -> str:
     """€ 1.234,56 in running text: the one Dutch formatter of the core and the documents."""
     return eur(amount)
@@ -107,8 +131,8 @@ def rate_age_findings(g: Engagement, ex: Expert | None, rate: Decimal, unit: Uni
                                limit_confirmed=ph.presumption.confirmed, where=f"opdracht {g.code}"))
             continue
         out.append(Finding(
-            Severity.WARNING, "engagement.rate_age", message + " Het contract noemt voor deze periode "
-            f"{_eur(ph.presumption.amount)} per uur.",
+            Severity.WARNING, "engagement.rate_age", message + " Het contract noemt het tarief en dit vermoeden, "
+            "en dat de organisatie moet kunnen uitleggen waarom de vergoeding niet marktconform is.",
             "Verlaag het tarief (--expert-rate), kies een tarief per leeftijd (niveau junior tot de 21e verjaardag), "
             "of leg vast waarom de vergoeding niet marktconform is (--justification).",
             expert=g.expert_code, engagement=g.code, figures=figures, limit=ph.presumption.amount,

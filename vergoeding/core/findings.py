@@ -15,8 +15,24 @@ class Severity(StrEnum):
     INFO = "info"
 
     @property
+    def dutch(self) -> str:
+        """The severity as a person reads it in a sheet, a PDF or a CSV: "fout", "waarschuwing",
+        "let op" (see :data:`SEVERITY_LABELS`; the value stays in JSON)."""
+        return SEVERITY_LABELS[self.value]
+
+    @property
     def label(self) -> str:
-        return {"error": "FOUT", "warning": "WAARSCHUWING", "info": "INFO"}[self.value]
+        """The same word in capitals, at the head of a finding in a terminal: "FOUT"."""
+        return self.dutch.upper()
+
+
+# The one mapping of severities to Dutch: every renderer (terminal, xlsx, PDF, CSV) reads it.
+SEVERITY_LABELS: Mapping[str, str] = MappingProxyType({"error": "fout", "warning": "waarschuwing", "info": "let op"})
+
+
+def severity_label(severity: str) -> str:
+    """error -> fout, warning -> waarschuwing, info -> let op; anything else as it is."""
+    return SEVERITY_LABELS.get(str(severity), str(severity))
 
 
 _EMPTY: Mapping[str, str] = MappingProxyType({})
@@ -48,6 +64,11 @@ RULE_LABELS: Mapping[str, str] = MappingProxyType({
     "payout.own_data": "gegevens eigen organisatie",
     "payout.no_price": "geen prijs",
     "payout.held": "aangehouden",
+    "payout.override_unused": "betalen ondanks fouten had geen effect",
+    "limits.changed": "grensbedragen gewijzigd",
+    "limits.file": "bestand met grensbedragen",
+    "limits.not_in_file": "grensbedrag ontbreekt",
+    "limits.year_mismatch": "ander jaar in het bestand met grensbedragen",
     "invoice.not_invoiced": "nog niet gefactureerd",
     "invoice.no_client_rate": "geen tarief opdrachtgever",
     "sepa.name_shortened": "naam ingekort (SEPA)",
@@ -108,9 +129,12 @@ class Finding:
         return rule_label(self.rule)
 
     def as_dict(self) -> dict[str, object]:
+        """For scripts: the stable ``severity`` and ``rule`` ids, each with its Dutch label beside it."""
         return {
             "severity": self.severity.value,
+            "severity_label": self.severity.dutch,
             "rule": self.rule,
+            "rule_label": self.label,
             "expert": self.expert,
             "engagement": self.engagement,
             "period": self.period,

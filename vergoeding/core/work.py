@@ -54,6 +54,8 @@ class Organisation:
     phone: str | None = None  # as a letter shows it (core.ids.phone), e.g. "030 123 4567"
     # must receive e-invoices (a public body, or a format chosen): no PDF-only invoice
     einvoice_required: bool = False
+    invoice_email: str | None = None  # where invoices go by mail; empty: to contact_email
+    invoice_mail: str = "pdf"  # by mail: 'pdf' (PDF with the e-invoice XML) or 'xml' (the XML alone)
 
 
 @dataclass(frozen=True)
@@ -72,6 +74,7 @@ class Expert:
     bsn: str | None = None  # never printed except in the third-party report
     benefit: Benefit = Benefit.GEEN
     employed_by_us: bool = False
+    mail_opt_out: bool = False  # chose to get no mail from us (statements, reminders)
 
     def __repr__(self) -> str:  # keep the BSN out of logs and tracebacks
         return f"Expert(code={self.code!r}, name={self.name!r})"

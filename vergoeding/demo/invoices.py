@@ -40,8 +40,13 @@ def step_invoices(ctx: Any) -> list[str]:
             continue
         done.add(g.expert_code)
         try:
-            s = invoices.create_expert_invoice(ws, g.expert_code, parse_period(PERIOD), issue_date=ISSUE,
-                                               self_billing=g.self_billing)
+            if g.self_billing:  # we issue it on the expert's behalf, as agreed
+                s = invoices.create_expert_invoice(ws, g.expert_code, parse_period(PERIOD), issue_date=ISSUE,
+                                                   self_billing=True)
+            else:  # the invoice the freelancer sent us, under their own number
+                s = invoices.receive_expert_invoice(ws, g.expert_code, parse_period(PERIOD),
+                                                    number=f"{g.expert_code}-{ISSUE.year}-001",
+                                                    invoice_date=ISSUE).stored
         except VergoedingError as exc:
             lines.append(f"geen factuur voor {g.expert_code}: {exc.message}")
             continue

@@ -9,6 +9,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from vergoeding.core.einvoice import spec_for
 from vergoeding.core.invoice import CRKBO_NOTE, KOR_NOTE
 from vergoeding.core.limits import FiscalLimits
 from vergoeding.core.regimes import Regime, TravelPolicy, Unit
@@ -77,13 +78,15 @@ class ContractDocument:
     signed_place: str
     signed_date: date
     extra: dict[str, str] = field(default_factory=dict)  # [contracts] texts from the config
-    # hourly volunteer work: the rate that applies per age phase (split at the 21st birthday),
-    # so the contract never puts a rate next to an hourly limit that contradicts it
-    rate_phases: tuple[dict[str, Any], ...] = ()
-    # rate changes from a date (the engagement's rate history): {"from": date, "rate": Decimal},
-    # the expert's rate in an expert contract, the client's in the client agreement
+    # hourly volunteer work: the age phases in which the rate paid is above the hourly
+    # presumption (core.age_rate.PresumptionNote as a dict): the contract names them
+    presumptions: tuple[dict[str, Any], ...] = ()
+    # price changes from a date as the pricing pays them (core.contract_rates):
+    # {"from": date, "rate": Decimal, "unit": str}, the expert's price in an expert contract,
+    # the client's in the client agreement
     rate_changes: tuple[dict[str, Any], ...] = ()
     hourly_justification: str = ""
+    einvoice: str = ""  # the client's e-invoice format by name (client agreement)
 
     def context(self) -> dict[str, Any]:
         last = None
@@ -103,9 +106,9 @@ class ContractDocument:
             "limits_confirmed": self.limits_confirmed, "limits_source": self.limits_source,
             "vat_text": self.vat_text, "self_billing": self.self_billing, "vog_required": self.vog_required,
             "payment_term_days": self.payment_term_days, "signed_place": self.signed_place,
-            "signed_date": self.signed_date, "rate_phases": list(self.rate_phases),
+            "signed_date": self.signed_date, "presumptions": list(self.presumptions),
             "rate_changes": list(self.rate_changes),
-            "hourly_justification": self.hourly_justification,
+            "hourly_justification": self.hourly_justification, "einvoice": self.einvoice,
             "supervision": self.extra.get("supervision", "Eén keer per maand intervisie met andere "
                                           "ervaringsdeskundigen onder leiding van een intervisiebegeleider, "
                                           "en een vaste contactpersoon voor vragen en nazorg."),
@@ -137,7 +140,7 @@ def _vat_text(g: Engagement, e: Expert, standard: Decimal) -> str:
 def contract_document(
     *, kind: str, engagement: Engagement, expert: Expert, client: Organisation, own: Organisation,
     role_label: str, expert_rate: Decimal, client_rate: Decimal, unit: Unit, limits: FiscalLimits,
-    today: date, extra: dict[str, str] | None = None, rate_phases: tuple[dict[str, Any], ...] = (),
+    today: date, extra: dict[str, str] | None = None, presumptions: tuple[dict[str, Any], ...] = (),
     rate_changes: tuple[dict[str, Any], ...] = (),
 ) -> ContractDocument:
     """``kind`` is 'expert' (the template follows the regime) or 'client'."""
@@ -176,6 +179,7 @@ def contract_document(
         self_billing=g.self_billing, vog_required=g.role in VOG_ROLES,
         payment_term_days=client.payment_term_days if kind == "client" else own.payment_term_days,
         signed_place=own.address.city, signed_date=today, extra=dict(extra or {}),
-        rate_phases=rate_phases, hourly_justification=g.hourly_justification or "",
+        presumptions=presumptions, hourly_justification=g.hourly_justification or "",
         rate_changes=rate_changes,
+        einvoice=spec_for(getattr(client, "einvoice_format", "peppol") or "peppol", self_billed=False).name,
     )

@@ -74,7 +74,8 @@ class InvoiceDocument:
             "logo": self.logo.resolve().as_uri() if self.logo else None,
             # an issued invoice carries its e-invoice inside the PDF (render/invoice.py)
             "einvoice": "" if self.status == "concept" or not inv.einvoice else spec_for(inv.einvoice_format, self_billed=inv.self_billed).name,
-            "einvoice_file": "" if self.status == "concept" or not inv.einvoice else f"factuur-{self.number}.xml",  # = render.invoice.ubl_filename
+            "einvoice_file": "" if self.status == "concept" or not inv.einvoice
+            else f"{'creditnota' if inv.kind == 'credit' else 'factuur'}-{self.number}.xml",  # = render.invoice.ubl_filename
         }
 
 

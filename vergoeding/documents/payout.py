@@ -8,6 +8,7 @@ hours for the payroll system only).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -66,6 +67,25 @@ class ExpertSummary:
     expenses: Decimal
     inkind: Decimal
     payable: Decimal
+    # What was done in other units than hours, per unit: (("bijeenkomst", 2),). A council
+    # member paid per meeting has no paid hours; the overview counts her meetings instead.
+    counts: tuple[tuple[str, Decimal], ...] = ()
+
+    def count(self, unit: str) -> Decimal:
+        return sum((q for u, q in self.counts if u == unit), Decimal(0))
+
+
+# Units counted on the overview besides hours ("vast", a fixed monthly amount, has no count).
+COUNTED_UNITS = ("bijeenkomst", "sessie", "dag")
+
+
+def unit_counts(lines: Iterable[Any]) -> tuple[tuple[str, Decimal], ...]:
+    """The quantities of ``lines`` per counted unit, in :data:`COUNTED_UNITS` order."""
+    sums: dict[str, Decimal] = {}
+    for ln in lines:
+        if ln.unit in COUNTED_UNITS:
+            sums[ln.unit] = sums.get(ln.unit, Decimal(0)) + ln.quantity
+    return tuple((u, sums[u]) for u in COUNTED_UNITS if u in sums)
 
 
 @dataclass(frozen=True)
@@ -96,10 +116,12 @@ class PayoutOverview:
     number: str = ""
     held: tuple[HeldRow, ...] = ()
     override_experts: tuple[str, ...] = ()
+    invoices: tuple[InvoiceRow, ...] = ()  # expert invoices paid in this batch (one transfer each)
 
     @property
     def total_sepa(self) -> Decimal:
-        return money_sum(s.payable for s in self.summary if s.route == "sepa")
+        return (money_sum(s.payable for s in self.summary if s.route == "sepa")
+                + money_sum(i.amount for i in self.invoices))
 
     @property
     def n_transfers(self) -> int:
@@ -107,7 +129,17 @@ class PayoutOverview:
         for s in self.summary:
             if s.route == "sepa":
                 per_expert[s.code] = per_expert.get(s.code, Decimal(0)) + s.payable
-        return sum(1 for v in per_expert.values() if v > 0)
+        return sum(1 for v in per_expert.values() if v > 0) + len(self.invoices)
+
+
+@dataclass(frozen=True)
+class InvoiceRow:
+    number: str
+    expert: str
+    name: str
+    issue_date: date | None
+    self_billed: bool
+    amount: Decimal
 
 
 def _line(d: dict[str, Any]) -> Line:
@@ -134,7 +166,7 @@ def summarise(lines: tuple[Line, ...]) -> tuple[ExpertSummary, ...]:
             sum(ln.minutes for ln in items if ln.unit == "uur"),
             money_sum(ln.fee for ln in items), money_sum(ln.travel for ln in items),
             money_sum(ln.expenses_fixed + ln.expenses_receipt for ln in items),
-            money_sum(ln.inkind for ln in items), money_sum(ln.payable for ln in items)))
+            money_sum(ln.inkind for ln in items), money_sum(ln.payable for ln in items), unit_counts(items)))
     return tuple(out)
 
 
@@ -152,7 +184,10 @@ def overview_from_snapshot(snap: dict[str, Any]) -> PayoutOverview:
         msg_id=snap["msg_id"], override_reason=snap.get("override_reason"), lines=lines,
         summary=summarise(lines), findings=findings, number=snap.get("number", snap["period"]),
         held=tuple(HeldRow(h["expert"], h["name"], h["reason"]) for h in snap.get("held", ())),
-        override_experts=tuple(snap.get("override_experts", ())))
+        override_experts=tuple(snap.get("override_experts", ())),
+        invoices=tuple(InvoiceRow(i["number"], i["expert"], i["name"],
+                                  date.fromisoformat(i["issue_date"]) if i.get("issue_date") else None,
+                                  bool(i.get("self_billed")), D(i["amount"])) for i in snap.get("invoices", ())))
 
 
 # The overview on paper lists every line and every expert up to these numbers; a larger
@@ -169,6 +204,8 @@ def overview_context(ov: PayoutOverview) -> dict[str, Any]:
         per_regime.setdefault((s.regime_label, s.route), []).append(s)
     regimes = [{"regime_label": label, "route": route, "experts": len({s.code for s in rows}),
                 "minutes": sum(s.minutes for s in rows), "fee": money_sum(s.fee for s in rows),
+                "counts": tuple((u, sum((s.count(u) for s in rows), Decimal(0))) for u in COUNTED_UNITS
+                                if any(s.count(u) for s in rows)),
                 "travel": money_sum(s.travel for s in rows), "expenses": money_sum(s.expenses for s in rows),
                 "inkind": money_sum(s.inkind for s in rows), "payable": money_sum(s.payable for s in rows)}
                for (label, route), rows in sorted(per_regime.items())]

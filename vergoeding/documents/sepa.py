@@ -87,7 +87,9 @@ def sepa_xml(snap: dict[str, Any]) -> bytes:
     sepa = _PinnedTransfer(config, schema=schema, clean=False)
     header = sepa._xml.find("CstmrCdtTrfInitn").find("GrpHdr")
     header.find("MsgId").text = snap["msg_id"]
-    header.find("CreDtTm").text = snap["created"][:19]
+    # local time with its offset (api/payout.sepa_timestamp); a payout made before that was
+    # kept says what its stored time is: UTC
+    header.find("CreDtTm").text = snap.get("sepa_created") or snap["created"][:19] + "+00:00"
     for t in snap["transfers"]:
         sepa.add_payment({
             "name": epc_name(t["name"])[0] or "-", "IBAN": t["iban"], "amount": to_cents(D(t["amount"])),

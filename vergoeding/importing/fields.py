@@ -78,6 +78,11 @@ ORGANISATIONS = Sheet("organisation", "organisaties", ("organisatie", "organisat
           "(bv. kostenplaats of afdeling).", width=16),
     Field("phone", "text", "Telefoonnummer, bv. 030 123 4567. Eigen organisatie: staat op de uitbetalingsbrief.",
           width=14),
+    # the mail columns come last: a file filled in by column position before they existed still fits
+    Field("invoice_email", "text", "Opdrachtgever: e-mailadres voor facturen (vergoeding mail invoices). "
+          "Leeg = naar de contactpersoon.", width=22),
+    Field("invoice_mail", "choice", "Opdrachtgever: facturen per mail als pdf (PDF met de e-factuur als XML erbij) "
+          "of xml (alleen de e-factuur). Leeg = pdf.", choices=("pdf", "xml"), width=10),
 ), "Eén regel per organisatie: uw eigen organisatie (soort eigen) en de opdrachtgevers.")
 
 EXPERTS = Sheet("expert", "deskundigen", ("deskundige", "expert"), (
@@ -87,7 +92,8 @@ EXPERTS = Sheet("expert", "deskundigen", ("deskundige", "expert"), (
     Field("postcode", "text", "Postcode, bv. 3511 AB.", width=10),
     Field("city", "text", "Plaats.", width=14),
     Field("date_of_birth", "date", "Geboortedatum, bv. 17-5-1980. Nodig voor de leeftijdsgrens (onder 21).", width=13),
-    Field("email", "text", "E-mailadres.", width=24),
+    Field("email", "text", "E-mailadres. Specificaties, jaaropgaven en herinneringen gaan alleen naar dit adres.",
+          width=24),
     Field("iban", "text", "IBAN voor de uitbetaling.", width=22),
     Field("kvk", "digits", "Alleen zzp: KvK-nummer (8 cijfers).", width=11),
     Field("vat_id", "text", "Alleen zzp: btw-nummer.", width=17),
@@ -99,6 +105,8 @@ EXPERTS = Sheet("expert", "deskundigen", ("deskundige", "expert"), (
     Field("benefit", "choice", "Alleen als de deskundige dat wil: soort uitkering (leeg = geen).",
           choices=tuple(b.value for b in Benefit), width=10),
     Field("employed_by_us", "bool", "ja als de deskundige dit jaar bij u in loondienst is.", choices=YES_NO, width=9),
+    Field("mail_opt_out", "bool", "ja als de deskundige geen mail van u wil (specificaties, herinneringen). "
+          "Leeg = nee.", choices=YES_NO, width=8),
 ), "Eén regel per ervaringsdeskundige.")
 
 DECLARATIONS = Sheet("declaration", "verklaringen", ("verklaring", "declaration"), (

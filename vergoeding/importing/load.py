@@ -338,7 +338,11 @@ def _located(pr: ParsedRow, exc: VergoedingError) -> InputError:
     return _where(pr.table, pr.row, header, reason)
 
 
-_NOT_IMPORTED = frozenset({"billable", "corrections_billed", "einvoice_required"})
+# Without their column (or with the cell empty) the stored value stands on a second import: the
+# billing settings (migration 12, no import column) and the mail settings (columns added later,
+# so an older file does not suddenly differ).
+_NOT_IMPORTED = frozenset({"billable", "corrections_billed", "einvoice_required", "invoice_email", "invoice_mail",
+                           "mail_opt_out"})
 
 
 def _apply(conn: Connection, actor: str, spec: Sheet, v: dict[str, Any], card: RateCard, outcome: Outcome) -> None:
@@ -351,7 +355,6 @@ def _apply(conn: Connection, actor: str, spec: Sheet, v: dict[str, Any], card: R
         if old is not None:
             new = (ledger.normalise_engagement(data, card) if entity == "engagement"
                    else _NORMALISE[entity](data))
-            # the billing settings (migration 12) have no import column: the stored one stands
             diff = [f.name for f in fields(old) if getattr(old, f.name) != getattr(new, f.name)
                     and not (f.name in _NOT_IMPORTED and f.name not in v)]
             if diff:

@@ -106,14 +106,19 @@ def _resolve(base_dir: str, target: str) -> str:
     return posixpath.normpath(posixpath.join(base_dir, target)).lstrip("/")
 
 
-def _targets(z: zipfile.ZipFile, source: str) -> dict[str, tuple[str, str]]:
-    """Relationship id -> (type, part) of the part ``source`` (``""`` for the package)."""
+def _targets(z: zipfile.ZipFile, source: str, external: set[str] | None = None) -> dict[str, tuple[str, str]]:
+    """Relationship id -> (type, part) of the part ``source`` (``""`` for the package); the
+    ids of relationships to something outside the file are added to ``external``."""
     folder, name = posixpath.split(source)
     rels = _xml(z, posixpath.join(folder, "_rels", f"{name}.rels"))
     out: dict[str, tuple[str, str]] = {}
     for r in rels if rels is not None else ():
-        if _local(r.tag) == "Relationship" and r.get("TargetMode", "Internal") != "External":
+        if _local(r.tag) != "Relationship":
+            continue
+        if r.get("TargetMode", "Internal") != "External":
             out[r.get("Id", "")] = (r.get("Type", ""), _resolve(folder, r.get("Target", "")))
+        elif external is not None:
+            external.add(r.get("Id", ""))
     return out
 
 
@@ -125,21 +130,26 @@ def workbook_part(z: zipfile.ZipFile) -> str:
     return "xl/workbook.xml"
 
 
-def _sheet_names(z: zipfile.ZipFile, hidden: set[str] | None = None) -> dict[str, str]:
+def _sheet_names(z: zipfile.ZipFile, hidden: set[str] | None = None,
+                 unlinked: list[str] | None = None) -> dict[str, str]:
     """Part path -> sheet name, in workbook order, from the workbook and its relationships
     (wherever the parts are stored); the parts of hidden sheets (state hidden or veryHidden)
-    are added to ``hidden``."""
+    are added to ``hidden``, the names of sheets whose relationship is missing or points
+    outside the file to ``unlinked`` (a reader that ignores that reads a part unscanned)."""
     book = workbook_part(z)
     wb = _xml(z, book)
     if wb is None:
         return {}
-    targets = _targets(z, book)
+    external: set[str] = set()
+    targets = _targets(z, book, external)
     out: dict[str, str] = {}
     for sheet in wb.iter():
         if _local(sheet.tag) != "sheet":
             continue
         rid = sheet.get(_REL) or next((v for k, v in sheet.attrib.items() if _local(k) == "id"), None)
         if rid not in targets:
+            if unlinked is not None:
+                unlinked.append(sheet.get("name", "?"))
             continue
         part = targets[rid][1]
         out[part] = sheet.get("name", part)
@@ -188,7 +198,12 @@ def scan(path: Path, max_rows: int = MAX_ROWS) -> dict[str, SheetScan]:
     with z:
         check_inflation(z, path.name)
         hidden: set[str] = set()
-        names = _sheet_names(z, hidden)
+        unlinked: list[str] = []
+        names = _sheet_names(z, hidden, unlinked)
+        if unlinked:
+            raise InputError(f"blad {unlinked[0]!r} verwijst niet naar een deel in het bestand (de verwijzing ontbreekt "
+                             "of wijst naar iets buiten de werkmap); het bestand is beschadigd. Open het in Excel of "
+                             "LibreOffice en sla het opnieuw op", file=path.name, sheet=unlinked[0])
         for part, name in names.items():
             member = _member(z, part)
             if member is None:

@@ -12,6 +12,7 @@ including the no-break space after the euro sign and babel's rounding (half to e
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from decimal import Decimal
 
 from vergoeding.core.duration import format_minutes
@@ -28,8 +29,9 @@ from vergoeding.core.nl import (
     whole,
 )
 
-__all__ = ["LOCALE", "MONTHS", "address_line", "eur", "euro", "hours", "hours_decimal", "long_date", "mask_bsn",
-           "month_name", "number", "percent", "period", "severity_label", "short_date", "whole"]
+__all__ = ["LOCALE", "MONTHS", "address_line", "eur", "euro", "hours", "hours_decimal", "hours_words",
+           "unit_count", "work_text", "sentence", "long_date", "mask_bsn",
+           "month_name", "number", "percent", "period", "rule_label", "severity_label", "short_date", "whole"]
 
 LOCALE = "nl_NL"
 _NBSP = "\u00a0"
@@ -38,6 +40,42 @@ _NBSP = "\u00a0"
 def hours(minutes: int) -> str:
     """150 -> '2:30'."""
     return format_minutes(minutes)
+
+
+def sentence(text: str) -> str:
+    """End a sentence after a value: "Stichting X." but "Zorg B.V." (not "B.V.."), "Wat?"."""
+    text = (text or "").rstrip()
+    return text if text.endswith((".", "!", "?")) else f"{text}."
+
+
+def hours_words(minutes: int) -> str:
+    """Time as people say it, for letters to experts: 2280 -> '38 uur', 330 -> '5 uur en 30
+    minuten', 30 -> '30 minuten', 61 -> '1 uur en 1 minuut', 0 -> '0 uur'."""
+    sign = "min " if minutes < 0 else ""
+    h, m = divmod(abs(minutes), 60)
+    mins = f"{m} {'minuut' if m == 1 else 'minuten'}"
+    if not m:
+        return f"{sign}{h} uur"
+    return f"{sign}{h} uur en {mins}" if h else f"{sign}{mins}"
+
+
+_PLURALS = {"uur": "uur", "bijeenkomst": "bijeenkomsten", "sessie": "sessies", "dag": "dagen", "maand": "maanden",
+            "km": "km", "keer": "keer"}
+
+
+def unit_count(quantity: Decimal | int, unit: str) -> str:
+    """'1 bijeenkomst', '2 bijeenkomsten', '1,5 dag' (a fraction keeps the singular, as people say it)."""
+    q = D(quantity) if not isinstance(quantity, Decimal) else quantity
+    word = _PLURALS.get(unit, unit) if q != 1 and q == q.to_integral_value() else unit
+    return f"{number(q)} {word}"
+
+
+def work_text(minutes: int, counts: Iterable[tuple[str, Decimal]] = ()) -> str:
+    """What was done, as a person counts it: '5:30', '2 bijeenkomsten', '3:00 + 1 sessie'.
+    Work paid per meeting, session or day is counted in those units, not in hours (a council
+    member's meetings are not '0:00')."""
+    parts = [unit_count(q, u) for u, q in counts]
+    return " + ".join([hours(minutes)] * bool(minutes or not parts) + parts)
 
 
 def hours_decimal(minutes: int) -> str:
@@ -52,8 +90,17 @@ def percent(rate: Decimal | str) -> str:
 
 
 def severity_label(severity: str) -> str:
-    """error -> fout, warning -> waarschuwing (a finding's severity as a person reads it)."""
-    return {"error": "fout", "warning": "waarschuwing", "info": "info"}.get(str(severity), str(severity))
+    """error -> fout, warning -> waarschuwing, info -> let op (the one mapping in core.findings)."""
+    from vergoeding.core.findings import severity_label as label
+
+    return label(severity)
+
+
+def rule_label(rule: str) -> str:
+    """volunteer.month_cap -> "maandgrens vrijwilligersvergoeding" (the one mapping in core.findings)."""
+    from vergoeding.core.findings import rule_label as label
+
+    return label(rule)
 
 
 def mask_bsn(bsn: str | None) -> str:

@@ -37,8 +37,9 @@ def invoice_pdf(doc: InvoiceDocument, *, user_dir: Path | None, shipped_dir: Pat
 
 
 def ubl_filename(doc: InvoiceDocument) -> str:
-    """The e-invoice's file name: inside the PDF and next to it (``factuur-2026-0001.xml``)."""
-    return f"factuur-{doc.number}.xml"
+    """The e-invoice's file name: inside the PDF and next to it (``factuur-2026-0001.xml``; a
+    credit note's is named after the credit note: ``creditnota-2026-0006.xml``)."""
+    return f"{'creditnota' if doc.invoice.kind == 'credit' else 'factuur'}-{doc.number}.xml"
 
 
 def ubl_spec_name(doc: InvoiceDocument) -> str:

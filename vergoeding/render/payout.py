@@ -1,6 +1,7 @@
-"""Every file of a payout, as bytes, from its snapshot alone: the overview workbook and PDF,
-one statement PDF per paid expert (on up to two worker processes) and the SEPA batch. The
-caller writes them (atomically); a reprint gives the same bytes."""
+"""Every file of a payout, from its snapshot alone: the overview workbook and PDF, one
+statement PDF per paid expert (on up to two worker processes) and the SEPA batch, staged on
+disk one by one (:mod:`vergoeding.render.staged`). The caller writes them (atomically); a
+reprint gives the same bytes."""
 
 from __future__ import annotations
 
@@ -8,7 +9,9 @@ import io
 import os
 import re
 import zipfile
-from collections.abc import Callable, Sequence
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Future
 from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
@@ -21,7 +24,9 @@ from vergoeding.documents.payout import (
     overview_context,
     overview_from_snapshot,
 )
+from vergoeding.documents.statement import PayoutStatement
 from vergoeding.render.pool import worker_pool
+from vergoeding.render.staged import StagedFiles
 
 Progress = Callable[[int, int], None]
 
@@ -41,30 +46,50 @@ def _pdf_worker(html: str) -> bytes:
     return html_to_pdf(html, base_url=Path(_BASE_URL), accessible=True)
 
 
-def render_pdfs(htmls: Sequence[str], base_url: Path, progress: Progress | None = None,
-                workers: int | None = None) -> list[bytes]:
+def iter_pdfs(htmls: Iterable[str], base_url: Path, progress: Progress | None = None, *, total: int,
+              workers: int | None = None) -> Iterator[bytes]:
     """HTML -> PDF bytes, in order, on ``workers`` processes (default: up to two, both cores);
     ``progress(done, total)`` after each document. With one worker, or one document, it is
-    rendered in this process. Jobs go to the workers in small chunks (less traffic between
-    the processes; the chunks stay small so both workers finish at about the same time)."""
-    n = len(htmls)
-    workers = min(workers or min(2, os.cpu_count() or 1), n)
-    out: list[bytes] = []
+    rendered in this process. ``htmls`` is read as the workers need it and at most a few
+    documents are on their way at any moment (:data:`_WINDOW` per worker): neither the HTML
+    nor the PDFs of a payout of 500 statements are ever all in memory together."""
+    workers = min(workers or min(2, os.cpu_count() or 1), max(total, 1))
     if workers <= 1:
         from vergoeding.render.pdf import html_to_pdf
 
         for i, h in enumerate(htmls, start=1):
-            out.append(html_to_pdf(h, base_url=base_url, accessible=True))
+            yield html_to_pdf(h, base_url=base_url, accessible=True)
             if progress:
-                progress(i, n)
-        return out
-    chunk = max(1, min(8, n // (workers * 8)))
+                progress(i, total)
+        return
+    done = 0
+    pending: deque[Future[bytes]] = deque()
     with worker_pool(workers, _pdf_init, (str(base_url),)) as pool:
-        for i, pdf in enumerate(pool.map(_pdf_worker, htmls, chunksize=chunk), start=1):
-            out.append(pdf)
-            if progress:
-                progress(i, n)
-    return out
+        try:
+            for h in htmls:
+                pending.append(pool.submit(_pdf_worker, h))
+                while len(pending) >= _WINDOW * workers:
+                    done += 1
+                    yield pending.popleft().result()
+                    if progress:
+                        progress(done, total)
+            while pending:
+                done += 1
+                yield pending.popleft().result()
+                if progress:
+                    progress(done, total)
+        finally:
+            for f in pending:  # a document failed (or the caller stopped): the rest is not rendered
+                f.cancel()
+
+
+_WINDOW = 3  # documents on their way per worker: enough to keep both busy, few enough to hold
+
+
+def render_pdfs(htmls: Sequence[str], base_url: Path, progress: Progress | None = None,
+                workers: int | None = None) -> list[bytes]:
+    """:func:`iter_pdfs` as a list (for a handful of documents)."""
+    return list(iter_pdfs(htmls, base_url, progress, total=len(htmls), workers=workers))
 
 
 def pdf_base_url(user_dir: Path | None, shipped_dir: Path) -> Path:
@@ -74,33 +99,51 @@ def pdf_base_url(user_dir: Path | None, shipped_dir: Path) -> Path:
 
 def statement_htmls(user_dir: Path | None, shipped_dir: Path, snap: dict[str, Any]) -> list[tuple[str, str]]:
     """(file name, HTML) of every expert's statement of the payout ``snap``."""
+    return list(iter_statement_htmls(user_dir, shipped_dir, snap))
+
+
+def iter_statement_htmls(user_dir: Path | None, shipped_dir: Path, snap: dict[str, Any],
+                         statements: Sequence[PayoutStatement] | None = None) -> Iterator[tuple[str, str]]:
+    """:func:`statement_htmls` one by one, as they are needed."""
     from vergoeding.documents.statement import statements_from_snapshot
     from vergoeding.render.templating import render_html
 
-    return [(st.filename, render_html("statement.html", {"st": st, "title": f"Uw vergoeding {st.period_text}"},
-                                      user_dir=user_dir, shipped_dir=shipped_dir))
-            for st in statements_from_snapshot(snap)]
+    for st in statements_from_snapshot(snap) if statements is None else statements:
+        yield st.filename, render_html("statement.html", {"st": st, "title": f"Uw vergoeding {st.period_text}"},
+                                       user_dir=user_dir, shipped_dir=shipped_dir)
 
 
 def render_files(user_dir: Path | None, shipped_dir: Path, snap: dict[str, Any],
-                 progress: Progress | None = None) -> dict[str, bytes]:
-    """Every payout file as bytes, from the snapshot alone. Files are named by the payout's
-    number: ``uitbetaling-2026-11.xlsx``, a follow-up ``uitbetaling-2026-11.2.xlsx``."""
+                 progress: Progress | None = None) -> StagedFiles:
+    """Every payout file, from the snapshot alone, staged on disk (:class:`StagedFiles`: each
+    PDF is written as soon as it is made, so a payout of 500 statements never holds them all).
+    Files are named by the payout's number: ``uitbetaling-2026-11.xlsx``, a follow-up
+    ``uitbetaling-2026-11.2.xlsx``. The caller closes the files (a ``with`` block)."""
     from vergoeding.documents.sepa import sepa_xml
+    from vergoeding.documents.statement import statements_from_snapshot
     from vergoeding.render.templating import render_html
 
     ov = overview_from_snapshot(snap)
     number = snap.get("number", snap["period"])
-    files: dict[str, bytes] = {f"uitbetaling-{number}.xlsx": overview_xlsx(ov)}
-    names = [f"uitbetaling-{number}.pdf"]
-    htmls = [render_html("overview.html", overview_context(ov), user_dir=user_dir, shipped_dir=shipped_dir)]
-    for name, h in statement_htmls(user_dir, shipped_dir, snap):
-        names.append(name)
-        htmls.append(h)
-    for name, pdf in zip(names, render_pdfs(htmls, pdf_base_url(user_dir, shipped_dir), progress), strict=True):
-        files[name] = pdf
-    if snap["transfers"]:
-        files[f"sepa-{number}.xml"] = sepa_xml(snap)
+    files = StagedFiles("vergoeding-uitbetaling-")
+    try:
+        files.add(f"uitbetaling-{number}.xlsx", overview_xlsx(ov))
+        statements = statements_from_snapshot(snap)
+        names = [f"uitbetaling-{number}.pdf", *(st.filename for st in statements)]
+
+        def htmls() -> Iterator[str]:
+            yield render_html("overview.html", overview_context(ov), user_dir=user_dir, shipped_dir=shipped_dir)
+            for _, h in iter_statement_htmls(user_dir, shipped_dir, snap, statements):
+                yield h
+
+        pdfs = iter_pdfs(htmls(), pdf_base_url(user_dir, shipped_dir), progress, total=len(names))
+        for name, pdf in zip(names, pdfs, strict=True):
+            files.add(name, pdf)
+        if snap["transfers"]:
+            files.add(f"sepa-{number}.xml", sepa_xml(snap))
+    except BaseException:
+        files.close()
+        raise
     return files
 
 
@@ -119,7 +162,9 @@ def overview_xlsx(ov: PayoutOverview) -> bytes:
         heading.append(f"Aangehouden: {', '.join(h.expert for h in ov.held)} (zie blad Aangehouden)")
     summary_rows = [{
         "code": s.code, "name": s.name, "regime": s.regime_label, "route": ROUTE_LABELS[s.route],
-        "hours": Decimal(s.minutes) / Decimal(60), "fee": s.fee, "travel": s.travel, "expenses": s.expenses,
+        "hours": Decimal(s.minutes) / Decimal(60) if s.minutes else None,
+        "meetings": s.count("bijeenkomst") or None, "sessions": s.count("sessie") or None,
+        "days": s.count("dag") or None, "fee": s.fee, "travel": s.travel, "expenses": s.expenses,
         "inkind": s.inkind, "payable": s.payable,
         "transfer": s.payable if s.route == "sepa" and s.payable > 0 else Decimal("0.00"),
     } for s in ov.summary]
@@ -127,6 +172,8 @@ def overview_xlsx(ov: PayoutOverview) -> bytes:
     wb.sheet("Samenvatting", [
         Column("Code", "code", width=10), Column("Naam", "name", width=26), Column("Regime", "regime", width=24),
         Column("Betaalwijze", "route", width=20), Column("Uren", "hours", "#,##0.00", 8),
+        Column("Bijeenkomsten", "meetings", width=8), Column("Sessies", "sessions", width=8),
+        Column("Dagen", "days", width=8),
         Column("Vergoeding", "fee", EURO), Column("Reiskosten", "travel", EURO), Column("Onkosten", "expenses", EURO),
         Column("In natura (niet overgemaakt)", "inkind", EURO), Column("Te betalen", "payable", EURO),
         Column("In SEPA-batch", "transfer", EURO),
@@ -144,15 +191,25 @@ def overview_xlsx(ov: PayoutOverview) -> bytes:
     ], [{**ln.__dict__, "late_text": "ja" if ln.late else ""} for ln in ov.lines],
         totals={"expert": "Totaal", **{k: money_sum(getattr(ln, k) for ln in ov.lines) for k in (
             "fee", "travel", "expenses_fixed", "expenses_receipt", "inkind", "payable", "cap_amount")}})
+    if ov.invoices:  # expert invoices paid in this batch, one transfer each
+        wb.sheet("Facturen", [
+            Column("Factuur", "number", width=22), Column("Code", "expert", width=10), Column("Naam", "name", width=26),
+            Column("Datum", "issue_date", DATE, 12), Column("Soort", "kind", width=16), Column("Bedrag", "amount", EURO),
+        ], [{**i.__dict__, "kind": "zelffacturering" if i.self_billed else "ontvangen"} for i in ov.invoices],
+            totals={"number": "Totaal", "amount": money_sum(i.amount for i in ov.invoices)})
     wb.sheet("Aangehouden", [Column("Code", "expert", width=10), Column("Naam", "name", width=26),
                              Column("Reden", "reason", width=90)], [h.__dict__ for h in ov.held])
+    from vergoeding.core.findings import rule_label, severity_label
+
     wb.sheet("Bevindingen", [
-        Column("Ernst", "severity", width=10), Column("Regel-id", "rule", width=28), Column("Deskundige", "expert", width=10),
+        Column("Ernst", "severity_label", width=12), Column("Regel", "rule_label", width=32),
+        Column("Deskundige", "expert", width=10),
         Column("Opdracht", "engagement", width=14), Column("Periode", "period", width=10),
         Column("Uitleg", "message", width=70), Column("Wat u kunt doen", "advice", width=50),
         Column("Grens", "limit", width=10), Column("Jaar bron", "limit_year", width=8),
-        Column("Bevestigd", "confirmed", width=9),
-    ], [f.__dict__ for f in ov.findings])
+        Column("Bevestigd", "confirmed", width=9), Column("Code regel (voor scripts)", "rule", width=28),
+    ], [{**f.__dict__, "severity_label": severity_label(f.severity), "rule_label": rule_label(f.rule)}
+        for f in ov.findings])
     return pin_zip(wb.to_bytes(), ov.created)
 
 

@@ -86,12 +86,17 @@ def html_to_pdf(html: str, *, base_url: Path, accessible: bool = False, allow: S
     from the HTML (H1/H2, P, Table/TR/TH/TD with header references), the document language
     from ``<html lang="nl">``, the ``<title>`` as the title a reader shows, MarkInfo
     Marked. Used for what experts read (statements, year statements, contracts); the
-    output looks the same and stays byte-identical for the same input. PDF/UA conformance
-    itself is not checked by a validator here (no veraPDF on the machine): WeasyPrint
-    leaves page-margin text (the footer) out of the structure tree, since marking it as an
-    artifact needs PDF 2.0."""
+    output looks the same and stays byte-identical for the same input. The page-margin text
+    (running header and footer) is marked as a pagination artifact, so a reader does not read
+    it as content (:mod:`vergoeding.render.pdf_tags`). PDF/UA conformance itself is not
+    checked by a validator here (no veraPDF on the machine)."""
     doc = _html(html, base_url, allow)
-    return _write(doc, pdf_variant=ACCESSIBLE if accessible else None)
+    if not accessible:
+        return _write(doc)
+    from vergoeding.render.pdf_tags import record_elements, running_content_as_artifacts
+
+    record_elements()
+    return _write(doc, pdf_variant=ACCESSIBLE, finisher=running_content_as_artifacts)
 
 
 def harfbuzz_subset_available() -> bool:

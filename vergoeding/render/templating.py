@@ -240,14 +240,19 @@ def _environment(dirs: tuple[Path, ...]) -> jinja2.Environment:
         month_name=formatting.month_name,
         hours=formatting.hours,
         hours_decimal=formatting.hours_decimal,
+        hours_words=formatting.hours_words,
+        unit_count=formatting.unit_count,
+        work_text=formatting.work_text,
         percent=formatting.percent,
         mask_bsn=formatting.mask_bsn,
         address_line=formatting.address_line,
         period_label=formatting.period,
         severity_label=formatting.severity_label,
+        rule_label=formatting.rule_label,
         center=_center,
         indent=_indent,
         format=_format,
+        sentence=formatting.sentence,
     )
     env.globals["range"] = _range
     env.globals.pop("lipsum", None)

@@ -163,15 +163,17 @@ def invoice_ubl(inv: Invoice) -> bytes:
         _el(_el(_el(root, CAC, "BillingReference"), CAC, "InvoiceDocumentReference"), CBC, "ID", inv.credit_of)
     _party(root, "AccountingSupplierParty", inv.supplier, customer=False)
     _party(root, "AccountingCustomerParty", inv.customer, customer=True)
-    if inv.supplier.iban:
+    if inv.supplier.iban and not credit:  # a credit note asks for no payment: no means, no account to pay to
         pm = _el(root, CAC, "PaymentMeans")
-        _el(pm, CBC, "PaymentMeansCode", "58" if not credit else "30")
+        _el(pm, CBC, "PaymentMeansCode", "58")
         _el(pm, CBC, "PaymentID", inv.number or "")
         acct = _el(pm, CAC, "PayeeFinancialAccount")
         _el(acct, CBC, "ID", inv.supplier.iban.replace(" ", ""))
         if inv.einvoice_format != SI_UBL or inv.self_billed:  # NLCIUS advises against it (BR-NL-30)
             _el(acct, CBC, "Name", inv.supplier.name)
-    _el(_el(root, CAC, "PaymentTerms"), CBC, "Note", f"Betaling binnen {inv.payment_term_days} dagen")
+    _el(_el(root, CAC, "PaymentTerms"), CBC, "Note",
+        f"Niet betalen: deze creditnota vervalt factuur {inv.credit_of}" if credit and inv.credit_of
+        else f"Betaling binnen {inv.payment_term_days} dagen")
     t = inv.totals
     tax = _el(root, CAC, "TaxTotal")
     _el(tax, CBC, "TaxAmount", _money(sign * t.vat), currencyID="EUR")

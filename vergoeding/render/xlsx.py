@@ -9,18 +9,20 @@ overviews (streamed, constant memory).
 from __future__ import annotations
 
 import io
+import re
+import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeGuard
 
 from openpyxl import Workbook as _OpenpyxlWorkbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
-from vergoeding.core.money import unsigned_zero
+from vergoeding.core.money import ZERO, unsigned_zero
 from vergoeding.core.text import printable
 
 EURO = '"€" #,##0.00;"€" -#,##0.00'
@@ -66,6 +68,7 @@ class Workbook:
 
     def __init__(self, *, write_only: bool = False) -> None:
         self.write_only = write_only
+        self._cached: list[tuple[int, str, Decimal | int]] = []
         self._wb = _OpenpyxlWorkbook(write_only=write_only)
         if not write_only:
             self._wb.remove(self._wb.active)
@@ -103,9 +106,13 @@ class Workbook:
                 cell.alignment = Alignment(wrap_text=True, vertical="top")
             ws.freeze_panes = ws.cell(row=header_row + 1, column=1)
         n = 0
+        summed = {c.key: ZERO for c in columns if _summable((totals or {}).get(c.key))}
         for row in rows:
             n += 1
             values = [row.get(c.key) for c in columns]
+            for key in summed:
+                v = row.get(key)
+                summed[key] += v if isinstance(v, Decimal | int) and not isinstance(v, bool) else ZERO
             if self.write_only:
                 ws.append([self._wo_cell(ws, v, c.fmt, col=i) for i, (v, c) in enumerate(zip(values, columns, strict=True))])
             else:
@@ -116,11 +123,22 @@ class Workbook:
         # Also in write-only mode: openpyxl writes the filter when the sheet is closed.
         ws.auto_filter.ref = f"A{header_row}:{get_column_letter(len(columns))}{max(last_data, header_row)}"
         if totals:
-            values = [totals.get(c.key) for c in columns]
+            shown: list[Any] = []
+            for i, c in enumerate(columns):
+                # A total that is the sum of its column is a formula, its value cached for
+                # readers that do not calculate (see :meth:`to_bytes`); a total that is not
+                # (hours rounded per line, a figure of its own) stays the figure.
+                total = totals.get(c.key)
+                if n and c.key in summed and _summable(total) and Decimal(total) == summed[c.key]:
+                    letter = get_column_letter(i + 1)
+                    shown.append(_Formula(f"=SUM({letter}{header_row + 1}:{letter}{last_data})", total))
+                    self._cached.append((len(self._wb.worksheets), f"{letter}{last_data + 1}", total))
+                else:
+                    shown.append(total)
             if self.write_only:
-                ws.append([self._wo_cell(ws, v, c.fmt, bold) for v, c in zip(values, columns, strict=True)])
+                ws.append([self._wo_cell(ws, v, c.fmt, bold) for v, c in zip(shown, columns, strict=True)])
             else:
-                for i, (v, c) in enumerate(zip(values, columns, strict=True), start=1):
+                for i, (v, c) in enumerate(zip(shown, columns, strict=True), start=1):
                     cell = ws.cell(row=last_data + 1, column=i)
                     self._set(cell, v, c.fmt)
                     cell.font = bold
@@ -128,6 +146,11 @@ class Workbook:
 
     @staticmethod
     def _set(cell: Any, value: Any, fmt: str | None) -> None:
+        if isinstance(value, _Formula):
+            cell.value = value.formula
+            if fmt:
+                cell.number_format = fmt
+            return
         v = safe_value(value)
         cell.value = v
         if _is_dangerous(v):
@@ -144,6 +167,13 @@ class Workbook:
         Only safe text (where a number format changes nothing) goes in plain; every other
         value gets its own Cell, sharing one style object per format (safe in write-only mode:
         each row is serialised at once and its cells are dropped)."""
+        if isinstance(value, _Formula):
+            cell = WriteOnlyCell(ws, value=value.formula)
+            if fmt:
+                cell.number_format = fmt
+            if font is not None:
+                cell.font = font
+            return cell
         v = safe_value(value)
         if v is None:
             return None
@@ -174,4 +204,48 @@ class Workbook:
     def to_bytes(self) -> bytes:
         buf = io.BytesIO()
         self._wb.save(buf)
-        return buf.getvalue()
+        return cache_values(buf.getvalue(), self._cached) if self._cached else buf.getvalue()
+
+
+@dataclass(frozen=True)
+class _Formula:
+    """A total written as a formula; ``value`` is what it comes to (the cached value)."""
+
+    formula: str
+    value: Decimal | int
+
+
+def _summable(value: Any) -> TypeGuard[Decimal | int]:
+    return isinstance(value, Decimal | int) and not isinstance(value, bool)
+
+
+def cache_values(data: bytes, cached: Sequence[tuple[int, str, Decimal | int]]) -> bytes:
+    """Write each formula's value into the workbook (``<f>SUM(..)</f><v>12.34</v>``).
+
+    openpyxl writes a formula with an empty value, which Excel fills on opening but a reader
+    that does not calculate (openpyxl with ``data_only=True``, pandas, a phone's viewer, a
+    script) sees as empty. The value is known when the total is written, so it goes into the
+    sheet's XML here: no spreadsheet program is started. ``cached`` holds (sheet number from 1,
+    cell, value); openpyxl names the parts ``xl/worksheets/sheet<N>.xml`` in sheet order."""
+    by_part: dict[str, dict[str, str]] = {}
+    for sheet, ref, value in cached:
+        by_part.setdefault(f"xl/worksheets/sheet{sheet}.xml", {})[ref] = str(unsigned_zero(Decimal(value)))
+    src = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            body = src.read(info.filename)
+            refs = by_part.get(info.filename)
+            if refs:
+                def fill(m: re.Match[bytes], refs: dict[str, str] = refs) -> bytes:
+                    value = refs.pop(m.group(2).decode(), None)
+                    return m.group(0) if value is None else m.group(1) + b"<v>" + value.encode() + b"</v>"
+
+                body = _EMPTY_FORMULA.sub(fill, body)
+                if refs:  # pragma: no cover - openpyxl changed how it writes a formula
+                    raise RuntimeError(f"formulewaarde niet geschreven in {info.filename}: {sorted(refs)}")
+            dst.writestr(info, body)
+    return out.getvalue()
+
+
+_EMPTY_FORMULA = re.compile(rb'(<c r="([A-Z]+\d+)"[^>]*><f>[^<]*</f>)(?:<v\s*/>|<v></v>)')

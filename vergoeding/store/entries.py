@@ -188,7 +188,10 @@ def _check_entry(eng: Any, data: EntryData, unit: Unit) -> tuple[EntryData, int]
 def _locked_error(d: EntryData, locked: Any) -> InputError:
     return _err(f"{d.work_date:%d-%m-%Y} ligt in een afgesloten periode "
                 f"({locked.start_date:%d-%m-%Y} tot en met {locked.end_date - timedelta(days=1):%d-%m-%Y}: "
-                f"{locked.reason}); een fout herstelt u met 'vergoeding correct'", "work_date")
+                f"{locked.reason}). Werk dat in die periode vergeten is: heropen haar met 'vergoeding unlock "
+                f"--period {locked.start_date:%Y-%m} --reason \"...\"', schrijf de regel met 'vergoeding log', keur goed "
+                f"met 'vergoeding approve --period {locked.start_date:%Y-%m}' en betaal met 'vergoeding payout'. "
+                "Een fout in een regel die er al staat, herstelt u met 'vergoeding correct REGEL'", "work_date")
 
 
 def _day_error(d: EntryData, already: int) -> InputError:

@@ -42,7 +42,14 @@ from vergoeding.core.text import clean_text
 from vergoeding.errors import InputError, NotFoundError, RuleViolation, mask_bsns
 from vergoeding.store.db import now_utc
 from vergoeding.store.migrations import NUMBER_MAX
-from vergoeding.store.schema import audit_log, entries, invoice_lines, invoice_series, invoices
+from vergoeding.store.schema import (
+    audit_log,
+    bank_entries,
+    entries,
+    invoice_lines,
+    invoice_series,
+    invoices,
+)
 
 ENTRY_COLUMN = {"client": "invoice_id", "expert": "expert_invoice_id"}
 
@@ -58,6 +65,7 @@ class StoredInvoice:
     paid_at: date | None
     credit_of_id: int | None
     invoice: Invoice
+    approved_at: date | None = None  # an expert's invoice: approved for payment by the payout
 
     @property
     def label(self) -> str:
@@ -186,6 +194,8 @@ def issue(conn: Connection, inv: Invoice, *, fmt: str, series_prefix: str, actor
                      credit_of_id=credit_of_id)
     if inv.kind != "credit" or link_kind:  # a credit note of corrections holds its correction lines
         _link_entries(conn, inv_id, link_kind or inv.kind, entry_ids)
+    if inv.kind == "expert" and inv.self_billed:  # we made it: approved for payment as issued
+        conn.execute(update(invoices).where(invoices.c.id == inv_id).values(approved_at=inv.issue_date))
     audit(conn, actor, "invoice.issue", inv_id, {
         "number": number, "kind": inv.kind, "series": series, "total": str(inv.totals.total),
         "entries": len(entry_ids), "credit_of": inv.credit_of})
@@ -246,7 +256,7 @@ def issue_concept(conn: Connection, invoice_id: int, *, issue_date: date, fmt: s
 
 def _row_to_stored(r: Any) -> StoredInvoice:
     return StoredInvoice(int(r.id), r.number, r.series, r.kind, r.status, r.issue_date, r.paid_at,
-                         r.credit_of, invoice_from_dict(json.loads(r.snapshot)))
+                         r.credit_of, invoice_from_dict(json.loads(r.snapshot)), r.approved_at)
 
 
 def get(conn: Connection, key: int | str) -> StoredInvoice:
@@ -349,5 +359,61 @@ def credit(conn: Connection, key: str, *, reason: str, issue_date: date, fmt: st
     return get(conn, new_id)
 
 
+def register_received(conn: Connection, inv: Invoice, *, actor: str, expert_id: int,
+                      entry_ids: Sequence[int], stated_total: str | None) -> StoredInvoice:
+    """An invoice a freelancer sent us, under THEIR number and date (``inv.number``): stored as
+    received (status issued, not approved), its lines linked. The number is unique per expert;
+    a number another expert also uses is refused (the database keeps one list of numbers)."""
+    if not (inv.number or "").strip():
+        raise RuleViolation("geef het factuurnummer van de zzp'er (--number)")
+    number = inv.number.strip()  # type: ignore[union-attr]
+    check_issue_date(inv.issue_date)
+    _refuse_incomplete(inv)
+    if conn.execute(select(invoices.c.id).where(invoices.c.number == number)).first() is not None:
+        raise RuleViolation(f"factuur {number} is al geregistreerd; een factuur wordt één keer betaald")
+    inv_id = _insert(conn, inv, status="issued", series=None, client_id=None, expert_id=expert_id,
+                     credit_of_id=None)
+    _link_entries(conn, inv_id, "expert", entry_ids)
+    audit(conn, actor, "invoice.receive", inv_id, {"number": number, "total": str(inv.totals.total),
+                                                  "stated_total": stated_total, "entries": len(entry_ids)})
+    return get(conn, inv_id)
+
+
+def approve(conn: Connection, key: str, *, day: date, actor: str) -> StoredInvoice:
+    """Approve an expert's invoice for payment (the next payout pays it)."""
+    cur = get(conn, key)
+    if cur.kind != "expert" or cur.status != "issued":
+        raise RuleViolation(f"factuur {cur.label} ({cur.kind}, {cur.status}): alleen een ontvangen, nog niet "
+                            "betaalde factuur van een zzp'er wordt goedgekeurd voor betaling")
+    if cur.approved_at is not None:
+        raise RuleViolation(f"factuur {cur.label} is al goedgekeurd op {cur.approved_at:%d-%m-%Y}")
+    conn.execute(update(invoices).where(invoices.c.id == cur.id).values(approved_at=day))
+    audit(conn, actor, "invoice.approve", cur.id, {"number": cur.number, "approved_at": day.isoformat()})
+    return get(conn, cur.id)
+
+
+def unpaid_expert_invoices(conn: Connection, *, until: date, expert_code: str | None = None) -> list[StoredInvoice]:
+    """Expert invoices (received or self-billed) dated up to ``until`` that no payout paid yet."""
+    from vergoeding.store.schema import experts
+
+    q = (select(invoices).where(invoices.c.kind == "expert", invoices.c.status == "issued",
+                                invoices.c.paid_at.is_(None), invoices.c.issue_date <= until)
+         .order_by(invoices.c.issue_date, invoices.c.id))
+    if expert_code:
+        q = q.join(experts, experts.c.id == invoices.c.expert_id).where(experts.c.code == expert_code)
+    return [_row_to_stored(r) for r in conn.execute(q)]
+
+
 def count_in_series(conn: Connection, series: str) -> int:
     return int(conn.execute(select(func.count()).select_from(invoices).where(invoices.c.series == series)).scalar_one())
+
+
+def received_by_bank(conn: Connection, numbers: Sequence[str]) -> dict[str, int]:
+    """Cents the bank import matched to each client invoice in ``numbers`` (payments minus
+    reversals; a partial payment counts): what a client still owes is its total minus this."""
+    if not numbers:
+        return {}
+    rows = conn.execute(select(bank_entries.c.matched_ref, func.sum(bank_entries.c.amount_cents))
+                        .where(bank_entries.c.matched_kind == "invoice", bank_entries.c.matched_ref.in_(list(numbers)))
+                        .group_by(bank_entries.c.matched_ref))
+    return {str(ref): int(cents or 0) for ref, cents in rows}

@@ -255,6 +255,59 @@ def _v16_paid_terms(conn: Connection) -> None:
     migrate_paid_terms(conn)
 
 
+def _v17_invoice_payment(conn: Connection) -> None:
+    """Expert invoices are paid by the payout: when approved, and by which payout. Existing
+    self-billed invoices count as approved on their issue date; existing expert invoices that
+    are paid keep their date (nothing to pay again)."""
+    from sqlalchemy import Date
+
+    kind = Date().compile(dialect=conn.dialect)
+    conn.exec_driver_sql(f"ALTER TABLE invoices ADD COLUMN approved_at {kind}")
+    conn.exec_driver_sql("ALTER TABLE invoices ADD COLUMN payout_id INTEGER REFERENCES payouts (id)")
+    conn.exec_driver_sql("UPDATE invoices SET approved_at = issue_date WHERE kind = 'expert' AND self_billed = '1'")
+    conn.exec_driver_sql("UPDATE invoices SET approved_at = paid_at WHERE kind = 'expert' AND paid_at IS NOT NULL")
+
+
+def _v18_bank_entries(conn: Connection) -> None:
+    """Bank statement entries (a frozen table definition, portable types) and the day the
+    bank executed a payout's batch."""
+    from sqlalchemy import (
+        BigInteger,
+        Boolean,
+        Column,
+        Date,
+        DateTime,
+        Integer,
+        MetaData,
+        String,
+        Table,
+        Text,
+    )
+
+    kind = Date().compile(dialect=conn.dialect)
+    conn.exec_driver_sql(f"ALTER TABLE payouts ADD COLUMN executed_on {kind}")
+    md = MetaData()
+    Table("bank_entries", md,
+          Column("id", Integer, primary_key=True),
+          Column("entry_key", String(200), nullable=False, unique=True),
+          Column("statement_id", String(80), nullable=False),
+          Column("booking_date", Date, nullable=False),
+          Column("amount_cents", BigInteger, nullable=False),
+          Column("reversal", Boolean, nullable=False, server_default="0"),
+          Column("end_to_end_id", String(80)),
+          Column("remittance", Text, nullable=False, server_default=""),
+          Column("counterparty", Text, nullable=False, server_default=""),
+          Column("matched_kind", String(20)),
+          Column("matched_ref", String(120)),
+          Column("outcome", Text, nullable=False, server_default=""),
+          Column("created_at", DateTime, nullable=False)).create(conn)
+
+
+def _v19_totp_last_step(conn: Connection) -> None:
+    """A portal account remembers the last TOTP time step it used: a code works only once."""
+    conn.exec_driver_sql("ALTER TABLE portal_accounts ADD COLUMN totp_last_step INTEGER")
+
+
 # Append new migrations here; never edit one that has shipped. Each runs in the same
 # transaction as its schema_version row, so an interrupted upgrade leaves the old schema.
 MIGRATIONS: list[Migration] = [
@@ -278,6 +331,9 @@ MIGRATIONS: list[Migration] = [
      _v15_paid_line_limits_version),
     (16, "a paid line keeps its client, role, level and zzp terms (backfilled from the engagement)",
      _v16_paid_terms),
+    (17, "expert invoices are approved and paid by the payout", _v17_invoice_payment),
+    (18, "bank statement entries (CAMT.053 import), payouts executed", _v18_bank_entries),
+    (19, "portal accounts remember the last second-factor code used (a code works once)", _v19_totp_last_step),
 ]
 
 LATEST = MIGRATIONS[-1][0]

@@ -163,11 +163,12 @@ def _changed_engagements(conn: Connection, lines: Sequence[PaidLine]) -> list[st
 def record_payout(engine: Engine, *, number: str, period: str, expert_code: str | None, created: datetime,
                   execution_date: date, total_cents: int, msg_id: str, snapshot: dict[str, Any],
                   lines: Sequence[PaidLine], override_reason: str | None, overridden: Sequence[str],
-                  held: Sequence[str], actor: str) -> int:
+                  held: Sequence[str], actor: str, invoices_paid: Sequence[int] = ()) -> int:
     """Record the payout and its paid lines, all or nothing. Refuses when a line was paid or
     changed since it was read; raises :class:`Repriced` when an engagement of the lines
     changed since they were priced (the paid-work lock makes that check and the edits one
-    after the other: ``store.locks``)."""
+    after the other: ``store.locks``). ``invoices_paid``: the expert invoices this payout pays,
+    marked paid on the execution date (the bank import confirms the date later)."""
     try:
         with engine.begin() as conn:
             paid_work_lock(conn)
@@ -192,11 +193,20 @@ def record_payout(engine: Engine, *, number: str, period: str, expert_code: str 
                 done += res.rowcount
             if done != len(ids):
                 raise _raced(period)
+            if invoices_paid:
+                from vergoeding.store.schema import invoices
+
+                res = conn.execute(update(invoices).where(
+                    invoices.c.id.in_(list(invoices_paid)), invoices.c.status == "issued", invoices.c.paid_at.is_(None),
+                ).values(status="paid", paid_at=execution_date, payout_id=pid))
+                if res.rowcount != len(invoices_paid):
+                    raise _raced(period)
             client_ids = _ids(conn, organisations, (ln.client for ln in lines if ln.client))
             rows = [_line_row(pid, ln, expert_ids, eng_ids, client_ids) for ln in lines]
             for i in range(0, len(rows), CHUNK):
                 conn.execute(paid_lines.insert(), rows[i:i + CHUNK])
             detail: dict[str, Any] = {"number": number, "period": period, "lines": len(ids),
+                                      "invoices": len(invoices_paid),
                                       "late_lines": sum(1 for ln in lines if ln.late), "total_cents": total_cents,
                                       "msg_id": msg_id, "held": list(held)}
             if expert_code:

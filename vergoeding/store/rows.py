@@ -22,6 +22,7 @@ def organisation_from_row(r: Any) -> Organisation:
         may_pay_volunteers=bool(r.may_pay_volunteers), has_payroll_tax_number=bool(r.has_payroll_tax_number),
         payment_term_days=int(r.payment_term_days), einvoice_format=r.einvoice_format,
         buyer_reference=r.buyer_reference, phone=r.phone, einvoice_required=bool(r.einvoice_required),
+        invoice_email=r.invoice_email, invoice_mail=r.invoice_mail or "pdf",
     )
 
 
@@ -30,7 +31,7 @@ def expert_from_row(r: Any) -> Expert:
         id=r.id, code=r.code, name=r.name, address=Address(r.street, r.postcode, r.city),
         date_of_birth=r.date_of_birth, email=r.email, iban=r.iban, kvk=r.kvk, vat_id=r.vat_id,
         kor=bool(r.kor), crkbo=bool(r.crkbo), bsn=r.bsn, benefit=Benefit(r.benefit),
-        employed_by_us=bool(r.employed_by_us),
+        employed_by_us=bool(r.employed_by_us), mail_opt_out=bool(r.mail_opt_out),
     )
 
 

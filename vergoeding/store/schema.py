@@ -228,6 +228,7 @@ payouts = Table(
     Column("snapshot", Text, nullable=False),  # JSON of the overview, for --reprint
     Column("files_written_at", DateTime),  # NULL: killed after the commit, before the files
     Column("expert_code", String(40)),  # set when the payout paid one expert (--expert)
+    Column("executed_on", Date),  # migration 16: the bank statement shows the batch executed
 )
 
 invoice_series = Table(
@@ -257,6 +258,11 @@ invoices = Table(
     Column("snapshot", Text, nullable=False),  # JSON: every field as issued; never changed after issue
     Column("created_at", DateTime, nullable=False),
     Column("paid_at", Date),
+    # migration 15: an expert's invoice is paid by the month-end payout once approved (our own
+    # self-billed invoices are approved when issued; a received one by 'invoice approve');
+    # the expert's own number and date of a received invoice live in the snapshot
+    Column("approved_at", Date),
+    Column("payout_id", Integer, ForeignKey("payouts.id")),
     CheckConstraint("kind in ('client', 'expert', 'credit')", name="ck_inv_kind"),
     CheckConstraint("status in ('concept', 'issued', 'paid', 'credited')", name="ck_inv_status"),
 )
@@ -354,6 +360,27 @@ invoice_lines = Table(
     UniqueConstraint("invoice_id", "position", name="uq_invoice_line_pos"),
 )
 
+# Bank statement entries (migration 16, ``vergoeding bank import``): one row per entry of a
+# CAMT.053 statement, with what it was matched to. UNIQUE entry_key: importing the same
+# statement again changes nothing.
+bank_entries = Table(
+    "bank_entries",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("entry_key", String(200), nullable=False, unique=True),
+    Column("statement_id", String(80), nullable=False),
+    Column("booking_date", Date, nullable=False),
+    Column("amount_cents", BigInteger, nullable=False),  # credit positive, debit negative
+    Column("reversal", Boolean, nullable=False, server_default="0"),
+    Column("end_to_end_id", String(80)),
+    Column("remittance", Text, nullable=False, server_default=""),
+    Column("counterparty", Text, nullable=False, server_default=""),
+    Column("matched_kind", String(20)),  # invoice | payout | expert_invoice | NULL (not matched)
+    Column("matched_ref", String(120)),  # invoice number or payout number
+    Column("outcome", Text, nullable=False, server_default=""),  # what the import did, in Dutch
+    Column("created_at", DateTime, nullable=False),
+)
+
 audit_log = Table(
     "audit_log",
     metadata,
@@ -441,6 +468,8 @@ portal_accounts = Table(
     Column("created_by", Text, nullable=False, server_default=""),
     Column("last_login_at", DateTime),
     Column("revoked_at", DateTime),
+    # migration 19: the last 30-second TOTP step used, so a code works only once (no replay)
+    Column("totp_last_step", Integer),
     CheckConstraint("kind in ('expert', 'finance')", name="ck_portal_account_kind"),
 )
 

@@ -13,6 +13,7 @@ from typing import Any
 
 from flask import Blueprint, current_app, g, redirect, render_template, request, session, url_for
 from flask_limiter import Limiter
+from markupsafe import Markup
 
 from vergoeding.errors import InputError
 from vergoeding.web import accounts
@@ -206,8 +207,9 @@ def setup_second_factor() -> Any:
             return render_template("web/recovery.html", title="Uw herstelcodes", codes=codes)
     issuer = current_app.config["ORGANISATION_NAME"] or "vergoeding"
     grouped = " ".join(secret[i:i + 4] for i in range(0, len(secret), 4))
-    return render_template("web/totp_setup.html", title="Tweede stap instellen", secret=grouped,
-                           uri=accounts.totp_uri(secret, acc.email, issuer), error=error), (400 if error else 200)
+    uri = accounts.totp_uri(secret, acc.email, issuer)
+    return render_template("web/totp_setup.html", title="Tweede stap instellen", secret=grouped, uri=uri,
+                           qr=Markup(accounts.totp_qr_svg(uri)), error=error), (400 if error else 200)
 
 
 @bp.route("/tweede-stap", methods=["GET", "POST"])
@@ -219,11 +221,14 @@ def second_factor() -> Any:
         return redirect(home_for(acc))
     error = None
     if request.method == "POST":
-        if accounts.check_second_factor(workspace(), acc, request.form.get("code") or ""):
+        try:
+            accounts.check_second_factor(workspace(), acc, request.form.get("code") or "")
+        except InputError as exc:
+            error = exc.reason
+        else:
             rotate(session, acc.id)  # a new id again once the login is complete
             session["mfa"] = True
             return redirect(url_for("finance.home"))
-        error = "Deze code klopt niet. Typ de 6 cijfers die de app nu laat zien, of een herstelcode."
     return render_template("web/totp.html", title="Tweede stap", error=error), (400 if error else 200)
 
 

@@ -83,8 +83,15 @@ def room_view(ws: Workspace, acc: Account, on: date, *, extra: tuple[Entry, ...]
         sentence, more = story.headline, (*story.sentences, story.next_steps, story.note)
     else:
         sentence, more = " ".join(story.sentences), (story.headline, story.counted, story.next_steps, story.note)
-    return RoomView(r, sentence, tuple(x for x in more if x), _pct(r.month.total, r.month.limit.amount),
+    # the caps story is written for every reader with a plain space after the euro sign; on a
+    # narrow screen "€" must not end a line with the amount on the next
+    sentence, more = _nobreak(sentence), tuple(_nobreak(x) for x in more if x)
+    return RoomView(r, sentence, more, _pct(r.month.total, r.month.limit.amount),
                     _pct(r.year.total, r.year.limit.amount), story.crossed)
+
+
+def _nobreak(text: str) -> str:
+    return text.replace("€ ", "€\u00a0")
 
 
 # ---------------------------------------------------------------------------- hours
