@@ -4,19 +4,7 @@ by ``vergoeding/mail/``, never by the core. Re-exported by :mod:`vergoeding.stor
 
 from __future__ import annotations
 
-from sqlalchemy import (
-    CheckConstraint,
-    Column,
-    DateTime,
-    ForeignKey,
-    Index,
-    Integer,
-    LargeBinary,
-    String,
-    Table,
-    Text,
-    UniqueConstraint,
-)
+import sqlalchemy as sa
 
 from vergoeding.store.schema_meta import metadata
 
@@ -27,48 +15,48 @@ from vergoeding.store.schema_meta import metadata
 # ``claim``: the sender working on the row ("host:pid:token"), so two senders never send the
 # same row at once; a claim of a process that died is taken over. Bodies and attachment bytes
 # of sent mails are pruned after the organisation's retention period (``pruned_at``).
-outbox = Table(
+outbox = sa.Table(
     "outbox",
     metadata,
-    Column("id", Integer, primary_key=True),
-    Column("kind", String(30), nullable=False),  # statement | invoice | reminder | invitation | login | ...
-    Column("ref", Text),  # the document it belongs to ('payout:2026-11:E001', 'invoice:F2026-0001')
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("kind", sa.String(30), nullable=False),  # statement | invoice | reminder | invitation | login | ...
+    sa.Column("ref", sa.Text),  # the document it belongs to ('payout:2026-11:E001', 'invoice:F2026-0001')
     # the expert whose own address this is (statements, reminders): checked again just before sending
-    Column("expert_id", Integer, ForeignKey("experts.id")),
-    Column("dedup_key", String(200), unique=True),
-    Column("to_addr", Text, nullable=False),
-    Column("subject", Text, nullable=False),
-    Column("body_text", Text),  # NULL once pruned
-    Column("body_html", Text),
-    Column("message_id", String(200), nullable=False, unique=True),
-    Column("state", String(10), nullable=False, server_default="queued"),  # queued | sent | failed
-    Column("attempts", Integer, nullable=False, server_default="0"),
-    Column("next_attempt_at", DateTime),  # NULL: due now; set by a temporary error (backoff)
-    Column("last_error", Text),
-    Column("claim", String(120)),
-    Column("claimed_at", DateTime),
-    Column("created_at", DateTime, nullable=False),
-    Column("created_by", Text, nullable=False, server_default=""),
-    Column("sent_at", DateTime),
-    Column("pruned_at", DateTime),
-    CheckConstraint("state in ('queued', 'sent', 'failed')", name="ck_outbox_state"),
+    sa.Column("expert_id", sa.Integer, sa.ForeignKey("experts.id")),
+    sa.Column("dedup_key", sa.String(200), unique=True),
+    sa.Column("to_addr", sa.Text, nullable=False),
+    sa.Column("subject", sa.Text, nullable=False),
+    sa.Column("body_text", sa.Text),  # NULL once pruned
+    sa.Column("body_html", sa.Text),
+    sa.Column("message_id", sa.String(200), nullable=False, unique=True),
+    sa.Column("state", sa.String(10), nullable=False, server_default="queued"),  # queued | sent | failed
+    sa.Column("attempts", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("next_attempt_at", sa.DateTime),  # NULL: due now; set by a temporary error (backoff)
+    sa.Column("last_error", sa.Text),
+    sa.Column("claim", sa.String(120)),
+    sa.Column("claimed_at", sa.DateTime),
+    sa.Column("created_at", sa.DateTime, nullable=False),
+    sa.Column("created_by", sa.Text, nullable=False, server_default=""),
+    sa.Column("sent_at", sa.DateTime),
+    sa.Column("pruned_at", sa.DateTime),
+    sa.CheckConstraint("state in ('queued', 'sent', 'failed')", name="ck_outbox_state"),
 )
-Index("ix_outbox_state", outbox.c.state, outbox.c.id)
-Index("ix_outbox_ref", outbox.c.ref)
+sa.Index("ix_outbox_state", outbox.c.state, outbox.c.id)
+sa.Index("ix_outbox_ref", outbox.c.ref)
 
 # The files of a mail, in order: name and MIME type as the recipient sees them, the SHA-256 of
 # the bytes (kept after pruning: which document was sent) and the bytes themselves (NULL once
 # pruned).
-outbox_attachments = Table(
+outbox_attachments = sa.Table(
     "outbox_attachments",
     metadata,
-    Column("id", Integer, primary_key=True),
-    Column("outbox_id", Integer, ForeignKey("outbox.id"), nullable=False),
-    Column("position", Integer, nullable=False),
-    Column("filename", Text, nullable=False),
-    Column("mime_type", String(100), nullable=False),
-    Column("sha256", String(64), nullable=False),
-    Column("size", Integer, nullable=False),
-    Column("data", LargeBinary),
-    UniqueConstraint("outbox_id", "position", name="uq_outbox_attachment_pos"),
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("outbox_id", sa.Integer, sa.ForeignKey("outbox.id"), nullable=False),
+    sa.Column("position", sa.Integer, nullable=False),
+    sa.Column("filename", sa.Text, nullable=False),
+    sa.Column("mime_type", sa.String(100), nullable=False),
+    sa.Column("sha256", sa.String(64), nullable=False),
+    sa.Column("size", sa.Integer, nullable=False),
+    sa.Column("data", sa.LargeBinary),
+    sa.UniqueConstraint("outbox_id", "position", name="uq_outbox_attachment_pos"),
 )
