@@ -126,3 +126,47 @@ def test_self_billed_invoices_are_ours_and_say_so(runner: CliRunner, cli: click.
     assert line.split()[:4] == ["ZF2026-E002-001", "deskundige", "zelffacturering", "uitgereikt"], line
     show = run(runner, cli, "invoice", "show", "ZF2026-E002-001").stdout
     assert show.startswith("Factuur ZF2026-E002-001 (uitgereikt, zelffacturering)\n"), show
+
+
+def test_the_credit_note_on_a_received_invoice_is_theirs_too(runner: CliRunner, cli: click.Group, tmp_db: Path,
+                                                             tmp_path: Path) -> None:
+    build(tmp_db)
+    # Cor Pieters (KOR): 2 h x € 55,00 = € 110,00
+    r = run(runner, cli, "invoice", "receive", "--expert", "E003", "--period", "2026-10", "--number", "CP-9",
+            "--date", "2-11-2026")
+    assert r.exit_code == 0, r.output
+    r = run(runner, cli, "invoice", "credit", "CP-9", "--reason", "dubbel gestuurd")  # no number of ours
+    assert r.exit_code == 1 and r.stdout == ""
+    assert ("factuur CP-9 is de factuur die Cor Pieters ons stuurde: de creditnota daarop maakt Cor Pieters ook "
+            "zelf. Registreer die met 'vergoeding invoice credit CP-9 --number HUN-NUMMER --date DD-MM-JJJJ "
+            "--reason ...'") in r.stderr
+    r = run(runner, cli, "invoice", "credit", "CP-9", "--reason", "dubbel gestuurd", "--number", "CP-C1")
+    assert r.exit_code == 2 and "--date" in r.stderr  # their date, not today
+    r = run(runner, cli, "invoice", "credit", "CP-9", "--reason", "dubbel gestuurd", "--number", "CP-C1",
+            "--date", "4-11-2026")
+    assert r.exit_code == 0, r.output
+    assert r.stdout.replace("\u00a0", " ") == ("Ontvangen creditnota CP-C1 geregistreerd: Cor Pieters, vervalt "
+                                               "factuur CP-9, totaal € -110,00 (kleineondernemersregeling: geen btw)\n")
+    rows = {x["number"]: x for x in json.loads(run(runner, cli, "invoice", "list", "--format", "json").stdout)}
+    assert {n: (x["kind"], x["origin"], x["status"]) for n, x in rows.items()} == {
+        "CP-9": ("expert", "received", "credited"), "CP-C1": ("credit", "received", "issued")}
+    pdf = tmp_path / "cn.pdf"
+    assert run(runner, cli, "invoice", "render", "CP-C1", "--format", "pdf", "-o", str(pdf)).exit_code == 0
+    text = text_of(pdf)
+    assert "Registratie ontvangen creditnota" in text[:60]
+    assert ("Dit is geen creditnota: de creditnota is CP-C1 van Cor Pieters van 4 november 2026. Dit is onze "
+            "registratie van die creditnota. Zij vervalt factuur CP-9. Reden: dubbel gestuurd") in text
+    assert "Wij betalen factuur CP-9 niet (meer)." in text and "€ -110,00" in text
+    assert "%" not in text and "incl. btw" not in text  # KOR: no VAT rate or VAT total
+    assert PdfReader(pdf).attachments == {}
+    xml = tmp_path / "cn.xml"
+    r = run(runner, cli, "invoice", "render", "CP-C1", "--format", "ubl", "-o", str(xml))
+    assert r.exit_code == 1 and not xml.exists() and "de factuur die Cor Pieters ons stuurde" in r.stderr
+    # the hours are free again: their corrected invoice is received for them
+    r = run(runner, cli, "invoice", "receive", "--expert", "E003", "--period", "2026-10", "--number", "CP-10",
+            "--date", "4-11-2026", "--amount", "110")
+    assert r.exit_code == 0 and r.stderr == "", r.output
+    # an invoice we issued is credited with a number of ours, never one given
+    assert run(runner, cli, "invoice", "create", "--client", "ZORG", "--period", "2026-10").exit_code == 0
+    r = run(runner, cli, "invoice", "credit", "2026-0001", "--reason", "fout", "--number", "X-1", "--date", "5-11-2026")
+    assert r.exit_code == 1 and "laat --number weg" in r.stderr

@@ -76,11 +76,16 @@ def discard(ws: Workspace, key: str) -> None:
         store.delete(conn, key, actor=ws.actor)
 
 
-def credit(ws: Workspace, number: str, reason: str, *, issue_date: date) -> store.StoredInvoice:
+def credit(ws: Workspace, number: str, reason: str, *, issue_date: date,
+           their_number: str | None = None) -> store.StoredInvoice:
+    """A credit note that voids invoice ``number``; the hours come free. On a received invoice
+    the credit note is the freelancer's own: registered under ``their_number`` and their date
+    (``issue_date``), like their invoice; on an invoice we issued, one of our numbers."""
     with ws.engine.begin() as conn:
         cur = store.get(conn, number)
         fmt = number_format(ws, cur.kind, self_billed=cur.invoice.self_billed)
-        return store.credit(conn, number, reason=reason, issue_date=issue_date, fmt=fmt, actor=ws.actor)
+        return store.credit(conn, number, reason=reason, issue_date=issue_date, fmt=fmt, actor=ws.actor,
+                            number=their_number)
 
 
 def mark_paid(ws: Workspace, number: str, *, paid_on: date, today: date | None = None) -> store.StoredInvoice:
@@ -174,7 +179,7 @@ def origin(s: store.StoredInvoice) -> str:
     registered), ``self_billed`` (issued by us in the freelancer's name, under a recorded
     self-billing agreement) or ``issued`` (issued by us: a client invoice or a credit note).
     ``invoice list`` and ``invoice show`` name it (docs/E-INVOICE.md)."""
-    if s.invoice.received:
+    if s.invoice.received:  # their invoice, or their credit note on it
         return "received"
     return "self_billed" if s.invoice.self_billed and s.kind == "expert" else "issued"
 

@@ -255,16 +255,28 @@ def discard_cmd(ctx: click.Context, concept_id: str) -> None:
 @click.argument("number", metavar="NUMMER")
 @click.option("--reason", required=True, help="Waarom de factuur wordt gecrediteerd.")
 @click.option("--date", "issue_date", type=DATE, help="Datum van de creditnota (standaard vandaag).")
+@click.option("--number", "their_number", help="Bij een ontvangen factuur van een zzp'er: het nummer van de "
+                                               "creditnota die de zzp'er stuurde (met --date: haar datum).")
 @click.pass_context
-def credit_cmd(ctx: click.Context, number: str, reason: str, issue_date: object) -> None:
+def credit_cmd(ctx: click.Context, number: str, reason: str, issue_date: object, their_number: str | None) -> None:
     """Maak een creditnota die factuur NUMMER volledig vervalt. De creditnota krijgt een
-    nieuw nummer; de uren komen vrij om opnieuw (juist) te factureren.
+    nieuw nummer; de uren komen vrij om opnieuw (juist) te factureren. Is NUMMER een
+    ontvangen factuur van een zzp'er, dan is de creditnota ook van de zzp'er: registreer die
+    met haar eigen nummer en datum (--number, --date).
 
     \b
     Voorbeeld:
       vergoeding invoice credit 2026-0003 --reason "verkeerd tarief"
+      vergoeding invoice credit F2026-17 --number C2026-3 --date 4-12-2026 --reason "dubbel"
     """
-    _echo_issued(api.credit(workspace(ctx), number, reason, issue_date=_issue_day(issue_date)))
+    if their_number is not None and issue_date is None:
+        raise InputError("geef de datum van hun creditnota (--date DD-MM-JJJJ)", field="datum")
+    s = api.credit(workspace(ctx), number, reason, issue_date=_issue_day(issue_date), their_number=their_number)
+    if s.invoice.received:
+        click.echo(f"Ontvangen creditnota {s.label} geregistreerd: {_cell(s.invoice.supplier.name)}, vervalt factuur "
+                   f"{s.invoice.credit_of}, {_amounts(s.invoice, ', ')}")
+        return
+    _echo_issued(s)
 
 
 @invoice_group.command("paid")
@@ -358,7 +370,10 @@ def show_cmd(ctx: click.Context, number: str, fmt: str) -> None:
         from vergoeding.commands._common import period_label, show_value, word
         from vergoeding.render.formatting import euro, percent
 
-        if inv.received:
+        if inv.received and s.kind == "credit":
+            click.echo(f"Ontvangen creditnota {s.label}")
+            click.echo(f"  Dit is onze registratie. De creditnota is {s.label} van {_cell(inv.supplier.name)}.")
+        elif inv.received:
             click.echo(f"Ontvangen factuur {s.label} ({word(_state(r))})")
             click.echo(f"  Dit is onze registratie. De factuur is {s.label} van {_cell(inv.supplier.name)}.")
             click.echo(f"  goedgekeurd: {show_value(s.approved_at) if s.approved_at else 'nog niet'}   "

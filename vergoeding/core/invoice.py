@@ -159,11 +159,12 @@ class Invoice:
 
     @property
     def received(self) -> bool:
-        """An invoice a freelancer sent us, registered under their own number and date. The
-        legal invoice is theirs: ours is a registration of it, never a document in their name
+        """An invoice a freelancer sent us (or their credit note on it), registered under their
+        own number and date. The legal invoice is theirs: ours is a registration of it, never a document in their name
         (no invoice PDF, no e-invoice). Only under a recorded self-billing agreement do we
         issue the invoice ourselves (``self_billed``)."""
-        return self.kind == "expert" and not self.self_billed
+        return (self.kind == "expert" or (self.kind == "credit" and self.original_kind == "expert")) \
+            and not self.self_billed
 
     @property
     def due_date(self) -> date:
@@ -273,7 +274,7 @@ def credit_note(original: Invoice, *, issue_date: date, reason: str) -> Invoice:
     notes = tuple(n for n in original.notes if n == SELF_BILLING_NOTE)
     return replace(original, kind="credit", number=None, issue_date=issue_date, lines=lines,
                    credit_of=original.number, credit_reason=reason.strip(),
-                   original_kind=original.kind, notes=notes)
+                   original_kind=original.kind, notes=notes, stated_total=None)
 
 
 # --- the snapshot (JSON-able dict) ---------------------------------------------------------

@@ -29,10 +29,10 @@ class InvoiceDocument:
 
     @property
     def title(self) -> str:
+        if self.received:
+            return "Registratie ontvangen " + ("creditnota" if self.invoice.kind == "credit" else "factuur")
         if self.invoice.kind == "credit":
             return "Creditnota"
-        if self.received:
-            return "Registratie ontvangen factuur"
         return "Factuur"
 
     @property
