@@ -158,6 +158,8 @@ WORDS: dict[str, str] = {
     # invoice status and kind
     "concept": "concept", "issued": "uitgereikt", "paid": "betaald", "credited": "gecrediteerd",
     "client": "opdrachtgever", "expert": "deskundige", "credit": "creditnota", "own": "eigen",
+    # where an invoice comes from (api.invoices.origin): "issued" reads "uitgereikt" above
+    "received": "ontvangen", "self_billed": "zelffacturering",
     # entry status
     "entered": "ingevoerd", "approved": "goedgekeurd", "locked": "afgesloten",
     # audit actions and kinds of data
