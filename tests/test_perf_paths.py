@@ -359,3 +359,13 @@ def test_private_person_summed_per_day(tmp_path: Path, monkeypatch: pytest.Monke
     sums = [(x.engagement.code, x.entry.work_date.month, x.entry.amount is None) for x in fast_in.priced
             if x.regime.value == "particulier" and x.entry.status == "som"]
     assert len(sums) == len(set(sums)) and {m for _, m, _ in sums} == {3, 4}  # (Jan, Feb: paid lines)
+
+
+def test_plain_km_is_what_the_summed_path_can_price() -> None:
+    """The summed path prices km texts of plain decimal notation (the distinct texts are
+    tested in Python, not every entry in SQL); anything else goes one by one."""
+    from vergoeding.store.sums import plain_km
+
+    assert [k for k in ("0", "10", "1.5", ".5", "5.", "007", "12.25") if plain_km(k)] == [
+        "0", "10", "1.5", ".5", "5.", "007", "12.25"]
+    assert [k for k in ("", ".", "1E+1", "1,5", "1.2.3", " 1", "1 ", "-1", "+1", "\u0663", "1\n") if plain_km(k)] == []
