@@ -155,7 +155,7 @@ def test_a_million_rows_is_refused_by_the_pre_scan(db: Path, tmp_path: Path, run
     soon after the limit (how long that takes is `make bench`'s business, case import_refusal)."""
     import openpyxl
 
-    from vergoeding.importing import xlsxscan
+    from vergoeding.importing import sheetxml, xlsxscan
 
     path = tmp_path / "miljoen.xlsx"
     huge_workbook(path, 1_000_000)
@@ -178,7 +178,7 @@ def test_a_million_rows_is_refused_by_the_pre_scan(db: Path, tmp_path: Path, run
     # reads the other ~750,000 rows.
     sheet = xlsxscan.SheetScan("uren")
     with zipfile.ZipFile(path) as z:
-        xlsxscan._scan_part(z, "xl/worksheets/sheet1.xml", sheet, xlsxscan.MAX_ROWS)
+        sheetxml.scan_part(z, "xl/worksheets/sheet1.xml", sheet, xlsxscan.MAX_ROWS)
     assert xlsxscan.MAX_ROWS < sheet.rows < 300_000, sheet.rows
 
 

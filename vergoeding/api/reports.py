@@ -25,11 +25,11 @@ from vergoeding.core.payout import as_priced
 from vergoeding.core.period import year as year_period
 from vergoeding.core.regimes import Regime
 from vergoeding.core.work import Expert
-from vergoeding.documents.statement import (
+from vergoeding.documents.statement import RegimeAmount
+from vergoeding.documents.year_statement import (
     CorrectionRow,
     InvoiceRow,
     PaidLine,
-    RegimeAmount,
     ReportedRow,
     TaxReport,
     YearRow,

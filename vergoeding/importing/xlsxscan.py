@@ -16,9 +16,10 @@ found through the package's own relationships (``_rels/.rels``), its sheets thro
 workbook's (``xl/_rels/workbook.xml.rels``), wherever the parts are stored; a part no
 relationship points at is no sheet. Part names are matched as OPC says (without regard to
 case, percent-encoding undone), and a zip that holds one name twice is refused: which copy a
-reader takes is not the file's to decide. Each sheet is parsed as XML (a streaming pull parser, so
-attribute quoting, namespace prefixes and entities are as the XML says, not as a regular
-expression expects). Refused, naming sheet and rows or columns, because the user does not see
+reader takes is not the file's to decide. Each sheet is parsed as XML (``importing/sheetxml.py``:
+expat, so attribute quoting, namespace prefixes and entities are as the XML says, not as a
+regular expression expects; a sheet far too large is refused from a count of its row tags
+before it is parsed). Refused, naming sheet and rows or columns, because the user does not see
 what would be imported or the file misstates itself:
 
 * hidden rows, including rows hidden by a filter (Excel's AutoFilter), rows of height 0 and
@@ -33,15 +34,14 @@ what would be imported or the file misstates itself:
 from __future__ import annotations
 
 import posixpath
-import re
 import urllib.parse
 import zipfile
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 from xml.etree import ElementTree
+from xml.parsers import expat
 
 from vergoeding.errors import InputError
+from vergoeding.importing.sheetxml import SheetScan, cell_position, local_name, scan_part
 
 MAX_ROWS = 250_000  # per sheet; a year of hours of a large network is about 100,000
 MAX_INFLATED = 400_000_000  # bytes, all members together; 250,000 rows of hours take ~100 MB
@@ -49,32 +49,11 @@ MAX_RATIO = 200  # real workbooks compress 5 to 30 times; a bomb thousands of ti
 MAX_MEMBERS = 10_000
 MAX_COLUMNS = 1_000  # an import sheet has a dozen; a header of thousands is no import file
 SLACK_ROWS, SLACK_COLUMNS = 10_000, 1_000  # a dimension may claim this much more than the cells (formatting)
-_CHUNK = 1 << 20
 _REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
-_CELL_REF = re.compile(r"^\$?([A-Za-z]{1,3})\$?(\d{1,7})$")
-
-
-@dataclass
-class SheetScan:
-    name: str
-    rows: int = 0
-    formulas: bool = False
-    merged: list[str] = field(default_factory=list)
-    hidden: bool = False
-    hidden_rows: list[int] = field(default_factory=list)  # row numbers as Excel shows them
-    hidden_columns: list[tuple[int, int]] = field(default_factory=list)  # (first, last), 1-based
-    filtered: bool = False  # the sheet has an AutoFilter (its hidden rows are filtered out)
-    dimension: str | None = None  # as the file states it ("A1:C3")
-    last_row: int = 0  # the cells as they really are
-    last_column: int = 0
 
 
 def _dutch(n: int) -> str:
     return f"{n:,}".replace(",", ".")
-
-
-def _local(tag: str) -> str:
-    return tag.rsplit("}", 1)[-1]
 
 
 def _member(z: zipfile.ZipFile, part: str) -> zipfile.ZipInfo | None:
@@ -113,7 +92,7 @@ def _targets(z: zipfile.ZipFile, source: str, external: set[str] | None = None) 
     rels = _xml(z, posixpath.join(folder, "_rels", f"{name}.rels"))
     out: dict[str, tuple[str, str]] = {}
     for r in rels if rels is not None else ():
-        if _local(r.tag) != "Relationship":
+        if local_name(r.tag) != "Relationship":
             continue
         if r.get("TargetMode", "Internal") != "External":
             out[r.get("Id", "")] = (r.get("Type", ""), _resolve(folder, r.get("Target", "")))
@@ -144,9 +123,9 @@ def _sheet_names(z: zipfile.ZipFile, hidden: set[str] | None = None,
     targets = _targets(z, book, external)
     out: dict[str, str] = {}
     for sheet in wb.iter():
-        if _local(sheet.tag) != "sheet":
+        if local_name(sheet.tag) != "sheet":
             continue
-        rid = sheet.get(_REL) or next((v for k, v in sheet.attrib.items() if _local(k) == "id"), None)
+        rid = sheet.get(_REL) or next((v for k, v in sheet.attrib.items() if local_name(k) == "id"), None)
         if rid not in targets:
             if unlinked is not None:
                 unlinked.append(sheet.get("name", "?"))
@@ -212,8 +191,9 @@ def scan(path: Path, max_rows: int = MAX_ROWS) -> dict[str, SheetScan]:
                                  file=path.name, sheet=name)
             sheet = out[part] = SheetScan(name, hidden=part in hidden)
             try:
-                _scan_part(z, member, sheet, max_rows)
-            except (zipfile.BadZipFile, OSError, EOFError, RuntimeError, ValueError, ElementTree.ParseError) as exc:
+                scan_part(z, member, sheet, max_rows)
+            except (zipfile.BadZipFile, OSError, EOFError, RuntimeError, ValueError, ElementTree.ParseError,
+                    expat.ExpatError) as exc:
                 raise InputError(f"blad {sheet.name!r} is beschadigd ({_damage(exc)})", file=path.name) from None
             if sheet.rows > max_rows:
                 raise InputError(f"blad {sheet.name!r} heeft meer dan {_dutch(max_rows)} rijen; dat is te veel "
@@ -225,7 +205,7 @@ def scan(path: Path, max_rows: int = MAX_ROWS) -> dict[str, SheetScan]:
 
 
 def _damage(exc: BaseException) -> str:
-    if isinstance(exc, ElementTree.ParseError):
+    if isinstance(exc, ElementTree.ParseError | expat.ExpatError):
         return "geen geldige XML"
     if isinstance(exc, zipfile.BadZipFile | EOFError):
         return "het zip-bestand is beschadigd"
@@ -285,83 +265,7 @@ def refuse_unseen(sheet: SheetScan, file: str) -> None:
                          "open het bestand in Excel of LibreOffice en sla het opnieuw op", file=file, sheet=sheet.name)
 
 
-def _cell(ref: str) -> tuple[int, int] | None:
-    """``B12`` -> (row 12, column 2)."""
-    m = _CELL_REF.match(ref.strip())
-    if m is None:
-        return None
-    col = 0
-    for ch in m.group(1).upper():
-        col = col * 26 + ord(ch) - 64
-    return int(m.group(2)), col
-
-
 def _range(ref: str) -> tuple[int, int] | None:
     """The last row and column of ``A1:C3`` (or of a single cell)."""
-    cell = _cell(ref.split(":")[-1])
+    cell = cell_position(ref.split(":")[-1])
     return cell
-
-
-def _truthy(value: str | None) -> bool:
-    return (value or "").strip().lower() in ("1", "true")
-
-
-def _zero(value: str | None) -> bool:
-    """A height or width of 0: the row or column is there, but nobody sees it."""
-    try:
-        return value is not None and float(value) <= 0
-    except ValueError:
-        return False
-
-
-def _scan_part(z: zipfile.ZipFile, part: zipfile.ZipInfo, sheet: SheetScan, max_rows: int) -> None:
-    """Stream the sheet's XML through a pull parser; keep only counts and the few facts above."""
-    parser: Any = ElementTree.XMLPullParser(events=("start", "end"))
-    row_no = col = 0
-    rows_hidden_by_default = False  # <sheetFormatPr zeroHeight="1">: a row without its own height is hidden
-    data_parent: Any = None
-    with z.open(part) as f:
-        while True:
-            chunk = f.read(_CHUNK)
-            if chunk:
-                parser.feed(chunk)
-            else:
-                parser.close()
-            for event, elem in parser.read_events():
-                tag = _local(elem.tag)
-                if event == "start":
-                    if tag == "row":
-                        sheet.rows += 1
-                        r = elem.get("r")
-                        row_no = int(r) if r and r.isdigit() else row_no + 1
-                        col = 0
-                        if (_truthy(elem.get("hidden")) or _zero(elem.get("ht"))
-                                or (rows_hidden_by_default and not _truthy(elem.get("customHeight")))):
-                            sheet.hidden_rows.append(row_no)
-                    elif tag == "c":
-                        at = _cell(elem.get("r", "")) if elem.get("r") else None
-                        col = at[1] if at else col + 1  # a cell without r follows the one before it
-                        sheet.last_row = max(sheet.last_row, at[0] if at else row_no)
-                        sheet.last_column = max(sheet.last_column, col)
-                    elif tag == "f":
-                        sheet.formulas = True
-                    elif tag == "mergeCell":
-                        merged = next((v for k, v in elem.attrib.items() if _local(k) == "ref"), "")
-                        sheet.merged.append(str(merged)[:40])
-                    elif tag == "dimension":
-                        sheet.dimension = elem.get("ref")
-                    elif tag == "autoFilter":
-                        sheet.filtered = True
-                    elif tag == "sheetFormatPr":
-                        rows_hidden_by_default = _truthy(elem.get("zeroHeight"))
-                    elif tag == "col" and (_truthy(elem.get("hidden")) or _zero(elem.get("width"))):
-                        try:
-                            sheet.hidden_columns.append((int(elem.get("min", "0")), int(elem.get("max", "0"))))
-                        except ValueError:
-                            pass
-                    elif tag == "sheetData":
-                        data_parent = elem
-                elif tag == "row" and data_parent is not None:
-                    data_parent.clear()  # the rows read so far: nothing is kept
-            if sheet.rows > max_rows or not chunk:
-                return

@@ -101,7 +101,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from vergoeding.web import ratelimit  # noqa: F401 - registers the vergoeding+db:// storage
     from vergoeding.web.sessions import DbSessionInterface
 
-    app.session_interface = DbSessionInterface(ws.engine, app.config["SESSION_HOURS"])
+    app.session_interface = DbSessionInterface(ws.engine, app.config["SESSION_HOURS"], ws.reading().engine)
     csrf.init_app(app)
     options: dict[str, Any] = {"engine": ws.engine}  # the storage's own option (not a str)
     limiter = Limiter(client_address, app=app, storage_uri="vergoeding+db://", storage_options=options,
@@ -123,8 +123,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         g.account = None
         acc_id = getattr(session, "account_id", None)
         if acc_id is not None:
-            with ws.engine.connect() as conn:
-                acc = account_by_id(conn, int(acc_id))
+            acc = getattr(session, "account", None)  # read with the session (one statement)
+            if acc is None or acc.id != acc_id:
+                with ws.reading().engine.connect() as conn:
+                    acc = account_by_id(conn, int(acc_id))
             if acc is not None and not acc.revoked:
                 g.account = acc
 
