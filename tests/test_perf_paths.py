@@ -416,3 +416,13 @@ def test_portal_room_and_hours_are_the_command_lines(ws: Workspace) -> None:
             assert view.room == checks.room(ws, code, on)
             assert mh.doc == hours(ws, code, month(on.year, on.month), made_on=None)
             assert mh.doc.lines and view.room is not None and view.room.year.total > Decimal("100.00")
+
+
+def test_plain_km_is_what_the_summed_path_can_price() -> None:
+    """The summed path prices km texts of plain decimal notation (the distinct texts are
+    tested in Python, not every entry in SQL); anything else goes one by one."""
+    from vergoeding.store.sums import plain_km
+
+    assert [k for k in ("0", "10", "1.5", ".5", "5.", "007", "12.25") if plain_km(k)] == [
+        "0", "10", "1.5", ".5", "5.", "007", "12.25"]
+    assert [k for k in ("", ".", "1E+1", "1,5", "1.2.3", " 1", "1 ", "-1", "+1", "\u0663", "1\n") if plain_km(k)] == []

@@ -206,7 +206,11 @@ def room(ws: Workspace, expert: str, on: date, *, extra: Sequence[Entry] = (),
         entries = queries.load_entries(conn, period=year_period(on.year), expert_code=expert)
         entries += [x for x in extra if x.work_date.year == on.year]
         decl = load_declarations(conn, expert_code=expert, years=(on.year,))
-        priced = price_frozen(ws, conn, entries, engs)
+        # each distinct entry priced once per price segment (a year is hundreds of sessions of
+        # a few kinds): the same priced entries as price_frozen (tests/test_perf_paths.py)
+        from vergoeding.api.price_once import price_frozen_once
+
+        priced = price_frozen_once(ws, conn, entries, engs, year_period(on.year))
     return room_on(expert, priced, decl, ws.limits, on)
 
 

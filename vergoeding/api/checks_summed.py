@@ -196,12 +196,12 @@ def priced_sums(ws: Workspace, conn: Connection, scope: Period, engs: Sequence[E
     changes = [frm for e in engs for frm, *_ in e.rate_history]
     breakpoints = _breakpoints(ws, scope, [*extra_days, *changes])
     days = [scope.start, *breakpoints]
-    pairs, kms, irregular = store_sums.regular_entry_values(conn, scope, ids)
-    c = _price_classes(ws, engs, days, pairs, kms)
+    values = store_sums.regular_entry_values(conn, scope, ids)
+    c = _price_classes(ws, engs, days, values.pairs, values.kms)
     if birthdays is None:
         c.of = {k: (f, km, False) for k, (f, km, _) in c.of.items()}
     sums = store_sums.entry_sums(conn, scope, breakpoints=breakpoints, classes=c.of, fees=c.fees, kms=c.kms,
-                              engagement_ids=ids, daily=daily_ids)
+                                 engagement_ids=ids, daily=daily_ids, odd_kms=values.odd_kms)
     if sums is None:
         return None
     by_id = {e.id: e for e in engs}
@@ -224,7 +224,7 @@ def priced_sums(ws: Workspace, conn: Connection, scope: Period, engs: Sequence[E
                 out.hourly_single.add(eng.code)
             else:
                 out.hourly.append(work)
-    for e in store_sums.irregular_entries(conn, scope, ids) if irregular else ():
+    for e in store_sums.irregular_entries(conn, scope, ids, values.odd_kms) if values.irregular else ():
         p = price_entry(e, by_code[e.engagement_code], ws.ratecard, ws.limits, need_client=False)
         out.priced.append(p)
         if p.engagement.id in daily_ids:

@@ -197,6 +197,8 @@ def derden(ws: Workspace, year: int) -> tuple[list[DerdenRow], list[Finding]]:
             if work_year not in ws.limits.years:
                 continue
             priced, pay_dates = _paid_priced(ws, conn, work_year, None)
+            if not priced:
+                continue  # nothing paid for work of that year
             over = capped_years_exceeded(ws, priced, conn, work_year)
             for p in priced:
                 paid = pay_dates.get(p.entry.id)
@@ -262,6 +264,8 @@ def derden_readiness(ws: Workspace, today: date, expert: str | None = None) -> l
     try:
         rows, findings = derden(ws, year)
     except RuleViolation:  # no payroll-tax number: no report at all
+        return []
+    if not findings:
         return []
     with ws.engine.connect() as conn:
         people = {e.code: e for e in queries.all_experts(conn, sorted({f.expert for f in findings if f.expert}))}

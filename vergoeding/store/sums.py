@@ -3,6 +3,7 @@ month, price segment and kind (see :mod:`vergoeding.api.checks_summed`)."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -24,20 +25,28 @@ from vergoeding.store.schema import engagements, entries, paid_lines
 # priced one by one, because "payable > 0" is decided per entry) and km as plain decimal text.
 REGULAR_ENTRY_SQL = (
     "{t}status <> 'settled' AND {t}minutes >= 0 AND {t}quantity >= 0 AND {t}expense_cents >= 0 "
-    "AND {t}inkind_cents >= 0 AND COALESCE({t}amount_cents, 0) >= 0 AND {km}"
+    "AND {t}inkind_cents >= 0 AND COALESCE({t}amount_cents, 0) >= 0"
 )
-# km "is plain decimal text": a digit, only digits and dots, at most one dot. (On PostgreSQL
-# with translate, not a regular expression: the condition is evaluated for every entry of the
-# range, twice per check, and a regex match cost more than the rest of the filter.)
-_KM_SQL = {
-    "sqlite": "{t}km GLOB '*[0-9]*' AND {t}km NOT GLOB '*[^0-9.]*' AND {t}km NOT GLOB '*.*.*'",
-    "postgresql": "translate({t}km, '0123456789', '') IN ('', '.') AND translate({t}km, '.', '') <> ''",
-}
+# km "is plain decimal text": a digit, only digits and dots, at most one dot. Decided here in
+# Python over the few distinct km texts of the range (:func:`regular_entry_values`), not in SQL
+# for every entry: the queries then leave out the entries whose km is one of the odd texts found
+# (usually none). Three GLOBs (SQLite) or a pattern match (PostgreSQL) per entry, in two passes,
+# cost a tenth of a year's check.
+_PLAIN_KM = re.compile(r"[0-9]+[.]?[0-9]*|[.][0-9]+")
 
 
-def _regular(dialect: str, table: str = "") -> str:
+def plain_km(km: str) -> bool:
+    """Is ``km`` plain decimal text (ASCII digits and at most one dot, at least one digit)?"""
+    return _PLAIN_KM.fullmatch(km) is not None
+
+
+def _regular(table: str = "", odd_kms: Sequence[str] = ()) -> tuple[str, dict[str, str]]:
+    """The condition of a regular entry and its parameters: the odd km texts are bound, never
+    formatted into the text."""
     t = f"{table}." if table else ""
-    return REGULAR_ENTRY_SQL.format(t=t, km=_KM_SQL[dialect].format(t=t))
+    params = {f"odd_km{i}": k for i, k in enumerate(odd_kms)}
+    odd = f" AND {t}km NOT IN ({', '.join(':' + n for n in params)})" if params else ""
+    return REGULAR_ENTRY_SQL.format(t=t) + odd, params
 
 
 def _sql(sql: str, dates: Iterable[str]) -> TextClause:
@@ -48,7 +57,7 @@ def _sql(sql: str, dates: Iterable[str]) -> TextClause:
 
 def _dialect(conn: Connection) -> str:
     name = conn.dialect.name
-    if name not in _KM_SQL:  # pragma: no cover - only SQLite and PostgreSQL are supported
+    if name not in ("sqlite", "postgresql"):  # pragma: no cover - only SQLite and PostgreSQL are supported
         raise NotImplementedError(f"database {name} wordt niet ondersteund")
     return name
 SEGMENTS_MAX = 64
@@ -125,32 +134,49 @@ def scan_hint(conn: Connection, start: date | None, end: date) -> str:
     return "NOT INDEXED" if inside * 4 >= span else ""
 
 
+@dataclass(frozen=True)
+class EntryValues:
+    """What the entries of a range hold, for pricing them as sums: the distinct (minutes,
+    quantity) pairs and km texts of the regular entries, whether there are irregular ones
+    (priced one by one), and the km texts that are not plain decimal text (``odd_kms``: the
+    queries leave their entries out of the sums)."""
+
+    pairs: list[tuple[int, int]]
+    kms: list[str]
+    irregular: bool
+    odd_kms: list[str]
+
+
 def regular_entry_values(conn: Connection, period: Period, engagement_ids: Iterable[int] | None = None
-                         ) -> tuple[list[tuple[int, int]], list[str], bool]:
-    """The distinct (minutes, quantity) pairs and km texts of the regular entries of
-    ``period``, and whether it holds irregular entries (see REGULAR_ENTRY_SQL)."""
+                         ) -> EntryValues:
+    """The distinct values of the entries of ``period`` (see :class:`EntryValues` and
+    REGULAR_ENTRY_SQL)."""
+    _dialect(conn)
     where = f"work_date >= :lo AND work_date < :hi{_in_ids('engagement_id', engagement_ids)}"
     args = {"lo": period.start, "hi": period.end}
     scan = _scan(conn, period, engagement_ids)
-    regular = _regular(_dialect(conn))
+    regular, _ = _regular()
     sql = f"SELECT DISTINCT minutes, quantity, km, CASE WHEN {regular} THEN 1 ELSE 0 END FROM entries {scan} WHERE {where}"  # noqa: S608
-    rows = conn.execute(_sql(sql, args), args).all()
-    pairs = sorted({(int(m), int(q)) for m, q, _, ok in rows if ok})
-    kms = sorted({str(k) for _, _, k, ok in rows if ok})
-    return pairs, kms, any(not ok for *_, ok in rows)
+    rows = [(int(m), int(q), str(k), bool(ok) and plain_km(str(k)))
+            for m, q, k, ok in conn.execute(_sql(sql, args), args)]
+    return EntryValues(pairs=sorted({(m, q) for m, q, _, ok in rows if ok}),
+                       kms=sorted({k for _, _, k, ok in rows if ok}), irregular=any(not ok for *_, ok in rows),
+                       odd_kms=sorted({k for _, _, k, _ in rows if not plain_km(k)}))
 
 
 def entry_sums(conn: Connection, period: Period, *, breakpoints: Sequence[date],
                classes: dict[tuple[int, int], tuple[int, int, bool]],
                fees: Iterable[tuple[int, int, int, int, int]], kms: Iterable[tuple[int, str, int]],
-               engagement_ids: Iterable[int] | None = None, daily: Collection[int] = ()) -> list[EntrySums] | None:
+               engagement_ids: Iterable[int] | None = None, daily: Collection[int] = (),
+               odd_kms: Sequence[str] = ()) -> list[EntrySums] | None:
     """Regular entries of ``period`` summed per engagement, month, segment and kind.
 
     ``breakpoints``: the days on which a price may change (segment n starts at the n-th);
     ``classes``: (engagement id, segment) -> (fee class, km class, hourly: collect the work
     days, see EntrySums); ``fees``: (fee class,
     minutes, quantity, fee cents, client cents); ``kms``: (km class, km text, travel cents);
-    ``daily``: engagement ids summed per day instead of per month.
+    ``daily``: engagement ids summed per day instead of per month; ``odd_kms``: the km texts
+    that are not plain decimal text (:attr:`EntryValues.odd_kms`; their entries are left out).
     Returns None when an entry falls outside the tables (the caller prices one by one).
 
     The price tables go to the database as temporary tables on SQLite and as arrays
@@ -165,9 +191,10 @@ def entry_sums(conn: Connection, period: Period, *, breakpoints: Sequence[date],
                   for (eid, seg), (c, k, h) in classes.items()]
     fee_rows, km_rows = list(fees), list(kms)
     scan = _scan(conn, period, engagement_ids)
-    where = (f"work_date >= :lo AND work_date < :hi AND {_regular(dialect)}"
+    regular, odd_args = _regular(odd_kms=odd_kms)
+    where = (f"work_date >= :lo AND work_date < :hi AND {regular}"
              f"{_in_ids('engagement_id', engagement_ids)}")
-    params: dict[str, Any] = {**seg_args, "lo": period.start, "hi": period.end}
+    params: dict[str, Any] = {**seg_args, **odd_args, "lo": period.start, "hi": period.end}
     hourly_day = "c.hourly = 1 AND e.amount_cents IS NULL AND e.minutes > 0"
 
     def total(expr: str) -> str:
@@ -269,14 +296,17 @@ def _with_temp_tables(conn: Connection, class_rows: Sequence[tuple[int, ...]], f
             conn.execute(text(f"DROP TABLE IF EXISTS temp.{name}"))
 
 
-def irregular_entries(conn: Connection, period: Period, engagement_ids: Iterable[int] | None = None) -> list[Entry]:
+def irregular_entries(conn: Connection, period: Period, engagement_ids: Iterable[int] | None = None,
+                      odd_kms: Sequence[str] = ()) -> list[Entry]:
     """The unpaid entries of ``period`` that the summed path leaves out (see
-    REGULAR_ENTRY_SQL), oldest first."""
+    REGULAR_ENTRY_SQL; ``odd_kms`` as for :func:`entry_sums`), oldest first."""
+    _dialect(conn)
+    regular, odd_args = _regular("entries", odd_kms)
     q = (
         select(entries, engagements.c.code.label("engagement_code"))
         .join(engagements, engagements.c.id == entries.c.engagement_id)
         .where(entries.c.work_date >= period.start, entries.c.work_date < period.end,
-               entries.c.status != "settled", text(f"NOT ({_regular(_dialect(conn), 'entries')})"))
+               entries.c.status != "settled", text(f"NOT ({regular})").bindparams(**odd_args))
         .order_by(entries.c.work_date, entries.c.id)
     )
     if engagement_ids is not None:
