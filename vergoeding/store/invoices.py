@@ -251,8 +251,11 @@ def mark_paid(conn: Connection, key: str, *, paid_on: date, actor: str, today: d
     return get(conn, cur.id)
 
 
-def credit(conn: Connection, key: str, *, reason: str, issue_date: date, fmt: str, actor: str) -> StoredInvoice:
-    """Credit note for invoice ``key`` (issued or paid), numbered in the original's series."""
+def credit(conn: Connection, key: str, *, reason: str, issue_date: date, fmt: str, actor: str,
+           number: str | None = None) -> StoredInvoice:
+    """Credit note for invoice ``key`` (issued or paid), numbered in the original's series.
+    For a received invoice (a freelancer's own) the credit note is theirs too: ``number`` is
+    THEIR credit note's number and ``issue_date`` its date, and no number of ours is used."""
     cur = get(conn, key)
     if cur.kind == "credit":
         raise RuleViolation(f"{cur.label} is zelf een creditnota")
@@ -265,10 +268,24 @@ def credit(conn: Connection, key: str, *, reason: str, issue_date: date, fmt: st
         raise RuleViolation("geef een reden voor de creditnota (--reason)")
     note = credit_note(cur.invoice, issue_date=issue_date, reason=reason)
     _refuse_incomplete(replace(note, number="(volgt)"))
-    expert = cur.invoice.supplier.code if cur.kind == "expert" else ""
-    # the series of the credit note's OWN year (see vergoeding.core.numbering)
-    series = series_key(series_prefix(cur.series or "factuur"), fmt, issue_date.year, expert)
-    number = take_number(conn, series, fmt, year=issue_date.year, expert=expert)
+    series: str | None = None
+    if cur.invoice.received:
+        number = (number or "").strip()
+        if not number:
+            raise RuleViolation(f"factuur {cur.label} is de factuur die {cur.invoice.supplier.name} ons stuurde: "
+                                f"de creditnota daarop maakt {cur.invoice.supplier.name} ook zelf. Registreer die "
+                                f"met 'vergoeding invoice credit {cur.label} --number HUN-NUMMER --date DD-MM-JJJJ "
+                                "--reason ...'")
+        if conn.execute(select(invoices.c.id).where(invoices.c.number == number)).first() is not None:
+            raise RuleViolation(f"nummer {number} is al geregistreerd; geef het nummer van hun creditnota")
+    else:
+        if number is not None:
+            raise RuleViolation(f"factuur {cur.label} is door ons uitgereikt: de creditnota krijgt een nummer uit "
+                                "onze reeks; laat --number weg")
+        expert = cur.invoice.supplier.code if cur.kind == "expert" else ""
+        # the series of the credit note's OWN year (see vergoeding.core.numbering)
+        series = series_key(series_prefix(cur.series or "factuur"), fmt, issue_date.year, expert)
+        number = take_number(conn, series, fmt, year=issue_date.year, expert=expert)
     note = replace(note, number=number)
     r = conn.execute(select(invoices.c.client_id, invoices.c.expert_id).where(invoices.c.id == cur.id)).one()
     new_id = _insert(conn, note, status="issued", series=series, client_id=r.client_id,
