@@ -18,7 +18,7 @@ from webtools import PASSWORD, TODAY, Browser, build, entry_rows, login_link, lo
 from vergoeding.api.workspace import open_workspace
 from vergoeding.store import schema as s
 from vergoeding.store.db import now_utc
-from vergoeding.web import accounts, create_app
+from vergoeding.web import accounts, create_app, two_factor
 
 SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 
@@ -131,7 +131,7 @@ def test_second_factor_code_works_once(site: Any) -> None:
     now = datetime.now(UTC)
     step = totp.timecode(now)
     # the code that switches the second factor on is used up by doing so
-    assert accounts.enable_totp(ws, link.account, secret, totp.at(now))
+    assert two_factor.enable_totp(ws, link.account, secret, totp.at(now))
     br = Browser(site["app"])
     login_password(br, "eenmalig@example.org")
     br.get("/tweede-stap")

@@ -16,7 +16,7 @@ from flask_limiter import Limiter
 from markupsafe import Markup
 
 from vergoeding.errors import InputError
-from vergoeding.web import accounts
+from vergoeding.web import accounts, two_factor
 from vergoeding.web.app import client_address, workspace
 from vergoeding.web.sessions import rotate
 
@@ -194,11 +194,11 @@ def setup_second_factor() -> Any:
         return redirect(url_for("auth.password", nieuw=1))
     secret = session.get("totp_nieuw")
     if not secret:
-        secret = session["totp_nieuw"] = accounts.new_totp_secret()
+        secret = session["totp_nieuw"] = two_factor.new_totp_secret()
     error = None
     if request.method == "POST":
         try:
-            codes = accounts.enable_totp(workspace(), acc, secret, request.form.get("code") or "")
+            codes = two_factor.enable_totp(workspace(), acc, secret, request.form.get("code") or "")
         except InputError as exc:
             error = exc.reason
         else:
@@ -207,9 +207,9 @@ def setup_second_factor() -> Any:
             return render_template("web/recovery.html", title="Uw herstelcodes", codes=codes)
     issuer = current_app.config["ORGANISATION_NAME"] or "vergoeding"
     grouped = " ".join(secret[i:i + 4] for i in range(0, len(secret), 4))
-    uri = accounts.totp_uri(secret, acc.email, issuer)
+    uri = two_factor.totp_uri(secret, acc.email, issuer)
     return render_template("web/totp_setup.html", title="Tweede stap instellen", secret=grouped, uri=uri,
-                           qr=Markup(accounts.totp_qr_svg(uri)), error=error), (400 if error else 200)
+                           qr=Markup(two_factor.totp_qr_svg(uri)), error=error), (400 if error else 200)
 
 
 @bp.route("/tweede-stap", methods=["GET", "POST"])
@@ -222,7 +222,7 @@ def second_factor() -> Any:
     error = None
     if request.method == "POST":
         try:
-            accounts.check_second_factor(workspace(), acc, request.form.get("code") or "")
+            two_factor.check_second_factor(workspace(), acc, request.form.get("code") or "")
         except InputError as exc:
             error = exc.reason
         else:

@@ -10,7 +10,7 @@ from flask import Blueprint, Response, abort, g, redirect, render_template, requ
 
 from vergoeding.core.period import month as month_of
 from vergoeding.errors import InputError, NotFoundError, VergoedingError
-from vergoeding.web import portal
+from vergoeding.web import portal, submitting
 from vergoeding.web.app import today, workspace
 from vergoeding.web.auth import login_required
 
@@ -56,7 +56,7 @@ def hours() -> Any:
                            prev=f"{prev.start:%Y-%m}", next=f"{nxt:%Y-%m}" if nxt else None)
 
 
-def _submission(form: Any) -> tuple[portal.Submission | None, dict[str, str]]:
+def _submission(form: Any) -> tuple[submitting.Submission | None, dict[str, str]]:
     from vergoeding.core.dates import parse_date
     from vergoeding.core.duration import parse_duration
     from vergoeding.core.money import parse_amount
@@ -91,7 +91,7 @@ def _submission(form: Any) -> tuple[portal.Submission | None, dict[str, str]]:
         errors["activiteit"] = "Gebruik hoogstens 200 tekens."
     if errors:
         return None, errors
-    return portal.Submission(engagement=raw["opdracht"], work_date=values["datum"], minutes=int(values.get("tijd") or 0),
+    return submitting.Submission(engagement=raw["opdracht"], work_date=values["datum"], minutes=int(values.get("tijd") or 0),
                              quantity=values.get("aantal"), activity=raw["activiteit"],
                              km=values.get("km", Decimal(0)), expense=values.get("onkosten", Decimal("0.00")),
                              expense_note=raw["toelichting"]), {}
@@ -115,13 +115,13 @@ def submit() -> Any:
                         from vergoeding.web.uploads import check_upload
 
                         check_upload(upload)
-                    entry_id = portal.submit(ws, acc, sub, day)
+                    entry_id = submitting.submit(ws, acc, sub, day)
                     if upload is not None and upload.filename:
                         from vergoeding.web.uploads import store_upload
 
                         store_upload(ws, acc, entry_id, upload)
                     return redirect(url_for("expert.hours", maand=f"{sub.work_date:%Y-%m}", opgeslagen=1))
-                effect = portal.preview(ws, acc, sub, day)
+                effect = submitting.preview(ws, acc, sub, day)
             except NotFoundError:
                 errors["opdracht"] = "Kies een van uw eigen opdrachten."
             except InputError as exc:
