@@ -7,9 +7,11 @@ from pathlib import Path
 from typing import Any
 
 from builders import engagement, entry, expert, new_engine, org
+from sqlalchemy import update
 
 from vergoeding.api.workspace import Workspace
 from vergoeding.config import Settings
+from vergoeding.store import schema as s
 
 ISSUE = date(2026, 11, 5)
 
@@ -59,3 +61,10 @@ def build(db: Path, *, client_name: str | None = None) -> Workspace:
         entry(c, "G001", date(2026, 9, 29), minutes=60)
     engine.dispose()
     return workspace(db)
+
+
+def agree_self_billing(ws: Workspace, *codes: str) -> None:
+    """Record the written self-billing agreement on engagements ``codes`` (what 'vergoeding
+    engagement edit CODE --self-billing' records): we may then issue the zzp'er's invoice."""
+    with ws.engine.begin() as c:
+        c.execute(update(s.engagements).where(s.engagements.c.code.in_(codes)).values(self_billing=True))

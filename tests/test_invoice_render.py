@@ -11,7 +11,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from invoicing_data import ISSUE, build, workspace
+from invoicing_data import ISSUE, agree_self_billing, build, workspace
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
@@ -59,13 +59,15 @@ def test_client_invoice_pdf_has_every_mandatory_field(ws) -> None:  # type: igno
 
 
 def test_expert_invoices_carry_exemption_and_self_billing_notes(ws) -> None:  # type: ignore[no-untyped-def]
-    api.receive_expert_invoice(ws, "E003", OCT, number="E003-2026-001", invoice_date=ISSUE)  # KOR
-    api.receive_expert_invoice(ws, "E004", OCT, number="E004-2026-001", invoice_date=ISSUE)  # CRKBO
+    agree_self_billing(ws, "G003", "G004")  # the invoices are ours to write (self-billing)
+    api.create_expert_invoice(ws, "E003", OCT, issue_date=ISSUE, self_billing=True)  # KOR
+    api.create_expert_invoice(ws, "E004", OCT, issue_date=ISSUE, self_billing=True)  # CRKBO
     api.create_expert_invoice(ws, "E002", OCT, issue_date=ISSUE, self_billing=True)
-    kor = pdf_text(api.render(ws, "E003-2026-001", "pdf"))[0]
+    kor = pdf_text(api.render(ws, "ZF2026-E003-001", "pdf"))[0]
     assert "De kleineondernemersregeling (KOR, art. 25a Wet OB 1968) is van toepassing" in kor
     assert "Cor Pieters" in kor and "KvK 76543210" in kor and "€ 110,00" in kor and "0%" not in kor
-    crkbo = pdf_text(api.render(ws, "E004-2026-001", "pdf"))[0]
+    assert "Factuur uitgereikt door afnemer" in kor
+    crkbo = pdf_text(api.render(ws, "ZF2026-E004-001", "pdf"))[0]
     assert "art. 11 lid 1 onderdeel o Wet OB 1968" in crkbo and "€ 500,00" in crkbo and "sessie" in crkbo
     sb = pdf_text(api.render(ws, "ZF2026-E002-001", "pdf"))[0]
     assert "Factuur uitgereikt door afnemer" in sb
@@ -155,17 +157,18 @@ def test_ubl_e_invoice(ws) -> None:  # type: ignore[no-untyped-def]
 
 
 def test_ubl_credit_note_and_exemption(ws) -> None:  # type: ignore[no-untyped-def]
-    api.receive_expert_invoice(ws, "E003", OCT, number="E003-2026-001", invoice_date=ISSUE)
-    api.credit(ws, "E003-2026-001", "dubbel", issue_date=ISSUE)
+    agree_self_billing(ws, "G003")
+    api.create_expert_invoice(ws, "E003", OCT, issue_date=ISSUE, self_billing=True)
+    api.credit(ws, "ZF2026-E003-001", "dubbel", issue_date=ISSUE)
     ns = {"cbc": "urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2",
           "cac": "urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2"}
-    inv = ET.fromstring(api.render(ws, "E003-2026-001", "ubl"))
+    inv = ET.fromstring(api.render(ws, "ZF2026-E003-001", "ubl"))
     cat = inv.find("cac:TaxTotal/cac:TaxSubtotal/cac:TaxCategory", ns)
     assert cat is not None and cat.findtext("cbc:ID", namespaces=ns) == "E"
     assert "kleineondernemersregeling" in (cat.findtext("cbc:TaxExemptionReason", namespaces=ns) or "")
-    cn = ET.fromstring(api.render(ws, "E003-2026-002", "ubl"))
+    cn = ET.fromstring(api.render(ws, "ZF2026-E003-002", "ubl"))
     assert cn.tag.endswith("}CreditNote")
-    assert cn.findtext("cac:BillingReference/cac:InvoiceDocumentReference/cbc:ID", namespaces=ns) == "E003-2026-001"
+    assert cn.findtext("cac:BillingReference/cac:InvoiceDocumentReference/cbc:ID", namespaces=ns) == "ZF2026-E003-001"
     assert cn.findtext("cac:LegalMonetaryTotal/cbc:PayableAmount", namespaces=ns) == "110.00"
 
 

@@ -359,3 +359,60 @@ def test_private_person_summed_per_day(tmp_path: Path, monkeypatch: pytest.Monke
     sums = [(x.engagement.code, x.entry.work_date.month, x.entry.amount is None) for x in fast_in.priced
             if x.regime.value == "particulier" and x.entry.status == "som"]
     assert len(sums) == len(set(sums)) and {m for _, m, _ in sums} == {3, 4}  # (Jan, Feb: paid lines)
+
+
+# --- the portal's pages: each distinct entry priced once per price segment, one connection ----
+
+
+@pytest.mark.parametrize("expert_code", ["E1", "E2", "E4", "E6"])
+def test_priced_once_per_segment_is_priced_entry_by_entry(ws: Workspace, expert_code: str,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """The same priced entries (amounts, unit, trace) as pricing each entry on its work day:
+    across the card's rate change of 15 July, an engagement rate changed on 1 May, fixed
+    amounts, km with decimals, receipts and gifts in kind, and a payroll engagement."""
+    from dataclasses import replace
+
+    from vergoeding.api import price_once
+    from vergoeding.api.check_input import price_frozen
+    from vergoeding.store import queries
+
+    p = parse_period("2026")
+    calls: list[int] = []
+    real = price_once.price_entry
+    monkeypatch.setattr(price_once, "price_entry", lambda *a, **kw: calls.append(1) or real(*a, **kw))
+    with ws.engine.connect() as conn:
+        engs = {g.code: g for g in queries.all_engagements(conn, expert_code=expert_code)}
+        first = next(iter(engs.values()))
+        engs[first.code] = replace(first, rate_history=((date(2026, 5, 1), Decimal("4.10"), Decimal("30.00")),))
+        entries = queries.load_entries(conn, period=p, expert_code=expert_code)
+        once = price_once.price_frozen_once(ws, conn, entries, engs, p)
+        assert once == price_frozen(ws, conn, entries, engs)
+        # the same work twice (another id, the same day and values): priced once, not twice
+        twice = [x for e in entries for x in (e, replace(e, id=-e.id, activity="nog eens"))]
+        calls.clear()
+        assert price_once.price_frozen_once(ws, conn, twice, engs, p) == price_frozen(ws, conn, twice, engs)
+    assert len(entries) > 50 and len(calls) <= len(entries)
+    may = [x for x in once if x.engagement.code == first.code and x.entry.work_date.month == 5 and x.entry.amount is None
+           and x.unit.value == "uur"]
+    assert may and all(x.expert_unit_price == Decimal("4.10") for x in may)
+
+
+def test_portal_room_and_hours_are_the_command_lines(ws: Workspace) -> None:
+    """The portal reads in one connection (store.expert_view) and prices once per segment;
+    the room and the hours document are those of ``vergoeding room`` and ``vergoeding hours``."""
+    from vergoeding.api.ledger import hours
+    from vergoeding.core.period import month
+    from vergoeding.web import portal
+    from vergoeding.web.accounts import Account
+
+    for code in ("E1", "E2"):
+        with ws.engine.connect() as conn:
+            expert_id = conn.execute(select(s.experts.c.id).where(s.experts.c.code == code)).scalar_one()
+        acc = Account(1, "x@example.org", "expert", expert_id, code, code, True, False, False)
+        for on in (date(2026, 3, 31), date(2026, 8, 19), date(2026, 12, 31)):
+            with portal.page(ws, acc) as at:
+                view = portal.room_view(ws, acc, on, at=at)
+                mh = portal.month_hours(ws, acc, month(on.year, on.month), at=at)
+            assert view.room == checks.room(ws, code, on)
+            assert mh.doc == hours(ws, code, month(on.year, on.month), made_on=None)
+            assert mh.doc.lines and view.room is not None and view.room.year.total > Decimal("100.00")

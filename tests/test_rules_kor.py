@@ -11,7 +11,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
-from invoicing_data import ISSUE, build
+from invoicing_data import ISSUE, agree_self_billing, build
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
@@ -30,7 +30,8 @@ VAT_TEXT = re.compile(r"\d+\s?%|incl\.? btw|excl\.? btw|btw(?!-id)|omzetbelastin
 @pytest.fixture
 def ws(tmp_path: Path):  # type: ignore[no-untyped-def]
     w = build(tmp_path / "db.sqlite")
-    api.receive_expert_invoice(w, "E003", OCT, number="E003-2026-001", invoice_date=ISSUE)  # Cor Pieters, KOR, 2 h x 55.00
+    agree_self_billing(w, "G003")  # the KOR invoice is ours to write: self-billing
+    api.create_expert_invoice(w, "E003", OCT, issue_date=ISSUE, self_billing=True)  # Cor Pieters, KOR, 2 h x 55.00
     api.create_expert_invoice(w, "E002", OCT, issue_date=ISSUE, self_billing=True)  # 21%: for contrast
     return w
 
@@ -40,7 +41,7 @@ def _pdf(data: bytes) -> str:
 
 
 def test_kor_pdf_mentions_no_vat(ws) -> None:  # type: ignore[no-untyped-def]
-    text = _pdf(api.render(ws, "E003-2026-001", "pdf"))
+    text = _pdf(api.render(ws, "ZF2026-E003-001", "pdf"))
     assert KOR_NOTE in text and "art. 25a" in text, SOURCE
     assert "€ 110,00" in text and "Totaal" in text
     assert VAT_TEXT.findall(text.replace(KOR_NOTE, "")) == [], SOURCE
@@ -50,7 +51,7 @@ def test_kor_pdf_mentions_no_vat(ws) -> None:  # type: ignore[no-untyped-def]
 
 
 def test_kor_xlsx_mentions_no_vat(ws) -> None:  # type: ignore[no-untyped-def]
-    wb = load_workbook(io.BytesIO(api.render(ws, "E003-2026-001", "xlsx")))
+    wb = load_workbook(io.BytesIO(api.render(ws, "ZF2026-E003-001", "xlsx")))
     assert wb.sheetnames == ["Factuur", "Regels"], SOURCE  # no 'Btw' sheet
     cells = [c for sheet in wb for row in sheet.iter_rows() for c in row if c.value is not None]
     texts = [str(c.value) for c in cells]
@@ -62,7 +63,7 @@ def test_kor_xlsx_mentions_no_vat(ws) -> None:  # type: ignore[no-untyped-def]
 
 
 def test_kor_ubl_is_exempt_with_the_kor_reason_and_zero_vat(ws) -> None:  # type: ignore[no-untyped-def]
-    inv = ET.fromstring(api.render(ws, "E003-2026-001", "ubl"))
+    inv = ET.fromstring(api.render(ws, "ZF2026-E003-001", "ubl"))
     assert inv.findtext("cac:TaxTotal/cbc:TaxAmount", namespaces=NS) == "0.00"
     subs = inv.findall("cac:TaxTotal/cac:TaxSubtotal", NS)
     assert len(subs) == 1

@@ -125,6 +125,24 @@ class Workspace:
                 other.__dict__[name] = self.__dict__[name]
         return other
 
+    def reading(self) -> Workspace:
+        """The same administration for reading only: its engine is
+        :func:`vergoeding.store.db.reader` of this one (on SQLite no lock, so readers never
+        wait for each other). The portal's pages read through it; never write through it."""
+        from vergoeding.store.db import reader
+
+        known = self.__dict__.get("_reading")
+        if known is not None:
+            return known  # type: ignore[no-any-return]
+        other = self.as_actor(self.actor)
+        base, eng = self._cache.get("reader", (None, None))
+        if base is not self.engine:
+            base, eng = self._cache["reader"] = (self.engine, reader(self.engine))
+        other.__dict__["engine"] = eng
+        other.__dict__["_reading"] = other
+        self.__dict__["_reading"] = other
+        return other
+
     def close(self) -> None:
         if "engine" in self.__dict__:
             self.__dict__["engine"].dispose()

@@ -177,4 +177,3 @@ def _id_of(conn: Connection, table: Any, code: str, what: str, attr: str) -> int
     if found is None:
         raise _err(f"{what} {code!r} bestaat niet", attr)
     return int(found)
-

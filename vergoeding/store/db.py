@@ -119,7 +119,9 @@ def make_engine(url: str) -> Engine:
 
         @event.listens_for(engine, "begin")
         def _on_begin(conn):  # type: ignore[no-untyped-def]
-            conn.exec_driver_sql("BEGIN IMMEDIATE")
+            # a reader (:func:`reader`) takes a snapshot and no lock: readers never wait for
+            # each other (WAL), only writers serialise
+            conn.exec_driver_sql("BEGIN" if conn.get_execution_options().get(READ_ONLY) else "BEGIN IMMEDIATE")
 
         return engine
     try:
@@ -128,6 +130,21 @@ def make_engine(url: str) -> Engine:
         raise missing_driver(url, exc) from None
     except Exception as exc:  # noqa: BLE001 - a bad URL or a missing driver
         raise ConfigError(f"kan database {safe_url(url)} niet openen: {_url_problem(url, exc)}") from None
+
+
+READ_ONLY = "vergoeding_read_only"
+
+
+def reader(engine: Engine) -> Engine:
+    """``engine`` for reading only (the same pool): on SQLite its transactions begin deferred
+    (a snapshot, no lock), so pages that only read never wait for each other, where ``BEGIN
+    IMMEDIATE`` (every transaction of ``engine``) lets one connection at a time in, readers
+    too: several portal workers then queue on the lock instead of serving in parallel. Never
+    write through it: a write in a deferred transaction can fail with "database is locked"
+    instead of waiting its turn. On PostgreSQL it is the same engine (reads take no locks)."""
+    if engine.dialect.name != "sqlite":
+        return engine
+    return engine.execution_options(**{READ_ONLY: True})
 
 
 def _url_problem(url: str, exc: Exception) -> str:

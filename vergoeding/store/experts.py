@@ -4,24 +4,22 @@ normalised, added and edited. A BSN never enters the audit log."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass, fields, replace
+from dataclasses import asdict, dataclass, replace
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, insert
 
 from vergoeding.core import ids
 from vergoeding.core.bounds import check_bound
 from vergoeding.core.dates import birth_date_problem
 from vergoeding.core.regimes import Benefit
-from vergoeding.errors import NotFoundError
+from vergoeding.store import records
 from vergoeding.store import schema as s
 from vergoeding.store.base import (
     LABELS,
     _cents,
-    _changes,
-    _check_code,
     _err,
     _id_of,
     _maybe,
@@ -30,9 +28,7 @@ from vergoeding.store.base import (
     audit,
     clean,
     clean_fields,
-    fits,
 )
-from vergoeding.store.codes import code_is
 from vergoeding.store.db import now_utc
 
 
@@ -85,10 +81,8 @@ def normalise_expert(d: ExpertData, today: date | None = None) -> ExpertData:
     if d.date_of_birth is not None and (
             problem := birth_date_problem(d.date_of_birth, today or now_utc().date())):
         raise _err(problem, "date_of_birth")
-    pc = _text(d.postcode)
     return replace(
-        d, code=_check_code(d.code), name=_text(d.name), street=_text(d.street),
-        postcode=ids.postcode(pc) if pc else "", city=_text(d.city),
+        d, **records.named_fields(d),
         email=_maybe(ids.email, d.email),
         iban=_maybe(ids.iban, d.iban),
         kvk=_maybe(ids.kvk, d.kvk),
@@ -98,19 +92,13 @@ def normalise_expert(d: ExpertData, today: date | None = None) -> ExpertData:
 
 
 def expert_data(conn: Connection, code: str) -> ExpertData:
-    r = conn.execute(select(s.experts).where(code_is(s.experts.c.code, code))).mappings().first()
-    if r is None:
-        raise NotFoundError(f"ervaringsdeskundige {code!r} bestaat niet")
-    return ExpertData(**{f.name: r[f.name] for f in fields(ExpertData)})
+    return records.read(conn, s.experts, ExpertData, code, "ervaringsdeskundige")
 
 
 def add_expert(conn: Connection, actor: str, data: ExpertData, today: date | None = None) -> ExpertData:
     d = normalise_expert(data, today)
-    if conn.execute(select(s.experts.c.id).where(code_is(s.experts.c.code, d.code))).first():
-        raise _err(f"ervaringsdeskundige {d.code!r} bestaat al", "code")
-    fits(s.experts, asdict(d))
-    new_id = _new_id(conn.execute(insert(s.experts).values(**asdict(d), created_at=now_utc())))
-    audit(conn, actor, "add", "expert", int(new_id), {"code": d.code, "name": d.name, "bsn": d.bsn})
+    records.refuse_taken_code(conn, s.experts, d.code, "ervaringsdeskundige")
+    records.insert(conn, actor, s.experts, "expert", asdict(d), {"code": d.code, "name": d.name, "bsn": d.bsn})
     return d
 
 
@@ -118,14 +106,7 @@ def edit_expert(conn: Connection, actor: str, code: str, changes: Mapping[str, A
                 today: date | None = None) -> ExpertData:
     old = expert_data(conn, code)
     new = normalise_expert(replace(old, **dict(changes)), today)
-    if new.code != old.code:
-        raise _err("de code kan niet worden gewijzigd", "code")
-    diff = _changes(old, new)
-    if diff:
-        xid = _id_of(conn, s.experts, code, "ervaringsdeskundige", "code")
-        fits(s.experts, {k: getattr(new, k) for k in diff})
-        conn.execute(update(s.experts).where(s.experts.c.id == xid).values(**{k: getattr(new, k) for k in diff}))
-        audit(conn, actor, "edit", "expert", xid, {"code": code, "changes": diff})
+    records.update(conn, actor, s.experts, "expert", "ervaringsdeskundige", code, old, new)
     return new
 
 

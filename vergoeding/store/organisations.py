@@ -6,31 +6,23 @@ transaction. Every change writes an ``audit_log`` row."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass, fields, replace
+from dataclasses import asdict, dataclass, replace
 from typing import Any
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, select
 
 from vergoeding.core import ids
 from vergoeding.core.einvoice import SI_UBL, parse_format
-from vergoeding.errors import NotFoundError
+from vergoeding.store import records
 from vergoeding.store import schema as s
 from vergoeding.store.base import (
     LABELS,
-    _changes,
-    _check_code,
     _err,
-    _id_of,
     _maybe,
-    _new_id,
     _opt,
     _text,
-    audit,
     clean_fields,
-    fits,
 )
-from vergoeding.store.codes import code_is
-from vergoeding.store.db import now_utc
 
 
 @dataclass(frozen=True)
@@ -82,10 +74,8 @@ def normalise_organisation(d: OrganisationData) -> OrganisationData:
     if d.invoice_mail not in ("pdf", "xml"):
         raise _err(f"{d.invoice_mail!r}: verwacht 'pdf' (PDF met e-factuur) of 'xml' (alleen de e-factuur)",
                    "invoice_mail")
-    pc = _text(d.postcode)
     return replace(
-        d, code=_check_code(d.code), name=_text(d.name), street=_text(d.street),
-        postcode=ids.postcode(pc) if pc else "", city=_text(d.city),
+        d, **records.named_fields(d),
         invoice_email=_maybe(ids.email, d.invoice_email, field=LABELS["invoice_email"]),
         kvk=_maybe(ids.kvk, d.kvk),
         vat_id=_maybe(ids.vat_id, d.vat_id, field=LABELS["vat_id"]),
@@ -100,10 +90,7 @@ def normalise_organisation(d: OrganisationData) -> OrganisationData:
 
 
 def organisation_data(conn: Connection, code: str) -> OrganisationData:
-    r = conn.execute(select(s.organisations).where(code_is(s.organisations.c.code, code))).mappings().first()
-    if r is None:
-        raise NotFoundError(f"organisatie {code!r} bestaat niet")
-    return OrganisationData(**{f.name: r[f.name] for f in fields(OrganisationData)})
+    return records.read(conn, s.organisations, OrganisationData, code, "organisatie")
 
 
 def _check_one_own(conn: Connection, d: OrganisationData, exclude_id: int | None = None) -> None:
@@ -119,12 +106,10 @@ def _check_one_own(conn: Connection, d: OrganisationData, exclude_id: int | None
 
 def add_organisation(conn: Connection, actor: str, data: OrganisationData) -> OrganisationData:
     d = normalise_organisation(data)
-    if conn.execute(select(s.organisations.c.id).where(code_is(s.organisations.c.code, d.code))).first():
-        raise _err(f"organisatie {d.code!r} bestaat al", "code")
+    records.refuse_taken_code(conn, s.organisations, d.code, "organisatie")
     _check_one_own(conn, d)
-    fits(s.organisations, asdict(d))
-    new_id = _new_id(conn.execute(insert(s.organisations).values(**asdict(d), created_at=now_utc())))
-    audit(conn, actor, "add", "organisation", int(new_id), {"code": d.code, "name": d.name, "kind": d.kind})
+    records.insert(conn, actor, s.organisations, "organisation", asdict(d),
+                  {"code": d.code, "name": d.name, "kind": d.kind})
     return d
 
 
@@ -133,8 +118,6 @@ def edit_organisation(conn: Connection, actor: str, code: str, changes: Mapping[
     if "kind" in changes and changes["kind"] != old.kind:
         raise _err("de soort (eigen organisatie of opdrachtgever) kan niet worden gewijzigd", "kind")
     new = normalise_organisation(replace(old, **dict(changes)))
-    if new.code != old.code:
-        raise _err("de code kan niet worden gewijzigd", "code")
     if changes.get("may_pay_volunteers") is False and (new.is_anbi or not new.corporate_tax_liable):
         # one eligibility rule (core.checks_volunteer.eligibility): the tax status decides
         raise _err("--no-may-pay-volunteers heeft geen effect: een ANBI of een organisatie die geen "
@@ -142,10 +125,5 @@ def edit_organisation(conn: Connection, actor: str, code: str, changes: Mapping[
                    "Klopt de fiscale status niet, wijzig dan --anbi/--no-anbi of --corporate-tax; wilt u geen "
                    "vrijwilligers betalen, gebruik dan geen regime vrijwilliger of vacatiegeld in de opdrachten",
                    "may_pay_volunteers")
-    diff = _changes(old, new)
-    if diff:
-        oid = _id_of(conn, s.organisations, code, "organisatie", "code")
-        fits(s.organisations, {k: getattr(new, k) for k in diff})
-        conn.execute(update(s.organisations).where(s.organisations.c.id == oid).values(**{k: getattr(new, k) for k in diff}))
-        audit(conn, actor, "edit", "organisation", oid, {"code": code, "changes": diff})
+    records.update(conn, actor, s.organisations, "organisation", "organisatie", code, old, new)
     return new

@@ -4,9 +4,15 @@ Conventions: ``*_cents`` integer cents; ``minutes`` whole minutes; dates as ``Da
 ``km`` as decimal text (e.g. "12.5"); booleans as ``Boolean``; codes (``code``) are the
 short, human-typed keys users refer to (``--expert E001``).
 
-Over 400 lines on purpose: every table of the current schema in one module, so that each
-table, its keys and its indexes are read (and migrated, ``store/migrations.py``) in one place;
-split per area it would hide the foreign keys between areas.
+Every caller imports tables from here (``from vergoeding.store import schema as s``). This
+module holds the administration: who (organisations, experts and their declarations), what
+work on which terms (engagements, rate changes, rule exceptions, entries, locked periods) and
+the audit log. The other tables live next to it on the same ``metadata``
+(:mod:`~vergoeding.store.schema_meta`) and are re-exported here: the money trail (payouts, paid
+lines, invoices, bank entries: :mod:`~vergoeding.store.schema_money`), the mail outbox
+(:mod:`~vergoeding.store.schema_mail`) and the portal (:mod:`~vergoeding.store.schema_portal`).
+Foreign keys between them are named as text (``"payouts.id"``), so no module imports another's
+tables. Migrations (``store/migrations.py``) keep their own copies of tables as they were.
 """
 
 from __future__ import annotations
@@ -23,15 +29,37 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
-    LargeBinary,
-    MetaData,
     String,
     Table,
     Text,
     UniqueConstraint,
 )
 
-metadata = MetaData()
+from vergoeding.store.schema_mail import outbox, outbox_attachments
+from vergoeding.store.schema_meta import metadata
+from vergoeding.store.schema_money import (
+    bank_entries,
+    invoice_lines,
+    invoice_series,
+    invoices,
+    paid_lines,
+    payouts,
+)
+from vergoeding.store.schema_portal import (
+    portal_accounts,
+    portal_iban_requests,
+    portal_rate_limits,
+    portal_rejections,
+    portal_sessions,
+    portal_tokens,
+    portal_uploads,
+)
+
+__all__ = ["audit_log", "bank_entries", "declarations", "engagement_rates", "engagements", "entries", "experts",
+           "invoice_lines", "invoice_series", "invoices", "locked_periods", "metadata", "organisations",
+           "outbox", "outbox_attachments", "paid_lines", "payouts", "portal_accounts", "portal_iban_requests",
+           "portal_rate_limits", "portal_rejections", "portal_sessions", "portal_tokens", "portal_uploads",
+           "rule_exceptions", "schema_version"]
 
 
 def _db_user(context: Any) -> str:
@@ -214,59 +242,6 @@ locked_periods = Table(
     Column("created_at", DateTime, nullable=False),
 )
 
-payouts = Table(
-    "payouts",
-    metadata,
-    Column("id", Integer, primary_key=True),
-    Column("number", String(20), nullable=False, unique=True),  # '2026-11', a follow-up '2026-11.2'
-    Column("period", String(10), nullable=False),  # pays approved lines dated before its end
-    Column("created_at", DateTime, nullable=False),
-    Column("execution_date", Date, nullable=False),
-    Column("total_cents", BigInteger, nullable=False),
-    Column("override_reason", Text),  # set when paid despite error findings
-    Column("batch_msg_id", String(35), nullable=False),
-    Column("snapshot", Text, nullable=False),  # JSON of the overview, for --reprint
-    Column("files_written_at", DateTime),  # NULL: killed after the commit, before the files
-    Column("expert_code", String(40)),  # set when the payout paid one expert (--expert)
-    Column("executed_on", Date),  # migration 16: the bank statement shows the batch executed
-)
-
-invoice_series = Table(
-    "invoice_series",
-    metadata,
-    Column("series", String(120), primary_key=True),  # NUMBER_MAX (migration 8)
-    Column("next_number", Integer, nullable=False),
-)
-
-invoices = Table(
-    "invoices",
-    metadata,
-    Column("id", Integer, primary_key=True),
-    Column("number", String(120), unique=True),  # NULL while concept; set once on issue (<= NUMBER_MAX)
-    Column("series", String(120)),
-    Column("kind", String(12), nullable=False),  # 'client' | 'expert' | 'credit'
-    Column("status", String(12), nullable=False),  # concept | issued | paid | credited
-    Column("issue_date", Date),
-    Column("client_id", Integer, ForeignKey("organisations.id")),
-    Column("expert_id", Integer, ForeignKey("experts.id")),
-    Column("credit_of", Integer, ForeignKey("invoices.id")),
-    Column("self_billed", Boolean, nullable=False, server_default="0"),
-    Column("period", String(10)),
-    Column("total_excl_cents", BigInteger, nullable=False),
-    Column("vat_cents", BigInteger, nullable=False),
-    Column("total_cents", BigInteger, nullable=False),
-    Column("snapshot", Text, nullable=False),  # JSON: every field as issued; never changed after issue
-    Column("created_at", DateTime, nullable=False),
-    Column("paid_at", Date),
-    # migration 15: an expert's invoice is paid by the month-end payout once approved (our own
-    # self-billed invoices are approved when issued; a received one by 'invoice approve');
-    # the expert's own number and date of a received invoice live in the snapshot
-    Column("approved_at", Date),
-    Column("payout_id", Integer, ForeignKey("payouts.id")),
-    CheckConstraint("kind in ('client', 'expert', 'credit')", name="ck_inv_kind"),
-    CheckConstraint("status in ('concept', 'issued', 'paid', 'credited')", name="ck_inv_status"),
-)
-
 entries = Table(
     "entries",
     metadata,
@@ -302,85 +277,6 @@ Index("ix_entries_date_status", entries.c.work_date, entries.c.status)
 # entries through the date index (migration 4).
 Index("ix_engagements_expert", engagements.c.expert_id)
 
-# The paid-line ledger (migration 7): one row per entry a payout paid, with the amounts as
-# paid. UNIQUE entry_id: a line is paid once, also by two payouts started at the same moment.
-paid_lines = Table(
-    "paid_lines",
-    metadata,
-    Column("id", Integer, primary_key=True),
-    Column("payout_id", Integer, ForeignKey("payouts.id"), nullable=False),
-    Column("entry_id", Integer, ForeignKey("entries.id"), nullable=False, unique=True),
-    Column("expert_id", Integer, ForeignKey("experts.id"), nullable=False),
-    Column("engagement_id", Integer, ForeignKey("engagements.id"), nullable=False),
-    Column("regime", String(20), nullable=False),
-    Column("work_date", Date, nullable=False),
-    Column("late", Boolean, nullable=False, server_default="0"),  # dated before the payout's period
-    Column("unit", String(20), nullable=False),
-    Column("quantity", String(20), nullable=False),  # decimal text (hours may be 2.5)
-    Column("minutes", Integer, nullable=False, server_default="0"),
-    Column("unit_price_cents", BigInteger, nullable=False),
-    Column("km", String(12), nullable=False, server_default="0"),  # decimal text
-    Column("km_rate_cents", Integer),
-    Column("fee_cents", BigInteger, nullable=False),
-    Column("travel_cents", BigInteger, nullable=False),
-    Column("expenses_fixed_cents", BigInteger, nullable=False),
-    Column("expenses_receipt_cents", BigInteger, nullable=False),
-    Column("inkind_cents", BigInteger, nullable=False),
-    Column("cap_cents", BigInteger, nullable=False),  # counted towards the volunteer caps
-    Column("activity", Text, nullable=False, server_default=""),
-    Column("correction_of", Integer),
-    Column("figures", Text, nullable=False, server_default="{}"),  # JSON: rate and fiscal figures used
-    Column("limits_version", String(40)),  # "2027:<digest of the year file>" checked against (migration 15)
-    # migration 16: the terms the line was paid under (documents read these, never the
-    # engagement as it is now); NULL only where an old row could not be filled
-    Column("client_id", Integer, ForeignKey("organisations.id")),
-    Column("role", String(40)),
-    Column("level", String(40)),
-    Column("self_billing", Boolean),
-    Column("vat_exemption", String(20)),
-)
-Index("ix_paid_lines_expert_date", paid_lines.c.expert_id, paid_lines.c.work_date)
-Index("ix_paid_lines_payout", paid_lines.c.payout_id)
-
-invoice_lines = Table(
-    "invoice_lines",
-    metadata,
-    Column("id", Integer, primary_key=True),
-    Column("invoice_id", Integer, ForeignKey("invoices.id"), nullable=False),
-    Column("position", Integer, nullable=False),
-    Column("description", Text, nullable=False),
-    Column("service_from", Date),
-    Column("service_to", Date),
-    Column("quantity", String(20), nullable=False),  # decimal text (hours may be 2.5)
-    Column("unit", String(20), nullable=False),
-    Column("unit_price_cents", BigInteger, nullable=False),
-    Column("amount_cents", BigInteger, nullable=False),
-    Column("vat_rate", String(8), nullable=False),  # decimal text: "0.21", "0"
-    Column("vat_note", Text, nullable=False, server_default=""),
-    UniqueConstraint("invoice_id", "position", name="uq_invoice_line_pos"),
-)
-
-# Bank statement entries (migration 16, ``vergoeding bank import``): one row per entry of a
-# CAMT.053 statement, with what it was matched to. UNIQUE entry_key: importing the same
-# statement again changes nothing.
-bank_entries = Table(
-    "bank_entries",
-    metadata,
-    Column("id", Integer, primary_key=True),
-    Column("entry_key", String(200), nullable=False, unique=True),
-    Column("statement_id", String(80), nullable=False),
-    Column("booking_date", Date, nullable=False),
-    Column("amount_cents", BigInteger, nullable=False),  # credit positive, debit negative
-    Column("reversal", Boolean, nullable=False, server_default="0"),
-    Column("end_to_end_id", String(80)),
-    Column("remittance", Text, nullable=False, server_default=""),
-    Column("counterparty", Text, nullable=False, server_default=""),
-    Column("matched_kind", String(20)),  # invoice | payout | expert_invoice | NULL (not matched)
-    Column("matched_ref", String(120)),  # invoice number or payout number
-    Column("outcome", Text, nullable=False, server_default=""),  # what the import did, in Dutch
-    Column("created_at", DateTime, nullable=False),
-)
-
 audit_log = Table(
     "audit_log",
     metadata,
@@ -396,160 +292,3 @@ audit_log = Table(
     Column("db_user", String(63), default=_db_user),
 )
 Index("ix_audit_entity", audit_log.c.entity, audit_log.c.entity_id)
-
-# The mail outbox (migration 13; written and read by ``vergoeding/mail/``, never by the core):
-# every mail the product sends is first a row here; sending is a separate step that marks it
-# sent. ``message_id`` is fixed when the row is made, so a mail resent after a crash carries
-# the same Message-ID. ``dedup_key`` (UNIQUE): queueing the same key twice queues once.
-# ``claim``: the sender working on the row ("host:pid:token"), so two senders never send the
-# same row at once; a claim of a process that died is taken over. Bodies and attachment bytes
-# of sent mails are pruned after the organisation's retention period (``pruned_at``).
-outbox = Table(
-    "outbox",
-    metadata,
-    Column("id", Integer, primary_key=True),
-    Column("kind", String(30), nullable=False),  # statement | invoice | reminder | invitation | login | ...
-    Column("ref", Text),  # the document it belongs to ('payout:2026-11:E001', 'invoice:F2026-0001')
-    # the expert whose own address this is (statements, reminders): checked again just before sending
-    Column("expert_id", Integer, ForeignKey("experts.id")),
-    Column("dedup_key", String(200), unique=True),
-    Column("to_addr", Text, nullable=False),
-    Column("subject", Text, nullable=False),
-    Column("body_text", Text),  # NULL once pruned
-    Column("body_html", Text),
-    Column("message_id", String(200), nullable=False, unique=True),
-    Column("state", String(10), nullable=False, server_default="queued"),  # queued | sent | failed
-    Column("attempts", Integer, nullable=False, server_default="0"),
-    Column("next_attempt_at", DateTime),  # NULL: due now; set by a temporary error (backoff)
-    Column("last_error", Text),
-    Column("claim", String(120)),
-    Column("claimed_at", DateTime),
-    Column("created_at", DateTime, nullable=False),
-    Column("created_by", Text, nullable=False, server_default=""),
-    Column("sent_at", DateTime),
-    Column("pruned_at", DateTime),
-    CheckConstraint("state in ('queued', 'sent', 'failed')", name="ck_outbox_state"),
-)
-Index("ix_outbox_state", outbox.c.state, outbox.c.id)
-Index("ix_outbox_ref", outbox.c.ref)
-
-# The files of a mail, in order: name and MIME type as the recipient sees them, the SHA-256 of
-# the bytes (kept after pruning: which document was sent) and the bytes themselves (NULL once
-# pruned).
-outbox_attachments = Table(
-    "outbox_attachments",
-    metadata,
-    Column("id", Integer, primary_key=True),
-    Column("outbox_id", Integer, ForeignKey("outbox.id"), nullable=False),
-    Column("position", Integer, nullable=False),
-    Column("filename", Text, nullable=False),
-    Column("mime_type", String(100), nullable=False),
-    Column("sha256", String(64), nullable=False),
-    Column("size", Integer, nullable=False),
-    Column("data", LargeBinary),
-    UniqueConstraint("outbox_id", "position", name="uq_outbox_attachment_pos"),
-)
-
-# ---------------------------------------------------------------------------- the web portal
-# (migration 14; used by vergoeding/web/, docs/PORTAL.md). Secrets are stored as hashes only:
-# passwords argon2id, link tokens and session ids sha256, recovery codes sha256 (random, high entropy).
-
-portal_accounts = Table(
-    "portal_accounts",
-    metadata,
-    Column("id", Integer, primary_key=True),
-    Column("email", String(254), nullable=False, unique=True),  # lower case
-    Column("kind", String(10), nullable=False),  # 'expert' | 'finance'
-    Column("expert_id", Integer, ForeignKey("experts.id")),  # set for kind 'expert'
-    Column("password_hash", Text),  # argon2id; NULL: logs in by e-mailed link
-    Column("totp_secret", String(64)),  # base32; set once the second factor is confirmed
-    Column("recovery_codes", Text, nullable=False, server_default="[]"),  # JSON list of sha256 hashes (random codes)
-    Column("created_at", DateTime, nullable=False),
-    Column("created_by", Text, nullable=False, server_default=""),
-    Column("last_login_at", DateTime),
-    Column("revoked_at", DateTime),
-    # migration 19: the last 30-second TOTP step used, so a code works only once (no replay)
-    Column("totp_last_step", Integer),
-    CheckConstraint("kind in ('expert', 'finance')", name="ck_portal_account_kind"),
-)
-
-portal_sessions = Table(
-    "portal_sessions",
-    metadata,
-    Column("id_hash", String(64), primary_key=True),  # sha256 of the cookie value
-    Column("account_id", Integer, ForeignKey("portal_accounts.id")),  # NULL: not logged in
-    Column("data", Text, nullable=False, server_default="{}"),  # JSON
-    Column("created_at", DateTime, nullable=False),
-    Column("expires_at", DateTime, nullable=False),
-)
-Index("ix_portal_sessions_account", portal_sessions.c.account_id)
-
-portal_tokens = Table(
-    "portal_tokens",
-    metadata,
-    Column("id", Integer, primary_key=True),
-    Column("token_hash", String(64), nullable=False, unique=True),  # sha256 of the link's token
-    Column("account_id", Integer, ForeignKey("portal_accounts.id"), nullable=False),
-    Column("purpose", String(10), nullable=False),  # 'invite' | 'login'
-    Column("created_at", DateTime, nullable=False),
-    Column("expires_at", DateTime, nullable=False),
-    Column("used_at", DateTime),
-)
-
-portal_iban_requests = Table(
-    "portal_iban_requests",
-    metadata,
-    Column("id", Integer, primary_key=True),
-    Column("expert_id", Integer, ForeignKey("experts.id"), nullable=False),
-    Column("account_id", Integer, ForeignKey("portal_accounts.id"), nullable=False),
-    Column("iban", String(34), nullable=False),
-    Column("status", String(10), nullable=False, server_default="open"),  # open | confirmed | rejected
-    Column("reason", Text),  # why finance rejected it
-    Column("created_at", DateTime, nullable=False),
-    Column("decided_at", DateTime),
-    Column("decided_by", Text),
-)
-
-portal_rate_limits = Table(
-    "portal_rate_limits",
-    metadata,
-    Column("key", String(255), primary_key=True),
-    Column("count", Integer, nullable=False),
-    Column("expires_ms", BigInteger, nullable=False),  # epoch milliseconds
-)
-
-portal_uploads = Table(
-    "portal_uploads",
-    metadata,
-    Column("id", Integer, primary_key=True),
-    Column("entry_id", Integer, ForeignKey("entries.id")),
-    Column("expert_id", Integer, ForeignKey("experts.id"), nullable=False),
-    Column("account_id", Integer, ForeignKey("portal_accounts.id"), nullable=False),
-    Column("filename", Text, nullable=False),  # as sent (shown as text only)
-    Column("content_type", String(40), nullable=False),  # decided from the content
-    Column("size", Integer, nullable=False),
-    Column("sha256", String(64), nullable=False),
-    Column("stored_name", String(80), nullable=False, unique=True),  # name inside the upload folder
-    Column("created_at", DateTime, nullable=False),
-)
-
-# A submitted line finance rejected: the line itself is removed from the administration (it
-# was never approved, paid or invoiced), this row keeps what was submitted and why it was
-# rejected, so the expert sees it.
-portal_rejections = Table(
-    "portal_rejections",
-    metadata,
-    Column("id", Integer, primary_key=True),
-    Column("entry_id", Integer, nullable=False),  # the removed entry's id (no foreign key)
-    Column("expert_id", Integer, ForeignKey("experts.id"), nullable=False),
-    Column("engagement_id", Integer, ForeignKey("engagements.id"), nullable=False),
-    Column("work_date", Date, nullable=False),
-    Column("minutes", Integer, nullable=False),
-    Column("quantity", Integer, nullable=False),
-    Column("activity", Text, nullable=False),
-    Column("km", String(12), nullable=False),
-    Column("reason", Text, nullable=False),
-    Column("rejected_by", Text, nullable=False),
-    Column("rejected_at", DateTime, nullable=False),
-)
-Index("ix_portal_rejections_expert", portal_rejections.c.expert_id, portal_rejections.c.work_date)

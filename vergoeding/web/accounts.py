@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import delete, insert, or_, select, update
+from sqlalchemy import bindparam, delete, insert, or_, select, update
 
 from vergoeding.errors import InputError, NotFoundError, RuleViolation
 from vergoeding.store import schema as s
@@ -87,6 +87,25 @@ def _select() -> Any:
 def _account(r: Any) -> Account:
     return Account(int(r.id), r.email, r.kind, r.expert_id, r.expert_code, r.expert_name,
                    bool(r.password_hash), bool(r.totp_secret), r.revoked_at is not None, r.last_login_at)
+
+
+_SESSION = (select(s.portal_sessions.c.account_id.label("session_account"),
+                   s.portal_sessions.c.data.label("session_data"),
+                   s.portal_sessions.c.expires_at.label("session_expires"), s.portal_accounts,
+                   s.experts.c.code.label("expert_code"), s.experts.c.name.label("expert_name"))
+            .select_from(s.portal_sessions.outerjoin(s.portal_accounts,
+                                                     s.portal_accounts.c.id == s.portal_sessions.c.account_id)
+                         .outerjoin(s.experts, s.experts.c.id == s.portal_accounts.c.expert_id))
+            .where(s.portal_sessions.c.id_hash == bindparam("id_hash")))  # built once: every request reads it
+
+
+def session_with_account(conn: Any, id_hash: str) -> tuple[Any, Account | None] | None:
+    """The session row of ``id_hash`` (``account_id``, ``data``, ``expires_at``) and its
+    account, in one statement (every request reads both); None: no such session."""
+    r = conn.execute(_SESSION, {"id_hash": id_hash}).first()
+    if r is None:
+        return None
+    return r, (_account(r) if r.id is not None else None)
 
 
 def account_by_id(conn: Any, account_id: int) -> Account | None:

@@ -101,7 +101,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from vergoeding.web import ratelimit  # noqa: F401 - registers the vergoeding+db:// storage
     from vergoeding.web.sessions import DbSessionInterface
 
-    app.session_interface = DbSessionInterface(ws.engine, app.config["SESSION_HOURS"])
+    app.session_interface = DbSessionInterface(ws.engine, app.config["SESSION_HOURS"], ws.reading().engine)
     csrf.init_app(app)
     options: dict[str, Any] = {"engine": ws.engine}  # the storage's own option (not a str)
     limiter = Limiter(client_address, app=app, storage_uri="vergoeding+db://", storage_options=options,
@@ -123,8 +123,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         g.account = None
         acc_id = getattr(session, "account_id", None)
         if acc_id is not None:
-            with ws.engine.connect() as conn:
-                acc = account_by_id(conn, int(acc_id))
+            acc = getattr(session, "account", None)  # read with the session (one statement)
+            if acc is None or acc.id != acc_id:
+                with ws.reading().engine.connect() as conn:
+                    acc = account_by_id(conn, int(acc_id))
             if acc is not None and not acc.revoked:
                 g.account = acc
 
@@ -143,35 +145,28 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
             h["Cache-Control"] = "no-store"
         return resp
 
-    @app.errorhandler(CSRFError)
-    def _csrf(exc: CSRFError) -> Any:
-        return render_template("web/error.html", title="Formulier verlopen",
-                               message="Dit formulier is verlopen of niet compleet. Ga terug, laad de pagina "
-                                       "opnieuw en probeer het nog eens."), 400
-
-    @app.errorhandler(404)
-    def _404(exc: Any) -> Any:
-        return render_template("web/error.html", title="Niet gevonden",
-                               message="Deze pagina bestaat niet, of u mag hem niet zien."), 404
-
-    @app.errorhandler(500)
-    def _500(exc: Any) -> Any:
-        return render_template("web/error.html", title="Er ging iets mis",
-                               message="Er ging bij ons iets mis. Probeer het later nog eens. Blijft het misgaan? "
-                                       "Neem contact op met financiën."), 500
-
-    @app.errorhandler(413)
-    def _413(exc: Any) -> Any:
-        return render_template("web/error.html", title="Bestand te groot",
-                               message="Het bestand is te groot. Een bonnetje mag hoogstens 10 MB zijn."), 413
-
-    @app.errorhandler(429)
-    def _429(exc: Any) -> Any:
-        return render_template("web/error.html", title="Even wachten",
-                               message="U heeft het te vaak geprobeerd. Wacht een kwartier en probeer het dan "
-                                       "opnieuw."), 429
+    for key, (status, title, message) in ERROR_PAGES.items():
+        app.register_error_handler(key, _error_page(status, title, message))
 
     return app
+
+
+# The error pages: (status, title, message) for an error class or status code, one template.
+ERROR_PAGES: dict[type[Exception] | int, tuple[int, str, str]] = {
+    CSRFError: (400, "Formulier verlopen", "Dit formulier is verlopen of niet compleet. Ga terug, laad de pagina "
+                                           "opnieuw en probeer het nog eens."),
+    404: (404, "Niet gevonden", "Deze pagina bestaat niet, of u mag hem niet zien."),
+    500: (500, "Er ging iets mis", "Er ging bij ons iets mis. Probeer het later nog eens. Blijft het misgaan? "
+                                   "Neem contact op met financiën."),
+    413: (413, "Bestand te groot", "Het bestand is te groot. Een bonnetje mag hoogstens 10 MB zijn."),
+    429: (429, "Even wachten", "U heeft het te vaak geprobeerd. Wacht een kwartier en probeer het dan opnieuw."),
+}
+
+
+def _error_page(status: int, title: str, message: str) -> Any:
+    def page(exc: Any) -> Any:
+        return render_template("web/error.html", title=title, message=message), status
+    return page
 
 
 def workspace() -> Workspace:

@@ -36,9 +36,10 @@ def _month_arg(default: date) -> Any:
 @login_required("expert")
 def home() -> Any:
     ws, acc, day = workspace(), g.account, today()
-    room = portal.room_view(ws, acc, day)
-    hours = portal.month_hours(ws, acc, month_of(day.year, day.month))
-    pays = portal.payments(ws, acc)[:3]
+    with portal.page(ws, acc) as at:  # one connection; the year's entries read once for room and hours
+        room = portal.room_view(ws, acc, day, at=at)
+        hours = portal.month_hours(ws, acc, month_of(day.year, day.month), at=at, receipts=False)
+        pays = portal.payments(ws, acc, at=at, last=3)
     return render_template("web/expert_home.html", title="Mijn overzicht", room=room, hours=hours, payments=pays,
                            today=day)
 

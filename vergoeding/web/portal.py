@@ -11,16 +11,19 @@ The figures come from the same ``api`` functions the command line uses (``room``
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import Connection, bindparam, func, insert, select
 
 from vergoeding.api.workspace import Workspace
 from vergoeding.core.period import Period
 from vergoeding.core.period import month as month_of
+from vergoeding.core.period import year as year_period
 from vergoeding.core.room import Room
 from vergoeding.core.work import Engagement, Entry, Expert
 from vergoeding.errors import InputError, NotFoundError
@@ -28,6 +31,7 @@ from vergoeding.store import queries
 from vergoeding.store import schema as s
 from vergoeding.store.base import _new_id, audit
 from vergoeding.store.db import now_utc, transaction
+from vergoeding.store.expert_view import ExpertView, entries_of, expert_view
 from vergoeding.web.accounts import Account
 
 
@@ -43,6 +47,36 @@ def own(acc: Account) -> str:
     if acc.kind != "expert" or not acc.expert_code or acc.revoked:
         raise NotYours()
     return acc.expert_code
+
+
+class Page:
+    """What one request reads of the logged-in expert: one connection (on SQLite a snapshot
+    that takes no lock, :meth:`Workspace.reading`), the expert with their engagements read
+    once, and the entries of a year read once for every section that needs them."""
+
+    def __init__(self, conn: Connection, view: ExpertView) -> None:
+        self.conn = conn
+        self.view = view
+        self._years: dict[int, list[Entry]] = {}
+
+    def entries(self, period: Period, *, whole_year: bool = False) -> list[Entry]:
+        """The entries of ``period``; from the year's when that was read (``whole_year``
+        reads it: the home page's room and hours share it)."""
+        y = period.start.year
+        if y not in self._years and whole_year:
+            self._years[y] = entries_of(self.conn, self.view.engagements, year_period(y))
+        if y in self._years and period.last_day.year == y:
+            return [e for e in self._years[y] if period.start <= e.work_date < period.end]
+        return entries_of(self.conn, self.view.engagements, period)
+
+
+@contextmanager
+def page(ws: Workspace, acc: Account) -> Iterator[Page]:
+    own(acc)
+    if acc.expert_id is None:
+        raise NotYours()
+    with ws.reading().engine.connect() as conn:
+        yield Page(conn, expert_view(conn, acc.expert_id))
 
 
 # ---------------------------------------------------------------------------- room
@@ -64,20 +98,29 @@ def _pct(used: Decimal, limit: Decimal) -> int:
     return max(0, min(100, int(used * 100 / limit)))
 
 
-def room_view(ws: Workspace, acc: Account, on: date, *, extra: tuple[Entry, ...] = ()) -> RoomView:
+def room_view(ws: Workspace, acc: Account, on: date, *, extra: tuple[Entry, ...] = (),
+              at: Page | None = None) -> RoomView:
     """The tax-free room this month and this year: the figures of ``vergoeding room``
-    (``api.checks.room``) told by the one caps story every reader uses
-    (:mod:`vergoeding.core.caps_story`, ``api.room``)."""
-    from vergoeding.api.checks import room
+    (``api.checks.room``: the same entries, declarations and prices, read in this page's
+    connection and each distinct entry priced once, :mod:`vergoeding.api.price_once`) told by
+    the one caps story every reader uses (:mod:`vergoeding.core.caps_story`, ``api.room``)."""
+    from vergoeding.api.price_once import price_frozen_once
     from vergoeding.core.compensation import CAPPED_REGIMES
+    from vergoeding.core.room import room_on
+    from vergoeding.store.declarations import load_declarations
 
+    if at is None:
+        with page(ws, acc) as p:
+            return room_view(ws, acc, on, extra=extra, at=p)
     code = own(acc)
-    with ws.engine.connect() as conn:
-        engs = queries.all_engagements(conn, expert_code=code)
-    if not any(g.regime in CAPPED_REGIMES for g in engs):
+    engs = at.view.by_code
+    if not any(g.regime in CAPPED_REGIMES for g in engs.values()):
         return RoomView(None, "Voor uw werk geldt geen grens voor belastingvrije vrijwilligersvergoeding.", (),
                         0, 0, False)
-    r = room(ws, code, on, extra=extra, engagements=engs)
+    scope = year_period(on.year)
+    entries = at.entries(scope, whole_year=True) + [x for x in extra if x.work_date.year == on.year]
+    decl = load_declarations(at.conn, expert_code=code, years=(on.year,))
+    r = room_on(code, price_frozen_once(ws, at.conn, entries, engs, scope), decl, ws.limits, on)
     story = r.story()
     if story.crossed:
         sentence, more = story.headline, (*story.sentences, story.next_steps, story.note)
@@ -121,47 +164,61 @@ STATUS_WORDS = {"logged": "ingediend, wacht op goedkeuring", "approved": "goedge
                 "settled": "betaald"}
 
 
-def month_hours(ws: Workspace, acc: Account, period: Period) -> MonthHours:
-    from vergoeding.api.ledger import hours
+# the statements of every page view, built once (building one costs as much as running it)
+_REJECTED = (select(s.portal_rejections, s.engagements.c.code)
+             .join(s.engagements, s.engagements.c.id == s.portal_rejections.c.engagement_id)
+             .where(s.portal_rejections.c.expert_id == bindparam("expert_id"),
+                    s.portal_rejections.c.work_date >= bindparam("start"),
+                    s.portal_rejections.c.work_date < bindparam("end"))
+             .order_by(s.portal_rejections.c.work_date, s.portal_rejections.c.id))
+_RECEIPTS = (select(s.portal_uploads.c.id, s.portal_uploads.c.entry_id, s.portal_uploads.c.filename)
+             .where(s.portal_uploads.c.entry_id.in_(bindparam("ids", expanding=True)),
+                    s.portal_uploads.c.expert_id == bindparam("expert_id")))
+_LAST_PAYOUT = select(s.payouts.c.id).order_by(s.payouts.c.id.desc()).limit(1)
 
-    code = own(acc)
-    doc = hours(ws, code, period, made_on=None)
-    r, g = s.portal_rejections, s.engagements
-    with ws.engine.connect() as conn:
-        rows = conn.execute(select(r, g.c.code).join(g, g.c.id == r.c.engagement_id)
-                            .where(r.c.expert_id == acc.expert_id, r.c.work_date >= period.start,
-                                   r.c.work_date < period.end).order_by(r.c.work_date, r.c.id)).all()
+
+def month_hours(ws: Workspace, acc: Account, period: Period, *, at: Page | None = None,
+                receipts: bool = True) -> MonthHours:
+    """The hours of ``period``: the same ``HoursDocument`` as ``vergoeding hours`` (built by
+    ``documents.hours.build_hours`` from the same values), the rejected lines, why approved
+    lines are held, and (``receipts``) the receipts of the lines."""
+    from vergoeding.documents.hours import build_hours
+    from vergoeding.store.entries import unit_of
+
+    if at is None:
+        with page(ws, acc) as p:
+            return month_hours(ws, acc, period, at=p, receipts=receipts)
+    v = at.view
+    units = {code: unit_of(row, max(row.start_date, period.start), ws.ratecard) for code, row in v.rows.items()}
+    doc = build_hours(v.expert, v.organisation, period, at.entries(period), v.by_code, client_names=v.client_names,
+                      role_labels={k: r.label for k, r in ws.ratecard.roles.items()}, units=units, made_on=None)
+    rows = at.conn.execute(_REJECTED, {"expert_id": acc.expert_id, "start": period.start, "end": period.end}).all()
     rejected = tuple(Rejected(x.work_date, x.code, x.minutes, x.quantity, x.activity, x.reason, x.rejected_at)
                      for x in rows)
     waiting = any(line.status == "approved" for line in doc.lines)
-    u = s.portal_uploads
-    receipts: dict[int, list[tuple[int, str]]] = {}
-    ids = [line.id for line in doc.lines]
-    if ids:
-        with ws.engine.connect() as conn:
-            for chunk in (ids[i:i + 500] for i in range(0, len(ids), 500)):
-                for up in conn.execute(select(u.c.id, u.c.entry_id, u.c.filename)
-                                       .where(u.c.entry_id.in_(chunk), u.c.expert_id == acc.expert_id)):
-                    receipts.setdefault(int(up.entry_id), []).append((int(up.id), up.filename))
-    return MonthHours(period, doc, rejected, held_reason(ws, acc) if waiting else None, receipts)
+    found: dict[int, list[tuple[int, str]]] = {}
+    ids = [line.id for line in doc.lines] if receipts else []
+    for chunk in (ids[i:i + 500] for i in range(0, len(ids), 500)):
+        for up in at.conn.execute(_RECEIPTS, {"ids": chunk, "expert_id": acc.expert_id}):
+            found.setdefault(int(up.entry_id), []).append((int(up.id), up.filename))
+    return MonthHours(period, doc, rejected, held_reason(ws, acc, at.conn) if waiting else None, found)
 
 
-_HELD: dict[tuple[str, int], dict[str, str]] = {}
+_HELD: dict[tuple[Any, int], dict[str, str]] = {}
 
 
-def held_reason(ws: Workspace, acc: Account) -> str | None:
+def held_reason(ws: Workspace, acc: Account, conn: Connection) -> str | None:
     """Why the last payout held this expert's approved lines, in plain words (None: not held)."""
     code = own(acc)
     p = s.payouts
-    with ws.engine.connect() as conn:
-        row = conn.execute(select(p.c.id).order_by(p.c.id.desc()).limit(1)).first()
-        if row is None:
-            return None
-        key = (str(ws.engine.url), int(row.id))
-        if key not in _HELD:
-            snap = json.loads(conn.execute(select(p.c.snapshot).where(p.c.id == row.id)).scalar_one())
-            _HELD.clear()
-            _HELD[key] = {h["expert"]: h["reason"] for h in snap.get("held", ())}
+    row = conn.execute(_LAST_PAYOUT).first()
+    if row is None:
+        return None
+    key = (ws.engine.url, int(row.id))
+    if key not in _HELD:
+        snap = json.loads(conn.execute(select(p.c.snapshot).where(p.c.id == row.id)).scalar_one())
+        _HELD.clear()
+        _HELD[key] = {h["expert"]: h["reason"] for h in snap.get("held", ())}
     reason = _HELD[key].get(code)
     if reason is None:
         return None
@@ -283,7 +340,8 @@ class Payment:
     lines: int
 
 
-def payments(ws: Workspace, acc: Account) -> list[Payment]:
+def payments(ws: Workspace, acc: Account, *, at: Page | None = None, last: int | None = None) -> list[Payment]:
+    """The expert's payments, newest first (``last``: only that many)."""
     from vergoeding.core.money import from_cents
 
     own(acc)
@@ -292,7 +350,9 @@ def payments(ws: Workspace, acc: Account) -> list[Payment]:
     q = (select(p.c.number, p.c.period, p.c.execution_date, func.sum(total).label("cents"), func.count().label("n"))
          .join(pl, pl.c.payout_id == p.c.id).where(pl.c.expert_id == acc.expert_id)
          .group_by(p.c.id, p.c.number, p.c.period, p.c.execution_date).order_by(p.c.id.desc()))
-    with ws.engine.connect() as conn:
+    if last is not None:
+        q = q.limit(last)
+    with nullcontext(at.conn) if at is not None else ws.reading().engine.connect() as conn:
         return [Payment(r.number, r.period, r.execution_date, from_cents(int(r.cents or 0)), int(r.n))
                 for r in conn.execute(q)]
 

@@ -16,12 +16,12 @@ from typing import Any
 
 from flask import Flask, Request, Response
 from flask.sessions import SessionInterface, SessionMixin
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import delete, insert, update
 from werkzeug.datastructures import CallbackDict
 
 from vergoeding.store import schema as s
 from vergoeding.store.db import now_utc, transaction
-from vergoeding.web.accounts import sha256
+from vergoeding.web.accounts import Account, session_with_account, sha256
 
 COOKIE = "vg_sessie"
 
@@ -35,6 +35,7 @@ class DbSession(CallbackDict[str, Any], SessionMixin):
         super().__init__(initial or {}, on_update)
         self.sid = sid
         self.account_id = account_id
+        self.account: Account | None = None  # read with the session (the request's account check uses it)
         self.modified = False
         self.rotate_to: str | None = None  # set by rotate(): the new id
         self.old_sid: str | None = None
@@ -49,19 +50,24 @@ def rotate(sess: Any, account_id: int | None) -> None:
 
 
 class DbSessionInterface(SessionInterface):
-    def __init__(self, engine: Any, hours: float) -> None:
+    """``engine`` writes the sessions; ``reader`` (:func:`vergoeding.store.db.reader`) reads
+    them with their account, one statement per request that takes no lock."""
+
+    def __init__(self, engine: Any, hours: float, reader: Any = None) -> None:
         self.engine = engine
+        self.reader = reader if reader is not None else engine
         self.lifetime = timedelta(hours=hours)
 
     def open_session(self, app: Flask, request: Request) -> DbSession:
         sid = request.cookies.get(COOKIE)
         if sid and 20 <= len(sid) <= 100:
-            t = s.portal_sessions
-            with self.engine.connect() as conn:
-                row = conn.execute(select(t.c.account_id, t.c.data, t.c.expires_at)
-                                   .where(t.c.id_hash == sha256(sid))).first()
-            if row is not None and row.expires_at > now_utc():
-                return DbSession(json.loads(row.data), sid, row.account_id)
+            with self.reader.connect() as conn:
+                found = session_with_account(conn, sha256(sid))
+            if found is not None and found[0].session_expires > now_utc():
+                row, acc = found
+                sess = DbSession(json.loads(row.session_data), sid, row.session_account)
+                sess.account = acc
+                return sess
         return DbSession()
 
     def save_session(self, app: Flask, session: SessionMixin, response: Response) -> None:
