@@ -25,7 +25,7 @@ from typing import Any
 
 from sqlalchemy import text
 
-from bench.harness import Result, best_of, slower_ratio, speed_ratio
+from bench.harness import Result, best_of, best_of_cpu, slower_ratio, speed_ratio
 
 CODE = "E0040"  # a volunteer: the home page shows the room
 EMAIL = "bench-e0040@example.org"
@@ -141,17 +141,28 @@ def pages(ctx: Any) -> list[Result]:
     bare_home(), home(), bare_hours(), hours(), bare_queries("home"), bare_queries("hours")  # warm
     qh, n = best_of(lambda: bare_queries("home"), 9)
     qo, m = best_of(lambda: bare_queries("hours"), 9)
-    bh, _ = best_of(bare_home, 9)
-    oh, _ = best_of(home, 9)
-    bo, _ = best_of(bare_hours, 9)
-    oo, _ = best_of(hours, 9)
+    # both sides alternately, so that a busy spell of the shared machine hits both alike
+    bh = oh = bo = oo = bh_cpu = oh_cpu = bo_cpu = oo_cpu = float("inf")
+    for _ in range(5):
+        w, cpu, _n = best_of_cpu(bare_home, 5)
+        bh, bh_cpu = min(bh, w), min(bh_cpu, cpu)
+        w, cpu, _n = best_of_cpu(home, 5)
+        oh, oh_cpu = min(oh, w), min(oh_cpu, cpu)
+        w, cpu, _n = best_of_cpu(bare_hours, 5)
+        bo, bo_cpu = min(bo, w), min(bo_cpu, cpu)
+        w, cpu, _n = best_of_cpu(hours, 5)
+        oo, oo_cpu = min(oo, w), min(oo_cpu, cpu)
     suffix = "" if ctx.backend == "sqlite" else " (PostgreSQL)"
     base = "bare = a bare Flask app running the bare queries and listing the rows in a minimal template"
+    where = "in this process: SQLite's work too" if ctx.backend == "sqlite" else "of this process (not the server's)"
     return [slower_ratio("portal: expert home page" + suffix, oh, bh, 3.0,
                          notes=[f"{CODE} (a volunteer), {n} rows bare; {base}",
+                                f"CPU time {where}: ours {oh_cpu * 1000:.2f} ms, bare {bh_cpu * 1000:.2f} ms "
+                                f"({oh_cpu / bh_cpu:.2f}x)",
                                 f"the bare queries alone: {qh * 1000:.2f} ms (ours {oh / qh:.0f}x that)"]),
             slower_ratio("portal: expert hours page" + suffix, oo, bo, 3.0,
                          notes=[f"{m} rows bare (October)",
+                                f"CPU time: ours {oo_cpu * 1000:.2f} ms, bare {bo_cpu * 1000:.2f} ms ({oo_cpu / bo_cpu:.2f}x)",
                                 f"the bare queries alone: {qo * 1000:.2f} ms (ours {oo / qo:.0f}x that)"])]
 
 
