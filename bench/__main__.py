@@ -22,6 +22,7 @@ import platform
 import sys
 import time
 import traceback
+from collections.abc import Callable
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
@@ -78,6 +79,22 @@ def main(argv: list[str] | None = None) -> int:
     ctx = cases.Context(db=db, work=RESULTS / "work", scale=scale, sizes=sizes)
     ctx.work.mkdir(exist_ok=True)
     results: list[Result] = []
+    only = args.only or ([*cases.PG_CASES] if args.pg_only else [])
+    started = time.strftime("%Y-%m-%d %H:%M")
+
+    def save(done: bool, more: list[Result] | None = None) -> str:
+        """latest.json (and with --write-docs the table) after every case: a full run takes
+        an hour on a busy machine, and a run stopped part way still leaves what it measured,
+        marked as such."""
+        payload = {"machine": machine(), "sizes": pg_sizes(10) if args.pg_only else sizes,
+                   "when": time.strftime("%Y-%m-%d %H:%M") if done else started, "quick": args.quick,
+                   "only": only, "results": [asdict(r) for r in [*results, *(more or [])]], "done": done}
+        (RESULTS / "latest.json").write_text(json.dumps(payload, indent=2), encoding="utf-8")
+        table = render_table(payload)
+        if args.write_docs:
+            block = "results pg" if args.pg_only else "results " + ",".join(sorted(set(args.only))) if args.only else "results"
+            write_docs(table, block)
+        return table
     for name, fn in cases.CASES.items():
         if args.pg_only or (args.only and name not in args.only):
             continue
@@ -94,17 +111,10 @@ def main(argv: list[str] | None = None) -> int:
             results.append(r)
             print(f"  {r.name}: ours {r.ours:.3f} {r.unit}, baseline {r.baseline:.3f} {r.unit}, "
                   f"ratio {r.ratio:.2f} (target {r.target}) {'OK' if r.ok else 'MISSED'}", file=sys.stderr)
+        save(done=False)
     if args.pg and (not args.only or set(args.only) & set(cases.PG_CASES)):
-        results += run_pg(args.pg, 10, args.only)
-    only = args.only or ([*cases.PG_CASES] if args.pg_only else [])
-    payload = {"machine": machine(), "sizes": pg_sizes(10) if args.pg_only else sizes, "when": time.strftime("%Y-%m-%d %H:%M"),
-               "quick": args.quick, "only": only, "results": [asdict(r) for r in results]}
-    (RESULTS / "latest.json").write_text(json.dumps(payload, indent=2), encoding="utf-8")
-    table = render_table(payload)
-    print(table)
-    if args.write_docs:
-        block = "results pg" if args.pg_only else "results " + ",".join(sorted(set(args.only))) if args.only else "results"
-        write_docs(table, block)
+        results += run_pg(args.pg, 10, args.only, lambda got: save(done=False, more=got))
+    print(save(done=True))
     return 0 if all(r.ok for r in results) else 1
 
 
@@ -118,8 +128,10 @@ def pg_sizes(scale: int) -> dict[str, int]:
     return dict(experts=2000 // scale, clients=max(100 // scale, 2), entries=1_000_000 // scale)
 
 
-def run_pg(admin_url: str, scale: int, only: list[str] | None) -> list[Result]:
-    """The PG_CASES on a fresh ``vergoeding_bench`` database of the server at ``admin_url``."""
+def run_pg(admin_url: str, scale: int, only: list[str] | None,
+           progress: Callable[[list[Result]], Any] = lambda got: None) -> list[Result]:
+    """The PG_CASES on a fresh ``vergoeding_bench`` database of the server at ``admin_url``;
+    ``progress`` gets the results so far after each case."""
     import psycopg
     from sqlalchemy.engine import make_url
 
@@ -151,6 +163,7 @@ def run_pg(admin_url: str, scale: int, only: list[str] | None) -> list[Result]:
                 out.append(r)
                 print(f"  {r.name}: ours {r.ours:.3f} {r.unit}, baseline {r.baseline:.3f} {r.unit}, "
                       f"ratio {r.ratio:.2f} (target {r.target}) {'OK' if r.ok else 'MISSED'}", file=sys.stderr)
+            progress(out)
     finally:
         admin.execute("DROP DATABASE IF EXISTS vergoeding_bench WITH (FORCE)")
         admin.close()
@@ -159,6 +172,9 @@ def run_pg(admin_url: str, scale: int, only: list[str] | None) -> list[Result]:
 
 def render_table(payload: dict[str, Any]) -> str:
     lines = []
+    if not payload.get("done", True):
+        lines += [f"**RUN IN PROGRESS** (started {payload['when']}): the cases measured so far; this table is "
+                  "rewritten after every case, and this line goes when the run has ended.", ""]
     if payload.get("quick"):
         lines += ["**QUICK RUN** (`--quick`: a tenth of the sizes, for development) — not the reference "
                   "numbers; the reference is a full `make bench`.", ""]

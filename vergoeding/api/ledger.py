@@ -295,7 +295,10 @@ def hours(ws: Workspace, expert_code: str, period: Period, *, made_on: date | No
         except NotFoundError:
             own = "de organisatie"
         engs = {g.code: g for g in queries.all_engagements(conn, expert_code=expert_code)}
-        clients = {o.code: o.name for o in queries.all_organisations(conn)}
+        # the names of this expert's clients only (a network has hundreds of organisations)
+        mine = select(s.engagements.c.client_id).where(s.engagements.c.expert_id == person.id)
+        clients = {str(code): str(name) for code, name in conn.execute(
+            select(s.organisations.c.code, s.organisations.c.name).where(s.organisations.c.id.in_(mine)))}
         entries = queries.load_entries(conn, period=period, expert_code=expert_code)
         # the unit of each engagement in the period, from its row (one query for all of them)
         rows = {r.code: r for r in conn.execute(select(s.engagements).where(s.engagements.c.expert_id == person.id))}

@@ -46,8 +46,9 @@ from vergoeding.store.schema import invoices
 def _paid_priced(ws: Workspace, conn: Any, year: int, expert: str | None) -> tuple[list[PricedEntry], dict[int, date]]:
     """Paid lines with a work date in ``year``, with the amounts as paid (never priced again),
     and their payout's execution date."""
-    engs = {e.code: e for e in queries.all_engagements(conn, expert_code=expert)}
     lines = load_paid_lines(conn, period=year_period(year), expert_code=expert)
+    # the engagements only when something was paid (a check of December asks every year)
+    engs = {e.code: e for e in queries.all_engagements(conn, expert_code=expert)} if lines else {}
     pay_dates = {ln.entry_id: ln.paid_on for ln in lines if ln.paid_on is not None}
     return [as_priced(ln, engs[ln.engagement]) for ln in lines], pay_dates
 

@@ -154,14 +154,20 @@ def build_hours(
             unit=units.get(g.code, Unit.UUR), km=e.km, expense=e.expense, inkind=e.inkind, status=e.status,
             correction_of=e.correction_of, reason=e.reason,
         ))
+    # grouped in one pass (a year of a busy expert is hundreds of lines: not twelve scans)
+    by_month: dict[tuple[int, int], list[HoursLine]] = {}
+    by_engagement: dict[str, list[HoursLine]] = {}
+    for x in lines:
+        by_month.setdefault((x.work_date.year, x.work_date.month), []).append(x)
+        by_engagement.setdefault(x.engagement, []).append(x)
     months = []
     for m in period.months():
-        in_month = [x for x in lines if x.work_date in m]
+        in_month = by_month.get((m.start.year, m.start.month))
         if in_month:
             months.append(_total(m.label, f"{MONTHS_NL[m.start.month - 1]} {m.start.year}", in_month))
     per_engagement = []
-    for code in sorted({x.engagement for x in lines}):
-        of = [x for x in lines if x.engagement == code]
+    for code in sorted(by_engagement):
+        of = by_engagement[code]
         per_engagement.append(_total(code, f"{of[0].client} - {of[0].role}", of))
     return HoursDocument(
         expert_code=expert.code, expert_name=expert.name, expert_address=tuple(expert.address.lines()),
