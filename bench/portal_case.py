@@ -25,7 +25,7 @@ from typing import Any
 
 from sqlalchemy import text
 
-from bench.harness import Result, best_of, slower_ratio, speed_ratio
+from bench.harness import Result, best_of, best_of_cpu, slower_ratio, speed_ratio
 
 CODE = "E0040"  # a volunteer: the home page shows the room
 EMAIL = "bench-e0040@example.org"
@@ -141,17 +141,42 @@ def pages(ctx: Any) -> list[Result]:
     bare_home(), home(), bare_hours(), hours(), bare_queries("home"), bare_queries("hours")  # warm
     qh, n = best_of(lambda: bare_queries("home"), 9)
     qo, m = best_of(lambda: bare_queries("hours"), 9)
-    bh, _ = best_of(bare_home, 9)
-    oh, _ = best_of(home, 9)
-    bo, _ = best_of(bare_hours, 9)
-    oo, _ = best_of(hours, 9)
-    suffix = "" if ctx.backend == "sqlite" else " (PostgreSQL)"
+    # both sides alternately, so that a busy spell of the shared machine hits both alike
+    bh = oh = bo = oo = bh_cpu = oh_cpu = bo_cpu = oo_cpu = float("inf")
+    # (a request takes milliseconds: 100 of each, so that on a busy machine each side has had
+    # some requests that no other process interrupted; the CPU time hardly depends on that)
+    for _ in range(10):
+        w, cpu, _n = best_of_cpu(bare_home, 10)
+        bh, bh_cpu = min(bh, w), min(bh_cpu, cpu)
+        w, cpu, _n = best_of_cpu(home, 10)
+        oh, oh_cpu = min(oh, w), min(oh_cpu, cpu)
+        w, cpu, _n = best_of_cpu(bare_hours, 10)
+        bo, bo_cpu = min(bo, w), min(bo_cpu, cpu)
+        w, cpu, _n = best_of_cpu(hours, 10)
+        oo, oo_cpu = min(oo, w), min(oo_cpu, cpu)
     base = "bare = a bare Flask app running the bare queries and listing the rows in a minimal template"
-    return [slower_ratio("portal: expert home page" + suffix, oh, bh, 3.0,
+    if ctx.backend == "sqlite":
+        # SQLite runs inside this process: its CPU time is all of either side's work and none of
+        # the waiting for a core, which on a shared machine is most of a millisecond request's
+        # wall time (docs/PERFORMANCE.md, case 11); the wall time is noted
+        return [slower_ratio("portal: expert home page", oh_cpu, bh_cpu, 3.0, unit="s CPU",
+                             notes=[f"{CODE} (a volunteer), {n} rows bare; {base}",
+                                    f"wall time (best of 100): ours {oh * 1000:.2f} ms, bare {bh * 1000:.2f} ms "
+                                    f"({oh / bh:.2f}x)",
+                                    f"the bare queries alone: {qh * 1000:.2f} ms (ours {oh / qh:.0f}x that)"]),
+                slower_ratio("portal: expert hours page", oo_cpu, bo_cpu, 3.0, unit="s CPU",
+                             notes=[f"{m} rows bare (October)",
+                                    f"wall time: ours {oo * 1000:.2f} ms, bare {bo * 1000:.2f} ms ({oo / bo:.2f}x)",
+                                    f"the bare queries alone: {qo * 1000:.2f} ms (ours {oo / qo:.0f}x that)"])]
+    # PostgreSQL: part of the work is the server's, so the wall time; this process's CPU is noted
+    return [slower_ratio("portal: expert home page (PostgreSQL)", oh, bh, 3.0,
                          notes=[f"{CODE} (a volunteer), {n} rows bare; {base}",
+                                f"CPU time of this process (not the server's): ours {oh_cpu * 1000:.2f} ms, "
+                                f"bare {bh_cpu * 1000:.2f} ms ({oh_cpu / bh_cpu:.2f}x)",
                                 f"the bare queries alone: {qh * 1000:.2f} ms (ours {oh / qh:.0f}x that)"]),
-            slower_ratio("portal: expert hours page" + suffix, oo, bo, 3.0,
+            slower_ratio("portal: expert hours page (PostgreSQL)", oo, bo, 3.0,
                          notes=[f"{m} rows bare (October)",
+                                f"CPU time: ours {oo_cpu * 1000:.2f} ms, bare {bo_cpu * 1000:.2f} ms ({oo_cpu / bo_cpu:.2f}x)",
                                 f"the bare queries alone: {qo * 1000:.2f} ms (ours {oo / qo:.0f}x that)"])]
 
 

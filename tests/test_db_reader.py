@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from conftest import BACKEND
 from sqlalchemy import func, insert, select
 from sqlalchemy.exc import OperationalError
 
@@ -14,9 +15,8 @@ from vergoeding.api.workspace import open_workspace
 from vergoeding.store import schema as s
 from vergoeding.store.db import now_utc
 
-pytestmark = pytest.mark.sqlite_only  # SQLite's locks; on PostgreSQL the reader is the engine itself
 
-
+@pytest.mark.sqlite_only  # SQLite's locks (PostgreSQL: the test below)
 def test_a_reader_reads_while_a_writer_holds_the_lock(tmp_path: Path) -> None:
     ws = open_workspace(db=str(tmp_path / "lees.db"))
     try:
@@ -35,5 +35,23 @@ def test_a_reader_reads_while_a_writer_holds_the_lock(tmp_path: Path) -> None:
                     other.execute(select(func.count()).select_from(s.organisations))
         with reader.connect() as conn:
             assert conn.execute(select(s.organisations.c.name)).scalar() == "Stichting Eigen"
+    finally:
+        ws.close()
+
+
+def test_a_reader_on_postgresql_reads_outside_a_transaction(tmp_path: Path) -> None:
+    """PostgreSQL: no BEGIN and ROLLBACK round trips around a page's statements (autocommit;
+    at READ COMMITTED each statement has a snapshot of its own in a transaction too); the
+    ordinary engine keeps its transactions."""
+    if BACKEND != "postgresql":
+        pytest.skip("PostgreSQL only (SQLite: the test above)")
+    ws = open_workspace(db=str(tmp_path / "lees.db"))
+    try:
+        with ws.reading().engine.connect() as conn:
+            assert conn.execute(select(func.count()).select_from(s.organisations)).scalar() == 0
+            assert conn.connection.driver_connection.info.transaction_status.name == "IDLE"
+        with ws.engine.connect() as conn:
+            conn.execute(select(func.count()).select_from(s.organisations))
+            assert conn.connection.driver_connection.info.transaction_status.name == "INTRANS"
     finally:
         ws.close()

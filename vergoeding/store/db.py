@@ -141,9 +141,12 @@ def reader(engine: Engine) -> Engine:
     IMMEDIATE`` (every transaction of ``engine``) lets one connection at a time in, readers
     too: several portal workers then queue on the lock instead of serving in parallel. Never
     write through it: a write in a deferred transaction can fail with "database is locked"
-    instead of waiting its turn. On PostgreSQL it is the same engine (reads take no locks)."""
+    instead of waiting its turn. On PostgreSQL (reads take no locks there) its connections
+    are in autocommit: at the default isolation (READ COMMITTED) every statement reads with a
+    snapshot of its own inside a transaction as well, so a reader sees the same without the
+    round trips for BEGIN and ROLLBACK around its statements."""
     if engine.dialect.name != "sqlite":
-        return engine
+        return engine.execution_options(isolation_level="AUTOCOMMIT")
     return engine.execution_options(**{READ_ONLY: True})
 
 

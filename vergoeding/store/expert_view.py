@@ -6,11 +6,10 @@ connection per request); the values are the same as :mod:`vergoeding.store.queri
 the same as the command line's.
 
 Why not those functions: they find the expert by code (``lower(code)``, no index) once per
-call, the organisations are all read for a few client names, and the entries of a month are
-found through the date index (the planner does not know the expert's engagements when the
-expert is a subquery): a month of a large network is tens of thousands of rows walked for a
-few dozen. Here the expert is an id, the engagements are constants of the entries' query
-(the index on engagement and date), and every section of a page is one statement.
+call, every organisation is read for a few client names, and a page calling several of them
+reads the expert and the engagements again for each. Here the expert is an id, the
+engagements are constants of the entries' query (the index on engagement and date), and
+every section of a page is one statement.
 """
 
 from __future__ import annotations
