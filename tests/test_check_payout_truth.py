@@ -60,7 +60,7 @@ def _build(ws: Workspace, m: int, override: tuple[str, ...]) -> tuple[object, se
     try:
         built = build_snapshot(ws, p, today, override_experts=override, override_reason=REASON if override else None)
     except RuleViolation as exc:
-        return None, ({exc.message} if "iedereen met open regels is aangehouden" in exc.message else set())
+        return None, ({exc.message} if "is aangehouden: " in exc.message else set())
     held = built[3]
     return built, {f"{h.name} wordt aangehouden bij 'vergoeding payout --period {p.label}': {h.reason}" for h in held}
 

@@ -51,7 +51,7 @@ def test_create_list_show_render_credit_paid(runner: CliRunner, cli: click.Group
     r = run(runner, cli, "invoice", "paid", "2026-0002", "--date", "5-11-2026")  # today (VERGOEDING_TODAY): not in the future
     assert r.exit_code == 0 and "betaald op 05-11-2026" in r.stdout
     r = run(runner, cli, "invoice", "list", "--status", "credited", "--format", "csv")
-    assert r.stdout.splitlines()[1].startswith("2026-0001;client;credited;2026-11-05;Gemeente Utrecht;2026-10;791,80;166,28;958,08")
+    assert r.stdout.splitlines()[1].startswith("2026-0001;client;issued;credited;2026-11-05;Gemeente Utrecht;2026-10;791,80;166,28;958,08")
 
 
 def test_errors_are_messages_not_tracebacks(runner: CliRunner, cli: click.Group, tmp_db: Path) -> None:

@@ -124,8 +124,8 @@ def test_late_hours_are_paid_once_by_the_next_payout(cli, runner: CliRunner, tmp
     # paid exactly once: neither December nor November pays it again
     # (V2, over the cap, is still held: nothing else is open)
     r = pay(cli, runner, tmp_path / "dec2", period="2026-12", env=DEC)
-    assert r.exit_code == 1 and "er is niets betaald voor december 2026: iedereen met open regels is aangehouden: " \
-        "Victor Boven (V2)" in r.stderr
+    assert r.exit_code == 1 and "er is niets betaald voor december 2026: iedereen met open regels (1 deskundige) " \
+        "is aangehouden: Victor Boven (V2)" in r.stderr
     r = pay(cli, runner, tmp_path / "nov2", period="2026-11", env=DEC)
     assert r.exit_code == 1 and "Victor Boven (V2)" in r.stderr
     paid = db_rows(tmp_db, select(s.paid_lines.c.entry_id, s.paid_lines.c.late, s.paid_lines.c.fee_cents)

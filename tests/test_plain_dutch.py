@@ -24,7 +24,7 @@ import pytest
 from checks_helpers import OWN, engagement, expert, limits, priced
 from click.testing import CliRunner
 from einvoice_rules import UblRules
-from invoicing_data import build
+from invoicing_data import agree_self_billing, build
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
@@ -292,24 +292,24 @@ def test_no_negative_zero_from_the_formatter() -> None:
 
 def test_kor_credit_note_has_no_negative_zero_in_any_writer(runner: CliRunner, cli: click.Group, tmp_db: Path,
                                                             tmp_path: Path, ubl_rules: UblRules) -> None:
-    build(tmp_db)
+    # a KOR invoice we issue (self-billing agreed: a received one has no e-invoice of ours) and its credit note
+    agree_self_billing(build(tmp_db), "G003")
     env = {"VERGOEDING_TODAY": "2026-11-05"}
-    r = runner.invoke(cli, ["invoice", "receive", "--expert", "E003", "--period", "2026-10", "--number",
-                            "E003-2026-001", "--date", "05-11-2026", "--amount", "110"], env=env)
+    r = runner.invoke(cli, ["invoice", "expert", "--expert", "E003", "--period", "2026-10", "--self-billing"], env=env)
     assert r.exit_code == 0, r.output
-    assert r.stdout == ("Ontvangen factuur E003-2026-001: Cor Pieters, 1 regel(s), totaal €\u00a0110,00 "
-                        "(kleineondernemersregeling: geen btw); keur haar goed met 'vergoeding invoice approve "
-                        "E003-2026-001'\n") and r.stderr == ""
-    r = runner.invoke(cli, ["invoice", "credit", "E003-2026-001", "--reason", "dubbel gefactureerd"], env=env)
+    assert r.stdout == ("Factuur ZF2026-E003-001: Cor Pieters, 1 regel(s), totaal €\u00a0110,00 "
+                        "(kleineondernemersregeling: geen btw)\n") and r.stderr == ""
+    r = runner.invoke(cli, ["invoice", "credit", "ZF2026-E003-001", "--reason", "dubbel gefactureerd"], env=env)
     assert r.exit_code == 0, r.output
-    assert r.stdout == ("Creditnota E003-2026-002: Stichting Ervaring Werkt, 1 regel(s), totaal €\u00a0-110,00 "
+    assert r.stdout == ("Creditnota ZF2026-E003-002: Stichting Ervaring Werkt, 1 regel(s), totaal €\u00a0-110,00 "
                         "(kleineondernemersregeling: geen btw)\n")
-    show = runner.invoke(cli, ["invoice", "show", "E003-2026-002"], env=env).stdout
+    show = runner.invoke(cli, ["invoice", "show", "ZF2026-E003-002"], env=env).stdout
     assert "  totaal €\u00a0-110,00 (kleineondernemersregeling: geen btw)\n" in show and "0%" not in show
     out = {}
     for fmt in ("ubl", "pdf", "xlsx"):
         out[fmt] = tmp_path / f"c.{fmt}"
-        r = runner.invoke(cli, ["invoice", "render", "E003-2026-002", "--format", fmt, "-o", str(out[fmt])], env=env)
+        r = runner.invoke(cli, ["invoice", "render", "ZF2026-E003-002", "--format", fmt, "-o", str(out[fmt])],
+                          env=env)
         assert r.exit_code == 0, r.output
     ubl = out["ubl"].read_bytes()
     assert b"-0.00" not in ubl and b">-0<" not in ubl
@@ -324,7 +324,7 @@ def test_kor_credit_note_has_no_negative_zero_in_any_writer(runner: CliRunner, c
     listing = runner.invoke(cli, ["invoice", "list", "--format", "csv"], env=env).stdout
     assert "-0,00" not in listing and "-0.00" not in listing
     js = runner.invoke(cli, ["invoice", "list", "--format", "json"], env=env).stdout
-    credit = [x for x in json.loads(js) if x["number"] == "E003-2026-002"][0]
+    credit = [x for x in json.loads(js) if x["number"] == "ZF2026-E003-002"][0]
     assert (credit["vat"], credit["total"]) == ("0.00", "-110.00")
     table = runner.invoke(cli, ["invoice", "list"], env=env).stdout
     assert "-0,00" not in table

@@ -128,7 +128,9 @@ def run(tmp_path_factory: pytest.TempPathFactory) -> Run:
     r("invoice", "credit", "2026-0001", "--reason", "verkeerd tarief")
     for number in ("2026-0001", "E003-2026-001", "ZF2026-E004-001", "2026-0002"):
         for fmt, ext in (("pdf", "pdf"), ("xlsx", "xlsx"), ("ubl", "xml")):
-            r("invoice", "render", number, "--format", fmt, "-o", str(out / "facturen" / f"{number}.{ext}"))
+            received = number == "E003-2026-001"  # their own invoice: our registration, no e-invoice of ours
+            r("invoice", "render", number, "--format", fmt, "-o", str(out / "facturen" / f"{number}.{ext}"),
+              code=1 if received and fmt == "ubl" else 0)
         r("invoice", "show", number, "--format", "json")
     for fmt in ("table", "json", "csv"):
         r("invoice", "list", "--format", fmt)

@@ -176,3 +176,17 @@ def test_rate_limits_hold_across_processes(site: Any) -> None:
     per_client = [c for r in results for c in r[4:]]
     assert per_address.count(429) == 12 - 5 and per_address.count(401) == 5
     assert per_client.count(429) == 9 - 6 and per_client.count(200) == 6
+
+
+def test_an_unknown_page_and_a_too_large_upload_get_their_dutch_error_page(site: Any) -> None:
+    br = Browser(site["app"])
+    r = br.get("/bestaat-niet")
+    assert r.status_code == 404
+    assert "Niet gevonden" in r.get_data(as_text=True) and "u mag hem niet zien" in r.get_data(as_text=True)
+    assert r.headers["X-Frame-Options"] == "DENY"
+    site["app"].config["MAX_CONTENT_LENGTH"], old = 10, site["app"].config["MAX_CONTENT_LENGTH"]
+    try:
+        r = br.post("/inloggen", {"email": "anna@example.org", "x": "y" * 100}, csrf=False)
+    finally:
+        site["app"].config["MAX_CONTENT_LENGTH"] = old
+    assert r.status_code == 413 and "hoogstens 10 MB" in r.get_data(as_text=True)

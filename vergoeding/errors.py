@@ -141,6 +141,15 @@ class ManyInputErrors(InputError):
         self.row = None
         self.reason = head
 
+    def bounded(self, where: str, shown: int = 10) -> None:
+        """Name the first ``shown`` errors and count the rest, saying ``where`` they are all
+        listed (the terminal of a refused import of 100,000 bad rows; ``core/listing.py``)."""
+        from vergoeding.core.listing import few_lines
+
+        lines = few_lines([e.message for e in self.errors], where=where, others="fouten", shown=shown, indent="")
+        self.message = "\n".join([self.reason, *lines])
+        self.args = (self.message,)
+
 
 class DataFileError(InputError):
     """A shipped or user-supplied data file (rate card, fiscal limits) is wrong."""

@@ -22,6 +22,7 @@ from vergoeding.api.workspace import Workspace
 from vergoeding.core.compensation import price_entry
 from vergoeding.core.duration import format_minutes
 from vergoeding.core.findings import Finding, Severity
+from vergoeding.core.listing import few
 from vergoeding.core.period import Period, month_of, period_text
 from vergoeding.core.work import Engagement, Entry
 from vergoeding.errors import VergoedingError
@@ -94,7 +95,7 @@ def open_billable(ws: Workspace, conn: Connection, period: Period, *, expert: st
         out.append(Finding(
             Severity.WARNING, NOT_INVOICED,
             f"Nog niet gefactureerd aan {names[client]} ({client}): {sum(r.sums.count for r in items)} goedgekeurde regel(s)"
-            + (f", {format_minutes(minutes)} uur" if minutes else "") + f", {when} (opdracht(en) {', '.join(codes)}).",
+            + (f", {format_minutes(minutes)} uur" if minutes else "") + f", {when} (opdracht(en) {few(codes, others='andere')}).",
             f"Factureer ze met 'vergoeding invoice create --client {client} --period {target}'.",
             period=target))
     return out

@@ -94,7 +94,7 @@ def receive_expert_invoice(ws: Workspace, expert: str, period: Period, *, number
     right). The invoice waits for 'invoice approve' before a payout pays it."""
     with ws.engine.begin() as conn:
         inv, ids, exp_id = _expert_draft(ws, conn, expert, period, invoice_date, self_billing=False)
-        inv = replace(inv, number=number.strip())
+        inv = replace(inv, number=number.strip(), stated_total=None if amount is None else round_cents(amount))
         warnings: list[str] = []
         total = inv.totals.total
         if amount is not None and round_cents(amount) != total:

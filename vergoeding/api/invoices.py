@@ -49,6 +49,7 @@ from vergoeding.api.invoice_common import (
     required_einvoice,
 )
 from vergoeding.api.workspace import Workspace
+from vergoeding.core.invoice import Invoice
 from vergoeding.core.money import from_cents
 from vergoeding.documents.invoice import InvoiceDocument
 from vergoeding.errors import InputError, RuleViolation
@@ -75,11 +76,16 @@ def discard(ws: Workspace, key: str) -> None:
         store.delete(conn, key, actor=ws.actor)
 
 
-def credit(ws: Workspace, number: str, reason: str, *, issue_date: date) -> store.StoredInvoice:
+def credit(ws: Workspace, number: str, reason: str, *, issue_date: date,
+           their_number: str | None = None) -> store.StoredInvoice:
+    """A credit note that voids invoice ``number``; the hours come free. On a received invoice
+    the credit note is the freelancer's own: registered under ``their_number`` and their date
+    (``issue_date``), like their invoice; on an invoice we issued, one of our numbers."""
     with ws.engine.begin() as conn:
         cur = store.get(conn, number)
         fmt = number_format(ws, cur.kind, self_billed=cur.invoice.self_billed)
-        return store.credit(conn, number, reason=reason, issue_date=issue_date, fmt=fmt, actor=ws.actor)
+        return store.credit(conn, number, reason=reason, issue_date=issue_date, fmt=fmt, actor=ws.actor,
+                            number=their_number)
 
 
 def mark_paid(ws: Workspace, number: str, *, paid_on: date, today: date | None = None) -> store.StoredInvoice:
@@ -119,11 +125,13 @@ def show(ws: Workspace, number: str) -> store.StoredInvoice:
 
 def document(ws: Workspace, number: str) -> InvoiceDocument:
     s = show(ws, number)
-    return InvoiceDocument(s.invoice, s.status, logo_path(ws))
+    return InvoiceDocument(s.invoice, s.status, logo_path(ws), approved_at=s.approved_at, paid_at=s.paid_at)
 
 
 def render(ws: Workspace, number: str, fmt: str) -> bytes:
-    """The stored invoice as ``pdf``, ``xlsx`` or ``ubl`` (UBL 2.1, Peppol BIS 3.0 / NLCIUS)."""
+    """The stored invoice as ``pdf``, ``xlsx`` or ``ubl`` (UBL 2.1, Peppol BIS 3.0 / NLCIUS).
+    A received invoice (a freelancer's own) renders as our registration of it, and its UBL is
+    refused: the e-invoice is the freelancer's to make (docs/E-INVOICE.md)."""
     if fmt not in FORMATS:
         raise InputError(f"formaat {fmt!r}: kies uit {', '.join(FORMATS)}", field="format")
     doc = document(ws, number)
@@ -131,7 +139,8 @@ def render(ws: Workspace, number: str, fmt: str) -> bytes:
         from vergoeding.render.invoice import invoice_pdf
         from vergoeding.render.ubl import invoice_ubl
 
-        ubl = None if doc.status == "concept" or not doc.invoice.einvoice else invoice_ubl(doc.invoice)
+        ubl = None if doc.status == "concept" or not doc.invoice.einvoice or doc.received \
+            else invoice_ubl(doc.invoice)
         return invoice_pdf(doc, user_dir=ws.settings.templates_dir, shipped_dir=ws.settings.shipped_templates,
                            ubl=ubl)
     if fmt == "xlsx":
@@ -140,6 +149,8 @@ def render(ws: Workspace, number: str, fmt: str) -> bytes:
         return invoice_xlsx(doc)
     if doc.status == "concept":
         raise RuleViolation("een concept is geen factuur: reik het eerst uit")
+    if doc.received:
+        raise RuleViolation(received_ubl_refusal(doc.invoice))
     if not doc.invoice.einvoice:
         raise RuleViolation(f"factuur {doc.number} is uitgereikt zonder e-factuur: "
                             + (einvoice_notice(doc.invoice) or "de afnemer heeft geen KvK-nummer of OIN"))
@@ -148,19 +159,45 @@ def render(ws: Workspace, number: str, fmt: str) -> bytes:
     return invoice_ubl(doc.invoice)
 
 
+def received_ubl_refusal(inv: Invoice) -> str:
+    """Why there is no e-invoice of a received invoice, and what to use instead."""
+    who = inv.supplier.name
+    return (f"factuur {inv.number} is de factuur die {who} ons stuurde. Van een ontvangen factuur maken wij geen "
+            f"e-factuur: dan zou er een factuur op naam van {who} zijn die {who} niet zelf maakte. De e-factuur "
+            f"maakt {who}; vraag die aan {who} als u hem nodig hebt. Onze registratie van de factuur krijgt u met "
+            f"'vergoeding invoice render {inv.number} --format pdf -o registratie.pdf' (of --format "
+            "xlsx). Is schriftelijk afgesproken dat wij de facturen van deze zzp'er opmaken (zelffacturering), dan "
+            f"maakt 'vergoeding invoice expert --expert {inv.supplier.code} --period {inv.period} --self-billing' de "
+            "factuur met e-factuur.")
+
+
+ORIGINS = ("received", "issued", "self_billed")
+
+
+def origin(s: store.StoredInvoice) -> str:
+    """Where an invoice comes from: ``received`` (a freelancer's own invoice that we
+    registered), ``self_billed`` (issued by us in the freelancer's name, under a recorded
+    self-billing agreement) or ``issued`` (issued by us: a client invoice or a credit note).
+    ``invoice list`` and ``invoice show`` name it (docs/E-INVOICE.md)."""
+    if s.invoice.received:  # their invoice, or their credit note on it
+        return "received"
+    return "self_billed" if s.invoice.self_billed and s.kind == "expert" else "issued"
+
+
 def row(s: store.StoredInvoice) -> dict[str, Any]:
     inv = s.invoice
     t = inv.totals
     party = inv.customer if inv.kind == "client" or inv.original_kind == "client" else inv.supplier
-    return {"number": s.label, "kind": s.kind, "status": s.status, "issue_date": s.issue_date,
+    return {"number": s.label, "kind": s.kind, "origin": origin(s), "status": s.status, "issue_date": s.issue_date,
             "due_date": inv.due_date if s.status != "concept" else None,
             "party": party.name, "period": inv.period, "excl": t.excl, "vat": t.vat, "total": t.total,
-            "credit_of": inv.credit_of, "self_billed": inv.self_billed, "paid_at": s.paid_at}
+            "credit_of": inv.credit_of, "self_billed": inv.self_billed, "approved_at": s.approved_at,
+            "paid_at": s.paid_at}
 
 
 __all__ = [
-    "FORMATS", "GROUP_BY", "BatchResult", "Received", "approve_expert_invoice", "receive_expert_invoice", "NothingToInvoice", "client_lines", "create_all_client_invoices",
+    "FORMATS", "GROUP_BY", "ORIGINS", "BatchResult", "Received", "approve_expert_invoice", "receive_expert_invoice", "NothingToInvoice", "client_lines", "create_all_client_invoices",
     "create_client_invoice", "create_expert_invoice", "credit", "discard", "document", "einvoice_notice", "invoice_hours",
-    "invoiceable_clients", "issue", "list_invoices", "logo_path", "owed", "mark_paid", "number_format", "render", "row",
+    "invoiceable_clients", "issue", "list_invoices", "logo_path", "owed", "mark_paid", "number_format", "origin", "received_ubl_refusal", "render", "row",
     "show",
 ]

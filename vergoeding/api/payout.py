@@ -34,7 +34,9 @@ from vergoeding.core.checks import run_checks
 from vergoeding.core.checks_prices import RULE as NO_PRICE
 from vergoeding.core.compensation import PricedEntry, apply_cost_rule, price_entry
 from vergoeding.core.findings import Finding, Severity, sort_findings
+from vergoeding.core.listing import few
 from vergoeding.core.money import money_sum, to_cents
+from vergoeding.core.nl import whole
 from vergoeding.core.payout import (
     ROUTE,
     Held,
@@ -342,9 +344,11 @@ def _refuse_nothing_paid(sel: Selection, earlier: Any, period: Period, label: st
     """Nothing to pay: why, in the finance employee's words (everyone held, already paid, or no lines)."""
     if sel.held:
         raise RuleViolation(
-            f"er is niets betaald voor {period_text(period)}: iedereen met open regels is aangehouden: "
-            + "; ".join(f"{h.name} ({h.expert}): {h.reason.rstrip('.')}" for h in sel.held)
-            + f". Los het op en betaal opnieuw, of zie 'vergoeding check --period {label}'.")
+            f"er is niets betaald voor {period_text(period)}: iedereen met open regels "
+            f"({whole(len(sel.held))} {'deskundige' if len(sel.held) == 1 else 'deskundigen'}) is aangehouden: "
+            + few([f"{h.name} ({h.expert}): {h.reason.rstrip('.')}" for h in sel.held], sep="; ")
+            + f". Los het op en betaal opnieuw; wie er is aangehouden en waarom staat in "
+            f"'vergoeding check --period {label}'.")
     if earlier:
         raise RuleViolation(already_paid_message(label, earlier))
     raise RuleViolation(

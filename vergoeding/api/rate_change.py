@@ -97,9 +97,9 @@ def _price(e: Entry, g: Engagement, ws: Workspace, *, client: bool) -> Decimal |
 
 
 def _lines(items: Sequence[tuple[int, date]]) -> str:
-    shown = ", ".join(f"regel {i} ({d:%d-%m-%Y})" for i, d in items[:LISTED_MAX])
-    more = len(items) - LISTED_MAX
-    return shown + (f" en nog {more} andere" if more > 0 else "")
+    from vergoeding.core.listing import few
+
+    return few([f"regel {i} ({d:%d-%m-%Y})" for i, d in items], others="andere", shown=LISTED_MAX)
 
 
 def _refuse_paid(code: str, paid: list[tuple[int, date]], last: date) -> RuleViolation:

@@ -39,9 +39,9 @@ def value_text(key: str, value: Any) -> str:
     if value is None or value == "":
         return "(leeg)"
     if isinstance(value, list):
-        items = [value_text(key, v) for v in value[:_LIST_SHOWN]]
-        more = f" … ({len(value)} in totaal)" if len(value) > _LIST_SHOWN else ""
-        return (", ".join(items) or "(geen)") + more
+        from vergoeding.core.listing import few
+
+        return few([value_text(key, v) for v in value], others="andere", shown=_LIST_SHOWN) or "(geen)"
     if isinstance(value, dict):
         return "; ".join(f"{column_name(k)} {value_text(k, v)}" for k, v in value.items())
     return show_value(value)

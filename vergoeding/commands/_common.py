@@ -158,6 +158,8 @@ WORDS: dict[str, str] = {
     # invoice status and kind
     "concept": "concept", "issued": "uitgereikt", "paid": "betaald", "credited": "gecrediteerd",
     "client": "opdrachtgever", "expert": "deskundige", "credit": "creditnota", "own": "eigen",
+    # where an invoice comes from (api.invoices.origin): "issued" reads "uitgereikt" above
+    "received": "ontvangen", "self_billed": "zelffacturering",
     # entry status
     "entered": "ingevoerd", "approved": "goedgekeurd", "locked": "afgesloten",
     # audit actions and kinds of data
@@ -357,7 +359,10 @@ def finding_json(f: Finding) -> dict[str, Any]:
     return d
 
 
-def emit_findings(findings: Iterable[Finding], fmt: str, *, ok_message: str = "Geen bevindingen.") -> None:
+def emit_findings(findings: Iterable[Finding], fmt: str, *, ok_message: str = "Geen bevindingen.",
+                  shown: int | None = None, where: str = "") -> None:
+    """Findings for people (a block each), JSON or CSV. With ``shown``, a table shows that many
+    and counts the rest, naming ``where`` the full list is (``core/listing.py``)."""
     items = list(findings)
     if fmt == "json":
         click.echo(json.dumps([finding_json(f) for f in items], ensure_ascii=False, indent=2))
@@ -370,11 +375,14 @@ def emit_findings(findings: Iterable[Finding], fmt: str, *, ok_message: str = "G
     if not items:
         click.echo(ok_message)
         return
-    for f in items:
-        shown = period_label(f.period or "")
-        who = " ".join(x for x in (f.expert or "", f.engagement or "", shown) if x)
-        where = "" if shown and f.where.endswith(shown) else f.where  # "maand oktober 2026" says it again
-        head = f"{f.severity.label} [{f.label}]" + (f" {who}" if who else "") + (f" {where}" if where else "")
+    from vergoeding.core.listing import cut, rest_text
+
+    head_items, rest = cut(items, shown) if shown is not None else (items, 0)
+    for f in head_items:
+        month = period_label(f.period or "")
+        who = " ".join(x for x in (f.expert or "", f.engagement or "", month) if x)
+        at = "" if month and f.where.endswith(month) else f.where  # "maand oktober 2026" says it again
+        head = f"{f.severity.label} [{f.label}]" + (f" {who}" if who else "") + (f" {at}" if at else "")
         click.echo(printable(head))
         click.echo(f"    {printable(f.message)}")
         if f.advice:
@@ -384,6 +392,8 @@ def emit_findings(findings: Iterable[Finding], fmt: str, *, ok_message: str = "G
             from vergoeding.render.formatting import euro
 
             click.echo(f"    Grens {euro(f.limit)} ({f.limit_year}){mark}: {f.limit_source}")
+    if rest:
+        click.echo(printable(rest_text(rest, others="bevindingen", where=where) + "."))
     n_err = sum(f.severity is Severity.ERROR for f in items)
     n_warn = sum(f.severity is Severity.WARNING for f in items)
     click.echo(f"{n_err} fout(en), {n_warn} waarschuwing(en), {len(items) - n_err - n_warn} keer let op.", err=True)

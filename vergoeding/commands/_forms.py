@@ -8,7 +8,7 @@ from typing import Any
 
 import click
 
-from vergoeding.commands._common import _Parsed, emit
+from vergoeding.commands._common import COLUMN_NAMES, _Parsed, emit
 from vergoeding.core.money import parse_amount
 
 F = Callable[..., Any]
@@ -39,26 +39,18 @@ def _given(params: dict[str, Any], keys: list[str]) -> dict[str, Any]:
     return {k: params[k] for k in keys if params.get(k) is not None}
 
 
-# Field names in `show` output (table); JSON and CSV keep the keys.
-FIELD_NAMES: dict[str, str] = {
-    "code": "code", "kind": "soort", "name": "naam", "street": "straat en huisnummer", "postcode": "postcode",
-    "city": "plaats", "kvk": "KvK-nummer", "vat_id": "btw-nummer", "iban": "IBAN", "bic": "BIC", "oin": "OIN",
-    "contact_name": "contactpersoon", "contact_email": "e-mail contactpersoon", "is_anbi": "ANBI",
-    "corporate_tax_liable": "vennootschapsbelastingplichtig", "may_pay_volunteers": "mag vrijwilligers betalen",
-    "has_payroll_tax_number": "loonheffingennummer", "payment_term_days": "betaaltermijn (dagen)",
-    "date_of_birth": "geboortedatum", "email": "e-mail", "kor": "KOR", "crkbo": "CRKBO", "bsn": "BSN",
-    "benefit": "uitkering", "employed_by_us": "bij ons in loondienst", "engagements": "opdrachten",
-    "volunteer_eligibility": "onbelaste vergoeding",
-    "declarations": "verklaringen", "expert": "deskundige", "client": "opdrachtgever", "role": "rol",
-    "level": "niveau", "regime": "regime", "start": "eerste dag", "end": "laatste dag", "unit": "eenheid",
-    "expert_rate": "tarief deskundige", "client_rate": "tarief opdrachtgever", "budget_hours": "budget (uren)",
-    "budget_amount": "budget (bedrag)", "travel": "reiskosten", "km_rate": "km-tarief",
-    "self_billing": "zelffacturering", "vat_exemption": "btw-vrijstelling", "description": "omschrijving",
-    "phone": "telefoon", "einvoice_format": "e-factuurformaat", "buyer_reference": "referentie opdrachtgever",
-    "order_number": "inkoopnummer", "order_reference": "inkoopnummer", "billable": "factureren",
-    "corrections_billed": "correctie factureren", "einvoice_required": "e-factuur verplicht",
-    "invoice_email": "e-mail voor facturen", "invoice_mail": "facturen per mail", "mail_opt_out": "geen mail",
+# Field names in `show` output (table); JSON and CSV keep the keys. A record shown one field a
+# line has room for a longer name than a table column: these differ from (or add to) the
+# column names of every table (COLUMN_NAMES, commands/_common.py), which give the rest.
+SHOW_NAMES: dict[str, str] = {
+    "street": "straat en huisnummer", "kvk": "KvK-nummer", "vat_id": "btw-nummer",
+    "employed_by_us": "bij ons in loondienst", "volunteer_eligibility": "onbelaste vergoeding",
+    "start": "eerste dag", "end": "laatste dag", "budget_hours": "budget (uren)", "budget_amount": "budget (bedrag)",
+    "buyer_reference": "referentie opdrachtgever", "order_number": "inkoopnummer", "order_reference": "inkoopnummer",
+    "billable": "factureren", "corrections_billed": "correctie factureren", "invoice_email": "e-mail voor facturen",
+    "invoice_mail": "facturen per mail", "mail_opt_out": "geen mail",
 }
+FIELD_NAMES: dict[str, str] = {**COLUMN_NAMES, **SHOW_NAMES}
 SHOW_MONEY = frozenset({"expert_rate", "client_rate", "budget_amount", "km_rate"})
 
 

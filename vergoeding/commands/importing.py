@@ -14,18 +14,20 @@ from vergoeding.commands._common import today, workspace
 @click.option("--dry-run", is_flag=True, help="Alleen controleren: toon wat er zou gebeuren, sla niets op.")
 @click.option("--template", "template", is_flag=True, help="Schrijf het lege invulbestand (met -o).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Bestand voor --template.")
+@click.option("--alle-fouten", "all_errors", is_flag=True,
+              help="Toon bij een geweigerd bestand elke fout (standaard de eerste 10 en het aantal).")
 @click.pass_context
 def import_command(ctx: click.Context, files: tuple[Path, ...], dry_run: bool, template: bool,
-                   output: Path | None) -> None:
+                   output: Path | None, all_errors: bool) -> None:
     """Lees organisaties, deskundigen, verklaringen, opdrachten en uren in uit een werkmap
     (.xlsx, .ods of .xls; een blad per soort, herkend aan de kolomkoppen, ook onder een
     titel) of uit CSV-bestanden (organisaties.csv, deskundigen.csv, verklaringen.csv,
     opdrachten.csv, uren.csv). Een kolom met de naam van de deskundige naast de code wordt
     met de code vergeleken; andere extra kolommen (opmerking) worden overgeslagen en genoemd.
 
-    Alles of niets: is er één fout, dan wordt niets opgeslagen en ziet u elke fout met
-    bestand, blad, rij en kolom (exit 1). Dezelfde uren twee keer inlezen slaat ze één keer
-    op. Komma of punt als decimaalteken, puntkomma- of komma-CSV, datums als 3-11-2026 of
+    Alles of niets: is er één fout, dan wordt niets opgeslagen en ziet u de fouten met
+    bestand, blad, rij en kolom (exit 1): de eerste 10 en het aantal, elke fout met
+    --alle-fouten. Dezelfde uren twee keer inlezen slaat ze één keer op. Komma of punt als decimaalteken, puntkomma- of komma-CSV, datums als 3-11-2026 of
     echte Excel-datums.
 
     \b
@@ -49,9 +51,18 @@ def import_command(ctx: click.Context, files: tuple[Path, ...], dry_run: bool, t
         return
     if not files:
         raise click.UsageError("geef een of meer bestanden om in te lezen (of --template -o BESTAND.xlsx)")
-    from vergoeding.api.importing import import_files
+    import shlex
 
-    report = import_files(ws, list(files), dry_run=dry_run, today=today())
+    from vergoeding.api.importing import import_files
+    from vergoeding.errors import ManyInputErrors
+
+    try:
+        report = import_files(ws, list(files), dry_run=dry_run, today=today())
+    except ManyInputErrors as exc:
+        if not all_errors:  # the first ten and the count; every error with --alle-fouten
+            exc.bounded("'" + " ".join(["vergoeding", "import", *(shlex.quote(str(f)) for f in files), "--dry-run",
+                                        "--alle-fouten"]) + "'")
+        raise
     for notice in report.notices:
         click.echo(f"let op: {notice}", err=True)
     if dry_run:

@@ -6,7 +6,7 @@ import sys
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -35,8 +35,10 @@ if TYPE_CHECKING:
 else:
     api = lazy_module("vergoeding.api.invoices")
 
-COLUMNS = ["number", "kind", "status", "issue_date", "party", "period", "excl", "vat", "total", "credit_of", "paid_at"]
-HEADERS = {"number": "nummer", "kind": "soort", "status": "status", "issue_date": "datum", "party": "partij",
+COLUMNS = ["number", "kind", "origin", "status", "issue_date", "party", "period", "excl", "vat", "total", "credit_of",
+           "paid_at"]
+HEADERS = {"number": "nummer", "kind": "soort", "origin": "herkomst", "status": "status", "issue_date": "datum",
+           "party": "partij",
            "period": "periode", "excl": "excl. btw", "vat": "btw", "total": "totaal", "credit_of": "crediteert",
            "paid_at": "betaald op", "due_date": "vervalt",
            "received": "ontvangen", "open": "nog open"}
@@ -253,16 +255,28 @@ def discard_cmd(ctx: click.Context, concept_id: str) -> None:
 @click.argument("number", metavar="NUMMER")
 @click.option("--reason", required=True, help="Waarom de factuur wordt gecrediteerd.")
 @click.option("--date", "issue_date", type=DATE, help="Datum van de creditnota (standaard vandaag).")
+@click.option("--number", "their_number", help="Bij een ontvangen factuur van een zzp'er: het nummer van de "
+                                               "creditnota die de zzp'er stuurde (met --date: haar datum).")
 @click.pass_context
-def credit_cmd(ctx: click.Context, number: str, reason: str, issue_date: object) -> None:
+def credit_cmd(ctx: click.Context, number: str, reason: str, issue_date: object, their_number: str | None) -> None:
     """Maak een creditnota die factuur NUMMER volledig vervalt. De creditnota krijgt een
-    nieuw nummer; de uren komen vrij om opnieuw (juist) te factureren.
+    nieuw nummer; de uren komen vrij om opnieuw (juist) te factureren. Is NUMMER een
+    ontvangen factuur van een zzp'er, dan is de creditnota ook van de zzp'er: registreer die
+    met haar eigen nummer en datum (--number, --date).
 
     \b
     Voorbeeld:
       vergoeding invoice credit 2026-0003 --reason "verkeerd tarief"
+      vergoeding invoice credit F2026-17 --number C2026-3 --date 4-12-2026 --reason "dubbel"
     """
-    _echo_issued(api.credit(workspace(ctx), number, reason, issue_date=_issue_day(issue_date)))
+    if their_number is not None and issue_date is None:
+        raise InputError("geef de datum van hun creditnota (--date DD-MM-JJJJ)", field="datum")
+    s = api.credit(workspace(ctx), number, reason, issue_date=_issue_day(issue_date), their_number=their_number)
+    if s.invoice.received:
+        click.echo(f"Ontvangen creditnota {s.label} geregistreerd: {_cell(s.invoice.supplier.name)}, vervalt factuur "
+                   f"{s.invoice.credit_of}, {_amounts(s.invoice, ', ')}")
+        return
+    _echo_issued(s)
 
 
 @invoice_group.command("paid")
@@ -316,7 +330,17 @@ def list_cmd(ctx: click.Context, status: str | None, kind: str | None, overdue: 
             click.echo(f"{len(rows)} factuur/facturen over de vervaldatum; nog te ontvangen: {euro(owed)}.")
         return
     found = api.list_invoices(workspace(ctx), status=status, kind=kind)
-    emit([api.row(s) for s in found], fmt, columns=COLUMNS, headers=HEADERS, words=("kind", "status"))
+    rows = [api.row(s) for s in found]
+    if fmt == "table":  # a received invoice is not "uitgereikt": it waits for approval, or is approved
+        rows = [{**r, "status": _state(r)} for r in rows]
+    emit(rows, fmt, columns=COLUMNS, headers=HEADERS, words=("kind", "origin", "status"))
+
+
+def _state(r: dict[str, Any]) -> str:
+    """The status a person reads: for a received invoice not yet paid, whether it is approved."""
+    if r["origin"] != "received" or r["status"] != "issued":
+        return str(r["status"])
+    return "goedgekeurd" if r["approved_at"] else "te keuren"
 
 
 @reads_only
@@ -337,14 +361,31 @@ def show_cmd(ctx: click.Context, number: str, fmt: str) -> None:
     inv = s.invoice
     lines = [{"description": x.description, "from": x.service_from, "to": x.service_to, "quantity": x.quantity,
               "unit": x.unit, "unit_price": x.unit_price, "vat_rate": x.vat.rate, "amount": x.amount} for x in inv.lines]
+    r = api.row(s)
     if fmt == "json":
-        emit([], fmt, payload={**invoice_to_dict(inv), "status": s.status, "paid_at": s.paid_at})
+        emit([], fmt, payload={**invoice_to_dict(inv), "status": s.status, "origin": r["origin"],
+                               "approved_at": s.approved_at, "paid_at": s.paid_at})
         return
     if fmt == "table":
         from vergoeding.commands._common import period_label, show_value, word
-        from vergoeding.render.formatting import percent
+        from vergoeding.render.formatting import euro, percent
 
-        click.echo(f"{'Creditnota' if s.kind == 'credit' else 'Factuur'} {s.label} ({word(s.status)})")
+        if inv.received and s.kind == "credit":
+            click.echo(f"Ontvangen creditnota {s.label}")
+            click.echo(f"  Dit is onze registratie. De creditnota is {s.label} van {_cell(inv.supplier.name)}.")
+        elif inv.received:
+            click.echo(f"Ontvangen factuur {s.label} ({word(_state(r))})")
+            click.echo(f"  Dit is onze registratie. De factuur is {s.label} van {_cell(inv.supplier.name)}.")
+            click.echo(f"  goedgekeurd: {show_value(s.approved_at) if s.approved_at else 'nog niet'}   "
+                       f"betaald: {show_value(s.paid_at) if s.paid_at else 'nog niet'}")
+            if inv.stated_total is not None:
+                diff = inv.stated_total - inv.totals.total
+                click.echo(f"  op hun factuur: {euro(inv.stated_total)}"
+                           + (f" (verschil {euro(diff)}; wij betalen {euro(inv.totals.total)})" if diff else ""))
+        else:
+            what = "Creditnota" if s.kind == "credit" else "Factuur"
+            how = ", zelffacturering" if r["origin"] == "self_billed" else ""
+            click.echo(f"{what} {s.label} ({word(s.status)}{how})")
         click.echo(f"  van:   {inv.supplier.name}")
         click.echo(f"  aan:   {inv.customer.name}")
         click.echo(f"  datum: {show_value(inv.issue_date)}   vervalt: {show_value(inv.due_date)}   "

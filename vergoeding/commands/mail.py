@@ -63,14 +63,29 @@ def _bar(label: str) -> tuple[Any, Any]:
     return progress, close
 
 
+def _dry_run_line(ctx: click.Context) -> str:
+    """This command as typed, with --dry-run: the place where every skipped person is listed."""
+    from datetime import date
+
+    parts = ["vergoeding", "mail", str(ctx.info_name)]
+    for p in ctx.command.params:
+        value = ctx.params.get(p.name or "")
+        if not isinstance(p, click.Option) or p.name == "dry_run" or value in (None, (), False):
+            continue
+        for v in value if isinstance(value, tuple) else (value,):
+            parts += [max(p.opts, key=len), f"{v:%d-%m-%Y}" if isinstance(v, date) else str(v)]
+    return "'" + " ".join([*parts, "--dry-run"]) + "'"
+
+
 def _show_plan(plan: Any, dry_run: bool) -> None:
+    ctx = click.get_current_context()
     if dry_run:
         for m in plan.mails:
             if m.queued:
                 continue
             extra = f" [{', '.join(m.files)}]" if m.files else (f" [link: {m.link}]" if m.link else "")
             click.echo(f"{m.who} {m.name} <{m.to}>: {m.subject}{extra}")
-    for line in plan.summary(dry_run):
+    for line in plan.summary(dry_run, rest_at=_dry_run_line(ctx)):
         click.echo(line)
 
 

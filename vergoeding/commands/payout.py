@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from vergoeding.commands._common import DATE, PERIOD, emit_findings, today, workspace
+from vergoeding.core.listing import SHOWN, few_lines
 from vergoeding.core.period import Period
 
 
@@ -71,8 +72,16 @@ def payout_cmd(ctx: click.Context, period: Period, out: str, expert: str | None,
     r = payout(workspace(ctx), period, Path(out), today(), expert=expert, override_reason=override_reason,
                override_experts=override_experts, reprint=reprint, progress=on_progress,
                execution_date=execution_date, sepa_version=sepa_version)
+    # the full lists are in the overview the payout wrote (sheets Bevindingen, Aangehouden) and
+    # in 'vergoeding check'; the terminal names a few (core/listing.py)
+    overview = next((f for f in r.files if f.suffix == ".xlsx"), None)
+    check = f"'vergoeding check --period {r.period}'"
+
+    def sheet(name: str) -> str:
+        return f"het blad {name} van {overview} of {check}" if overview else check
+
     if not reprint and not r.completed:
-        emit_findings(r.findings, "table")
+        emit_findings(r.findings, "table", shown=SHOWN, where=sheet("Bevindingen"))
     from vergoeding.render.formatting import euro
     from vergoeding.render.formatting import period as period_words
 
@@ -89,7 +98,8 @@ def payout_cmd(ctx: click.Context, period: Period, out: str, expert: str | None,
                    "(later goedgekeurd of verbeterd).")
     if r.held and not reprint:
         click.echo(f"Aangehouden ({len(r.held)}): hun regels blijven open voor een volgende uitbetaling.")
-        for h in r.held:
-            click.echo(f"  {h.expert} {h.name}: {h.reason}")
+        for line in few_lines([f"{h.expert} {h.name}: {h.reason}" for h in r.held],
+                              where=sheet("Aangehouden")):
+            click.echo(line)
     for f in r.files:
         click.echo(f"  {f}")

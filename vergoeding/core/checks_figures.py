@@ -24,6 +24,7 @@ from vergoeding.core.compensation import CAPPED_REGIMES, PricedEntry
 from vergoeding.core.dates import age_on
 from vergoeding.core.findings import Finding, Severity
 from vergoeding.core.limits import FIGURE_LABELS, FiscalLimits, LimitsBook, hour_key
+from vergoeding.core.listing import few
 from vergoeding.core.nl import eur
 from vergoeding.core.period import Period
 from vergoeding.core.regimes import Regime, Unit
@@ -144,7 +145,8 @@ def dba_enforcement(priced: Sequence[PricedEntry], period: Period) -> list[Findi
     return [Finding(
         Severity.INFO, "freelance.dba_enforcement",
         "Vanaf 1 januari 2027 kan de Belastingdienst bij schijnzelfstandigheid ook boetes opleggen: de zachte "
-        f"landing van de Wet DBA is voorbij. Het gaat om de zzp-opdrachten {', '.join(codes)}.",
+        f"landing van de Wet DBA is voorbij. Het gaat om de zzp-opdrachten "
+        f"{few(codes, others='andere')}.",
         "Kijk na of de praktijk past bij zelfstandig werk (eigen werkwijze, vrije vervanging, geen gezag, "
         "eigen tarief, meer opdrachtgevers); anders: loondienst of een ander regime.",
         period=str(period), limit_source=DBA_SOURCE, where="zzp-opdrachten")]

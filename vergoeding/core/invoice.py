@@ -153,6 +153,18 @@ class Invoice:
     # False: a PDF invoice without e-invoice (the customer has no KvK number or OIN and need
     # not receive e-invoices: a private person, a foreign client, an unregistered association)
     einvoice: bool = True
+    # A received invoice: the total on the invoice the freelancer sent us, as they stated it
+    # (None: not given). What we pay is the total of the approved hours and rates (``totals``).
+    stated_total: Decimal | None = None
+
+    @property
+    def received(self) -> bool:
+        """An invoice a freelancer sent us (or their credit note on it), registered under their
+        own number and date. The legal invoice is theirs: ours is a registration of it, never a document in their name
+        (no invoice PDF, no e-invoice). Only under a recorded self-billing agreement do we
+        issue the invoice ourselves (``self_billed``)."""
+        return (self.kind == "expert" or (self.kind == "credit" and self.original_kind == "expert")) \
+            and not self.self_billed
 
     @property
     def due_date(self) -> date:
@@ -262,7 +274,7 @@ def credit_note(original: Invoice, *, issue_date: date, reason: str) -> Invoice:
     notes = tuple(n for n in original.notes if n == SELF_BILLING_NOTE)
     return replace(original, kind="credit", number=None, issue_date=issue_date, lines=lines,
                    credit_of=original.number, credit_reason=reason.strip(),
-                   original_kind=original.kind, notes=notes)
+                   original_kind=original.kind, notes=notes, stated_total=None)
 
 
 # --- the snapshot (JSON-able dict) ---------------------------------------------------------
@@ -306,6 +318,8 @@ def invoice_to_dict(inv: Invoice) -> dict[str, Any]:
         "totals": {"excl": str(t.excl), "vat": str(t.vat), "total": str(t.total),
                    "groups": [{"rate": str(g.rate), "note": g.note, "code": g.code,
                                "base": str(g.base), "vat": str(g.vat)} for g in t.groups]},
+        # only on a received invoice whose total was given (older snapshots stay as they were)
+        **({"stated_total": str(inv.stated_total)} if inv.stated_total is not None else {}),
     }
 
 
@@ -326,4 +340,5 @@ def invoice_from_dict(d: Mapping[str, Any]) -> Invoice:
         notes=tuple(d["notes"]), einvoice_format=d.get("einvoice_format", "peppol"),
         buyer_reference=d.get("buyer_reference", ""), order_reference=d.get("order_reference", ""),
         einvoice=bool(d.get("einvoice", True)),
+        stated_total=D(d["stated_total"]) if d.get("stated_total") is not None else None,
     )

@@ -4,6 +4,7 @@ the stored snapshot only (never from live data), so a reprint shows what was sen
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -16,9 +17,20 @@ class InvoiceDocument:
     invoice: Invoice
     status: str = "issued"
     logo: Path | None = None
+    # a received invoice's state, shown on our registration of it
+    approved_at: date | None = None
+    paid_at: date | None = None
+
+    @property
+    def received(self) -> bool:
+        """A freelancer's own invoice: rendered as our registration of it ("Dit is geen
+        factuur"), never as an invoice in their name, and without an e-invoice."""
+        return self.invoice.received
 
     @property
     def title(self) -> str:
+        if self.received:
+            return "Registratie ontvangen " + ("creditnota" if self.invoice.kind == "credit" else "factuur")
         if self.invoice.kind == "credit":
             return "Creditnota"
         return "Factuur"
@@ -73,9 +85,16 @@ class InvoiceDocument:
             "amount_due": abs(t.total),
             "logo": self.logo.resolve().as_uri() if self.logo else None,
             # an issued invoice carries its e-invoice inside the PDF (render/invoice.py)
-            "einvoice": "" if self.status == "concept" or not inv.einvoice else spec_for(inv.einvoice_format, self_billed=inv.self_billed).name,
-            "einvoice_file": "" if self.status == "concept" or not inv.einvoice
+            "einvoice": "" if self.status == "concept" or not inv.einvoice or self.received
+            else spec_for(inv.einvoice_format, self_billed=inv.self_billed).name,
+            "einvoice_file": "" if self.status == "concept" or not inv.einvoice or self.received
             else f"{'creditnota' if inv.kind == 'credit' else 'factuur'}-{self.number}.xml",  # = render.invoice.ubl_filename
+            # a received invoice (registration.html): what they asked, what we pay, its state
+            "received": self.received,
+            "stated_total": inv.stated_total,
+            "difference": None if inv.stated_total is None else inv.stated_total - t.total,
+            "approved_at": self.approved_at,
+            "paid_at": self.paid_at,
         }
 
 

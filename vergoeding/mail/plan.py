@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, select
 
+from vergoeding.core.listing import few_lines
 from vergoeding.mail.outbox import Mail, checked, insert_mail, sender_domain
 from vergoeding.mail.sending import chunks
 from vergoeding.store import schema as s
@@ -47,7 +48,9 @@ class Plan:
     def new(self) -> list[Planned]:
         return [m for m in self.mails if not m.queued]
 
-    def summary(self, dry_run: bool) -> list[str]:
+    def summary(self, dry_run: bool, *, rest_at: str = "") -> list[str]:
+        """The report in Dutch. Without ``--dry-run`` the skipped people are named up to a few,
+        the rest counted with ``rest_at`` (the same command with --dry-run, which lists all)."""
         lines = []
         verb = "Zou klaarzetten" if dry_run else "Klaargezet"
         lines.append(f"{verb}: {len(self.new)} mail(s) ({self.label}).")
@@ -56,7 +59,8 @@ class Plan:
             lines.append(f"Al eerder klaargezet (niet opnieuw): {old}.")
         if self.skipped:
             lines.append(f"Overgeslagen: {len(self.skipped)}.")
-            lines += [f"  {code} {name}: {why}" for code, name, why in self.skipped]
+            skipped = [f"{code} {name}: {why}" for code, name, why in self.skipped]
+            lines += [f"  {x}" for x in skipped] if dry_run else few_lines(skipped, where=rest_at)
         if dry_run:
             lines.append("Er is niets klaargezet of verzonden (--dry-run).")
         elif self.new:

@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from sqlalchemy import Connection, and_, or_, select, update
 
 from vergoeding import faults
+from vergoeding.core.listing import few_lines
 from vergoeding.errors import InputError
 from vergoeding.mail.message import Attachment, build
 from vergoeding.mail.smtp import Permanent, ServerProblem, Session, Temporary
@@ -78,10 +79,12 @@ class SendReport:
         lines = [f"Verzonden: {len(self.sent)} mail(s)."]
         if self.retry:
             lines.append(f"Tijdelijk niet gelukt, later opnieuw: {len(self.retry)}.")
-            lines += [f"  #{o.id} {o.to}: {o.reason}" for o in self.retry]
+            lines += few_lines([f"#{o.id} {o.to}: {o.reason}" for o in self.retry],
+                               where="'vergoeding mail list --state queued'")
         if self.failed:
             lines.append(f"Niet afgeleverd (de server weigert): {len(self.failed)}.")
-            lines += [f"  #{o.id} {o.to}: {o.reason}" for o in self.failed]
+            lines += few_lines([f"#{o.id} {o.to}: {o.reason}" for o in self.failed],
+                               where="'vergoeding mail list --state failed'")
         if self.waiting:
             lines.append(f"Wachten op een volgende poging: {self.waiting}.")
         if self.busy:

@@ -9,10 +9,13 @@ from vergoeding.documents.invoice import InvoiceDocument
 from vergoeding.render.templating import render_html
 
 TEMPLATE = "invoice.html"
+# a freelancer's own invoice, received: our registration of it, not an invoice in their name
+REGISTRATION_TEMPLATE = "registration.html"
 
 
 def invoice_html(doc: InvoiceDocument, *, user_dir: Path | None, shipped_dir: Path) -> str:
-    return render_html(TEMPLATE, doc.context(), user_dir=user_dir, shipped_dir=shipped_dir)
+    name = REGISTRATION_TEMPLATE if doc.received else TEMPLATE
+    return render_html(name, doc.context(), user_dir=user_dir, shipped_dir=shipped_dir)
 
 
 def invoice_pdf(doc: InvoiceDocument, *, user_dir: Path | None, shipped_dir: Path,
@@ -71,6 +74,14 @@ def invoice_xlsx(doc: InvoiceDocument) -> bytes:
         ("Vrijstelling", "; ".join(c["exemption_notes"])),
         ("Totaal excl. btw", c["total_excl"]), ("Btw", c["total_vat"]), ("Totaal", c["total"]),
     ]
+    if doc.received:  # our registration: their invoice, what we checked, its state; no payment request
+        drop = {"Vervaldatum", "Betalingstermijn (dagen)", "Uitgereikt door afnemer", "Crediteert factuur",
+                "Reden creditnota"}
+        header = [(k, v) for k, v in header if k not in drop]
+        header[1:3] = [("Factuurnummer van de zzp'er", c["number"]), ("Factuurdatum van de zzp'er", c["issue_date"]),
+                       ("Let op", f"Dit is geen factuur: de factuur is {c['number']} van {sup['name']}")]
+        header += [("Op hun factuur", c["stated_total"]), ("Verschil", c["difference"]),
+                   ("Goedgekeurd op", c["approved_at"]), ("Betaald op", c["paid_at"])]
     kor = not c["mentions_vat"]
     if kor:
         drop = {"Totaal excl. btw", "Btw", "Vrijstelling"}
@@ -82,7 +93,7 @@ def invoice_xlsx(doc: InvoiceDocument) -> bytes:
     # the amounts in the header are money: set their number format
     ws = wb._wb["Factuur"]
     for row in ws.iter_rows(min_row=2):
-        if row[0].value in ("Totaal excl. btw", "Btw", "Totaal"):
+        if row[0].value in ("Totaal excl. btw", "Btw", "Totaal", "Op hun factuur", "Verschil"):
             row[1].number_format = EURO
     cols = [
         Column("Nr", "position", INTEGER, 5), Column("Omschrijving", "description", None, 48),

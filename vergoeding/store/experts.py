@@ -15,6 +15,7 @@ from vergoeding.core import ids
 from vergoeding.core.bounds import check_bound
 from vergoeding.core.dates import birth_date_problem
 from vergoeding.core.regimes import Benefit
+from vergoeding.store import records
 from vergoeding.store import schema as s
 from vergoeding.store.base import (
     LABELS,
@@ -27,11 +28,6 @@ from vergoeding.store.base import (
     audit,
     clean,
     clean_fields,
-    insert_record,
-    named_fields,
-    record_of,
-    refuse_taken_code,
-    update_record,
 )
 from vergoeding.store.db import now_utc
 
@@ -86,7 +82,7 @@ def normalise_expert(d: ExpertData, today: date | None = None) -> ExpertData:
             problem := birth_date_problem(d.date_of_birth, today or now_utc().date())):
         raise _err(problem, "date_of_birth")
     return replace(
-        d, **named_fields(d),
+        d, **records.named_fields(d),
         email=_maybe(ids.email, d.email),
         iban=_maybe(ids.iban, d.iban),
         kvk=_maybe(ids.kvk, d.kvk),
@@ -96,13 +92,13 @@ def normalise_expert(d: ExpertData, today: date | None = None) -> ExpertData:
 
 
 def expert_data(conn: Connection, code: str) -> ExpertData:
-    return record_of(conn, s.experts, ExpertData, code, "ervaringsdeskundige")
+    return records.read(conn, s.experts, ExpertData, code, "ervaringsdeskundige")
 
 
 def add_expert(conn: Connection, actor: str, data: ExpertData, today: date | None = None) -> ExpertData:
     d = normalise_expert(data, today)
-    refuse_taken_code(conn, s.experts, d.code, "ervaringsdeskundige")
-    insert_record(conn, actor, s.experts, "expert", asdict(d), {"code": d.code, "name": d.name, "bsn": d.bsn})
+    records.refuse_taken_code(conn, s.experts, d.code, "ervaringsdeskundige")
+    records.insert(conn, actor, s.experts, "expert", asdict(d), {"code": d.code, "name": d.name, "bsn": d.bsn})
     return d
 
 
@@ -110,7 +106,7 @@ def edit_expert(conn: Connection, actor: str, code: str, changes: Mapping[str, A
                 today: date | None = None) -> ExpertData:
     old = expert_data(conn, code)
     new = normalise_expert(replace(old, **dict(changes)), today)
-    update_record(conn, actor, s.experts, "expert", "ervaringsdeskundige", code, old, new)
+    records.update(conn, actor, s.experts, "expert", "ervaringsdeskundige", code, old, new)
     return new
 
 

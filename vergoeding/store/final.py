@@ -72,9 +72,10 @@ def final_lines(conn: Connection, engagement_id: int) -> list[FinalLine]:
 
 
 def listed(lines: list[FinalLine]) -> str:
-    shown = "; ".join(f"regel {x.entry_id} ({x.work_date:%d-%m-%Y}, {x.where})" for x in lines[:LISTED_MAX])
-    more = len(lines) - LISTED_MAX
-    return shown + (f"; en nog {more} andere" if more > 0 else "")
+    from vergoeding.core.listing import few
+
+    return few([f"regel {x.entry_id} ({x.work_date:%d-%m-%Y}, {x.where})" for x in lines], sep="; ",
+               others="andere", shown=LISTED_MAX)
 
 
 def _shown(field: str, value: Any) -> str:

@@ -50,8 +50,9 @@ def _tables(con: sqlite3.Connection) -> list[str]:
 
 
 def _listing(names: list[str]) -> str:
-    shown = ", ".join(names[:5])
-    return shown + (f" en nog {len(names) - 5}" if len(names) > 5 else "")
+    from vergoeding.core.listing import few
+
+    return few(names, others="andere")
 
 
 def query(path: Path, sql: str, params: tuple[object, ...] = ()) -> list[tuple[object, ...]]:

@@ -1,11 +1,5 @@
-"""Invoices in the database: the numbering sequence, the life cycle and immutability.
-
-Numbering: one row per series in ``invoice_series`` holds the next number. It is read and
-advanced in the SAME transaction that inserts the issued invoice, so a failure anywhere
-rolls the number back too (no gaps), and a number is never reused (credit notes take a new
-one; nothing is ever deleted). Two writers never interleave: SQLite transactions start with
-``BEGIN IMMEDIATE`` (see :mod:`vergoeding.store.db`); on PostgreSQL the series row is
-created insert-or-nothing and then read with ``SELECT ... FOR UPDATE`` (see take_number). Numbers are never derived from a count of rows.
+"""Invoices in the database: the life cycle and immutability (the numbering sequence is
+:mod:`vergoeding.store.invoice_numbers`; :func:`take_number` is re-exported here).
 
 Life cycle: concept -> issued -> paid | credited. A concept has no number and may be
 discarded; from ``issued`` on, the snapshot (every printed field, JSON) never changes and
@@ -37,17 +31,16 @@ from vergoeding.core.invoice import (
     missing_fields,
 )
 from vergoeding.core.money import to_cents
-from vergoeding.core.numbering import check_issue_date, format_number, series_key, series_prefix
+from vergoeding.core.numbering import check_issue_date, series_key, series_prefix
 from vergoeding.core.text import clean_text
 from vergoeding.errors import InputError, NotFoundError, RuleViolation, mask_bsns
 from vergoeding.store.db import now_utc
-from vergoeding.store.migrations import NUMBER_MAX
+from vergoeding.store.invoice_numbers import refuse_after_a_later_year, take_number
 from vergoeding.store.schema import (
     audit_log,
     bank_entries,
     entries,
     invoice_lines,
-    invoice_series,
     invoices,
 )
 
@@ -77,59 +70,6 @@ def audit(conn: Connection, actor: str, action: str, entity_id: int | None, deta
     conn.execute(audit_log.insert().values(at=now_utc(), actor=actor, action=action, entity="invoice",
                                            entity_id=entity_id, detail=json.dumps(detail, ensure_ascii=False,
                                                                                   sort_keys=True)))
-
-
-def _insert_or_nothing(conn: Connection, series: str) -> None:
-    """Create the row of ``series`` (next number 1) unless it exists, without an error when
-    another writer creates it at the same moment: ``INSERT ... ON CONFLICT DO NOTHING`` on
-    PostgreSQL, ``INSERT OR IGNORE`` on SQLite."""
-    values = {"series": series, "next_number": 1}
-    if conn.dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert as pg_insert
-
-        conn.execute(pg_insert(invoice_series).values(**values).on_conflict_do_nothing())
-    elif conn.dialect.name == "sqlite":
-        from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-
-        conn.execute(sqlite_insert(invoice_series).values(**values).on_conflict_do_nothing())
-    elif conn.execute(select(invoice_series.c.series).where(invoice_series.c.series == series)).first() is None:
-        conn.execute(invoice_series.insert().values(**values))  # pragma: no cover - other databases
-
-
-def take_number(conn: Connection, series: str, fmt: str, *, year: int, expert: str = "") -> str:
-    """The next number of ``series``, advanced inside the caller's transaction.
-
-    First use of a series is race-free: the row is inserted-or-nothing, then read with a row
-    lock (``SELECT ... FOR UPDATE``), so concurrent first invoices of a new series wait for
-    each other instead of colliding on the primary key."""
-    if len(series) > NUMBER_MAX:
-        raise RuleViolation(f"factuurserie {series[:40]}... is langer dan {NUMBER_MAX} tekens; "
-                            "kies een kortere code of een korter voorvoegsel in [invoices]")
-    _insert_or_nothing(conn, series)
-    seq = int(conn.execute(
-        select(invoice_series.c.next_number).where(invoice_series.c.series == series).with_for_update()
-    ).scalar_one())
-    conn.execute(update(invoice_series).where(invoice_series.c.series == series).values(next_number=seq + 1))
-    number = format_number(fmt, year=year, seq=seq, expert=expert)
-    skipped = 0
-    while conn.execute(select(invoices.c.id).where(invoices.c.number == number)).first() is not None:
-        # The number is already on a document of another series: a credit note numbered
-        # from the previous year's counter before the one-series-per-year rule, or a format
-        # changed mid-year. That document fills this place in the sequence, so the series
-        # moves past it (no gap, no collision); a format that can only repeat itself stops.
-        skipped += 1
-        if skipped > 1000:
-            raise RuleViolation(f"factuurnummer {number} bestaat al: het nummerformaat geeft dubbele nummers "
-                                f"(serie {series}); pas [invoices] aan")
-        seq += 1
-        number = format_number(fmt, year=year, seq=seq, expert=expert)
-    if skipped:
-        conn.execute(update(invoice_series).where(invoice_series.c.series == series).values(next_number=seq + 1))
-    if len(number) > NUMBER_MAX:
-        raise RuleViolation(f"factuurnummer {number[:40]}... wordt langer dan {NUMBER_MAX} tekens "
-                            f"(serie {series[:40]}); kies een korter nummerformaat in [invoices] of een "
-                            "kortere code")
-    return number
 
 
 def _refuse_incomplete(inv: Invoice) -> None:
@@ -185,7 +125,7 @@ def issue(conn: Connection, inv: Invoice, *, fmt: str, series_prefix: str, actor
     _refuse_incomplete(inv)
     year = inv.issue_date.year
     series = series_key(series_prefix, fmt, year, expert_code)
-    _refuse_after_a_later_year(conn, inv, series_prefix, fmt, expert_code)
+    refuse_after_a_later_year(conn, inv, series_prefix, fmt, expert_code)
     number = take_number(conn, series, fmt, year=year, expert=expert_code)
     inv = replace(inv, number=number)
     if credit_of_id is None and inv.credit_of:
@@ -200,24 +140,6 @@ def issue(conn: Connection, inv: Invoice, *, fmt: str, series_prefix: str, actor
         "number": number, "kind": inv.kind, "series": series, "total": str(inv.totals.total),
         "entries": len(entry_ids), "credit_of": inv.credit_of})
     return get(conn, inv_id)
-
-
-def _refuse_after_a_later_year(conn: Connection, inv: Invoice, prefix: str, fmt: str, expert: str) -> None:
-    """A document dated in a year whose numbering the next year has already followed (a
-    credit note of 20-12-2026 made after 2027-0001 was issued) would take a number out of
-    the order of the dates: refused, with the way out (date it today)."""
-    year = inv.issue_date.year
-    later = conn.execute(select(invoices.c.series, invoices.c.issue_date, invoices.c.number)
-                         .where(invoices.c.issue_date >= date(year + 1, 1, 1), invoices.c.series.is_not(None))
-                         .order_by(invoices.c.issue_date, invoices.c.id)).all()
-    for r in later:
-        if r.series == series_key(prefix, fmt, r.issue_date.year, expert):
-            what = "een creditnota" if inv.kind == "credit" else "een factuur"
-            raise RuleViolation(
-                f"{what} met datum {inv.issue_date:%d-%m-%Y} kan niet meer: de nummering van "
-                f"{r.issue_date.year} is al begonnen ({r.number}, {r.issue_date:%d-%m-%Y}), en een document met "
-                f"een eerdere datum zou daarna een nummer krijgen. Geef als datum {r.issue_date:%d-%m-%Y} of later "
-                "(meestal vandaag); er is niets opgeslagen.")
 
 
 def save_concept(conn: Connection, inv: Invoice, *, actor: str, client_id: int | None = None,
@@ -329,8 +251,11 @@ def mark_paid(conn: Connection, key: str, *, paid_on: date, actor: str, today: d
     return get(conn, cur.id)
 
 
-def credit(conn: Connection, key: str, *, reason: str, issue_date: date, fmt: str, actor: str) -> StoredInvoice:
-    """Credit note for invoice ``key`` (issued or paid), numbered in the original's series."""
+def credit(conn: Connection, key: str, *, reason: str, issue_date: date, fmt: str, actor: str,
+           number: str | None = None) -> StoredInvoice:
+    """Credit note for invoice ``key`` (issued or paid), numbered in the original's series.
+    For a received invoice (a freelancer's own) the credit note is theirs too: ``number`` is
+    THEIR credit note's number and ``issue_date`` its date, and no number of ours is used."""
     cur = get(conn, key)
     if cur.kind == "credit":
         raise RuleViolation(f"{cur.label} is zelf een creditnota")
@@ -343,10 +268,24 @@ def credit(conn: Connection, key: str, *, reason: str, issue_date: date, fmt: st
         raise RuleViolation("geef een reden voor de creditnota (--reason)")
     note = credit_note(cur.invoice, issue_date=issue_date, reason=reason)
     _refuse_incomplete(replace(note, number="(volgt)"))
-    expert = cur.invoice.supplier.code if cur.kind == "expert" else ""
-    # the series of the credit note's OWN year (see vergoeding.core.numbering)
-    series = series_key(series_prefix(cur.series or "factuur"), fmt, issue_date.year, expert)
-    number = take_number(conn, series, fmt, year=issue_date.year, expert=expert)
+    series: str | None = None
+    if cur.invoice.received:
+        number = (number or "").strip()
+        if not number:
+            raise RuleViolation(f"factuur {cur.label} is de factuur die {cur.invoice.supplier.name} ons stuurde: "
+                                f"de creditnota daarop maakt {cur.invoice.supplier.name} ook zelf. Registreer die "
+                                f"met 'vergoeding invoice credit {cur.label} --number HUN-NUMMER --date DD-MM-JJJJ "
+                                "--reason ...'")
+        if conn.execute(select(invoices.c.id).where(invoices.c.number == number)).first() is not None:
+            raise RuleViolation(f"nummer {number} is al geregistreerd; geef het nummer van hun creditnota")
+    else:
+        if number is not None:
+            raise RuleViolation(f"factuur {cur.label} is door ons uitgereikt: de creditnota krijgt een nummer uit "
+                                "onze reeks; laat --number weg")
+        expert = cur.invoice.supplier.code if cur.kind == "expert" else ""
+        # the series of the credit note's OWN year (see vergoeding.core.numbering)
+        series = series_key(series_prefix(cur.series or "factuur"), fmt, issue_date.year, expert)
+        number = take_number(conn, series, fmt, year=issue_date.year, expert=expert)
     note = replace(note, number=number)
     r = conn.execute(select(invoices.c.client_id, invoices.c.expert_id).where(invoices.c.id == cur.id)).one()
     new_id = _insert(conn, note, status="issued", series=series, client_id=r.client_id,
@@ -402,10 +341,6 @@ def unpaid_expert_invoices(conn: Connection, *, until: date, expert_code: str | 
     if expert_code:
         q = q.join(experts, experts.c.id == invoices.c.expert_id).where(experts.c.code == expert_code)
     return [_row_to_stored(r) for r in conn.execute(q)]
-
-
-def count_in_series(conn: Connection, series: str) -> int:
-    return int(conn.execute(select(func.count()).select_from(invoices).where(invoices.c.series == series)).scalar_one())
 
 
 def received_by_bank(conn: Connection, numbers: Sequence[str]) -> dict[str, int]:

@@ -13,6 +13,7 @@ from sqlalchemy import Connection, select
 
 from vergoeding.core import ids
 from vergoeding.core.einvoice import SI_UBL, parse_format
+from vergoeding.store import records
 from vergoeding.store import schema as s
 from vergoeding.store.base import (
     LABELS,
@@ -21,11 +22,6 @@ from vergoeding.store.base import (
     _opt,
     _text,
     clean_fields,
-    insert_record,
-    named_fields,
-    record_of,
-    refuse_taken_code,
-    update_record,
 )
 
 
@@ -79,7 +75,7 @@ def normalise_organisation(d: OrganisationData) -> OrganisationData:
         raise _err(f"{d.invoice_mail!r}: verwacht 'pdf' (PDF met e-factuur) of 'xml' (alleen de e-factuur)",
                    "invoice_mail")
     return replace(
-        d, **named_fields(d),
+        d, **records.named_fields(d),
         invoice_email=_maybe(ids.email, d.invoice_email, field=LABELS["invoice_email"]),
         kvk=_maybe(ids.kvk, d.kvk),
         vat_id=_maybe(ids.vat_id, d.vat_id, field=LABELS["vat_id"]),
@@ -94,7 +90,7 @@ def normalise_organisation(d: OrganisationData) -> OrganisationData:
 
 
 def organisation_data(conn: Connection, code: str) -> OrganisationData:
-    return record_of(conn, s.organisations, OrganisationData, code, "organisatie")
+    return records.read(conn, s.organisations, OrganisationData, code, "organisatie")
 
 
 def _check_one_own(conn: Connection, d: OrganisationData, exclude_id: int | None = None) -> None:
@@ -110,9 +106,9 @@ def _check_one_own(conn: Connection, d: OrganisationData, exclude_id: int | None
 
 def add_organisation(conn: Connection, actor: str, data: OrganisationData) -> OrganisationData:
     d = normalise_organisation(data)
-    refuse_taken_code(conn, s.organisations, d.code, "organisatie")
+    records.refuse_taken_code(conn, s.organisations, d.code, "organisatie")
     _check_one_own(conn, d)
-    insert_record(conn, actor, s.organisations, "organisation", asdict(d),
+    records.insert(conn, actor, s.organisations, "organisation", asdict(d),
                   {"code": d.code, "name": d.name, "kind": d.kind})
     return d
 
@@ -129,5 +125,5 @@ def edit_organisation(conn: Connection, actor: str, code: str, changes: Mapping[
                    "Klopt de fiscale status niet, wijzig dan --anbi/--no-anbi of --corporate-tax; wilt u geen "
                    "vrijwilligers betalen, gebruik dan geen regime vrijwilliger of vacatiegeld in de opdrachten",
                    "may_pay_volunteers")
-    update_record(conn, actor, s.organisations, "organisation", "organisatie", code, old, new)
+    records.update(conn, actor, s.organisations, "organisation", "organisatie", code, old, new)
     return new

@@ -22,6 +22,7 @@ from sqlalchemy.exc import IntegrityError
 
 from vergoeding import faults
 from vergoeding.core.compensation import PricedEntry
+from vergoeding.core.listing import few
 from vergoeding.core.money import from_cents, to_cents
 from vergoeding.core.nl import period as period_words
 from vergoeding.core.payout import PaidLine, as_priced
@@ -174,7 +175,7 @@ def record_payout(engine: Engine, *, number: str, period: str, expert_code: str 
             paid_work_lock(conn)
             changed = _changed_engagements(conn, lines)
             if changed:
-                raise Repriced(f"opdracht(en) {', '.join(changed)} zijn gewijzigd tijdens de uitbetaling van "
+                raise Repriced(f"opdracht(en) {few(changed, others='andere')} zijn gewijzigd tijdens de uitbetaling van "
                                f"{period_words(period)}; er is niets betaald. Probeer het opnieuw.")
             key = conn.execute(payouts.insert().values(
                 number=number, period=period, expert_code=expert_code, created_at=created,

@@ -145,35 +145,28 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
             h["Cache-Control"] = "no-store"
         return resp
 
-    @app.errorhandler(CSRFError)
-    def _csrf(exc: CSRFError) -> Any:
-        return render_template("web/error.html", title="Formulier verlopen",
-                               message="Dit formulier is verlopen of niet compleet. Ga terug, laad de pagina "
-                                       "opnieuw en probeer het nog eens."), 400
-
-    @app.errorhandler(404)
-    def _404(exc: Any) -> Any:
-        return render_template("web/error.html", title="Niet gevonden",
-                               message="Deze pagina bestaat niet, of u mag hem niet zien."), 404
-
-    @app.errorhandler(500)
-    def _500(exc: Any) -> Any:
-        return render_template("web/error.html", title="Er ging iets mis",
-                               message="Er ging bij ons iets mis. Probeer het later nog eens. Blijft het misgaan? "
-                                       "Neem contact op met financiën."), 500
-
-    @app.errorhandler(413)
-    def _413(exc: Any) -> Any:
-        return render_template("web/error.html", title="Bestand te groot",
-                               message="Het bestand is te groot. Een bonnetje mag hoogstens 10 MB zijn."), 413
-
-    @app.errorhandler(429)
-    def _429(exc: Any) -> Any:
-        return render_template("web/error.html", title="Even wachten",
-                               message="U heeft het te vaak geprobeerd. Wacht een kwartier en probeer het dan "
-                                       "opnieuw."), 429
+    for key, (status, title, message) in ERROR_PAGES.items():
+        app.register_error_handler(key, _error_page(status, title, message))
 
     return app
+
+
+# The error pages: (status, title, message) for an error class or status code, one template.
+ERROR_PAGES: dict[type[Exception] | int, tuple[int, str, str]] = {
+    CSRFError: (400, "Formulier verlopen", "Dit formulier is verlopen of niet compleet. Ga terug, laad de pagina "
+                                           "opnieuw en probeer het nog eens."),
+    404: (404, "Niet gevonden", "Deze pagina bestaat niet, of u mag hem niet zien."),
+    500: (500, "Er ging iets mis", "Er ging bij ons iets mis. Probeer het later nog eens. Blijft het misgaan? "
+                                   "Neem contact op met financiën."),
+    413: (413, "Bestand te groot", "Het bestand is te groot. Een bonnetje mag hoogstens 10 MB zijn."),
+    429: (429, "Even wachten", "U heeft het te vaak geprobeerd. Wacht een kwartier en probeer het dan opnieuw."),
+}
+
+
+def _error_page(status: int, title: str, message: str) -> Any:
+    def page(exc: Any) -> Any:
+        return render_template("web/error.html", title=title, message=message), status
+    return page
 
 
 def workspace() -> Workspace:
