@@ -1,6 +1,6 @@
 """Terminal tables that fit 100 columns (issue 21, item 4).
 
-Every table a command prints goes through :func:`table_lines` (via ``emit`` in ``_common.py``),
+Every table a command prints goes through :func:`table_lines` (via ``emit`` in ``_output.py``),
 every "veld: waarde" block through :func:`block_lines` and every running text through
 :func:`wrap`, so no line is wider than :data:`WIDTH` characters unless the user asks for the
 wide table with ``--breed``:
