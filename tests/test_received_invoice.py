@@ -98,7 +98,7 @@ def test_a_received_invoice_is_our_registration_never_an_invoice_in_their_name(
     assert {n: (x["kind"], x["origin"], x["status"]) for n, x in rows.items()} == {
         NUMBER: ("expert", "received", "issued"), "2026-0001": ("client", "issued", "issued")}
     assert rows[NUMBER]["approved_at"] == "2026-11-05"
-    table = run(runner, cli, "invoice", "list").stdout
+    table = run(runner, cli, "invoice", "list", "--breed").stdout  # one line an invoice
     line = next(x for x in table.splitlines() if x.startswith(NUMBER))
     assert line.split()[1:4] == ["deskundige", "ontvangen", "goedgekeurd"], line
     line = next(x for x in table.splitlines() if x.startswith("2026-0001"))
@@ -122,7 +122,7 @@ def test_self_billed_invoices_are_ours_and_say_so(runner: CliRunner, cli: click.
     assert r.exit_code == 0, r.output
     rows = json.loads(run(runner, cli, "invoice", "list", "--format", "json").stdout)
     assert [(x["number"], x["origin"]) for x in rows] == [("ZF2026-E002-001", "self_billed")]
-    line = run(runner, cli, "invoice", "list").stdout.splitlines()[2]
+    line = run(runner, cli, "invoice", "list", "--breed").stdout.splitlines()[2]  # one line an invoice
     assert line.split()[:4] == ["ZF2026-E002-001", "deskundige", "zelffacturering", "uitgereikt"], line
     show = run(runner, cli, "invoice", "show", "ZF2026-E002-001").stdout
     assert show.startswith("Factuur ZF2026-E002-001 (uitgereikt, zelffacturering)\n"), show

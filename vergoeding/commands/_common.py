@@ -116,13 +116,20 @@ FORMATS = ("table", "json", "csv")
 
 def format_option(*extra: str) -> Callable[[F], F]:
     """The shared ``--format`` option (table for people, json stable for scripts, csv)."""
+    from vergoeding.commands._table import breed_option
+
     choices = (*FORMATS, *extra)
-    return click.option(
+    fmt = click.option(
         "--format", "fmt", type=click.Choice(choices), default="table", show_default=True,
         help="Uitvoer: table (voor mensen), json (stabiel, voor scripts), csv (voor Excel: puntkomma, "
         "decimale komma, UTF-8 met BOM; zie docs/CSV.md)"
         + (", " + ", ".join(extra) if extra else "") + ".",
     )
+
+    def both(f: F) -> F:  # every command with a table has --breed next to --format
+        return fmt(breed_option(f))
+
+    return both
 
 
 def workspace(ctx: click.Context) -> Workspace:

@@ -61,9 +61,10 @@ def _show(row: dict[str, Any], fmt: str) -> None:
 
         # a key without a name here gets the ledger's Dutch field name; the key itself only as a last resort
         names = {k: FIELD_NAMES.get(k) or FIELD_LABELS.get(k) or k.replace("_", " ") for k in row}
-        width = max(len(n) for n in names.values())
-        for k, v in row.items():
-            shown = word(v) if k == "kind" else show_value(v, money=k in SHOW_MONEY)
-            click.echo(f"{names[k].ljust(width)}  {shown}")
+        from vergoeding.commands._table import WIDTH, block_lines, is_breed
+
+        pairs = [(names[k], word(v) if k == "kind" else show_value(v, money=k in SHOW_MONEY)) for k, v in row.items()]
+        for line in block_lines(pairs, width=None if is_breed() else WIDTH, skip_empty=False):
+            click.echo(line)
     else:
         emit([row], fmt, payload=row)

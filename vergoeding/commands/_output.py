@@ -219,13 +219,12 @@ def emit(
     money_cols, word_cols = set(money), set(words)
     table = [[word(r.get(c)) if c in word_cols else period_label(r.get(c)) if c in PERIOD_COLUMNS
               else show_value(r.get(c), money=c in money_cols) for c in cols] for r in rows]
-    widths = [max([len(n), *(len(line) for row in table for line in [row[i]])]) for i, n in enumerate(names)]
+    from vergoeding.commands._table import WIDTH, is_breed, table_lines, wrap
+
+    width = None if is_breed() else WIDTH  # fits 100 columns; --breed: one line a record
     if title:
-        click.echo(printable(title))
-    click.echo("  ".join(n.ljust(w) for n, w in zip(names, widths, strict=True)).rstrip())
-    click.echo("  ".join("-" * w for w in widths))
-    for row in table:
-        click.echo("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip())
+        click.echo("\n".join(wrap(printable(title), width=width)))
+    click.echo("\n".join(table_lines(names, table, width=width)))
     if not rows:
         click.echo("(geen regels)")
     if total is not None and total > len(rows):
@@ -265,7 +264,13 @@ def emit_findings(findings: Iterable[Finding], fmt: str, *, ok_message: str = "G
     if not items:
         click.echo(ok_message)
         return
+    from vergoeding.commands._table import WIDTH, is_breed, wrap
     from vergoeding.core.listing import cut, rest_text
+
+    width = None if is_breed() else WIDTH  # a finding is a block of lines of at most 100 characters
+
+    def say(text: str, indent: str = "") -> None:
+        click.echo("\n".join(wrap(printable(text), indent=indent, width=width)))
 
     head_items, rest = cut(items, shown) if shown is not None else (items, 0)
     for f in head_items:
@@ -273,17 +278,17 @@ def emit_findings(findings: Iterable[Finding], fmt: str, *, ok_message: str = "G
         who = " ".join(x for x in (f.expert or "", f.engagement or "", month) if x)
         at = "" if month and f.where.endswith(month) else f.where  # "maand oktober 2026" says it again
         head = f"{f.severity.label} [{f.label}]" + (f" {who}" if who else "") + (f" {at}" if at else "")
-        click.echo(printable(head))
-        click.echo(f"    {printable(f.message)}")
+        click.echo(printable(head))  # the head stays one line: what one greps for (a long file path makes it long)
+        say(f.message, "    ")
         if f.advice:
-            click.echo(f"    Wat u kunt doen: {printable(f.advice)}")
+            say(f"Wat u kunt doen: {f.advice}", "    ")
         if f.limit is not None:
             mark = "" if f.limit_confirmed is not False else " (NIET BEVESTIGD)"
             from vergoeding.render.formatting import euro
 
-            click.echo(f"    Grens {euro(f.limit)} ({f.limit_year}){mark}: {f.limit_source}")
+            say(f"Grens {euro(f.limit)} ({f.limit_year}){mark}: {f.limit_source}", "    ")
     if rest:
-        click.echo(printable(rest_text(rest, others="bevindingen", where=where) + "."))
+        say(rest_text(rest, others="bevindingen", where=where) + ".")
     n_err = sum(f.severity is Severity.ERROR for f in items)
     n_warn = sum(f.severity is Severity.WARNING for f in items)
     click.echo(f"{n_err} fout(en), {n_warn} waarschuwing(en), {len(items) - n_err - n_warn} keer let op.", err=True)

@@ -18,6 +18,7 @@ from vergoeding.commands._common import (
     workspace,
 )
 from vergoeding.commands._lazy import lazy_module
+from vergoeding.commands._table import breed_option
 from vergoeding.core.findings import has_errors
 from vergoeding.core.money import ZERO
 from vergoeding.core.period import Period
@@ -38,6 +39,7 @@ else:
 @click.option("--expert", "expert", type=EXPERT_CODE, help="Alleen deze deskundige (code).")
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True,
               help="Uitvoer: table (voor mensen) of json (stabiel, voor scripts).")
+@breed_option
 @click.pass_context
 def check_cmd(ctx: click.Context, period: Period | None, year: int | None, expert: str | None, fmt: str) -> None:
     """Controleer vergoedingen: vrijwilligersgrenzen, uitkeringen, budget, minimumloon en
@@ -60,6 +62,7 @@ def check_cmd(ctx: click.Context, period: Period | None, year: int | None, exper
 @click.option("--on", "on", type=DATE, help="Datum (standaard vandaag).")
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True,
               help="Uitvoer: table, json of csv.")
+@breed_option
 @click.pass_context
 def room_cmd(ctx: click.Context, expert: str, on: date | None, fmt: str) -> None:
     """Hoeveel belastingvrije vrijwilligersvergoeding er deze maand en dit jaar nog over is.
@@ -89,10 +92,11 @@ def room_cmd(ctx: click.Context, expert: str, on: date | None, fmt: str) -> None
          payload={"expert": expert, "on": r.on, "left": r.left, "periods": rows, "story": story.as_dict()},
          title=f"Belastingvrije ruimte voor {expert} op {r.on:%d-%m-%Y}" if fmt == "table" else None)
     if fmt == "table":
+        from vergoeding.commands._table import echo
+
         click.echo("")
-        for sentence in (story.headline, *story.sentences, story.next_steps, story.note):
+        receipts = ("Werkelijke kosten met bonnetjes tellen mee, omdat de deskundige dit jaar ook een "
+                    "vergoeding voor het werk krijgt." if r.year.receipts else "")
+        for sentence in (story.headline, *story.sentences, story.next_steps, story.note, receipts):
             if sentence:
-                click.echo(sentence)
-        if r.year.receipts:
-            click.echo("Werkelijke kosten met bonnetjes tellen mee, omdat de deskundige dit jaar ook een "
-                       "vergoeding voor het werk krijgt.")
+                echo(sentence)

@@ -7,6 +7,7 @@ from datetime import date
 import click
 
 from vergoeding.commands._common import DATE, emit, today, workspace
+from vergoeding.commands._table import breed_option
 
 
 @click.command("exception")
@@ -20,6 +21,7 @@ from vergoeding.commands._common import DATE, emit, today, workspace
 @click.option("--agreed-on", "agreed_on", type=DATE, help="Datum van de schriftelijke afspraak (bij overeenkomst).")
 @click.option("--on", "decided_on", type=DATE, help="Datum van het besluit (standaard vandaag).")
 @click.option("--list", "show", is_flag=True, help="Toon de vastgelegde uitzonderingen van deze opdracht.")
+@breed_option
 @click.pass_context
 def exception_cmd(ctx: click.Context, code: str, kind: str | None, decided_by: str | None, reason: str | None,
                   agreed_on: date | None, decided_on: date | None, show: bool) -> None:

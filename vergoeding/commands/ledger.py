@@ -223,15 +223,18 @@ def hours_command(ctx: click.Context, expert_code: str, period: Period | None, y
 
         t = doc.total
         extra = ", ".join(t.count_texts)
-        click.echo(f"Urenoverzicht {doc.expert_name} ({doc.expert_code}), {doc.period_text}")
-        click.echo(f"Totaal: {_hm(t.minutes)} uur" + (f", {extra}" if extra else "")
-                   + (f", {number(t.km)} km" if t.km else "") + (f", onkosten {euro(t.expense)}" if t.expense else ""))
+        from vergoeding.commands._table import echo
+
+        echo(f"Urenoverzicht {doc.expert_name} ({doc.expert_code}), {doc.period_text}")
+        echo(f"Totaal: {_hm(t.minutes)} uur" + (f", {extra}" if extra else "")
+             + (f", {number(t.km)} km" if t.km else "") + (f", onkosten {euro(t.expense)}" if t.expense else ""))
         rows = [{**r, "km": number(r["km"]), "expense": euro(r["expense"]), "status": line.status_text}
                 for r, line in zip(rows, doc.lines, strict=True)]
         for m in doc.months:
-            click.echo(f"  {m.label}: {_hm(m.minutes)} uur" + (f", {', '.join(m.count_texts)}" if m.count_texts else ""))
+            echo(f"{m.label}: {_hm(m.minutes)} uur" + (f", {', '.join(m.count_texts)}" if m.count_texts else ""),
+                 indent="  ", more="    ")
         for g in doc.engagements:
-            click.echo(f"  {g.key} {g.label}: {_hm(g.minutes)} uur")
+            echo(f"{g.key} {g.label}: {_hm(g.minutes)} uur", indent="  ", more="    ")
         click.echo("")
     emit(rows, fmt, columns=["id", "date", "engagement", "activity", "hours", "quantity", "km", "expense", "status"]
          if fmt == "table" else None,

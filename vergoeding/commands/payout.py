@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from vergoeding.commands._common import DATE, PERIOD, emit_findings, today, workspace
+from vergoeding.commands._table import breed_option
 from vergoeding.core.listing import SHOWN, few_lines
 from vergoeding.core.period import Period
 
@@ -27,6 +28,7 @@ from vergoeding.core.period import Period
                    "Standaard de eerstvolgende werkdag na vandaag.")
 @click.option("--sepa-version", "sepa_version", type=click.Choice(["pain.001.001.03", "pain.001.001.09", "03", "09"]),
               help="SEPA-formaat dat uw bank vraagt: pain.001.001.03 (standaard) of pain.001.001.09.")
+@breed_option
 @click.pass_context
 def payout_cmd(ctx: click.Context, period: Period, out: str, expert: str | None, override_experts: tuple[str, ...],
                override_reason: str | None, reprint: bool, execution_date: date | None, sepa_version: str | None) -> None:
@@ -98,8 +100,10 @@ def payout_cmd(ctx: click.Context, period: Period, out: str, expert: str | None,
                    "(later goedgekeurd of verbeterd).")
     if r.held and not reprint:
         click.echo(f"Aangehouden ({len(r.held)}): hun regels blijven open voor een volgende uitbetaling.")
-        for line in few_lines([f"{h.expert} {h.name}: {h.reason}" for h in r.held],
-                              where=sheet("Aangehouden")):
-            click.echo(line)
+        from vergoeding.commands._table import echo
+
+        for line in few_lines([f"{h.expert} {h.name}: {h.reason}" for h in r.held], where=sheet("Aangehouden"),
+                              indent=""):
+            echo(line, indent="  ", more="    ")
     for f in r.files:
         click.echo(f"  {f}")

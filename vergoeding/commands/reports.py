@@ -14,6 +14,7 @@ from vergoeding.commands._common import (
     today,
     workspace,
 )
+from vergoeding.commands._table import breed_option
 
 
 @reads_only
@@ -23,6 +24,7 @@ from vergoeding.commands._common import (
 @click.option("-o", "--output", "output", type=click.Path(dir_okay=False), help="PDF-bestand (met --format pdf).")
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "pdf"]), default=None,
               help="table, json of pdf (standaard pdf met -o, anders table).")
+@breed_option
 @click.pass_context
 def statement_cmd(ctx: click.Context, expert: str, year: int, output: str | None, fmt: str | None) -> None:
     """Jaaropgave voor een deskundige: per maand wat er is betaald en onder welk regime,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from vergoeding.commands._common import EXPERT_CODE, emit, workspace
+from vergoeding.commands._table import breed_option
 
 
 @click.command("web")
@@ -108,6 +109,7 @@ def revoke_cmd(ctx: click.Context, email: str) -> None:
 @user_group.command("list")
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True,
               help="Uitvoer: table, json of csv.")
+@breed_option
 @click.pass_context
 def list_cmd(ctx: click.Context, fmt: str) -> None:
     """Toon de accounts van het portaal.
