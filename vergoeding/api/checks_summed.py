@@ -58,7 +58,7 @@ class _Classes:
     kms: list[tuple[int, str, int]] = field(default_factory=list)
 
 
-def _breakpoints(ws: Workspace, scope: Period, extra: Sequence[date]) -> list[date]:
+def price_breakpoints(ws: Workspace, scope: Period, extra: Sequence[date]) -> list[date]:
     """Days inside ``scope`` on which a price or fiscal figure may change."""
     days: set[date] = {date(y, 1, 1) for y in range(scope.start.year, scope.end.year + 1)}
     days.update(extra)
@@ -194,7 +194,7 @@ def priced_sums(ws: Workspace, conn: Connection, scope: Period, engs: Sequence[E
     # a rate change from a date starts a new price segment (the sums stay equal to pricing
     # each entry on its work date; too many segments: entry_sums gives up, priced one by one)
     changes = [frm for e in engs for frm, *_ in e.rate_history]
-    breakpoints = _breakpoints(ws, scope, [*extra_days, *changes])
+    breakpoints = price_breakpoints(ws, scope, [*extra_days, *changes])
     days = [scope.start, *breakpoints]
     values = store_sums.regular_entry_values(conn, scope, ids)
     c = _price_classes(ws, engs, days, values.pairs, values.kms)

@@ -18,7 +18,7 @@ from dataclasses import replace
 
 from sqlalchemy import Connection
 
-from vergoeding.api.checks_summed import _breakpoints as price_breakpoints
+from vergoeding.api.checks_summed import price_breakpoints
 from vergoeding.api.workspace import Workspace
 from vergoeding.core.compensation import PricedEntry, price_entry
 from vergoeding.core.period import Period
