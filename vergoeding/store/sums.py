@@ -107,13 +107,14 @@ def _segment_sql(breakpoints: Sequence[date], dialect: str) -> tuple[str, dict[s
     return terms, {f"bp{i}": b for i, b in enumerate(breakpoints)}
 
 
-def _month_starts(period: Period) -> list[date]:
-    """The first days of the months after ``period.start``'s, before ``period.end``."""
+def month_starts(start: date, end: date) -> list[date]:
+    """The first days of the months after ``start``'s, before ``end``: with
+    ``width_bucket(day, months)`` (PostgreSQL) every day of one month gets the same number."""
     out: list[date] = []
-    day = period.start.replace(day=1)
+    day = start.replace(day=1)
     while True:
         day = (day + timedelta(days=32)).replace(day=1)
-        if day >= period.end:
+        if day >= end:
             return out
         out.append(day)
 
@@ -229,7 +230,7 @@ def entry_sums(conn: Connection, period: Period, *, breakpoints: Sequence[date],
         # each; see :func:`_days`): a DISTINCT aggregate would make PostgreSQL sort every entry
         # instead of hashing the groups
         month = "width_bucket(e.work_date, CAST(:months AS DATE[]))"
-        params["months"] = _month_starts(period)
+        params["months"] = month_starts(period.start, period.end)
         day = "CASE WHEN c.daily = 1 THEN e.work_date - :lo ELSE -1 END"
         days = (f"bit_or(CASE WHEN {hourly_day} THEN CAST(1 AS BIGINT) << ((e.work_date - :lo) % 32) "
                 "ELSE CAST(0 AS BIGINT) END)")
