@@ -74,7 +74,7 @@ class EntrySums(NamedTuple):
     segment: int
     has_amount: bool
     first_date: date
-    count: int
+    entries: int  # how many (not "count": a tuple method)
     minutes: int
     quantity: int
     amount_cents: int
