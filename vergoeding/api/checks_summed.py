@@ -155,7 +155,7 @@ def _summed(s: store_sums.EntrySums, eng: Engagement, template: PricedEntry,
     entry = Entry(0, eng.code, s.first_date, minutes=s.minutes, quantity=s.quantity,
                   expense=from_cents(s.expense_fixed_cents + s.expense_receipt_cents),
                   inkind=from_cents(s.inkind_cents), amount=amount, status="som")
-    trace = (f"som van {s.count} regels vanaf {s.first_date.isoformat()}",)
+    trace = (f"som van {s.entries} regels vanaf {s.first_date.isoformat()}",)
     if eng.regime is Regime.LOONDIENST:  # hours only, as price_entry: the payroll system pays
         return PricedEntry(entry, eng, template.unit, quantity, ZERO, ZERO, ZERO, ZERO, ZERO, ZERO, ZERO, ZERO, trace)
     fee = from_cents(s.amount_cents if s.has_amount else s.fee_cents)
@@ -178,7 +178,7 @@ def _per_month(day_sums: Iterable[store_sums.EntrySums]) -> list[store_sums.Entr
     acc: dict[tuple[int, int, int, int, bool], tuple[date, set[str], list[int]]] = {}
     for s in day_sums:
         key = (s.engagement_id, s.first_date.year, s.first_date.month, s.segment, s.has_amount)
-        ints = (s.count, s.minutes, s.quantity, s.amount_cents, s.fee_cents, s.client_cents, s.travel_cents,
+        ints = (s.entries, s.minutes, s.quantity, s.amount_cents, s.fee_cents, s.client_cents, s.travel_cents,
                 s.expense_fixed_cents, s.expense_receipt_cents, s.inkind_cents, s.inexact_minutes)
         got = acc.get(key)
         if got is None:
