@@ -23,14 +23,13 @@ from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from vergoeding import faults
 from vergoeding.api.check_input import check_input
-from vergoeding.api.coverage import gap_findings, price_gaps
-from vergoeding.api.payout_plan import PayoutPlan, make_plan
+from vergoeding.api.coverage import PriceGap, gap_findings, price_gaps
 from vergoeding.api.workspace import Workspace
-from vergoeding.core.checks import run_checks
+from vergoeding.core.checks import CheckInput, run_checks
 from vergoeding.core.checks_prices import RULE as NO_PRICE
 from vergoeding.core.compensation import PricedEntry, apply_cost_rule, price_entry
 from vergoeding.core.findings import Finding, Severity, sort_findings
@@ -71,6 +70,9 @@ from vergoeding.store.payouts import (
     unfinished_elsewhere,
     unfinished_payout,
 )
+
+if TYPE_CHECKING:
+    from vergoeding.api.payout_plan import PayoutPlan
 
 Progress = Callable[[int, int], None]
 EARLIEST = date(1900, 1, 1)
@@ -174,12 +176,54 @@ def resolved_problems(conn: Any, year: int) -> frozenset[tuple[str, str, str]]:
     return frozenset(out)
 
 
+@dataclass(frozen=True)
+class Checked:
+    """What ``vergoeding check`` of one month computed already, handed to :func:`decide` so
+    that the month is not loaded, priced and checked twice: the price gaps of the year up to
+    the month's end, the check input of the month priced entry by entry (without the gaps'
+    lines) and its findings. Without ``ci`` (the check summed its input) the decision loads
+    its own."""
+
+    expert: str | None
+    today: date
+    gaps: Sequence[PriceGap] = ()
+    ci: CheckInput | None = None
+    findings: Sequence[Finding] = ()
+
+    def input_for(self, ws: Workspace, conn: Any, scope: Period, expert: str | None,
+                  today: date) -> CheckInput | None:
+        """The check input of ``scope`` made from the check's, or None when it would differ
+        by more than can be read apart: :func:`~vergoeding.api.check_input.check_input` of a
+        scope loads the entries of its year up to its end and the declarations of that year
+        (the same for a scope that ends with the month and starts in its year: the earliest
+        open line), and every budget engagement's entries from ``min(start, scope.start)``
+        (read again when that day moves)."""
+        from vergoeding.api.check_input import budget_input
+
+        ci = self.ci
+        if ci is None or expert != self.expert or today != self.today:
+            return None
+        p = ci.period
+        if scope.end != p.end or scope.start.year != p.start.year:
+            return None
+        budget = ci.budget_priced
+        if any(min(g.start, scope.start) != min(g.start, p.start) for g in ci.engagements
+               if g.budget_minutes is not None or g.budget_amount is not None):
+            budget = budget_input(ws, conn, scope, {g.code: g for g in ci.engagements},
+                                  frozenset(g.entry_id for g in self.gaps))
+        return replace(ci, period=scope, late=(), budget_priced=budget)  # the scope holds the late lines itself
+
+
 def decide(ws: Workspace, period: Period, today: date, *, expert: str | None = None,
-           override_experts: Sequence[str] = ()) -> Decision:
+           override_experts: Sequence[str] = (), checked: Checked | None = None) -> Decision:
     """Which lines a payout of ``period`` pays and whom it holds, with the reasons: every
     approved, unpaid line dated before the period's end (earlier months' open lines too, and
     their problems), checked over the scope from the earliest open line. Errors an earlier
-    payout overrode (:func:`resolved_problems`) hold nobody again."""
+    payout overrode (:func:`resolved_problems`) hold nobody again.
+
+    ``checked``: the decision for ``vergoeding check`` (its holds), with what the check
+    computed (:class:`Checked`); it reads nothing the check does not report (no payout
+    numbers, paid lines of the year or declarations: never plan a payout with it)."""
     label = period.label or str(period)
     with ws.engine.connect() as conn:
         # codes as stored: 'p1' typed for P1 selects, holds and overrides the same expert
@@ -192,22 +236,31 @@ def decide(ws: Workspace, period: Period, today: date, *, expert: str | None = N
                                                       expert_code=expert)]
         earliest = min([period.start, *(e.work_date for e in open_lines)])
         scope = Period(earliest, period.end, label if earliest == period.start else "")
-        # lines without a rate or fiscal figures: their experts are held with the same
-        # finding 'vergoeding check' gives (api.coverage); the lines stay open
-        gaps, _ = price_gaps(ws, conn, Period(date(earliest.year, 1, 1), period.end),
-                          queries.all_engagements(conn, expert_code=expert), all_engagements=expert is None)
+        reuse = checked.input_for(ws, conn, scope, expert, today) if checked is not None else None
+        if checked is not None and reuse is not None:
+            gaps, ci = list(checked.gaps), reuse
+            # the same month without late lines: the check's findings as they are
+            same = checked.ci is not None and checked.ci.period == scope and not checked.ci.late
+            findings = list(checked.findings) if same else run_checks(ci)
+        else:
+            # lines without a rate or fiscal figures: their experts are held with the same
+            # finding 'vergoeding check' gives (api.coverage); the lines stay open
+            gaps, _ = price_gaps(ws, conn, Period(date(earliest.year, 1, 1), period.end),
+                                 queries.all_engagements(conn, expert_code=expert), all_engagements=expert is None)
+            ci = check_input(ws, conn, scope, expert=expert, today=today, skip=frozenset(g.entry_id for g in gaps))
+            findings = run_checks(ci)
         skip = frozenset(g.entry_id for g in gaps)
         approved_ids = {e.id for e in open_lines}
         open_lines = [e for e in open_lines if e.id not in skip]
-        ci = check_input(ws, conn, scope, expert=expert, today=today, skip=skip)
-        findings = run_checks(ci)
         engs = {e.code: e for e in ci.engagements}
         experts = {e.code: e for e in ci.experts}
-        existing = numbers(conn, label)
-        earlier = payouts_of(conn, label)
         year = period.last_day.year
-        paid_this_year = load_paid_lines(conn, period=year_period(year), expert_code=expert)
-        decl = load_declarations(conn, years=(year,))
+        if checked is None:  # what only the payout's plan needs
+            existing, earlier = numbers(conn, label), payouts_of(conn, label)
+            paid_this_year = load_paid_lines(conn, period=year_period(year), expert_code=expert)
+            decl = load_declarations(conn, years=(year,))
+        else:
+            existing, earlier, paid_this_year, decl = [], [], [], []
         resolved = resolved_problems(conn, year) | (resolved_problems(conn, earliest.year)
                                                     if earliest.year != year else frozenset())
         from vergoeding.store.invoices import unpaid_expert_invoices
@@ -313,6 +366,9 @@ def plan_payout(ws: Workspace, period: Period, today: date, *, expert: str | Non
     held_findings = [Finding(Severity.WARNING, "payout.held", f"{h.name} is aangehouden: {h.reason}",
                              "De regels blijven open en gaan mee met de volgende uitbetaling zodra het is opgelost.",
                              expert=h.expert, period=label) for h in sel.held]
+    # the plan's typed values, imported here: a check's decision needs none of them
+    from vergoeding.api.payout_plan import make_plan
+
     plan = make_plan(ws, number=payout_number(label, existing), label=label, period=period, created=now_utc(),
                      execution_date=execution_date or next_business_day(today),
                      sepa_version=sepa_version or SEPA_DEFAULT, override_reason=override_reason,

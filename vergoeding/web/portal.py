@@ -182,7 +182,7 @@ def month_hours(ws: Workspace, acc: Account, period: Period, *, at: Page | None 
     ``documents.hours.build_hours`` from the same values), the rejected lines, why approved
     lines are held, and (``receipts``) the receipts of the lines."""
     from vergoeding.documents.hours import build_hours
-    from vergoeding.store.entries import unit_of
+    from vergoeding.store.rows import unit_of
 
     if at is None:
         with page(ws, acc) as p:
