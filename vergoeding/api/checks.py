@@ -1,5 +1,5 @@
 """``check``: load the administration, price it and run the pure checks (``room`` is
-:mod:`vergoeding.api.room`, re-exported here).
+:mod:`vergoeding.api.room`).
 
 The input of the checks is made in :mod:`~vergoeding.api.check_input` (entry by entry) or
 :mod:`~vergoeding.api.checks_summed` (sums per engagement and month, for large ranges).
@@ -23,7 +23,6 @@ from vergoeding.api.checks_summed import (
     fast_check_input,
     priced_sums,
 )
-from vergoeding.api.room import room
 from vergoeding.api.workspace import Workspace
 from vergoeding.core.checks import CheckInput, run_checks
 from vergoeding.core.findings import Finding, sort_findings
@@ -206,4 +205,4 @@ def engagement_warnings(ws: Workspace, code: str) -> list[Finding]:
 
 
 __all__ = ["check", "check_input", "engagement_warnings", "fast_check_input", "price_all", "price_frozen",
-           "priced_sums", "resolve_period", "room"]
+           "priced_sums", "resolve_period"]

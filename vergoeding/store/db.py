@@ -237,10 +237,13 @@ def _todo(engine: Engine, migrations: list[Migration] | None) -> tuple[int, list
     """(schema version, the steps not yet recorded), read in one connection; refuses a schema
     newer than the program."""
     steps = MIGRATIONS if migrations is None else migrations
-    with engine.connect() as conn:
+    # a read (every command starts here): through the reader, so that a command that only reads
+    # never takes SQLite's write lock, and PostgreSQL needs no BEGIN and ROLLBACK around it
+    with reader(engine).connect() as conn:
         if conn.dialect.name == "postgresql":
             identity.check_server(conn)  # another program's database is refused before any write
-        version, done = current_version(conn), applied_versions(conn)
+        done = applied_versions(conn)
+    version = max(done, default=0)  # current_version: the highest recorded
     if migrations is None:
         refuse_newer(engine, version)
     return version, [m for m in steps if m[0] not in done]

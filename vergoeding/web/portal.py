@@ -100,7 +100,7 @@ def _pct(used: Decimal, limit: Decimal) -> int:
 def room_view(ws: Workspace, acc: Account, on: date, *, extra: tuple[Entry, ...] = (),
               at: Page | None = None) -> RoomView:
     """The tax-free room this month and this year: the figures of ``vergoeding room``
-    (``api.checks.room``: the same entries, declarations and prices, read in this page's
+    (``api.room.room``: the same entries, declarations and prices, read in this page's
     connection and each distinct entry priced once, :mod:`vergoeding.api.price_once`) told by
     the one caps story every reader uses (:mod:`vergoeding.core.caps_story`, ``api.room``)."""
     from vergoeding.api.price_once import price_frozen_once
