@@ -242,8 +242,8 @@ def test_nothing_missing_prices_no_line(tmp_path: Path, monkeypatch: pytest.Monk
     finally:
         ws.close()
     assert not [f for f in findings if f.rule == "payout.no_price"]
-    # cached per signature; once: the payout's decision (api.payout.decide) takes the check's gaps
-    # of the month (api.payout.Checked) instead of probing the same scope again
+    # cached per signature; once: the payout's decision (api.payout_decision.decide) takes the check's gaps
+    # of the month (api.payout_decision.Checked) instead of probing the same scope again
     assert sorted(set(calls)) == [date(2026, 1, 1), date(2026, 2, 1)] and len(calls) == 2
     assert fetched == []
 

@@ -5,7 +5,7 @@
   as the lookups by code of ``store.queries``, and the same hour overview as one built from
   those.
 - ``vergoeding check --period`` hands what it computed to the payout's decision
-  (``api.payout.Checked``): the decision is the same as one that loads and checks itself, and
+  (``api.payout_decision.Checked``): the decision is the same as one that loads and checks itself, and
   the month is loaded and priced once, not twice.
 """
 
@@ -19,7 +19,8 @@ import pytest
 from sqlalchemy import event
 
 from vergoeding.api import check_input as check_input_module
-from vergoeding.api import checks, payout
+from vergoeding.api import checks
+from vergoeding.api import payout_decision as payout
 from vergoeding.api.hours import hours
 from vergoeding.api.workspace import Workspace, open_workspace
 from vergoeding.core.period import Period, month, parse_period

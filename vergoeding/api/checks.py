@@ -35,7 +35,7 @@ from vergoeding.store.open_lines import late_ranges
 from vergoeding.store.schema import entries
 
 if TYPE_CHECKING:
-    from vergoeding.api.payout import Checked
+    from vergoeding.api.payout_decision import Checked
 
 
 def resolve_period(period: Period | None, year: int | None, today: date) -> Period:
@@ -126,7 +126,7 @@ def _check(ws: Workspace, period: Period | None, year: int | None, expert: str |
     # decision takes this check's input and findings when its scope is this month (priced entry
     # by entry: ``hourly_priced`` is set only by the summed path), instead of checking again.
     if _one_month(p):
-        from vergoeding.api.payout import Checked
+        from vergoeding.api.payout_decision import Checked
 
         done = Checked(expert, today, gaps, ci, checked) if ci.hourly_priced is None else Checked(expert, today)
         holds = payout_findings(ws, p, today, expert, found, checked=done)
@@ -142,10 +142,10 @@ def _one_month(p: Period) -> bool:
 def payout_findings(ws: Workspace, period: Period, today: date, expert: str | None,
                     found: Sequence[Finding], *, checked: Checked | None = None) -> list[Finding]:
     """What ``vergoeding payout --period P`` would hold, with the same reasons: the payout's own
-    decision (:func:`vergoeding.api.payout.decide`), never a second opinion. The errors behind
+    decision (:func:`vergoeding.api.payout_decision.decide`), never a second opinion. The errors behind
     a hold that this check did not see (an earlier month's open line) are added too.
     ``checked``: what this check computed, for the decision to take instead of checking again."""
-    from vergoeding.api.payout import decide, hold_findings
+    from vergoeding.api.payout_decision import decide, hold_findings
     from vergoeding.core.findings import Severity
 
     try:
