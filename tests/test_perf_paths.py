@@ -404,7 +404,8 @@ def test_priced_once_per_segment_is_priced_entry_by_entry(ws: Workspace, expert_
 def test_portal_room_and_hours_are_the_command_lines(ws: Workspace) -> None:
     """The portal reads in one connection (store.expert_view) and prices once per segment;
     the room and the hours document are those of ``vergoeding room`` and ``vergoeding hours``."""
-    from vergoeding.api.ledger import hours
+    from vergoeding.api.hours import hours
+    from vergoeding.api.room import room
     from vergoeding.core.period import month
     from vergoeding.web import portal
     from vergoeding.web.accounts import Account
@@ -417,7 +418,7 @@ def test_portal_room_and_hours_are_the_command_lines(ws: Workspace) -> None:
             with portal.page(ws, acc) as at:
                 view = portal.room_view(ws, acc, on, at=at)
                 mh = portal.month_hours(ws, acc, month(on.year, on.month), at=at)
-            assert view.room == checks.room(ws, code, on)
+            assert view.room == room(ws, code, on)
             assert mh.doc == hours(ws, code, month(on.year, on.month), made_on=None)
             assert mh.doc.lines and view.room is not None and view.room.year.total > Decimal("100.00")
 

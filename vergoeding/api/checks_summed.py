@@ -16,6 +16,7 @@ from vergoeding.api.check_input import (
     check_input,
     price_frozen,
 )
+from vergoeding.api.price_once import price_breakpoints
 from vergoeding.api.workspace import Workspace
 from vergoeding.core.checks import CheckInput, HourlyWork
 from vergoeding.core.compensation import CAPPED_REGIMES, PricedEntry, price_entry
@@ -56,22 +57,6 @@ class _Classes:
     template: dict[int, PricedEntry] = field(default_factory=dict)
     fees: list[tuple[int, int, int, int, int]] = field(default_factory=list)
     kms: list[tuple[int, str, int]] = field(default_factory=list)
-
-
-def price_breakpoints(ws: Workspace, scope: Period, extra: Sequence[date]) -> list[date]:
-    """Days inside ``scope`` on which a price or fiscal figure may change."""
-    days: set[date] = {date(y, 1, 1) for y in range(scope.start.year, scope.end.year + 1)}
-    days.update(extra)
-    for role in ws.ratecard.roles.values():
-        for r in role.rates:
-            days.add(r.valid_from)
-            if r.valid_to is not None:
-                days.add(r.valid_to)
-    for y in range(scope.start.year, scope.end.year + 1):
-        if y in ws.limits.years:
-            days.update(f.valid_from for f in ws.limits.for_year(y).minimum_wage)
-            days.update(ws.limits.for_year(y).change_days)  # any figure that changes within the year
-    return sorted(d for d in days if scope.start < d < scope.end)
 
 
 def _may_exceed_presumption(ws: Workspace, t: PricedEntry, day: date, dob: date | None = None, *,

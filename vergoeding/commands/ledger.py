@@ -29,9 +29,11 @@ from vergoeding.core.period import Period, period_text, year
 from vergoeding.errors import InputError
 
 if TYPE_CHECKING:
+    from vergoeding.api import hours as hours_api
     from vergoeding.api import ledger as api
 else:
     api = lazy_module("vergoeding.api.ledger")
+    hours_api = lazy_module("vergoeding.api.hours")  # not the ledger's write code: hours only reads
 
 
 @click.command("log")
@@ -213,15 +215,15 @@ def hours_command(ctx: click.Context, expert_code: str, period: Period | None, y
         raise click.UsageError(f"--format {fmt} heeft -o BESTAND nodig")
     ws = workspace(ctx)
     p = period or year(year_ or today().year)
-    doc = api.hours(ws, expert_code, p, made_on=today())
+    doc = hours_api.hours(ws, expert_code, p, made_on=today())
     if fmt in ("xlsx", "pdf"):
         from vergoeding.render.files import write_atomic
 
-        data = api.hours_pdf(ws, doc) if fmt == "pdf" else api.hours_xlsx(doc)
+        data = hours_api.hours_pdf(ws, doc) if fmt == "pdf" else hours_api.hours_xlsx(doc)
         write_atomic(output or Path("uren"), data)
         click.echo(f"Urenoverzicht geschreven: {output}")
         return
-    rows = api.hours_rows(doc)
+    rows = hours_api.hours_rows(doc)
     if fmt == "table":
         from vergoeding.render.formatting import euro, number
 
