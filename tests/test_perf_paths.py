@@ -231,6 +231,10 @@ def test_same_totals_per_engagement_and_month(ws: Workspace) -> None:
         slow = checks.check_input(ws, conn, p, expert=None, today=date(2026, 12, 31))
         fast = checks.fast_check_input(ws, conn, p, expert=None, today=date(2026, 12, 31))
     assert fast.hourly_summed, "the summed hourly path was not used"
+    # the work days are summed only where the expert's rate may be above the presumption for
+    # their age: E1 (adult) earns 5.50 an hour on G1B until 15 July, under the 5.75 for 21+ of 2026
+    g1_months = {(w.first.year, w.first.month) for w in fast.hourly_summed if w.engagement.code == "G1B"}
+    assert g1_months and min(g1_months) == (2026, 7)
     assert len(fast.priced) < len(slow.priced) / 3
     assert _totals(list(fast.priced)) == _totals(list(slow.priced))
     assert _totals(list(fast.budget_priced)) == _totals(list(slow.budget_priced))

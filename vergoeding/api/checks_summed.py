@@ -23,7 +23,7 @@ from vergoeding.core.dates import age_on
 from vergoeding.core.money import ZERO, from_cents, to_cents
 from vergoeding.core.payout import as_priced
 from vergoeding.core.period import Period
-from vergoeding.core.regimes import Regime, Unit
+from vergoeding.core.regimes import Regime, TravelPolicy, Unit
 from vergoeding.core.work import Engagement, Entry
 from vergoeding.errors import VergoedingError
 from vergoeding.store import queries
@@ -74,13 +74,32 @@ def price_breakpoints(ws: Workspace, scope: Period, extra: Sequence[date]) -> li
     return sorted(d for d in days if scope.start < d < scope.end)
 
 
-def _may_exceed_presumption(ws: Workspace, t: PricedEntry, day: date) -> bool:
-    """Can hourly work priced like ``t`` exceed the hourly presumption (for any age)?"""
+def _may_exceed_presumption(ws: Workspace, t: PricedEntry, day: date, dob: date | None = None, *,
+                            known: bool = False) -> bool:
+    """Can hourly work priced like ``t`` from ``day`` to the end of its price segment exceed the
+    hourly presumption: for any age, or (``known``) for an expert born on ``dob`` (unknown: 21
+    or older, as :func:`~vergoeding.core.checks_hourly.hourly_presumption` tests). An expert who
+    is 21 on ``day`` is 21 or older on every later day, and the figure does not change within a
+    segment."""
     if t.regime not in CAPPED_REGIMES or t.unit is not Unit.UUR:
         return False
     lim = ws.limits.for_day(day)
-    figs = [f for f in (lim.volunteer_hour(20, day), lim.volunteer_hour(21, day)) if f is not None]
+    ages = (21,) if known and (dob is None or age_on(dob, day) >= 21) else (20, 21)
+    figs = [f for f in (lim.volunteer_hour(a, day) for a in ages) if f is not None]
     return bool(figs) and t.expert_unit_price > min(f.amount for f in figs)
+
+
+def _km_sig(eng: Engagement, seg: int) -> tuple[object, ...]:
+    """What the travel of an entry depends on in ``price_entry``: the engagement's travel
+    policy and own km rate, and (without one) the year's km allowance, which is one figure
+    within a price segment (a change of any figure starts a new one). Engagements with the same
+    signature share their km prices: each distinct km text is priced once per signature, not
+    once per engagement (a network has hundreds of engagements and a few km rates)."""
+    if eng.regime is Regime.LOONDIENST:  # hours only: no travel (price_entry)
+        return (Regime.LOONDIENST,)
+    if eng.travel_policy is not TravelPolicy.KM:
+        return (eng.travel_policy,)
+    return (eng.travel_policy, eng.km_rate, seg if eng.km_rate is None else None)
 
 
 def _price_classes(ws: Workspace, engs: Sequence[Engagement], days: Sequence[date],
@@ -89,23 +108,26 @@ def _price_classes(ws: Workspace, engs: Sequence[Engagement], days: Sequence[dat
     for eng in engs:
         for seg, day in enumerate(days):
             fee_sig: tuple[object, ...] = (eng.role, eng.regime, eng.level, *eng.rates_on(day), eng.unit, seg)
-            km_sig = (*fee_sig, eng.travel_policy, eng.km_rate)
+            km_sig = _km_sig(eng, seg)
             try:
                 if fee_sig not in c.fee:
                     template = price_entry(Entry(0, eng.code, day), eng, ws.ratecard, ws.limits,
                                            need_client=False)
-                    cls = c.fee[fee_sig] = len(c.fee)
-                    c.template[cls] = template
+                    cls = len(c.fee)
+                    fees = []
                     for m, q in pairs:
                         p = price_entry(Entry(0, eng.code, day, minutes=m, quantity=q), eng, ws.ratecard,
                                         ws.limits, need_client=False)
-                        c.fees.append((cls, m, q, to_cents(p.fee), to_cents(p.client_amount)))
+                        fees.append((cls, m, q, to_cents(p.fee), to_cents(p.client_amount)))
+                    c.fee[fee_sig] = cls  # only when every pair has its price
+                    c.template[cls] = template
+                    c.fees += fees
                 if km_sig not in c.km:
-                    kcls = c.km[km_sig] = len(c.km)
-                    for k in kms:
-                        p = price_entry(Entry(0, eng.code, day, km=Decimal(k)), eng, ws.ratecard, ws.limits,
-                                        need_client=False)
-                        c.kms.append((kcls, k, to_cents(p.travel)))
+                    kcls = len(c.km)
+                    travel = [(kcls, k, to_cents(price_entry(Entry(0, eng.code, day, km=Decimal(k)), eng, ws.ratecard,
+                                                             ws.limits, need_client=False).travel)) for k in kms]
+                    c.km[km_sig] = kcls  # only when every km text has its price
+                    c.kms += travel
                 hourly = _may_exceed_presumption(ws, c.template[c.fee[fee_sig]], day)
             except (VergoedingError, InvalidOperation):
                 continue  # no price here: an entry in this class makes entry_sums give up
@@ -200,6 +222,11 @@ def priced_sums(ws: Workspace, conn: Connection, scope: Period, engs: Sequence[E
     c = _price_classes(ws, engs, days, values.pairs, values.kms)
     if birthdays is None:
         c.of = {k: (f, km, False) for k, (f, km, _) in c.of.items()}
+    else:  # the work days only where this expert's rate may be above the presumption for their age
+        code_of = {e.id: e.expert_code for e in engs}
+        c.of = {(eid, seg): (f, km, hourly and _may_exceed_presumption(ws, c.template[f], days[seg],
+                                                                        birthdays.get(code_of[eid]), known=True))
+                for (eid, seg), (f, km, hourly) in c.of.items()}
     sums = store_sums.entry_sums(conn, scope, breakpoints=breakpoints, classes=c.of, fees=c.fees, kms=c.kms,
                                  engagement_ids=ids, daily=daily_ids, odd_kms=values.odd_kms)
     if sums is None:

@@ -49,6 +49,7 @@ from vergoeding.core.payout import (
 from vergoeding.core.period import Period, parse_period, period_text
 from vergoeding.core.period import year as year_period
 from vergoeding.core.sepa_rules import execution_date_problem, next_business_day
+from vergoeding.documents.payout import held_from_snapshot
 from vergoeding.errors import ConfigError, InputError, RuleViolation, VergoedingError
 from vergoeding.render.files import write_atomic
 from vergoeding.render.outputs import check_output
@@ -457,7 +458,7 @@ def _result(snap: dict[str, Any], files: tuple[Path, ...], settled: int, reprint
     findings = tuple(Finding(Severity(f["severity"]), f["rule"], f["message"], f.get("advice") or "",
                              expert=f.get("expert"), engagement=f.get("engagement"), period=f.get("period"))
                      for f in snap["findings"])
-    held = tuple(Held(h["expert"], h["name"], h["reason"]) for h in snap.get("held", ()))
+    held = held_from_snapshot(snap)
     late = sum(1 for ln in snap["lines"] if ln.get("late"))
     return PayoutResult(snap["period"], snap.get("number", snap["period"]), files, Decimal(snap["total"]),
                         len(snap["transfers"]), settled, late, held, findings, reprint,
