@@ -202,3 +202,22 @@ def test_after_the_upgrade_the_commands_read_the_stored_origin(upgraded: Path, r
     assert "'vergoeding invoice discard concept-8'" in r.stderr
     js = json.loads(run(runner, cli, "invoice", "show", "concept-8", "--format", "json").stdout)
     assert (js["status"], js["number"], js["origin"]) == ("concept", None, "prepared")
+
+
+@pytest.mark.pg_empty
+def test_the_payout_overview_names_the_stored_origin(upgraded: Path, runner: CliRunner, cli: click.Group,
+                                                     tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    for number in ("CP-10", "E004-2026-001"):  # neither was approved before the upgrade
+        assert run(runner, cli, "invoice", "approve", number).exit_code == 0
+    out = tmp_path / "pay"
+    r = run(runner, cli, "payout", "--period", "2026-11", "--out", str(out))
+    assert r.exit_code == 0, r.output
+    values = [[c.value for c in row] for row in load_workbook(out / "uitbetaling-2026-11.xlsx")["Facturen"].iter_rows()]
+    assert [(v[0], v[4], v[5]) for v in values[1:4]] == [
+        ("E004-2026-001", "door ons opgemaakt", 290.4), ("CP-10", "ontvangen", 110),
+        ("ZF2026-E002-001", "zelffacturering", 554.34)]
+    text = text_of(out / "uitbetaling-2026-11.pdf")  # the PDF overview's "Soort" column says the same
+    assert text.count("door ons opgemaakt") == 1 and text.count("zelffacturering") == 1
+    assert "CP-10 E003 Cor Pieters 04-11-2026 ontvangen € 110,00" in text

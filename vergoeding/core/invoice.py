@@ -52,6 +52,9 @@ KINDS = ("client", "expert", "credit")
 #               self-billing agreement: ours, but whether it was agreed is not known
 # A credit note has the origin of the invoice it credits.
 ORIGINS = ("issued", "self_billed", "received", "prepared")
+# how a person reads them (documents; the CLI's tables have the same words in commands/_output)
+ORIGIN_WORDS = {"issued": "uitgereikt", "self_billed": "zelffacturering", "received": "ontvangen",
+                "prepared": "door ons opgemaakt"}
 
 
 @dataclass(frozen=True)
