@@ -88,34 +88,38 @@ def approve_command(ctx: click.Context, period: Period, expert_code: str | None)
                else f"Geen ingevoerde regels{who} in {period_text(period)}; niets goedgekeurd.")
 
 
-@click.command("lock")
-@click.option("--period", type=PERIOD, required=True, help="Periode: 2026-10, 2026-Q4 of 2026.")
-@click.option("--reason", required=True, help="Waarom de periode dicht gaat.")
-@click.pass_context
-def lock_command(ctx: click.Context, period: Period, reason: str) -> None:
-    """Sluit een periode af: daarna geen nieuwe of gewijzigde uren meer, alleen correcties.
+def _period_switch(name: str, *, period_help: str, reason_help: str, done: str, doc: str) -> click.Command:
+    """``lock`` and ``unlock``: a period and a reason, the api function of the same name, one
+    line back."""
+
+    @click.command(name, help=doc)
+    @click.option("--period", type=PERIOD, required=True, help=period_help)
+    @click.option("--reason", required=True, help=reason_help)
+    @click.pass_context
+    def command(ctx: click.Context, period: Period, reason: str) -> None:
+        getattr(api, name)(workspace(ctx), period, reason)  # api.lock / api.unlock, imported when run
+        click.echo(f"Periode {period_text(period)} {done}.")
+
+    return command
+
+
+lock_command = _period_switch(
+    "lock", period_help="Periode: 2026-10, 2026-Q4 of 2026.", reason_help="Waarom de periode dicht gaat.",
+    done="afgesloten", doc="""Sluit een periode af: daarna geen nieuwe of gewijzigde uren meer, alleen correcties.
 
     \b
     Voorbeeld:
       vergoeding lock --period 2026-10 --reason "uitbetaald en verantwoord"
-    """
-    api.lock(workspace(ctx), period, reason)
-    click.echo(f"Periode {period_text(period)} afgesloten.")
+    """)
 
-
-@click.command("unlock")
-@click.option("--period", type=PERIOD, required=True, help="Dezelfde periode als bij lock.")
-@click.option("--reason", required=True, help="Waarom de periode weer open gaat.")
-@click.pass_context
-def unlock_command(ctx: click.Context, period: Period, reason: str) -> None:
-    """Heropen een afgesloten periode (komt in het auditlog).
+unlock_command = _period_switch(
+    "unlock", period_help="Dezelfde periode als bij lock.", reason_help="Waarom de periode weer open gaat.",
+    done="heropend", doc="""Heropen een afgesloten periode (komt in het auditlog).
 
     \b
     Voorbeeld:
       vergoeding unlock --period 2026-10 --reason "regel vergeten"
-    """
-    api.unlock(workspace(ctx), period, reason)
-    click.echo(f"Periode {period_text(period)} heropend.")
+    """)
 
 
 @click.command("correct")
