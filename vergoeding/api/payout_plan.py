@@ -85,11 +85,13 @@ class InvoicePayment:
     self_billed: bool
     amount: Decimal
     endtoend_id: str
+    origin: str  # as stored (core.invoice.ORIGINS): received, self_billed or prepared
 
     def as_dict(self) -> dict[str, Any]:
         return {"id": self.id, "number": self.number, "expert": self.expert, "name": self.name,
                 "issue_date": self.issue_date.isoformat() if self.issue_date else "",
-                "self_billed": self.self_billed, "amount": str(self.amount), "endtoend_id": self.endtoend_id}
+                "self_billed": self.self_billed, "amount": str(self.amount), "endtoend_id": self.endtoend_id,
+                "origin": self.origin}
 
 
 @dataclass(frozen=True)
@@ -319,7 +321,8 @@ def make_plan(ws: Workspace, *, number: str, label: str, period: Period, created
     lines_of = by_expert(paid_lines)
     # expert invoices: one transfer each, the invoice number as the remittance information
     pays = tuple(InvoicePayment(s.id, s.label, s.invoice.supplier.code, experts[s.invoice.supplier.code].name,
-                                s.issue_date, s.invoice.self_billed, s.invoice.totals.total, f"{number}-F{s.id}"[:35])
+                                s.issue_date, s.invoice.self_billed, s.invoice.totals.total, f"{number}-F{s.id}"[:35],
+                                s.origin)
                  for s in invoices)
     invoice_transfers = tuple(
         Transfer(i.expert, i.name, (experts[i.expert].iban or "").replace(" ", "").upper(), i.amount,

@@ -14,6 +14,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+from vergoeding.core.invoice import ORIGIN_WORDS
 from vergoeding.core.money import D, money_sum
 from vergoeding.core.payout import Held
 
@@ -134,6 +135,15 @@ class InvoiceRow:
     issue_date: date | None
     self_billed: bool
     amount: Decimal
+    origin: str = ""  # as stored; see kind
+
+    @property
+    def kind(self) -> str:
+        """What the overview prints in "Soort": the stored origin. A snapshot of a payout made
+        before the origin was kept has none: it reprints what it printed then."""
+        if self.origin:
+            return ORIGIN_WORDS[self.origin]
+        return "zelffacturering" if self.self_billed else "ontvangen"
 
 
 def _line(d: dict[str, Any]) -> Line:
@@ -186,7 +196,8 @@ def overview_from_snapshot(snap: dict[str, Any]) -> PayoutOverview:
         override_experts=tuple(snap.get("override_experts", ())),
         invoices=tuple(InvoiceRow(i["number"], i["expert"], i["name"],
                                   date.fromisoformat(i["issue_date"]) if i.get("issue_date") else None,
-                                  bool(i.get("self_billed")), D(i["amount"])) for i in snap.get("invoices", ())))
+                                  bool(i.get("self_billed")), D(i["amount"]), i.get("origin", ""))
+                       for i in snap.get("invoices", ())))
 
 
 # The overview on paper lists every line and every expert up to these numbers; a larger
