@@ -257,12 +257,18 @@ def test_with_pg_stops_the_cluster_when_signalled(tmp: Path, sig: signal.Signals
     stops the cluster right away, not once the command would have finished."""
     proc, folder, pid, child = _with_pg(tmp)
     try:
+        # right after the command printed its pid: the script may not have noted the
+        # command's pid yet (a race that left the command running, see with-pg.sh)
         proc.send_signal(sig)
+        proc.wait(timeout=HANG_GUARD)
+        # checked before reading the output to its end: a command that outlived the script
+        # holds the pipes, and communicate() would wait for it
+        assert not _alive(child), "the command outlived with-pg.sh"
         _, err = proc.communicate(timeout=HANG_GUARD)
     finally:
         _end(proc, child)
     assert proc.returncode == {signal.SIGTERM: 143, signal.SIGINT: 130}[sig], err
-    assert not folder.exists() and not _alive(pid) and not _alive(child)
+    assert not folder.exists() and not _alive(pid)
 
 
 @needs_pg
