@@ -8,6 +8,9 @@
 # `postgres`). It is stopped and removed at the end, also when the tests fail or the run is
 # interrupted.
 #
+# Each suite also lists its slowest tests (pytest --durations; setup and teardown of a shared
+# fixture count for the test that ran them), so that a run that grows slow says where.
+#
 # With VERGOEDING_TEST_PG already set, that server is used and none is started.
 # Usage: .ci/test-both.sh PYTEST [pytest args...]
 set -euo pipefail
@@ -47,9 +50,9 @@ start=$(date +%s)
 # Both suites at once (2 cores: each mostly waits on the other's I/O and subprocesses). Job
 # control gives each its own process group, so an interrupt stops the whole pipeline.
 set -m
-suite sqlite env -u VERGOEDING_TEST_PG "$PYTEST" "$@" &
+suite sqlite env -u VERGOEDING_TEST_PG "$PYTEST" --durations=15 "$@" &
 sqlite_pid=$!
-suite pg "$PYTEST" "$@" &
+suite pg "$PYTEST" --durations=15 "$@" &
 pg_pid=$!
 set +m
 wait $sqlite_pid || true

@@ -12,9 +12,16 @@ source "$(dirname "${BASH_SOURCE[0]}")/pg-cluster.sh"
 trap stop_pg EXIT
 child=""
 on_signal() {
-    if [ -n "$child" ]; then
-        kill "-$1" "$child" 2>/dev/null || true
-        wait "$child" 2>/dev/null || true
+    # ${child:-$!}: a signal that arrives just after the command started, before `child=$!`
+    # ran, must reach it too (bash runs the trap between the two). Without it the command
+    # was left running (`bench`, or a test's `sleep 3600`) holding this script's stdout, and
+    # whoever read that output waited for it: the suite that hung at 64% (a cluster-script
+    # test). Before the command starts, $! is empty (start_pg runs nothing in the background
+    # of this shell) and the script just stops.
+    local c=${child:-$!}
+    if [ -n "$c" ]; then
+        kill "-$1" "$c" 2>/dev/null || true
+        wait "$c" 2>/dev/null || true
     fi
     exit "$2"
 }

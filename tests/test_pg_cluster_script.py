@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import fcntl
 import os
+import select
 import shutil
 import signal
 import subprocess
@@ -61,6 +62,27 @@ def _wait_for(cond: object, what: str) -> None:
         time.sleep(0.2)
 
 
+def _readline(proc: subprocess.Popen[str], what: str) -> str:
+    """The next line of ``proc``'s stdout, waiting at most HANG_GUARD: a script that never
+    prints it (a start that hangs) fails this test with its name, instead of blocking the
+    suite until pytest-timeout ends the whole run. Byte by byte from the pipe itself, past
+    Python's buffer, so that select() sees all that is unread (communicate() reads the rest)."""
+    assert proc.stdout is not None
+    fd = proc.stdout.fileno()
+    deadline = time.monotonic() + HANG_GUARD
+    line = b""
+    while not line.endswith(b"\n"):
+        left = deadline - time.monotonic()
+        if left <= 0 or not select.select([fd], [], [], left)[0]:
+            proc.kill()
+            raise AssertionError(f"no line within the hang guard: {what} (so far {line!r})")
+        c = os.read(fd, 1)
+        if not c:
+            break
+        line += c
+    return line.decode()
+
+
 def _postmaster(folder: Path) -> int:
     return int((folder / "data" / "postmaster.pid").read_text().splitlines()[0])
 
@@ -77,8 +99,7 @@ class Runner:
                            'echo "$PGTMP"; read -r _'],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
             pass_fds=pass_fds)
-        assert self.proc.stdout is not None
-        line = self.proc.stdout.readline().strip()
+        line = _readline(self.proc, "the cluster's folder").strip()
         if not line:
             raise AssertionError(f"cluster did not start: {self.proc.communicate(timeout=HANG_GUARD)}")
         self.folder = Path(line)
@@ -204,14 +225,15 @@ def _with_pg(tmp: Path) -> tuple[subprocess.Popen[str], Path, int, int]:
     env = {**os.environ, "TMPDIR": str(tmp)}
     env.pop("VERGOEDING_TEST_PG", None)
     # as from a terminal: INT not ignored (a suite run in the background by test-both.sh
-    # inherits an ignored INT, and a shell cannot trap a signal that was ignored on entry)
-    proc = subprocess.Popen([str(ROOT / ".ci" / "with-pg.sh"), "bash", "-c", 'echo $$; exec sleep 3600'],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
-                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))  # noqa: PLW1509
-    assert proc.stdout is not None
-    line = proc.stdout.readline()  # the script's own line first ("test-both: PostgreSQL ... op ...")
+    # inherits an ignored INT, and a shell cannot trap a signal that was ignored on entry).
+    # `env --default-signal` resets it, not a preexec_fn: this process has threads (the
+    # timeout's timer at least), and Python code between fork and exec may deadlock there.
+    proc = subprocess.Popen(["env", "--default-signal=INT", str(ROOT / ".ci" / "with-pg.sh"), "bash", "-c",
+                             'echo $$; exec sleep 3600'],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    line = _readline(proc, "with-pg.sh's first line")  # its own ("test-both: PostgreSQL ... op ...")
     while line and not line.strip().isdigit():
-        line = proc.stdout.readline()
+        line = _readline(proc, "the command's pid")
     child = int(line)
     folders = [d for d in tmp.glob("vergoeding-pg.*") if (d / OWNER).exists()]
     assert len(folders) == 1
@@ -235,12 +257,18 @@ def test_with_pg_stops_the_cluster_when_signalled(tmp: Path, sig: signal.Signals
     stops the cluster right away, not once the command would have finished."""
     proc, folder, pid, child = _with_pg(tmp)
     try:
+        # right after the command printed its pid: the script may not have noted the
+        # command's pid yet (a race that left the command running, see with-pg.sh)
         proc.send_signal(sig)
+        proc.wait(timeout=HANG_GUARD)
+        # checked before reading the output to its end: a command that outlived the script
+        # holds the pipes, and communicate() would wait for it
+        assert not _alive(child), "the command outlived with-pg.sh"
         _, err = proc.communicate(timeout=HANG_GUARD)
     finally:
         _end(proc, child)
     assert proc.returncode == {signal.SIGTERM: 143, signal.SIGINT: 130}[sig], err
-    assert not folder.exists() and not _alive(pid) and not _alive(child)
+    assert not folder.exists() and not _alive(pid)
 
 
 @needs_pg
