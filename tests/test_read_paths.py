@@ -307,3 +307,36 @@ def test_every_read_only_command_reads_through_the_reader(ws: Workspace, cli, tm
         conn.execute(s.audit_log.insert().values(at=now_utc(), actor="x", action="test", entity="entry", detail="{}"))
     with ws.engine.connect() as conn:
         assert conn.execute(s.audit_log.select().where(s.audit_log.c.action == "test")).first() is None
+
+
+# What a read command imports (docs/PERFORMANCE.md case 9): what it reads with, not the ledger's
+# write code, the checks, the payout's plan and documents, or the libraries of files and checks.
+NOT_FOR = {
+    "hours": {"vergoeding.store.ledger", "vergoeding.store.entries", "vergoeding.api.ledger", "vergoeding.api.checks",
+              "vergoeding.core.checks", "stdnum", "openpyxl", "weasyprint", "jinja2", "pydantic"},
+    "room": {"vergoeding.store.ledger", "vergoeding.api.ledger", "vergoeding.api.checks",
+             "vergoeding.api.checks_summed", "vergoeding.api.payout_decision", "stdnum", "openpyxl", "weasyprint",
+             "jinja2", "pydantic"},
+    "check": {"vergoeding.store.ledger", "vergoeding.api.ledger", "vergoeding.api.payout",
+              "vergoeding.api.payout_plan", "vergoeding.api.room", "vergoeding.core.room", "vergoeding.render.payout",
+              "openpyxl", "weasyprint", "jinja2", "pydantic"},
+}
+
+
+def test_a_read_command_imports_what_it_reads_with(ws: Workspace, tmp_path: Path) -> None:
+    import json
+    import subprocess
+    import sys
+
+    from conftest import HANG_GUARD, clean_env, db_target
+    from test_startup import RUN
+
+    for args, shown in READS:
+        dump = tmp_path / f"{args[0]}.json"
+        proc = subprocess.run([sys.executable, "-c", RUN, str(dump), *args], capture_output=True, text=True,
+                              cwd=tmp_path, timeout=HANG_GUARD,
+                              env=clean_env(VERGOEDING_DB=db_target(ws.settings.db), VERGOEDING_TODAY="2026-11-05"))
+        assert proc.returncode in (0, 1) and shown in " ".join(proc.stdout.split()), proc.stderr[-2000:]
+        loaded = set(json.loads(dump.read_text()))
+        assert f"vergoeding.api.{args[0] if args[0] != 'check' else 'checks'}" in loaded
+        assert {m for n in NOT_FOR[args[0]] for m in loaded if m == n or m.startswith(n + ".")} == set(), args[0]

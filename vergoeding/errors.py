@@ -36,13 +36,15 @@ def mask_bsns(message: str) -> str:
     number: nine digits of their own (not inside a longer code) that pass the 11-test and are
     not part of a VAT id or an IBAN. VAT ids, KvK numbers (8 digits), IBANs and invoice numbers
     are never masked."""
-    from stdnum.nl import bsn
-
     if not any(c.isdigit() for c in message):
         return message
     spans: list[tuple[int, int]] | None = None
 
     def mask(m: re.Match[str]) -> str:
+        # imported on the first nine digits: most messages (a date, a period) have none, and
+        # a command that only reads then starts without python-stdnum
+        from stdnum.nl import bsn
+
         nonlocal spans
         digits = re.sub(r"[. ]", "", m.group(0))
         if not bsn.is_valid(digits):
