@@ -55,14 +55,15 @@ def demo(ctx: Any) -> Result:
         setattr(m, "worker_pool", one_thread_pool)  # noqa: B010
     try:
         out = ctx.work / "demo-run"
-        best = float("inf")
+        best = best_cpu = float("inf")
         for _ in range(RUNS):
             shutil.rmtree(out, ignore_errors=True)
             recorded.clear()
             ws = open_workspace(db=str(ctx.work / "demo-ignored.db"))
-            t0 = time.perf_counter()
+            t0, c0 = time.perf_counter(), time.process_time()
             report = run_demo(ws, out)
             best = min(best, time.perf_counter() - t0)
+            best_cpu = min(best_cpu, time.process_time() - c0)
             ws.close()
     finally:
         weasyprint.HTML = saved_html
@@ -75,13 +76,16 @@ def demo(ctx: Any) -> Result:
     def bare() -> int:
         return sum(len(real_html(string=h, base_url=b).write_pdf()) for h, b in docs)
 
-    bare_best = float("inf")
+    bare_best = bare_cpu = float("inf")
     for _ in range(RUNS):
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         bare()
         bare_best = min(bare_best, time.perf_counter() - t0)
+        bare_cpu = min(bare_cpu, time.process_time() - c0)
     files = [p for p in Path(out).rglob("*") if p.is_file()]
     return slower_ratio("demo (vergoeding demo), 1 worker", best, bare_best, TARGET,
                         notes=[f"{len(docs)} PDFs rendered, {len(files)} files written, "
                                f"{report.facts['counts']['entries']} entries; baseline = bare WeasyPrint on "
-                               "the same HTML in one process"])
+                               "the same HTML in one process",
+                               f"CPU time of the process (the one-thread pools run in it; no waiting for a core "
+                               f"counted): ours {best_cpu:.1f} s, bare {bare_cpu:.1f} s: {best_cpu / bare_cpu:.2f}x"])
