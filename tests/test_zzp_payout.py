@@ -115,3 +115,19 @@ def test_zzp_invoices_are_paid_once_by_the_month_end_payout(runner: CliRunner, c
     data = json.loads(r.stdout)
     assert [(i["number"], i["total"]) for i in data["invoices"]] == [("ZF2026-K1-001", "150.00")]
     assert "2026-11-03" in json.dumps(data["invoices"])
+    # credited after it was paid: the money went out on 03-11-2026 all the same, so the third-party
+    # report keeps it (named with its credit note) and so does the year statement
+    r = runner.invoke(cli, ["invoice", "credit", "ZF2026-K1-001", "--reason", "uren dubbel geschreven",
+                            "--date", "20-11-2026"], env={"VERGOEDING_TODAY": "2026-11-20"})
+    assert r.exit_code == 0, r.output
+    credit_no = json.loads(run(runner, cli, "invoice", "list", "--format", "json").stdout)
+    credit_no = [x["number"] for x in credit_no if x["kind"] == "credit"]
+    assert len(credit_no) == 1
+    r = run(runner, cli, "report", "derden", "--year", "2026", "-o", str(tmp_path / "derden2.csv"))
+    assert r.exit_code == 0, r.output
+    lines = (tmp_path / "derden2.csv").read_text(encoding="utf-8-sig").splitlines()
+    assert [ln.split(";")[1] for ln in lines[1:]] == ["Kees Kor"]
+    assert ";150,00;2026-11-03;" in lines[1]
+    assert f"factuur ZF2026-K1-001 zonder btw, na betaling gecrediteerd met {credit_no[0]}" in lines[1]
+    data = json.loads(run(runner, cli, "statement", "--expert", "K1", "--year", "2026", "--format", "json").stdout)
+    assert [(i["number"], i["total"]) for i in data["invoices"]] == [("ZF2026-K1-001", "150.00")]

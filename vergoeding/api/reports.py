@@ -69,7 +69,9 @@ def year_statement(ws: Workspace, expert: str, year: int, today: date) -> YearSt
         exceeded = expert in capped_years_exceeded(ws, priced, conn, year)
         inv = conn.execute(select(invoices.c.number, invoices.c.issue_date, invoices.c.total_cents, invoices.c.paid_at)
                            .where(invoices.c.kind == "expert", invoices.c.expert_id == ex.id,
-                                  invoices.c.status.in_(["issued", "paid"]),
+                                  # credited after its payment: the money was paid all the same
+                                  (invoices.c.status.in_(["issued", "paid"])
+                                   | ((invoices.c.status == "credited") & invoices.c.paid_at.is_not(None))),
                                   invoices.c.issue_date >= date(year, 1, 1), invoices.c.issue_date < date(year + 1, 1, 1))
                            .order_by(invoices.c.issue_date, invoices.c.number)).all()
     groups: dict[tuple[int, str], list[PricedEntry]] = defaultdict(list)
@@ -215,12 +217,20 @@ def derden(ws: Workspace, year: int) -> tuple[list[DerdenRow], list[Finding]]:
                     continue
                 rows_by[(code, paid, kind)] += p.payable + p.inkind
                 regime_of[(code, paid, kind)] = p.regime.label
+        # paid is paid: an invoice credited AFTER its payment stays in the report (the money went
+        # out that year; a refund is not recorded here), named with its credit note so finance can
+        # take a refund off by hand. A credited invoice that was never paid has no paid_at.
+        notes = {int(n.credit_of): str(n.number) for n in conn.execute(
+            select(invoices.c.credit_of, invoices.c.number).where(invoices.c.kind == "credit",
+                                                                   invoices.c.credit_of.is_not(None)))}
         q = (select(invoices, experts_t.c.code.label("expert_code")).join(experts_t, experts_t.c.id == invoices.c.expert_id)
-             .where(invoices.c.kind == "expert", invoices.c.vat_cents == 0, invoices.c.status == "paid"))
+             .where(invoices.c.kind == "expert", invoices.c.vat_cents == 0, invoices.c.status.in_(["paid", "credited"]),
+                    invoices.c.paid_at.is_not(None)))
         for r in conn.execute(q):
             when = r.paid_at  # the real payment date: an unpaid invoice is never reported as paid
             if when is not None and when.year == year:
-                key = (r.expert_code, when, f"factuur {r.number} zonder btw")
+                after = f", na betaling gecrediteerd met {notes[r.id]}" if r.status == "credited" and r.id in notes else ""
+                key = (r.expert_code, when, f"factuur {r.number} zonder btw{after}")
                 rows_by[key] += from_cents(int(r.total_cents))
                 regime_of[key] = Regime.ZZP.label
     rows: list[DerdenRow] = []
