@@ -12,7 +12,10 @@ TEMPLATE``, a few milliseconds) and dropped after the test. The mapping replaces
 passes :func:`db_target` (the URL) instead of the path.
 
 Markers: ``sqlite_only`` (query plans, PRAGMA, file errors: skipped on PostgreSQL),
-``pg_empty`` (the test's databases start EMPTY instead of migrated, for migration tests).
+``pg_empty`` (the test's databases start EMPTY instead of migrated, for migration tests),
+``no_database`` (the test never opens a database: it would run the same twice, so it runs in
+the SQLite suite only; there it fails when it opens one after all, see
+:func:`_no_database_guard`).
 """
 
 from __future__ import annotations
@@ -44,6 +47,11 @@ if PG:
 _ORIGINAL_DB_URL = store_db.db_url
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "no_database: opens no database (subprocesses get clean_env): runs in the "
+                                       "SQLite suite only")
+
+
 def pytest_report_header(config: pytest.Config) -> str:
     return f"database backend: {BACKEND}" + (f" ({store_db.safe_url(PG)})" if PG else "")
 
@@ -52,9 +60,47 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     if not PG:
         return
     skip = pytest.mark.skip(reason="SQLite-specifiek (query plan, PRAGMA of bestandsfout)")
+    once = pytest.mark.skip(reason="opent geen database: draait alleen in de SQLite-suite")
     for item in items:
         if "sqlite_only" in item.keywords:
             item.add_marker(skip)
+        elif "no_database" in item.keywords:
+            item.add_marker(once)
+
+
+@pytest.fixture(autouse=True)
+def _no_database_guard(request: pytest.FixtureRequest) -> Iterator[None]:
+    """A test marked ``no_database`` (skipped on PostgreSQL) fails when it opens a database
+    connection in this process after all (any SQLAlchemy engine, or sqlite3 directly): it
+    would then need its PostgreSQL run. Its subprocesses get ``clean_env()``, which names no
+    PostgreSQL database."""
+    if request.node.get_closest_marker("no_database") is None:
+        yield
+        return
+    import sqlite3
+
+    from sqlalchemy import event
+    from sqlalchemy.pool import Pool
+
+    opened: list[str] = []
+
+    def on_connect(dbapi_connection: Any, record: Any) -> None:
+        opened.append(type(dbapi_connection).__module__)
+
+    real_connect = sqlite3.connect
+
+    def connect(*args: Any, **kwargs: Any) -> Any:
+        opened.append(f"sqlite3.connect{args[:1]}")
+        return real_connect(*args, **kwargs)
+
+    event.listen(Pool, "connect", on_connect)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(sqlite3, "connect", connect)
+        try:
+            yield
+        finally:
+            event.remove(Pool, "connect", on_connect)
+    assert not opened, f"{request.node.nodeid} is marked no_database but opened a database: {opened}"
 
 
 class _Server:
