@@ -249,6 +249,18 @@ def runner(tmp_db: Path) -> CliRunner:
 
 
 @pytest.fixture(scope="session")
+def demo_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Any]:
+    """``vergoeding demo --out DIR`` run ONCE per test session (VERGOEDING_TODAY 2026-11-15;
+    the demo pins its own dates): (DIR, the click result). Its output is what
+    tests/test_demo.py checks, its database what tests/test_plain_dutch.py reads. Read only:
+    a test that changes the demo's database builds its own (a demo build is ~15 s of CPU)."""
+    out = tmp_path_factory.mktemp("demo") / "d"
+    r = CliRunner().invoke(load_cli().cli, ["demo", "--out", str(out)], env={"VERGOEDING_TODAY": "2026-11-15"})
+    assert r.exit_code == 0, r.output
+    return out, r
+
+
+@pytest.fixture(scope="session")
 def ubl_rules():  # type: ignore[no-untyped-def]
     """The UBL 2.1 XSD and the official e-invoice rule sets (CEN, Peppol, NLCIUS), compiled
     once per test session (a few seconds) and shared by every test that validates UBL."""
