@@ -79,6 +79,7 @@ def main(argv: list[str] | None = None) -> int:
     ctx = cases.Context(db=db, work=RESULTS / "work", scale=scale, sizes=sizes)
     ctx.work.mkdir(exist_ok=True)
     results: list[Result] = []
+    took: dict[str, float] = {}  # wall seconds of each case, setup included (shown under the table)
     only = args.only or ([*cases.PG_CASES] if args.pg_only else [])
     started = time.strftime("%Y-%m-%d %H:%M")
 
@@ -88,7 +89,8 @@ def main(argv: list[str] | None = None) -> int:
         marked as such."""
         payload = {"machine": machine(), "sizes": pg_sizes(10) if args.pg_only else sizes,
                    "when": time.strftime("%Y-%m-%d %H:%M") if done else started, "quick": args.quick,
-                   "only": only, "results": [asdict(r) for r in [*results, *(more or [])]], "done": done}
+                   "only": only, "results": [asdict(r) for r in [*results, *(more or [])]], "done": done,
+                   "took": took}
         (RESULTS / "latest.json").write_text(json.dumps(payload, indent=2), encoding="utf-8")
         table = render_table(payload)
         if args.write_docs:
@@ -98,7 +100,8 @@ def main(argv: list[str] | None = None) -> int:
     for name, fn in cases.CASES.items():
         if args.pg_only or (args.only and name not in args.only):
             continue
-        print(f"running {name} ...", file=sys.stderr)
+        print(f"running {name} ... ({time.strftime('%H:%M')})", file=sys.stderr)
+        case_t0 = time.perf_counter()
         try:
             out = fn(ctx)
         except cases.NotAvailable as exc:
@@ -107,13 +110,14 @@ def main(argv: list[str] | None = None) -> int:
         except Exception as exc:  # noqa: BLE001 - one broken case must not lose the whole run
             traceback.print_exc()
             out = crashed(name, exc)
+        took[name] = time.perf_counter() - case_t0
         for r in out if isinstance(out, list) else [out]:
             results.append(r)
             print(f"  {r.name}: ours {r.ours:.3f} {r.unit}, baseline {r.baseline:.3f} {r.unit}, "
                   f"ratio {r.ratio:.2f} (target {r.target}) {'OK' if r.ok else 'MISSED'}", file=sys.stderr)
         save(done=False)
     if args.pg and (not args.only or set(args.only) & set(cases.PG_CASES)):
-        results += run_pg(args.pg, 10, args.only, lambda got: save(done=False, more=got))
+        results += run_pg(args.pg, 10, args.only, lambda got: save(done=False, more=got), took)
     print(save(done=True))
     return 0 if all(r.ok for r in results) else 1
 
@@ -129,7 +133,8 @@ def pg_sizes(scale: int) -> dict[str, int]:
 
 
 def run_pg(admin_url: str, scale: int, only: list[str] | None,
-           progress: Callable[[list[Result]], Any] = lambda got: None) -> list[Result]:
+           progress: Callable[[list[Result]], Any] = lambda got: None,
+           took: dict[str, float] | None = None) -> list[Result]:
     """The PG_CASES on a fresh ``vergoeding_bench`` database of the server at ``admin_url``;
     ``progress`` gets the results so far after each case."""
     import psycopg
@@ -146,18 +151,22 @@ def run_pg(admin_url: str, scale: int, only: list[str] | None,
     print(f"building synthetic network {sizes} on PostgreSQL", file=sys.stderr)
     build(db, **sizes).dispose()
     print(f"  built in {time.perf_counter() - t0:.1f} s", file=sys.stderr)
+    took = {} if took is None else took
+    took["PostgreSQL network"] = time.perf_counter() - t0
     ctx = cases.Context(db=db, work=RESULTS / "work", scale=scale, sizes=sizes)
     out: list[Result] = []
     try:
         for name in cases.PG_CASES:
             if only and name not in only:
                 continue
-            print(f"running {name} on PostgreSQL ...", file=sys.stderr)
+            print(f"running {name} on PostgreSQL ... ({time.strftime('%H:%M')})", file=sys.stderr)
+            case_t0 = time.perf_counter()
             try:
                 got = cases.CASES[name](ctx)
             except Exception as exc:  # noqa: BLE001 - as above
                 traceback.print_exc()
                 got = crashed(name, exc)
+            took[f"{name} (PostgreSQL)"] = time.perf_counter() - case_t0
             for r in got if isinstance(got, list) else [got]:
                 r.notes.insert(0, f"PostgreSQL, {sizes['entries']} entries (a tenth of the SQLite size)")
                 out.append(r)
@@ -189,6 +198,10 @@ def render_table(payload: dict[str, Any]) -> str:
                      f"{r['ratio']:.2f}x | {r['target']} | {'yes' if r['ok'] else 'NO'} |")
         for n in r["notes"]:
             lines.append(f"|  ↳ {n} | | | | | |")
+    if payload.get("took"):
+        took = payload["took"]
+        lines += ["", f"Time per case (wall, setup included; {sum(took.values()) / 60:.0f} minutes in all): "
+                  + ", ".join(f"{name} {s / 60:.1f} min" for name, s in took.items())]
     return "\n".join(lines)
 
 

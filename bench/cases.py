@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import io
-import json
 import multiprocessing as mp
-import os
 import resource
 import time
 from collections.abc import Callable
@@ -17,7 +14,7 @@ from typing import Any
 
 from sqlalchemy import text
 
-from bench.harness import Result, best_of, best_of_cpu, pg_backend_cpu, slower_ratio, speed_ratio
+from bench.harness import Result, best_of, best_of_cpu, pg_backend_cpu, slower_ratio
 
 YEAR = 2026
 
@@ -69,7 +66,6 @@ def _peak_mb() -> float:
 
 
 def _child_main(q: Any, fn: Callable[..., Any], args: tuple[Any, ...]) -> None:
-    import time
 
     try:
         t0 = time.perf_counter()
@@ -130,61 +126,10 @@ def _on(ctx: Context) -> str:
 
 # 2. Statement PDFs: pages per second vs bare WeasyPrint; 2 workers vs 1 ----------------------
 
-def _snapshot(ctx: Context, ws: Any) -> dict[str, Any]:
-    """The payout snapshot of 2026-10 (build_snapshot, nothing recorded), cached next to the
-    database: building it prices the whole year so far."""
-    db = Path(str(ctx.db))  # (the statements case runs on SQLite only)
-    cache = db.with_name(db.stem + "-snapshot-2026-10.json")
-    if cache.exists():
-        return json.loads(cache.read_text(encoding="utf-8"))  # type: ignore[no-any-return]
-    from vergoeding.api.payout import build_snapshot
-    from vergoeding.core.period import parse_period
-
-    snap = build_snapshot(ws, parse_period(f"{YEAR}-10"), date(YEAR, 11, 5))[0]
-    cache.write_text(json.dumps(snap), encoding="utf-8")
-    return snap
-
-
-STATEMENTS = 100
-
-
-def _bare_pdfs(htmls: list[str], base: str) -> list[bytes]:
-    import weasyprint
-
-    return [weasyprint.HTML(string=h, base_url=base).write_pdf() for h in htmls]
-
-
 def statements(ctx: Context) -> list[Result]:
-    from pypdf import PdfReader
+    from bench import statements_case
 
-    from vergoeding.render.payout import pdf_base_url, render_pdfs, statement_htmls
-
-    ws = ctx.workspace()
-    t0 = time.perf_counter()
-    snap = _snapshot(ctx, ws)
-    snap_s = time.perf_counter() - t0
-    # a sample of the month's statements (the first STATEMENTS): the measure is a rate (pages
-    # per second), which a sample gives as well as all 1,657; all of them, rendered three times,
-    # take more than an hour of a shared 2-core machine under load (docs/PERFORMANCE.md)
-    limit = STATEMENTS // ctx.scale
-    dirs = (ws.settings.templates_dir, ws.settings.shipped_templates)
-    htmls = [h for _, h in statement_htmls(*dirs, snap)][:limit]
-    if not htmls:
-        raise NotAvailable("the snapshot of 2026-10 has no statements")
-    base = pdf_base_url(*dirs)
-    _bare_pdfs(htmls[:2], str(base))  # warm up fonts and imports for both
-    bare_t, bare_out = best_of(lambda: _bare_pdfs(htmls, str(base)), 1)
-    one_t, one_out = best_of(lambda: render_pdfs(htmls, base, workers=1), 1)
-    two_t, _ = best_of(lambda: render_pdfs(htmls, base, workers=2), 1)
-    pages = sum(len(PdfReader(io.BytesIO(b)).pages) for b in one_out)
-    bare_pages = sum(len(PdfReader(io.BytesIO(b)).pages) for b in bare_out)
-    notes = [f"{len(htmls)} statements of {YEAR}-10, {pages} pages (bare {bare_pages}); ours = render_pdfs with "
-             f"1 worker; snapshot {'from cache' if snap_s < 1 else f'built in {snap_s:.0f} s'}"]
-    r1 = speed_ratio("statement PDFs, pages/s vs bare WeasyPrint", pages / one_t, bare_pages / bare_t, 0.8,
-                     "pages/s", notes=notes)
-    r2 = speed_ratio("statement PDFs, 2 workers vs 1", pages / two_t, pages / one_t, 1.6, "pages/s",
-                     notes=[f"{os.cpu_count()} cores; 2 workers {two_t:.1f} s, 1 worker {one_t:.1f} s"])
-    return [r1, r2]
+    return statements_case.statements(ctx)  # type: ignore[no-any-return]
 
 
 # 3. Payment overview of 100,000 lines vs bare openpyxl write-only ---------------------------
@@ -279,9 +224,14 @@ def _bare_overview_formatted(n: int, path: str) -> int:
 
 def overview_xlsx(ctx: Context) -> Result:
     n = 100_000 // ctx.scale
-    base_t, base_mb = min(_in_child(_bare_overview, n, str(ctx.work / "bare.xlsx")) for _ in range(2))
-    fmt_t, _ = min(_in_child(_bare_overview_formatted, n, str(ctx.work / "bare-fmt.xlsx")) for _ in range(2))
-    ours_t, ours_mb = min(_in_child(_ours_overview, n, str(ctx.work / "ours.xlsx")) for _ in range(2))
+    # the two compared sides take turns, best of two each; the plain-values figure is a note,
+    # measured once (a full run is an hour of a shared machine: docs/PERFORMANCE.md)
+    fmt, ours = [], []
+    for _ in range(2):
+        fmt.append(_in_child(_bare_overview_formatted, n, str(ctx.work / "bare-fmt.xlsx")))
+        ours.append(_in_child(_ours_overview, n, str(ctx.work / "ours.xlsx")))
+    (fmt_t, _), (ours_t, ours_mb) = min(fmt), min(ours)
+    base_t, base_mb = _in_child(_bare_overview, n, str(ctx.work / "bare.xlsx"))
     # The baseline writes the same cells, number formats included: a date or an amount without
     # its format is not the same cell (Excel shows a date as 46296). The plain-values figure
     # is reported next to it.

@@ -53,8 +53,14 @@ def test_only_the_intended_few_break_a_rule(network) -> None:  # noqa: ANN001
     assert synth.over_cap_codes(EXPERTS) == ["E0007", "E0107"]
 
 
-def test_the_payout_holds_only_the_intended_few(network) -> None:  # noqa: ANN001
-    plan = plan_payout(network, parse_period("2026-10"), date(2026, 11, 5))
+@pytest.fixture(scope="module")
+def october(network):  # noqa: ANN001, ANN201
+    """The payout of 2026-10 of everyone (planned, nothing recorded)."""
+    return plan_payout(network, parse_period("2026-10"), date(2026, 11, 5))
+
+
+def test_the_payout_holds_only_the_intended_few(network, october) -> None:  # noqa: ANN001
+    plan = october
     assert [h.expert for h in plan.held] == synth.over_cap_codes(EXPERTS)
     volunteers_and_private = {f"E{i:04d}" for i in range(1, EXPERTS + 1)
                               if synth.regime_of(i) != "zzp" and not synth.over_cap(i)}
@@ -73,3 +79,21 @@ def test_the_payout_holds_only_the_intended_few(network) -> None:  # noqa: ANN00
     assert set(snap) == {"version", "number", "period", "created", "execution_date", "sepa_version", "sepa_created", "msg_id",
                          "override_reason", "override_experts", "expert_only", "organisation", "lines", "experts",
                          "transfers", "held", "findings", "total", "invoices"}
+
+
+def test_the_bench_sample_is_the_payouts_first_statements(network, october) -> None:  # noqa: ANN001
+    """The statements case builds its sample expert by expert (bench/statements_case.py):
+    the same statements, byte for byte, as the first ones of the payout of everyone, the held
+    expert (E0007) passed over as there."""
+    from itertools import islice
+
+    from bench.statements_case import sample_htmls
+    from vergoeding.render.payout import iter_statement_htmls
+
+    dirs = (network.settings.templates_dir, network.settings.shipped_templates)
+    full = list(islice(iter_statement_htmls(*dirs, october.snapshot()), 8))
+    sample = sample_htmls(network, 8)
+    assert sample == [h for _, h in full[:8]]
+    assert [name for name, _ in full[:8]] == [f"specificatie-2026-10-{code}.pdf" for code in (
+        "E0002", "E0003", "E0004", "E0005", "E0006", "E0009", "E0010", "E0011")]
+    assert "E0007" not in "".join(sample) and "Deskundige 2<" in sample[0]

@@ -242,8 +242,9 @@ def test_nothing_missing_prices_no_line(tmp_path: Path, monkeypatch: pytest.Monk
     finally:
         ws.close()
     assert not [f for f in findings if f.rule == "payout.no_price"]
-    # cached per signature; twice: the check's own scope and the payout's decision (api.payout.decide)
-    assert sorted(set(calls)) == [date(2026, 1, 1), date(2026, 2, 1)] and len(calls) == 4
+    # cached per signature; once: the payout's decision (api.payout_decision.decide) takes the check's gaps
+    # of the month (api.payout_decision.Checked) instead of probing the same scope again
+    assert sorted(set(calls)) == [date(2026, 1, 1), date(2026, 2, 1)] and len(calls) == 2
     assert fetched == []
 
 

@@ -13,8 +13,8 @@ from pathlib import Path
 import click
 import pytest
 from click.testing import CliRunner
+from clitools import all_commands
 
-from vergoeding.__main__ import load_cli
 from vergoeding.commands import _nl
 
 
@@ -80,17 +80,7 @@ def test_the_checks_catch_what_they_look_for() -> None:
     assert_dutch("Gebruik: x [OPTIES]\nFout: Ongeldige waarde; € 1.234,56 op 23.11.2026, versie 0.1.0", "probe")
 
 
-def _commands(cmd: click.Command, path: tuple[str, ...] = ()) -> Iterator[tuple[str, ...]]:
-    yield path
-    if isinstance(cmd, click.Group):
-        ctx = click.Context(cmd)
-        for name in cmd.list_commands(ctx):
-            sub = cmd.get_command(ctx, name)
-            if sub is not None:
-                yield from _commands(sub, (*path, name))
-
-
-ALL_COMMANDS = list(_commands(load_cli().cli))
+ALL_COMMANDS = all_commands()
 
 
 @pytest.mark.parametrize("path", ALL_COMMANDS, ids=lambda p: " ".join(p) or "vergoeding")

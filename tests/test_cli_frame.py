@@ -8,29 +8,17 @@ import io
 import json
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import click
 import pytest
 from click.testing import CliRunner
+from clitools import all_commands
 from conftest import HANG_GUARD, REPO, clean_env
 
 from vergoeding import __version__
-from vergoeding.__main__ import load_cli
 
-
-def _commands(cmd: click.Command, path: tuple[str, ...] = ()) -> Iterator[tuple[str, ...]]:
-    yield path
-    if isinstance(cmd, click.Group):
-        ctx = click.Context(cmd)
-        for name in cmd.list_commands(ctx):
-            sub = cmd.get_command(ctx, name)
-            if sub is not None:
-                yield from _commands(sub, (*path, name))
-
-
-ALL_COMMANDS = list(_commands(load_cli().cli))
+ALL_COMMANDS = all_commands()
 
 
 def test_the_known_commands_are_there() -> None:

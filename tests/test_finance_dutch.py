@@ -132,3 +132,23 @@ def test_audit_reads_who_when_what_in_dutch(cli, runner: CliRunner, db: Path, tm
     raw = json.loads(runner.invoke(cli, ["audit", "--format", "json"], env=NOV).stdout)
     rows = raw["rows"] if isinstance(raw, dict) else raw
     assert {"payout.create", "edit"} <= {r["action"] for r in rows}  # json keeps the codes and the raw detail
+
+
+@pytest.mark.parametrize("chunk", [3, 17, 64, 1 << 20])
+def test_formula_values_are_filled_in_pieces_of_any_size(chunk: int) -> None:
+    """The totals' cached values are written into the sheet's XML a piece at a time (a sheet
+    of 100,000 lines is never read whole, render.xlsx._fill_streamed): a cell cut between two
+    pieces gets its value all the same, and every other byte is copied as it was."""
+    import io
+
+    from vergoeding.render.xlsx import _fill_streamed
+
+    xml = (b'<row r="3"><c r="A3" t="inlineStr"><is><t>Totaal</t></is></c>'
+           b'<c r="B3" s="2"><f>SUM(B1:B2)</f><v></v></c><c r="C3"><f>SUM(C1:C2)</f><v/></c>'
+           b'<c r="D3"><v>7</v></c></row>')
+    out, refs = io.BytesIO(), {"B3": "12.50", "C3": "0.00"}
+    _fill_streamed(io.BytesIO(xml), out, refs, chunk=chunk)
+    assert out.getvalue() == (b'<row r="3"><c r="A3" t="inlineStr"><is><t>Totaal</t></is></c>'
+                              b'<c r="B3" s="2"><f>SUM(B1:B2)</f><v>12.50</v></c><c r="C3"><f>SUM(C1:C2)</f>'
+                              b'<v>0.00</v></c><c r="D3"><v>7</v></c></row>')
+    assert refs == {}

@@ -225,3 +225,45 @@ def test_logo_from_configuration(tmp_path: Path) -> None:
     bad = workspace(tmp_path / "db.sqlite", organisation={"logo": str(tmp_path / "weg.png")})
     with pytest.raises(ConfigError, match="logo"):
         api.render(bad, "2026-0001", "pdf")
+
+
+def test_invoice_and_registration_share_one_page_style_that_an_organisation_can_override(tmp_path: Path) -> None:
+    """The page style of an invoice and of our registration of a received invoice is one file,
+    _invoice_page.css: an organisation's own copy restyles both, and an own invoice.html that
+    does not include it (as every own template made before it existed) renders as before."""
+    from vergoeding.api.workspace import Workspace
+    from vergoeding.config import Settings
+    from vergoeding.render import templating
+    from vergoeding.render.invoice import invoice_html
+
+    build(tmp_path / "db.sqlite")
+    tdir = tmp_path / "eigen"
+    tdir.mkdir()
+    ws = Workspace(Settings(db=str(tmp_path / "db.sqlite"), templates_dir=tdir, actor="t"))
+    api.create_client_invoice(ws, "GEM-UTR", OCT, issue_date=ISSUE)
+    api.receive_expert_invoice(ws, "E002", OCT, number="BJ/2026/17", invoice_date=date(2026, 11, 3))
+    docs = {"factuur": api.document(ws, "2026-0001"), "registratie": api.document(ws, "BJ/2026/17")}
+
+    def html(kind: str) -> str:
+        templating.environment.cache_clear()
+        return invoice_html(docs[kind], user_dir=tdir, shipped_dir=ws.settings.shipped_templates)
+
+    shipped = {kind: html(kind) for kind in docs}
+    for kind, page in shipped.items():  # the shared rules once, each document's own after them
+        assert page.count("table.lines td.desc { width: 46%; }") == 1, kind
+        assert page.index(".label { color: #555;") < page.index("table.totals { width:"), kind
+    assert "table.totals { width: 55%; margin-left: 45%; }" in shipped["factuur"]
+    assert "table.totals { width: 62%; margin-left: 38%; }" in shipped["registratie"]
+
+    (tdir / "_invoice_page.css").write_text(".label { color: #0a5; }", encoding="utf-8")
+    for kind in docs:
+        page = html(kind)
+        assert ".label { color: #0a5; }" in page and "table.lines td.desc" not in page, kind
+
+    (tdir / "_invoice_page.css").unlink()
+    (tdir / "invoice.html").write_text("{% extends \"base.html\" %}{% block style %}.label { color: #123; }"
+                                       "{% endblock %}{% block content %}<h1>EIGEN {{ number }}</h1>{% endblock %}",
+                                       encoding="utf-8")
+    own = html("factuur")
+    assert ".label { color: #123; }" in own and "EIGEN 2026-0001" in own and "table.lines" not in own
+    assert html("registratie") == shipped["registratie"]

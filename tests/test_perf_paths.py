@@ -231,6 +231,10 @@ def test_same_totals_per_engagement_and_month(ws: Workspace) -> None:
         slow = checks.check_input(ws, conn, p, expert=None, today=date(2026, 12, 31))
         fast = checks.fast_check_input(ws, conn, p, expert=None, today=date(2026, 12, 31))
     assert fast.hourly_summed, "the summed hourly path was not used"
+    # the work days are summed only where the expert's rate may be above the presumption for
+    # their age: E1 (adult) earns 5.50 an hour on G1B until 15 July, under the 5.75 for 21+ of 2026
+    g1_months = {(w.first.year, w.first.month) for w in fast.hourly_summed if w.engagement.code == "G1B"}
+    assert g1_months and min(g1_months) == (2026, 7)
     assert len(fast.priced) < len(slow.priced) / 3
     assert _totals(list(fast.priced)) == _totals(list(slow.priced))
     assert _totals(list(fast.budget_priced)) == _totals(list(slow.budget_priced))
@@ -400,7 +404,8 @@ def test_priced_once_per_segment_is_priced_entry_by_entry(ws: Workspace, expert_
 def test_portal_room_and_hours_are_the_command_lines(ws: Workspace) -> None:
     """The portal reads in one connection (store.expert_view) and prices once per segment;
     the room and the hours document are those of ``vergoeding room`` and ``vergoeding hours``."""
-    from vergoeding.api.ledger import hours
+    from vergoeding.api.hours import hours
+    from vergoeding.api.room import room
     from vergoeding.core.period import month
     from vergoeding.web import portal
     from vergoeding.web.accounts import Account
@@ -413,7 +418,7 @@ def test_portal_room_and_hours_are_the_command_lines(ws: Workspace) -> None:
             with portal.page(ws, acc) as at:
                 view = portal.room_view(ws, acc, on, at=at)
                 mh = portal.month_hours(ws, acc, month(on.year, on.month), at=at)
-            assert view.room == checks.room(ws, code, on)
+            assert view.room == room(ws, code, on)
             assert mh.doc == hours(ws, code, month(on.year, on.month), made_on=None)
             assert mh.doc.lines and view.room is not None and view.room.year.total > Decimal("100.00")
 

@@ -70,11 +70,7 @@ def check_input(ws: Workspace, conn: Connection, period: Period, *, expert: str 
         return [e for e in found if e.id not in skip] if skip else found
 
     priced = price_frozen(ws, conn, load(period=scope, expert_code=expert), engs)
-    budget_priced: list[PricedEntry] = []
-    for e in engs.values():
-        if e.budget_minutes is not None or e.budget_amount is not None:
-            before = Period(min(e.start, period.start), period.end)
-            budget_priced += price_frozen(ws, conn, load(period=before, engagement_code=e.code), engs)
+    budget_priced = budget_input(ws, conn, period, engs, skip)
     years = tuple(range(period.start.year, period.last_day.year + 1))
     experts = queries.all_experts(conn, [expert] if expert else None)
     return CheckInput(
@@ -82,3 +78,16 @@ def check_input(ws: Workspace, conn: Connection, period: Period, *, expert: str 
         own=queries.own_organisation(conn), declarations=load_declarations(conn, expert_code=expert, years=years),
         limits=ws.limits, today=today, budget_priced=budget_priced,
         iban_valid=_iban_valid, bsn_valid=_bsn_valid, exceptions=load_exceptions(conn))
+
+
+def budget_input(ws: Workspace, conn: Connection, period: Period, engs: dict[str, Engagement],
+                 skip: AbstractSet[int] = frozenset()) -> list[PricedEntry]:
+    """``budget_priced`` of :func:`check_input`: every entry (any year) of the engagements
+    with a budget, from ``min(start, period.start)`` up to the end of ``period``."""
+    out: list[PricedEntry] = []
+    for e in engs.values():
+        if e.budget_minutes is not None or e.budget_amount is not None:
+            before = Period(min(e.start, period.start), period.end)
+            found = queries.load_entries(conn, period=before, engagement_code=e.code)
+            out += price_frozen(ws, conn, [x for x in found if x.id not in skip] if skip else found, engs)
+    return out

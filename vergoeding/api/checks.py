@@ -1,4 +1,5 @@
-"""``check`` and ``room``: load the administration, price it and run the pure checks.
+"""``check``: load the administration, price it and run the pure checks (``room`` is
+:mod:`vergoeding.api.room`).
 
 The input of the checks is made in :mod:`~vergoeding.api.check_input` (entry by entry) or
 :mod:`~vergoeding.api.checks_summed` (sums per engagement and month, for large ranges).
@@ -9,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Connection, select
 
@@ -26,13 +28,14 @@ from vergoeding.core.checks import CheckInput, run_checks
 from vergoeding.core.findings import Finding, sort_findings
 from vergoeding.core.period import Period, month_of
 from vergoeding.core.period import year as year_period
-from vergoeding.core.room import Room, room_on
-from vergoeding.core.work import Engagement, Entry
+from vergoeding.core.work import Engagement
 from vergoeding.errors import InputError, VergoedingError
 from vergoeding.store import queries
-from vergoeding.store.declarations import load_declarations
 from vergoeding.store.open_lines import late_ranges
 from vergoeding.store.schema import entries
+
+if TYPE_CHECKING:
+    from vergoeding.api.payout_decision import Checked
 
 
 def resolve_period(period: Period | None, year: int | None, today: date) -> Period:
@@ -115,13 +118,20 @@ def _check(ws: Workspace, period: Period | None, year: int | None, expert: str |
             late |= {eid for eid, _, _ in late_ranges(conn, p.start, ids)}
         ci = replace(ci, late=[g for g in engs if g.id in late])
         billing = billing_findings(ws, conn, p, expert=expert, engagements=engs)
-    found = run_checks(ci)
-    if gaps:
-        found = [*gap_findings(ws, gaps, names, p.label or str(p)), *found]
+    checked = run_checks(ci)
+    found = [*gap_findings(ws, gaps, names, p.label or str(p)), *checked] if gaps else checked
     # the payout's own holds for a check of one month (a payout pays per month); a quarter or a
     # year is checked on the rules alone: deciding a payout of a year would price every open line
-    # of it one by one (a year of a large network: minutes, see docs/PERFORMANCE.md)
-    holds = payout_findings(ws, p, today, expert, found) if _one_month(p) else []
+    # of it one by one (a year of a large network: minutes, see docs/PERFORMANCE.md). The
+    # decision takes this check's input and findings when its scope is this month (priced entry
+    # by entry: ``hourly_priced`` is set only by the summed path), instead of checking again.
+    if _one_month(p):
+        from vergoeding.api.payout_decision import Checked
+
+        done = Checked(expert, today, gaps, ci, checked) if ci.hourly_priced is None else Checked(expert, today)
+        holds = payout_findings(ws, p, today, expert, found, checked=done)
+    else:
+        holds = []
     return sort_findings([*found, *holds, *billing])
 
 
@@ -130,15 +140,16 @@ def _one_month(p: Period) -> bool:
 
 
 def payout_findings(ws: Workspace, period: Period, today: date, expert: str | None,
-                    found: Sequence[Finding]) -> list[Finding]:
+                    found: Sequence[Finding], *, checked: Checked | None = None) -> list[Finding]:
     """What ``vergoeding payout --period P`` would hold, with the same reasons: the payout's own
-    decision (:func:`vergoeding.api.payout.decide`), never a second opinion. The errors behind
-    a hold that this check did not see (an earlier month's open line) are added too."""
-    from vergoeding.api.payout import decide, hold_findings
+    decision (:func:`vergoeding.api.payout_decision.decide`), never a second opinion. The errors behind
+    a hold that this check did not see (an earlier month's open line) are added too.
+    ``checked``: what this check computed, for the decision to take instead of checking again."""
+    from vergoeding.api.payout_decision import decide, hold_findings
     from vergoeding.core.findings import Severity
 
     try:
-        d = decide(ws, period, today, expert=expert)
+        d = decide(ws, period, today, expert=expert, checked=checked)
     except VergoedingError:  # an error that stops the whole payout: check reports it already
         return []
     held = {h.expert for h in d.held}
@@ -193,26 +204,5 @@ def engagement_warnings(ws: Workspace, code: str) -> list[Finding]:
     return out
 
 
-def room(ws: Workspace, expert: str, on: date, *, extra: Sequence[Entry] = (),
-         engagements: Sequence[Engagement] | None = None) -> Room:
-    """Tax-free volunteer room left in the month and the year of ``on``. ``extra``: entries
-    not yet stored, counted as if they were (the portal shows what a submission would do);
-    ``engagements``: the expert's, when the caller has them already."""
-    with ws.engine.connect() as conn:
-        if engagements is None:
-            queries.expert(conn, expert)  # NotFoundError with a clear message
-            engagements = queries.all_engagements(conn, expert_code=expert)
-        engs = {e.code: e for e in engagements}
-        entries = queries.load_entries(conn, period=year_period(on.year), expert_code=expert)
-        entries += [x for x in extra if x.work_date.year == on.year]
-        decl = load_declarations(conn, expert_code=expert, years=(on.year,))
-        # each distinct entry priced once per price segment (a year is hundreds of sessions of
-        # a few kinds): the same priced entries as price_frozen (tests/test_perf_paths.py)
-        from vergoeding.api.price_once import price_frozen_once
-
-        priced = price_frozen_once(ws, conn, entries, engs, year_period(on.year))
-    return room_on(expert, priced, decl, ws.limits, on)
-
-
 __all__ = ["check", "check_input", "engagement_warnings", "fast_check_input", "price_all", "price_frozen",
-           "priced_sums", "resolve_period", "room"]
+           "priced_sums", "resolve_period"]

@@ -16,6 +16,7 @@ from vergoeding.api.check_input import (
     check_input,
     price_frozen,
 )
+from vergoeding.api.price_once import price_breakpoints
 from vergoeding.api.workspace import Workspace
 from vergoeding.core.checks import CheckInput, HourlyWork
 from vergoeding.core.compensation import CAPPED_REGIMES, PricedEntry, price_entry
@@ -23,7 +24,7 @@ from vergoeding.core.dates import age_on
 from vergoeding.core.money import ZERO, from_cents, to_cents
 from vergoeding.core.payout import as_priced
 from vergoeding.core.period import Period
-from vergoeding.core.regimes import Regime, Unit
+from vergoeding.core.regimes import Regime, TravelPolicy, Unit
 from vergoeding.core.work import Engagement, Entry
 from vergoeding.errors import VergoedingError
 from vergoeding.store import queries
@@ -58,29 +59,32 @@ class _Classes:
     kms: list[tuple[int, str, int]] = field(default_factory=list)
 
 
-def price_breakpoints(ws: Workspace, scope: Period, extra: Sequence[date]) -> list[date]:
-    """Days inside ``scope`` on which a price or fiscal figure may change."""
-    days: set[date] = {date(y, 1, 1) for y in range(scope.start.year, scope.end.year + 1)}
-    days.update(extra)
-    for role in ws.ratecard.roles.values():
-        for r in role.rates:
-            days.add(r.valid_from)
-            if r.valid_to is not None:
-                days.add(r.valid_to)
-    for y in range(scope.start.year, scope.end.year + 1):
-        if y in ws.limits.years:
-            days.update(f.valid_from for f in ws.limits.for_year(y).minimum_wage)
-            days.update(ws.limits.for_year(y).change_days)  # any figure that changes within the year
-    return sorted(d for d in days if scope.start < d < scope.end)
-
-
-def _may_exceed_presumption(ws: Workspace, t: PricedEntry, day: date) -> bool:
-    """Can hourly work priced like ``t`` exceed the hourly presumption (for any age)?"""
+def _may_exceed_presumption(ws: Workspace, t: PricedEntry, day: date, dob: date | None = None, *,
+                            known: bool = False) -> bool:
+    """Can hourly work priced like ``t`` from ``day`` to the end of its price segment exceed the
+    hourly presumption: for any age, or (``known``) for an expert born on ``dob`` (unknown: 21
+    or older, as :func:`~vergoeding.core.checks_hourly.hourly_presumption` tests). An expert who
+    is 21 on ``day`` is 21 or older on every later day, and the figure does not change within a
+    segment."""
     if t.regime not in CAPPED_REGIMES or t.unit is not Unit.UUR:
         return False
     lim = ws.limits.for_day(day)
-    figs = [f for f in (lim.volunteer_hour(20, day), lim.volunteer_hour(21, day)) if f is not None]
+    ages = (21,) if known and (dob is None or age_on(dob, day) >= 21) else (20, 21)
+    figs = [f for f in (lim.volunteer_hour(a, day) for a in ages) if f is not None]
     return bool(figs) and t.expert_unit_price > min(f.amount for f in figs)
+
+
+def _km_sig(eng: Engagement, seg: int) -> tuple[object, ...]:
+    """What the travel of an entry depends on in ``price_entry``: the engagement's travel
+    policy and own km rate, and (without one) the year's km allowance, which is one figure
+    within a price segment (a change of any figure starts a new one). Engagements with the same
+    signature share their km prices: each distinct km text is priced once per signature, not
+    once per engagement (a network has hundreds of engagements and a few km rates)."""
+    if eng.regime is Regime.LOONDIENST:  # hours only: no travel (price_entry)
+        return (Regime.LOONDIENST,)
+    if eng.travel_policy is not TravelPolicy.KM:
+        return (eng.travel_policy,)
+    return (eng.travel_policy, eng.km_rate, seg if eng.km_rate is None else None)
 
 
 def _price_classes(ws: Workspace, engs: Sequence[Engagement], days: Sequence[date],
@@ -89,23 +93,26 @@ def _price_classes(ws: Workspace, engs: Sequence[Engagement], days: Sequence[dat
     for eng in engs:
         for seg, day in enumerate(days):
             fee_sig: tuple[object, ...] = (eng.role, eng.regime, eng.level, *eng.rates_on(day), eng.unit, seg)
-            km_sig = (*fee_sig, eng.travel_policy, eng.km_rate)
+            km_sig = _km_sig(eng, seg)
             try:
                 if fee_sig not in c.fee:
                     template = price_entry(Entry(0, eng.code, day), eng, ws.ratecard, ws.limits,
                                            need_client=False)
-                    cls = c.fee[fee_sig] = len(c.fee)
-                    c.template[cls] = template
+                    cls = len(c.fee)
+                    fees = []
                     for m, q in pairs:
                         p = price_entry(Entry(0, eng.code, day, minutes=m, quantity=q), eng, ws.ratecard,
                                         ws.limits, need_client=False)
-                        c.fees.append((cls, m, q, to_cents(p.fee), to_cents(p.client_amount)))
+                        fees.append((cls, m, q, to_cents(p.fee), to_cents(p.client_amount)))
+                    c.fee[fee_sig] = cls  # only when every pair has its price
+                    c.template[cls] = template
+                    c.fees += fees
                 if km_sig not in c.km:
-                    kcls = c.km[km_sig] = len(c.km)
-                    for k in kms:
-                        p = price_entry(Entry(0, eng.code, day, km=Decimal(k)), eng, ws.ratecard, ws.limits,
-                                        need_client=False)
-                        c.kms.append((kcls, k, to_cents(p.travel)))
+                    kcls = len(c.km)
+                    travel = [(kcls, k, to_cents(price_entry(Entry(0, eng.code, day, km=Decimal(k)), eng, ws.ratecard,
+                                                             ws.limits, need_client=False).travel)) for k in kms]
+                    c.km[km_sig] = kcls  # only when every km text has its price
+                    c.kms += travel
                 hourly = _may_exceed_presumption(ws, c.template[c.fee[fee_sig]], day)
             except (VergoedingError, InvalidOperation):
                 continue  # no price here: an entry in this class makes entry_sums give up
@@ -133,7 +140,7 @@ def _summed(s: store_sums.EntrySums, eng: Engagement, template: PricedEntry,
     entry = Entry(0, eng.code, s.first_date, minutes=s.minutes, quantity=s.quantity,
                   expense=from_cents(s.expense_fixed_cents + s.expense_receipt_cents),
                   inkind=from_cents(s.inkind_cents), amount=amount, status="som")
-    trace = (f"som van {s.count} regels vanaf {s.first_date.isoformat()}",)
+    trace = (f"som van {s.entries} regels vanaf {s.first_date.isoformat()}",)
     if eng.regime is Regime.LOONDIENST:  # hours only, as price_entry: the payroll system pays
         return PricedEntry(entry, eng, template.unit, quantity, ZERO, ZERO, ZERO, ZERO, ZERO, ZERO, ZERO, ZERO, trace)
     fee = from_cents(s.amount_cents if s.has_amount else s.fee_cents)
@@ -156,7 +163,7 @@ def _per_month(day_sums: Iterable[store_sums.EntrySums]) -> list[store_sums.Entr
     acc: dict[tuple[int, int, int, int, bool], tuple[date, set[str], list[int]]] = {}
     for s in day_sums:
         key = (s.engagement_id, s.first_date.year, s.first_date.month, s.segment, s.has_amount)
-        ints = (s.count, s.minutes, s.quantity, s.amount_cents, s.fee_cents, s.client_cents, s.travel_cents,
+        ints = (s.entries, s.minutes, s.quantity, s.amount_cents, s.fee_cents, s.client_cents, s.travel_cents,
                 s.expense_fixed_cents, s.expense_receipt_cents, s.inkind_cents, s.inexact_minutes)
         got = acc.get(key)
         if got is None:
@@ -200,6 +207,11 @@ def priced_sums(ws: Workspace, conn: Connection, scope: Period, engs: Sequence[E
     c = _price_classes(ws, engs, days, values.pairs, values.kms)
     if birthdays is None:
         c.of = {k: (f, km, False) for k, (f, km, _) in c.of.items()}
+    else:  # the work days only where this expert's rate may be above the presumption for their age
+        code_of = {e.id: e.expert_code for e in engs}
+        c.of = {(eid, seg): (f, km, hourly and _may_exceed_presumption(ws, c.template[f], days[seg],
+                                                                        birthdays.get(code_of[eid]), known=True))
+                for (eid, seg), (f, km, hourly) in c.of.items()}
     sums = store_sums.entry_sums(conn, scope, breakpoints=breakpoints, classes=c.of, fees=c.fees, kms=c.kms,
                                  engagement_ids=ids, daily=daily_ids, odd_kms=values.odd_kms)
     if sums is None:

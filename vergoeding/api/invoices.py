@@ -49,7 +49,7 @@ from vergoeding.api.invoice_common import (
     required_einvoice,
 )
 from vergoeding.api.workspace import Workspace
-from vergoeding.core.invoice import Invoice
+from vergoeding.core.invoice import ORIGINS, Invoice
 from vergoeding.core.money import from_cents
 from vergoeding.documents.invoice import InvoiceDocument
 from vergoeding.errors import InputError, RuleViolation
@@ -125,7 +125,8 @@ def show(ws: Workspace, number: str) -> store.StoredInvoice:
 
 def document(ws: Workspace, number: str) -> InvoiceDocument:
     s = show(ws, number)
-    return InvoiceDocument(s.invoice, s.status, logo_path(ws), approved_at=s.approved_at, paid_at=s.paid_at)
+    return InvoiceDocument(s.invoice, s.status, logo_path(ws), approved_at=s.approved_at, paid_at=s.paid_at,
+                           origin=s.origin)
 
 
 def render(ws: Workspace, number: str, fmt: str) -> bytes:
@@ -171,17 +172,15 @@ def received_ubl_refusal(inv: Invoice) -> str:
             "factuur met e-factuur.")
 
 
-ORIGINS = ("received", "issued", "self_billed")
-
-
 def origin(s: store.StoredInvoice) -> str:
-    """Where an invoice comes from: ``received`` (a freelancer's own invoice that we
-    registered), ``self_billed`` (issued by us in the freelancer's name, under a recorded
-    self-billing agreement) or ``issued`` (issued by us: a client invoice or a credit note).
+    """Where an invoice comes from, as stored when it was made or registered
+    (:data:`~vergoeding.core.invoice.ORIGINS`): ``received`` (a freelancer's own invoice that
+    we registered, or their credit note), ``self_billed`` (issued by us in the freelancer's
+    name under a recorded self-billing agreement), ``issued`` (issued by us: a client invoice,
+    our credit note) or ``prepared`` (made by us in the freelancer's name before the origin was
+    kept, without a recorded agreement). A credit note has its original's origin.
     ``invoice list`` and ``invoice show`` name it (docs/E-INVOICE.md)."""
-    if s.invoice.received:  # their invoice, or their credit note on it
-        return "received"
-    return "self_billed" if s.invoice.self_billed and s.kind == "expert" else "issued"
+    return s.origin
 
 
 def row(s: store.StoredInvoice) -> dict[str, Any]:

@@ -1,7 +1,8 @@
 """The administration's public functions: each one call, one transaction.
 
 Organisations, experts (and their declarations), engagements, hour entries, approval,
-locked periods, corrections, the audit log and the expert's hour overview.
+locked periods, corrections and the audit log. The expert's hour overview is
+:mod:`vergoeding.api.hours` (re-exported here), code look-ups :mod:`vergoeding.api.codes`.
 """
 
 from __future__ import annotations
@@ -15,12 +16,13 @@ from typing import Any
 
 from sqlalchemy import func, select
 
+from vergoeding.api.codes import stored_code
+from vergoeding.api.hours import hours, hours_for_expert, hours_pdf, hours_rows, hours_xlsx
 from vergoeding.api.workspace import Workspace
 from vergoeding.core.period import Period
-from vergoeding.core.regimes import Regime, Unit
+from vergoeding.core.regimes import Regime
 from vergoeding.core.work import Engagement, Expert, Organisation
-from vergoeding.documents.hours import HoursDocument, build_hours, table_rows
-from vergoeding.errors import InputError, NotFoundError
+from vergoeding.errors import InputError
 from vergoeding.store import ledger, queries
 from vergoeding.store import schema as s
 from vergoeding.store.codes import code_is
@@ -35,7 +37,8 @@ from vergoeding.store.ledger import (
 from vergoeding.store.locks import paid_work_lock
 
 __all__ = [
-    "DeclarationData", "EngagementData", "EntryData", "EntryResult", "ExpertData", "OrganisationData",
+    "DeclarationData", "EngagementData", "EntryData", "EntryResult", "ExpertData", "OrganisationData", "hours",
+    "hours_for_expert", "hours_pdf", "hours_rows", "hours_xlsx", "stored_code",
 ]
 
 
@@ -255,15 +258,6 @@ def audit_log(ws: Workspace, entity: str | None = None, entity_id: int | None = 
     return [AuditRow(r.id, r.at, r.actor, r.action, r.entity, r.entity_id, json.loads(r.detail), r.db_user) for r in reversed(rows)]
 
 
-def stored_code(ws: Workspace, kind: str, code: str) -> str:
-    """``e001`` -> ``E001``: the stored spelling of a code typed in another case (unknown: as given)."""
-    from vergoeding.store.codes import stored_code as lookup
-
-    table = {"organisation": s.organisations, "expert": s.experts, "engagement": s.engagements}[kind]
-    with ws.engine.connect() as conn:
-        return lookup(conn, table, code)
-
-
 def audit_count(ws: Workspace, entity: str | None = None, entity_id: int | None = None) -> int:
     """How many audit rows match (``audit_log`` shows at most ``limit`` of them)."""
     a = s.audit_log
@@ -274,88 +268,6 @@ def audit_count(ws: Workspace, entity: str | None = None, entity_id: int | None 
         q = q.where(a.c.entity_id == entity_id)
     with ws.engine.connect() as conn:
         return int(conn.execute(q).scalar_one())
-
-
-# ---------------------------------------------------------------------------- hour overview
-
-
-def hours_for_expert(ws: Workspace, expert_code: str, period: Period, *,
-                     made_on: date | None = None) -> HoursDocument:
-    """The expert's overview of ``period`` (used by ``vergoeding hours`` and the benchmark).
-    ``made_on`` is printed on the document; the library never asks the clock."""
-    return hours(ws, expert_code, period, made_on=made_on)
-
-
-def hours(ws: Workspace, expert_code: str, period: Period, *, made_on: date | None) -> HoursDocument:
-    """The expert's overview of ``period``: totals, per month, per engagement, lines."""
-    with ws.engine.connect() as conn:
-        person = queries.expert(conn, expert_code)
-        try:
-            own = queries.own_organisation(conn).name
-        except NotFoundError:
-            own = "de organisatie"
-        engs = {g.code: g for g in queries.all_engagements(conn, expert_code=expert_code)}
-        # the names of this expert's clients only (a network has hundreds of organisations)
-        mine = select(s.engagements.c.client_id).where(s.engagements.c.expert_id == person.id)
-        clients = {str(code): str(name) for code, name in conn.execute(
-            select(s.organisations.c.code, s.organisations.c.name).where(s.organisations.c.id.in_(mine)))}
-        entries = queries.load_entries(conn, period=period, expert_code=expert_code)
-        # the unit of each engagement in the period, from its row (one query for all of them)
-        rows = {r.code: r for r in conn.execute(select(s.engagements).where(s.engagements.c.expert_id == person.id))}
-        units = {code: _unit(ws, rows[code], period) for code in engs}
-    labels = {k: r.label for k, r in ws.ratecard.roles.items()}
-    return build_hours(person, own, period, entries, engs, client_names=clients, role_labels=labels,
-                       units=units, made_on=made_on)
-
-
-def _unit(ws: Workspace, row: Any, period: Period) -> Unit:
-    day = max(row.start_date, period.start)
-    return ledger.unit_of(row, day, ws.ratecard)
-
-
-def hours_rows(doc: HoursDocument) -> list[dict[str, Any]]:
-    return table_rows(doc)
-
-
-def hours_pdf(ws: Workspace, doc: HoursDocument) -> bytes:
-    from vergoeding.render.pdf import html_to_pdf
-    from vergoeding.render.templating import render_html
-
-    html = render_html("hours.html", doc.context(), user_dir=ws.settings.templates_dir,
-                       shipped_dir=ws.settings.shipped_templates)
-    return html_to_pdf(html, base_url=ws.settings.templates_dir or ws.settings.shipped_templates, accessible=True)
-
-
-def hours_xlsx(doc: HoursDocument) -> bytes:
-    from vergoeding.render.xlsx import DATE, DECIMAL2, EURO, HOURS, INTEGER, Column, Workbook
-
-    def h(minutes: int) -> Decimal:
-        return (Decimal(minutes) / Decimal(60)).quantize(Decimal("0.01"))
-
-    wb = Workbook()
-    heading = [f"Urenoverzicht {doc.expert_name}", f"Periode: {doc.period_text}", f"Van: {doc.organisation}"]
-    totals = [{"what": "Totaal", "label": "hele periode", "hours": h(doc.total.minutes), "minutes": doc.total.minutes,
-               "counts": ", ".join(doc.total.count_texts), "km": doc.total.km, "expense": doc.total.expense}]
-    totals += [{"what": "Maand", "label": m.label, "hours": h(m.minutes), "minutes": m.minutes,
-                "counts": ", ".join(m.count_texts), "km": m.km, "expense": m.expense} for m in doc.months]
-    totals += [{"what": "Opdracht", "label": f"{g.key} {g.label}", "hours": h(g.minutes), "minutes": g.minutes,
-                "counts": ", ".join(g.count_texts), "km": g.km, "expense": g.expense} for g in doc.engagements]
-    wb.sheet("Totalen", [Column("Soort", "what", width=10), Column("Omschrijving", "label", width=40),
-                         Column("Uren", "hours", HOURS, 9), Column("Minuten", "minutes", INTEGER, 9),
-                         Column("Ook", "counts", width=22), Column("Km", "km", DECIMAL2, 9),
-                         Column("Onkosten", "expense", EURO, 12)], totals, heading=heading)
-    rows = [{**r, "hours": h(r["minutes"]), "status": line.status_text}
-            for r, line in zip(table_rows(doc), doc.lines, strict=True)]
-    wb.sheet("Regels", [Column("Regel", "id", INTEGER, 8), Column("Datum", "date", DATE, 12),
-                        Column("Opdracht", "engagement", width=10), Column("Opdrachtgever", "client", width=28),
-                        Column("Activiteit", "activity", width=30), Column("Uren", "hours", HOURS, 8),
-                        Column("Minuten", "minutes", INTEGER, 9), Column("Aantal", "quantity", INTEGER, 8),
-                        Column("Eenheid", "unit", width=12), Column("Km", "km", DECIMAL2, 8),
-                        Column("Onkosten", "expense", EURO, 11), Column("In natura", "inkind", EURO, 11),
-                        Column("Stand", "status", width=22)], rows,
-             totals={"activity": "Totaal", "hours": h(doc.total.minutes), "minutes": doc.total.minutes,
-                     "km": doc.total.km, "expense": doc.total.expense, "inkind": doc.total.inkind})
-    return wb.to_bytes()
 
 
 def _with_code(data: Any, code: str) -> Any:

@@ -29,6 +29,7 @@ from vergoeding.core.payout import ROUTE, Held, PaidLine, freeze
 from vergoeding.core.period import Period
 from vergoeding.core.room import room_on
 from vergoeding.core.work import Expert, Organisation
+from vergoeding.documents.statement import EarlierMonth, RoomText
 from vergoeding.store.payouts import FollowUp
 
 
@@ -84,11 +85,13 @@ class InvoicePayment:
     self_billed: bool
     amount: Decimal
     endtoend_id: str
+    origin: str  # as stored (core.invoice.ORIGINS): received, self_billed or prepared
 
     def as_dict(self) -> dict[str, Any]:
         return {"id": self.id, "number": self.number, "expert": self.expert, "name": self.name,
                 "issue_date": self.issue_date.isoformat() if self.issue_date else "",
-                "self_billed": self.self_billed, "amount": str(self.amount), "endtoend_id": self.endtoend_id}
+                "self_billed": self.self_billed, "amount": str(self.amount), "endtoend_id": self.endtoend_id,
+                "origin": self.origin}
 
 
 @dataclass(frozen=True)
@@ -107,51 +110,6 @@ class YearToDate:
 
 
 @dataclass(frozen=True)
-class EarlierMonth:
-    label: str
-    limit: Decimal
-    over: Decimal
-
-
-@dataclass(frozen=True)
-class CapRoom:
-    """The room under the month and year caps on the period's last day; an earlier month of
-    the year over its cap leaves none at all (``Room.left``)."""
-
-    month_label: str
-    month_limit: Decimal
-    month_left: Decimal
-    month_over: Decimal
-    year_label: str
-    year_limit: Decimal
-    year_left: Decimal
-    year_over: Decimal
-    confirmed: bool
-    year_counted: Decimal
-    year_declared: Decimal
-    month_counted: Decimal
-    year_paid_counted: Decimal
-    year_inkind_counted: Decimal
-    year_receipts_counted: Decimal
-    year_counted_labels: tuple[str, ...]
-    earlier: tuple[EarlierMonth, ...] = ()
-
-    def as_dict(self) -> dict[str, Any]:
-        out: dict[str, Any] = {
-            "month_label": self.month_label, "month_limit": str(self.month_limit),
-            "month_left": str(self.month_left), "month_over": str(self.month_over),
-            "year_label": self.year_label, "year_limit": str(self.year_limit), "year_left": str(self.year_left),
-            "year_over": str(self.year_over), "confirmed": self.confirmed, "year_counted": str(self.year_counted),
-            "year_declared": str(self.year_declared), "month_counted": str(self.month_counted),
-            "year_paid_counted": str(self.year_paid_counted), "year_inkind_counted": str(self.year_inkind_counted),
-            "year_receipts_counted": str(self.year_receipts_counted),
-            "year_counted_labels": list(self.year_counted_labels)}
-        if self.earlier:
-            out["earlier"] = [{"label": c.label, "limit": str(c.limit), "over": str(c.over)} for c in self.earlier]
-        return out
-
-
-@dataclass(frozen=True)
 class ExpertRow:
     code: str
     name: str
@@ -159,14 +117,14 @@ class ExpertRow:
     iban_tail: str
     year: int
     ytd: YearToDate
-    room: CapRoom | None
+    room: RoomText | None
 
     def as_dict(self) -> dict[str, Any]:
         return {"code": self.code, "name": self.name, "address": list(self.address), "iban_tail": self.iban_tail,
                 "year": self.year,
                 "ytd": [{"regime_label": k, "amount": str(v)} for k, v in sorted(self.ytd.by_regime.items())],
                 "ytd_receipts": str(self.ytd.receipts), "ytd_inkind": str(self.ytd.inkind),
-                "room": None if self.room is None else self.room.as_dict()}
+                "room": None if self.room is None else self.room.snapshot()}
 
 
 @dataclass(frozen=True)
@@ -308,14 +266,14 @@ def year_to_date(mine: Sequence[PaidLine], paid_earlier: Sequence[PaidLine], yea
 
 
 def cap_room(ws: Workspace, code: str, mine: Sequence[PaidLine], ytd: YearToDate, priced_year: Sequence[PricedEntry],
-             declarations: Any, period: Period) -> CapRoom | None:
+             declarations: Any, period: Period) -> RoomText | None:
     """None without capped lines, or without the figures of the period's year (its own
     lines are then held: no price)."""
     year = period.last_day.year
     if not any(ln.regime in CAPPED_REGIMES for ln in mine) or year not in ws.limits.years:
         return None
     r = room_on(code, list(priced_year), declarations, ws.limits, period.last_day)
-    return CapRoom(
+    return RoomText(
         month_label=r.month.label, month_limit=r.month.limit.amount,
         month_left=ZERO if r.earlier else r.month.left, month_over=r.month.over,
         year_label=r.year.label, year_limit=r.year.limit.amount, year_left=ZERO if r.earlier else r.year.left,
@@ -363,7 +321,8 @@ def make_plan(ws: Workspace, *, number: str, label: str, period: Period, created
     lines_of = by_expert(paid_lines)
     # expert invoices: one transfer each, the invoice number as the remittance information
     pays = tuple(InvoicePayment(s.id, s.label, s.invoice.supplier.code, experts[s.invoice.supplier.code].name,
-                                s.issue_date, s.invoice.self_billed, s.invoice.totals.total, f"{number}-F{s.id}"[:35])
+                                s.issue_date, s.invoice.self_billed, s.invoice.totals.total, f"{number}-F{s.id}"[:35],
+                                s.origin)
                  for s in invoices)
     invoice_transfers = tuple(
         Transfer(i.expert, i.name, (experts[i.expert].iban or "").replace(" ", "").upper(), i.amount,

@@ -15,15 +15,32 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
+from datetime import date
 
 from sqlalchemy import Connection
 
-from vergoeding.api.checks_summed import price_breakpoints
 from vergoeding.api.workspace import Workspace
 from vergoeding.core.compensation import PricedEntry, price_entry
 from vergoeding.core.period import Period
 from vergoeding.core.work import Engagement, Entry
 from vergoeding.store.payouts import paid_priced
+
+
+def price_breakpoints(ws: Workspace, scope: Period, extra: Sequence[date]) -> list[date]:
+    """Days inside ``scope`` on which a price or fiscal figure may change: the borders of the
+    price segments (also of the summed path of the checks, :mod:`vergoeding.api.checks_summed`)."""
+    days: set[date] = {date(y, 1, 1) for y in range(scope.start.year, scope.end.year + 1)}
+    days.update(extra)
+    for role in ws.ratecard.roles.values():
+        for r in role.rates:
+            days.add(r.valid_from)
+            if r.valid_to is not None:
+                days.add(r.valid_to)
+    for y in range(scope.start.year, scope.end.year + 1):
+        if y in ws.limits.years:
+            days.update(f.valid_from for f in ws.limits.for_year(y).minimum_wage)
+            days.update(ws.limits.for_year(y).change_days)  # any figure that changes within the year
+    return sorted(d for d in days if scope.start < d < scope.end)
 
 
 def price_frozen_once(ws: Workspace, conn: Connection, entries: Sequence[Entry],

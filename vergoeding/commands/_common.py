@@ -104,7 +104,7 @@ class CodeType(click.ParamType):  # type: ignore[type-arg]
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
         if not isinstance(value, str) or ctx is None or ctx.find_object(Workspace) is None:
             return value
-        from vergoeding.api.ledger import stored_code
+        from vergoeding.api.codes import stored_code
 
         return stored_code(workspace(ctx), self.kind, value.strip())
 
@@ -133,11 +133,15 @@ def format_option(*extra: str) -> Callable[[F], F]:
 
 
 def workspace(ctx: click.Context) -> Workspace:
+    """The command's workspace; for a command that only reads (:func:`reads_only`) the
+    lock-free reader of it (``Workspace.reading()``: on SQLite no ``BEGIN IMMEDIATE``, so a
+    long ``check`` never keeps a writer waiting; a write through it is refused)."""
     ws = ctx.find_object(Workspace)
     if ws is None:  # pragma: no cover - the root group always sets it
         raise click.UsageError("geen werkruimte")
     if getattr(ctx.command, "reads_only", False):
         ws.require_database()
+        return ws.reading()
     return ws
 
 
@@ -146,7 +150,8 @@ C = TypeVar("C", bound=click.Command)
 
 def reads_only(command: C) -> C:
     """Mark a command that only reads the database: it refuses a database file that does not
-    exist (a typo in --db would otherwise create an empty one and show nothing)."""
+    exist (a typo in --db would otherwise create an empty one and show nothing), and reads
+    through the lock-free reader (:func:`workspace`)."""
     command.reads_only = True  # type: ignore[attr-defined]
     return command
 

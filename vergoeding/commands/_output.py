@@ -49,7 +49,7 @@ WORDS: dict[str, str] = {
     "concept": "concept", "issued": "uitgereikt", "paid": "betaald", "credited": "gecrediteerd",
     "client": "opdrachtgever", "expert": "deskundige", "credit": "creditnota", "own": "eigen",
     # where an invoice comes from (api.invoices.origin): "issued" reads "uitgereikt" above
-    "received": "ontvangen", "self_billed": "zelffacturering",
+    "received": "ontvangen", "self_billed": "zelffacturering", "prepared": "door ons opgemaakt",
     # entry status
     "entered": "ingevoerd", "approved": "goedgekeurd", "locked": "afgesloten",
     # audit actions and kinds of data

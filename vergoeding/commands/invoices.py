@@ -277,7 +277,7 @@ def credit_cmd(ctx: click.Context, number: str, reason: str, issue_date: object,
     if their_number is not None and issue_date is None:
         raise InputError("geef de datum van hun creditnota (--date DD-MM-JJJJ)", field="datum")
     s = api.credit(workspace(ctx), number, reason, issue_date=_issue_day(issue_date), their_number=their_number)
-    if s.invoice.received:
+    if s.received:
         click.echo(f"Ontvangen creditnota {s.label} geregistreerd: {_cell(s.invoice.supplier.name)}, vervalt factuur "
                    f"{s.invoice.credit_of}, {_amounts(s.invoice, ', ')}")
         return
@@ -342,9 +342,12 @@ def list_cmd(ctx: click.Context, status: str | None, kind: str | None, overdue: 
 
 
 def _state(r: dict[str, Any]) -> str:
-    """The status a person reads: for a received invoice not yet paid, whether it is approved."""
+    """The status a person reads: for a received invoice not yet paid, whether it is approved;
+    a received credit note is registered (it is never approved or paid)."""
     if r["origin"] != "received" or r["status"] != "issued":
         return str(r["status"])
+    if r["kind"] == "credit":  # their credit note voids their invoice: nothing to approve
+        return "geregistreerd"
     return "goedgekeurd" if r["approved_at"] else "te keuren"
 
 
@@ -375,10 +378,10 @@ def show_cmd(ctx: click.Context, number: str, fmt: str) -> None:
         from vergoeding.commands._common import period_label, show_value, word
         from vergoeding.render.formatting import euro, percent
 
-        if inv.received and s.kind == "credit":
+        if s.received and s.kind == "credit":
             click.echo(f"Ontvangen creditnota {s.label}")
             click.echo(f"  Dit is onze registratie. De creditnota is {s.label} van {_cell(inv.supplier.name)}.")
-        elif inv.received:
+        elif s.received:
             click.echo(f"Ontvangen factuur {s.label} ({word(_state(r))})")
             click.echo(f"  Dit is onze registratie. De factuur is {s.label} van {_cell(inv.supplier.name)}.")
             click.echo(f"  goedgekeurd: {show_value(s.approved_at) if s.approved_at else 'nog niet'}   "
@@ -389,8 +392,11 @@ def show_cmd(ctx: click.Context, number: str, fmt: str) -> None:
                            + (f" (verschil {euro(diff)}; wij betalen {euro(inv.totals.total)})" if diff else ""))
         else:
             what = "Creditnota" if s.kind == "credit" else "Factuur"
-            how = ", zelffacturering" if r["origin"] == "self_billed" else ""
+            how = {"self_billed": ", zelffacturering", "prepared": ", door ons opgemaakt"}.get(s.origin, "")
             click.echo(f"{what} {s.label} ({word(s.status)}{how})")
+            if s.origin == "prepared":
+                click.echo(f"  Deze {what.lower()} op naam van {_cell(inv.supplier.name)} maakten wij voordat de herkomst "
+                           "werd bijgehouden; of zelffacturering was afgesproken, is niet vastgelegd.")
         click.echo(f"  van:   {inv.supplier.name}")
         click.echo(f"  aan:   {inv.customer.name}")
         click.echo(f"  datum: {show_value(inv.issue_date)}   vervalt: {show_value(inv.due_date)}   "

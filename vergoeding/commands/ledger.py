@@ -29,9 +29,11 @@ from vergoeding.core.period import Period, period_text, year
 from vergoeding.errors import InputError
 
 if TYPE_CHECKING:
+    from vergoeding.api import hours as hours_api
     from vergoeding.api import ledger as api
 else:
     api = lazy_module("vergoeding.api.ledger")
+    hours_api = lazy_module("vergoeding.api.hours")  # not the ledger's write code: hours only reads
 
 
 @click.command("log")
@@ -88,34 +90,38 @@ def approve_command(ctx: click.Context, period: Period, expert_code: str | None)
                else f"Geen ingevoerde regels{who} in {period_text(period)}; niets goedgekeurd.")
 
 
-@click.command("lock")
-@click.option("--period", type=PERIOD, required=True, help="Periode: 2026-10, 2026-Q4 of 2026.")
-@click.option("--reason", required=True, help="Waarom de periode dicht gaat.")
-@click.pass_context
-def lock_command(ctx: click.Context, period: Period, reason: str) -> None:
-    """Sluit een periode af: daarna geen nieuwe of gewijzigde uren meer, alleen correcties.
+def _period_switch(name: str, *, period_help: str, reason_help: str, done: str, doc: str) -> click.Command:
+    """``lock`` and ``unlock``: a period and a reason, the api function of the same name, one
+    line back."""
+
+    @click.command(name, help=doc)
+    @click.option("--period", type=PERIOD, required=True, help=period_help)
+    @click.option("--reason", required=True, help=reason_help)
+    @click.pass_context
+    def command(ctx: click.Context, period: Period, reason: str) -> None:
+        getattr(api, name)(workspace(ctx), period, reason)  # api.lock / api.unlock, imported when run
+        click.echo(f"Periode {period_text(period)} {done}.")
+
+    return command
+
+
+lock_command = _period_switch(
+    "lock", period_help="Periode: 2026-10, 2026-Q4 of 2026.", reason_help="Waarom de periode dicht gaat.",
+    done="afgesloten", doc="""Sluit een periode af: daarna geen nieuwe of gewijzigde uren meer, alleen correcties.
 
     \b
     Voorbeeld:
       vergoeding lock --period 2026-10 --reason "uitbetaald en verantwoord"
-    """
-    api.lock(workspace(ctx), period, reason)
-    click.echo(f"Periode {period_text(period)} afgesloten.")
+    """)
 
-
-@click.command("unlock")
-@click.option("--period", type=PERIOD, required=True, help="Dezelfde periode als bij lock.")
-@click.option("--reason", required=True, help="Waarom de periode weer open gaat.")
-@click.pass_context
-def unlock_command(ctx: click.Context, period: Period, reason: str) -> None:
-    """Heropen een afgesloten periode (komt in het auditlog).
+unlock_command = _period_switch(
+    "unlock", period_help="Dezelfde periode als bij lock.", reason_help="Waarom de periode weer open gaat.",
+    done="heropend", doc="""Heropen een afgesloten periode (komt in het auditlog).
 
     \b
     Voorbeeld:
       vergoeding unlock --period 2026-10 --reason "regel vergeten"
-    """
-    api.unlock(workspace(ctx), period, reason)
-    click.echo(f"Periode {period_text(period)} heropend.")
+    """)
 
 
 @click.command("correct")
@@ -209,15 +215,15 @@ def hours_command(ctx: click.Context, expert_code: str, period: Period | None, y
         raise click.UsageError(f"--format {fmt} heeft -o BESTAND nodig")
     ws = workspace(ctx)
     p = period or year(year_ or today().year)
-    doc = api.hours(ws, expert_code, p, made_on=today())
+    doc = hours_api.hours(ws, expert_code, p, made_on=today())
     if fmt in ("xlsx", "pdf"):
         from vergoeding.render.files import write_atomic
 
-        data = api.hours_pdf(ws, doc) if fmt == "pdf" else api.hours_xlsx(doc)
+        data = hours_api.hours_pdf(ws, doc) if fmt == "pdf" else hours_api.hours_xlsx(doc)
         write_atomic(output or Path("uren"), data)
         click.echo(f"Urenoverzicht geschreven: {output}")
         return
-    rows = api.hours_rows(doc)
+    rows = hours_api.hours_rows(doc)
     if fmt == "table":
         from vergoeding.render.formatting import euro, number
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from vergoeding.commands._common import EXPERT_CODE, emit, workspace
+from vergoeding.commands._common import EXPERT_CODE, emit, reads_only, workspace
 from vergoeding.commands._table import breed_option
 
 
@@ -106,6 +106,7 @@ def revoke_cmd(ctx: click.Context, email: str) -> None:
     click.echo(f"Account {email.strip().lower()} ingetrokken; {ended} sessie(s) beëindigd.")
 
 
+@reads_only
 @user_group.command("list")
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True,
               help="Uitvoer: table, json of csv.")

@@ -42,6 +42,20 @@ DEFAULT_SELF_BILLING_FORMAT = "ZF{year}-{expert}-{seq:03d}"
 
 KINDS = ("client", "expert", "credit")
 
+# Where an invoice comes from: a stored fact (``invoices.origin``, migration 20), written by
+# the code that makes or registers the invoice, never read off what is absent from it.
+#   issued      we issued it: a client invoice, or our credit note on one
+#   self_billed we issued it in the freelancer's name under a recorded self-billing agreement
+#   received    the freelancer's own invoice (or their credit note on it), registered by us
+#   prepared    we made it in the freelancer's name before this distinction existed (before
+#               migration 20), in our own "deskundige" number series, without a recorded
+#               self-billing agreement: ours, but whether it was agreed is not known
+# A credit note has the origin of the invoice it credits.
+ORIGINS = ("issued", "self_billed", "received", "prepared")
+# how a person reads them (documents; the CLI's tables have the same words in commands/_output)
+ORIGIN_WORDS = {"issued": "uitgereikt", "self_billed": "zelffacturering", "received": "ontvangen",
+                "prepared": "door ons opgemaakt"}
+
 
 @dataclass(frozen=True)
 class Party:
@@ -156,15 +170,6 @@ class Invoice:
     # A received invoice: the total on the invoice the freelancer sent us, as they stated it
     # (None: not given). What we pay is the total of the approved hours and rates (``totals``).
     stated_total: Decimal | None = None
-
-    @property
-    def received(self) -> bool:
-        """An invoice a freelancer sent us (or their credit note on it), registered under their
-        own number and date. The legal invoice is theirs: ours is a registration of it, never a document in their name
-        (no invoice PDF, no e-invoice). Only under a recorded self-billing agreement do we
-        issue the invoice ourselves (``self_billed``)."""
-        return (self.kind == "expert" or (self.kind == "credit" and self.original_kind == "expert")) \
-            and not self.self_billed
 
     @property
     def due_date(self) -> date:

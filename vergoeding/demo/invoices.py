@@ -50,14 +50,14 @@ def step_invoices(ctx: Any) -> list[str]:
         except VergoedingError as exc:
             lines.append(f"geen factuur voor {g.expert_code}: {exc.message}")
             continue
-        if s.invoice.received:  # their own invoice: we write only our registration of it, no e-invoice
+        if s.received:  # their own invoice: we write only our registration of it, no e-invoice
             path = write_atomic(out / f"registratie-{s.label}.pdf", invoices.render(ws, s.label, "pdf"))
         else:  # self-billed: ours to issue, with its e-invoice
             ctx.files.append(write_atomic(out / f"factuur-{s.label}.xml", invoices.render(ws, s.label, "ubl")))
             path = write_atomic(out / f"factuur-{s.label}.pdf", invoices.render(ws, s.label, "pdf"))
         ctx.files.append(path)
         notes = ", ".join(s.invoice.exemption_notes) or ("zelffacturering" if s.invoice.self_billed else "21% btw")
-        what = f"ontvangen factuur {s.label} geregistreerd" if s.invoice.received else f"factuur {s.label}"
+        what = f"ontvangen factuur {s.label} geregistreerd" if s.received else f"factuur {s.label}"
         lines.append(f"{what} van {s.invoice.supplier.name}: totaal {euro(s.invoice.totals.total)} ({notes}): "
                      f"{path.name}")
     if res.issued:

@@ -191,7 +191,7 @@ def step_summary(ctx: DemoContext) -> list[str]:
 
 
 def step_hours_pdf(ctx: DemoContext) -> list[str]:
-    from vergoeding.api.ledger import hours, hours_pdf
+    from vergoeding.api.hours import hours, hours_pdf
     from vergoeding.render.files import write_atomic
 
     doc = hours(ctx.ws, "E002", DEMO_PERIOD, made_on=date(2026, 11, 2))

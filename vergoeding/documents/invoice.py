@@ -20,12 +20,15 @@ class InvoiceDocument:
     # a received invoice's state, shown on our registration of it
     approved_at: date | None = None
     paid_at: date | None = None
+    # where the stored invoice comes from (core.invoice.ORIGINS), as the database keeps it
+    origin: str = "issued"
 
     @property
     def received(self) -> bool:
-        """A freelancer's own invoice: rendered as our registration of it ("Dit is geen
-        factuur"), never as an invoice in their name, and without an e-invoice."""
-        return self.invoice.received
+        """A freelancer's own invoice (stored origin ``received``): rendered as our
+        registration of it ("Dit is geen factuur"), never as an invoice in their name, and
+        without an e-invoice."""
+        return self.origin == "received"
 
     @property
     def title(self) -> str:

@@ -14,7 +14,9 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+from vergoeding.core.invoice import ORIGIN_WORDS
 from vergoeding.core.money import D, money_sum
+from vergoeding.core.payout import Held
 
 ROUTE_LABELS = {"sepa": "overboeking (SEPA)", "factuur": "via factuur", "salaris": "salarisadministratie"}
 
@@ -45,13 +47,6 @@ class Line:
     km: Decimal = Decimal(0)
     km_rate: Decimal | None = None
     late: bool = False  # dated before the payout's period (approved late, or a correction)
-
-
-@dataclass(frozen=True)
-class HeldRow:
-    expert: str
-    name: str
-    reason: str
 
 
 @dataclass(frozen=True)
@@ -114,7 +109,7 @@ class PayoutOverview:
     summary: tuple[ExpertSummary, ...]
     findings: tuple[FindingRow, ...]
     number: str = ""
-    held: tuple[HeldRow, ...] = ()
+    held: tuple[Held, ...] = ()
     override_experts: tuple[str, ...] = ()
     invoices: tuple[InvoiceRow, ...] = ()  # expert invoices paid in this batch (one transfer each)
 
@@ -140,6 +135,15 @@ class InvoiceRow:
     issue_date: date | None
     self_billed: bool
     amount: Decimal
+    origin: str = ""  # as stored; see kind
+
+    @property
+    def kind(self) -> str:
+        """What the overview prints in "Soort": the stored origin. A snapshot of a payout made
+        before the origin was kept has none: it reprints what it printed then."""
+        if self.origin:
+            return ORIGIN_WORDS[self.origin]
+        return "zelffacturering" if self.self_billed else "ontvangen"
 
 
 def _line(d: dict[str, Any]) -> Line:
@@ -170,6 +174,11 @@ def summarise(lines: tuple[Line, ...]) -> tuple[ExpertSummary, ...]:
     return tuple(out)
 
 
+def held_from_snapshot(snap: dict[str, Any]) -> tuple[Held, ...]:
+    """Who the payout held and why, as its snapshot keeps it (``PayoutPlan.snapshot``)."""
+    return tuple(Held(h["expert"], h["name"], h["reason"]) for h in snap.get("held", ()))
+
+
 def overview_from_snapshot(snap: dict[str, Any]) -> PayoutOverview:
     lines = tuple(_line(d) for d in snap["lines"])
     findings = tuple(FindingRow(
@@ -183,11 +192,12 @@ def overview_from_snapshot(snap: dict[str, Any]) -> PayoutOverview:
         created=datetime.fromisoformat(snap["created"]), execution_date=date.fromisoformat(snap["execution_date"]),
         msg_id=snap["msg_id"], override_reason=snap.get("override_reason"), lines=lines,
         summary=summarise(lines), findings=findings, number=snap.get("number", snap["period"]),
-        held=tuple(HeldRow(h["expert"], h["name"], h["reason"]) for h in snap.get("held", ())),
+        held=held_from_snapshot(snap),
         override_experts=tuple(snap.get("override_experts", ())),
         invoices=tuple(InvoiceRow(i["number"], i["expert"], i["name"],
                                   date.fromisoformat(i["issue_date"]) if i.get("issue_date") else None,
-                                  bool(i.get("self_billed")), D(i["amount"])) for i in snap.get("invoices", ())))
+                                  bool(i.get("self_billed")), D(i["amount"]), i.get("origin", ""))
+                       for i in snap.get("invoices", ())))
 
 
 # The overview on paper lists every line and every expert up to these numbers; a larger

@@ -28,6 +28,11 @@ def period_words(label: str) -> str:
 
 @dataclass(frozen=True)
 class RoomText:
+    """The room under the month and year caps on the payout period's last day, as the plan
+    makes it (``api/payout_plan.cap_room``: every figure set; an earlier month of the year
+    over its cap leaves none at all) and as the statement reads it back from the snapshot
+    (:meth:`snapshot` writes it, :func:`_room` reads it; older payouts lack a few figures)."""
+
     month_label: str
     month_limit: Decimal
     month_left: Decimal
@@ -47,6 +52,25 @@ class RoomText:
     year_receipts_counted: Decimal = Decimal("0.00")
     year_counted_labels: tuple[str, ...] = ()
     month_counted: Decimal | None = None  # counted + declared in the month (None in older payouts)
+
+    def snapshot(self) -> dict[str, Any]:
+        """The room as the payout's snapshot keeps it (amounts as text); :func:`_room` reads it."""
+        out: dict[str, Any] = {
+            "month_label": self.month_label, "month_limit": str(self.month_limit),
+            "month_left": str(self.month_left), "month_over": str(self.month_over),
+            "year_label": self.year_label, "year_limit": str(self.year_limit), "year_left": str(self.year_left),
+            "year_over": str(self.year_over), "confirmed": self.confirmed, "year_counted": str(self.year_counted),
+            "year_declared": str(self.year_declared)}
+        if self.month_counted is not None:
+            out["month_counted"] = str(self.month_counted)
+        if self.year_paid_counted is not None:
+            out["year_paid_counted"] = str(self.year_paid_counted)
+        out |= {"year_inkind_counted": str(self.year_inkind_counted),
+                "year_receipts_counted": str(self.year_receipts_counted),
+                "year_counted_labels": list(self.year_counted_labels)}
+        if self.earlier:
+            out["earlier"] = [{"label": c.label, "limit": str(c.limit), "over": str(c.over)} for c in self.earlier]
+        return out
 
     @property
     def year_unpaid_counted(self) -> Decimal:

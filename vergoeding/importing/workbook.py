@@ -7,7 +7,7 @@ Every guarantee of the import holds for each kind before calamine reads a cell:
 * .xlsx/.xlsm: ``xlsxscan.scan`` first (zip bomb, rows counted, formulas, merged cells,
   hidden sheets); a formula without a stored result reads as empty and is named by the
   reader (``readers._check_cells``).
-* .ods (a zip as well): the same zip check (``xlsxscan.check_inflation``), then a streamed
+* .ods (a zip as well): the same zip check (``xlsxscan.open_checked``), then a streamed
   scan of ``content.xml`` (:func:`scan_ods`): rows counted, merged cells (a spanned cell)
   and formulas without a stored value found, naming the cell.
 * .xls (an older binary format, not a zip): at most :data:`MAX_XLS_BYTES` (the format
@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from vergoeding.errors import InputError
-from vergoeding.importing.xlsxscan import MAX_ROWS, _dutch, check_inflation
+from vergoeding.importing.xlsxscan import MAX_ROWS, _dutch, open_checked
 
 MAX_XLS_BYTES = 50_000_000
 _CHUNK = 1 << 20
@@ -137,14 +137,8 @@ def scan_ods(path: Path, max_rows: int = MAX_ROWS) -> dict[str, Sheet]:
     """Sheet name -> what the scan of ``content.xml`` found (rows are not kept): refuses a zip
     bomb and a sheet of more than ``max_rows`` rows before calamine reads it; notes merged
     cells and formulas without a stored value (both named by cell)."""
-    try:
-        z = zipfile.ZipFile(path)
-    except (zipfile.BadZipFile, OSError):
-        raise InputError("dit is geen OpenDocument-werkmap (.ods): het bestand is onleesbaar of beschadigd (geen "
-                         "geldig zip-bestand); sla het opnieuw op als OpenDocument-werkblad", file=path.name) from None
     out: dict[str, Sheet] = {}
-    with z:
-        check_inflation(z, path.name)
+    with open_checked(path, "OpenDocument-werkmap (.ods)", "OpenDocument-werkblad") as z:
         try:
             with z.open("content.xml") as f:
                 _scan_content(f, out, path.name, max_rows)

@@ -163,19 +163,30 @@ def check_inflation(z: zipfile.ZipFile, file: str) -> None:
                          file=file)
 
 
+def open_checked(path: Path, kind: str, save_as: str) -> zipfile.ZipFile:
+    """The workbook's zip (.xlsx or .ods), its members checked by :func:`check_inflation`
+    before anything is inflated; a file that is no zip is refused, naming what it should be
+    (``kind``) and how to save it again (``save_as``)."""
+    try:
+        z = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError):
+        raise InputError(f"dit is geen {kind}: het bestand is onleesbaar of beschadigd (geen geldig zip-bestand); "
+                         f"sla het opnieuw op als {save_as}", file=path.name) from None
+    try:
+        check_inflation(z, path.name)
+    except BaseException:
+        z.close()
+        raise
+    return z
+
+
 def scan(path: Path, max_rows: int = MAX_ROWS) -> dict[str, SheetScan]:
     """Part path -> what is in that sheet, for every sheet of the workbook. Raises
     InputError for a sheet with more than ``max_rows`` rows (stops reading as soon as it sees
     one too many), and for hidden rows or columns, a misstated dimension or too many columns
     in a visible sheet (see the module docstring)."""
-    try:
-        z = zipfile.ZipFile(path)
-    except (zipfile.BadZipFile, OSError):
-        raise InputError("dit is geen Excel-werkmap (.xlsx): het bestand is onleesbaar of beschadigd (geen geldig "
-                         "zip-bestand); sla het opnieuw op als Excel-werkmap", file=path.name) from None
     out: dict[str, SheetScan] = {}
-    with z:
-        check_inflation(z, path.name)
+    with open_checked(path, "Excel-werkmap (.xlsx)", "Excel-werkmap") as z:
         hidden: set[str] = set()
         unlinked: list[str] = []
         names = _sheet_names(z, hidden, unlinked)

@@ -195,7 +195,7 @@ def overview_xlsx(ov: PayoutOverview) -> bytes:
         wb.sheet("Facturen", [
             Column("Factuur", "number", width=22), Column("Code", "expert", width=10), Column("Naam", "name", width=26),
             Column("Datum", "issue_date", DATE, 12), Column("Soort", "kind", width=16), Column("Bedrag", "amount", EURO),
-        ], [{**i.__dict__, "kind": "zelffacturering" if i.self_billed else "ontvangen"} for i in ov.invoices],
+        ], [{**i.__dict__, "kind": i.kind} for i in ov.invoices],
             totals={"number": "Totaal", "amount": money_sum(i.amount for i in ov.invoices)})
     wb.sheet("Aangehouden", [Column("Code", "expert", width=10), Column("Naam", "name", width=26),
                              Column("Reden", "reason", width=90)], [h.__dict__ for h in ov.held])

@@ -234,18 +234,35 @@ def cache_values(data: bytes, cached: Sequence[tuple[int, str, Decimal | int]]) 
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
         for info in src.infolist():
-            body = src.read(info.filename)
             refs = by_part.get(info.filename)
-            if refs:
-                def fill(m: re.Match[bytes], refs: dict[str, str] = refs) -> bytes:
-                    value = refs.pop(m.group(2).decode(), None)
-                    return m.group(0) if value is None else m.group(1) + b"<v>" + value.encode() + b"</v>"
-
-                body = _EMPTY_FORMULA.sub(fill, body)
-                if refs:  # pragma: no cover - openpyxl changed how it writes a formula
-                    raise RuntimeError(f"formulewaarde niet geschreven in {info.filename}: {sorted(refs)}")
-            dst.writestr(info, body)
+            if not refs:
+                dst.writestr(info, src.read(info.filename))
+                continue
+            with src.open(info) as part, dst.open(info, "w") as into:
+                _fill_streamed(part, into, refs)
+            if refs:  # pragma: no cover - openpyxl changed how it writes a formula
+                raise RuntimeError(f"formulewaarde niet geschreven in {info.filename}: {sorted(refs)}")
     return out.getvalue()
+
+
+def _fill_streamed(part: Any, into: Any, refs: dict[str, str], chunk: int = 1 << 20) -> None:
+    """Copy a sheet's XML from ``part`` to ``into`` a megabyte at a time, filling the value of
+    each formula in ``refs`` (popped when written). A sheet of 100,000 lines is some hundred MB
+    of XML: read whole and rewritten, it held the payout overview above its 500 MB bound
+    (docs/PERFORMANCE.md, case 3). A cell element never crosses a piece: each piece ends
+    before the last ``<c `` read so far, the rest waits for the next."""
+    def fill(m: re.Match[bytes]) -> bytes:
+        value = refs.pop(m.group(2).decode(), None)
+        return m.group(0) if value is None else m.group(1) + b"<v>" + value.encode() + b"</v>"
+
+    rest = b""
+    while block := part.read(chunk):
+        rest += block
+        cut = rest.rfind(b"<c ")
+        if cut > 0:
+            into.write(_EMPTY_FORMULA.sub(fill, rest[:cut]))
+            rest = rest[cut:]
+    into.write(_EMPTY_FORMULA.sub(fill, rest))
 
 
 _EMPTY_FORMULA = re.compile(rb'(<c r="([A-Z]+\d+)"[^>]*><f>[^<]*</f>)(?:<v\s*/>|<v></v>)')

@@ -16,7 +16,7 @@ from sqlalchemy import Connection, bindparam, text
 from sqlalchemy.types import Date
 
 from vergoeding.core.work import Engagement
-from vergoeding.store.sums import scan_hint
+from vergoeding.store.sums import month_starts, scan_hint
 
 
 @dataclass(frozen=True)
@@ -45,10 +45,16 @@ def open_billable_sums(conn: Connection, end: date, engagements: Sequence[Engage
     by_id = {g.id: g for g in engagements}
     if not by_id:
         return []
+    params: dict[str, object] = {"end": end}
     if conn.dialect.name == "sqlite":
         month = "substr(e.work_date, 1, 7)"
-    else:  # integers: EXTRACT gives numeric, slower to group by
-        month = "CAST(date_part('year', e.work_date) * 100 + date_part('month', e.work_date) AS INTEGER)"
+    else:
+        # the month as its place among the month starts from the first work date on (a binary
+        # search per line: date_part goes through a timestamp and a float, EXTRACT gives numeric);
+        # the label comes from the group's first day
+        first_day = conn.execute(text("SELECT MIN(work_date) FROM entries")).scalar()
+        month = "width_bucket(e.work_date, CAST(:months AS DATE[]))"
+        params["months"] = month_starts(first_day or end, end)
     if all_engagements:
         scan, which = scan_hint(conn, None, end), ""
     else:  # only integers are formatted into the text
@@ -61,12 +67,13 @@ def open_billable_sums(conn: Connection, end: date, engagements: Sequence[Engage
         "GROUP BY 1, 2, 3")
     q = text(sql).bindparams(bindparam("end", type_=Date))
     out = []
-    for eid, m, corr, n, minutes, first, last in conn.execute(q, {"end": end}):
+    for eid, m, corr, n, minutes, first, last in conn.execute(q, params).all():
         g = by_id.get(int(eid))
         if g is None or not g.billable or (corr and not g.corrections_billed):
             continue
-        label = str(m) if isinstance(m, str) else f"{int(m) // 100}-{int(m) % 100:02d}"
-        out.append(BillableSum(int(eid), label, bool(corr), int(n), int(minutes or 0), _day(first), _day(last)))
+        first = _day(first)
+        label = m if isinstance(m, str) else first.isoformat()[:7]
+        out.append(BillableSum(int(eid), label, bool(corr), int(n), int(minutes or 0), first, _day(last)))
     return out
 
 

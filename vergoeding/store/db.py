@@ -123,9 +123,9 @@ def make_engine(url: str) -> Engine:
             # each other (WAL), only writers serialise
             conn.exec_driver_sql("BEGIN" if conn.get_execution_options().get(READ_ONLY) else "BEGIN IMMEDIATE")
 
-        return engine
+        return _refusing_writes_of_readers(engine)
     try:
-        return create_engine(url, connect_args=_connect_args(url))
+        return _refusing_writes_of_readers(create_engine(url, connect_args=_connect_args(url)))
     except ModuleNotFoundError as exc:
         raise missing_driver(url, exc) from None
     except Exception as exc:  # noqa: BLE001 - a bad URL or a missing driver
@@ -133,6 +133,22 @@ def make_engine(url: str) -> Engine:
 
 
 READ_ONLY = "vergoeding_read_only"
+# what a reader may send: a query, and the transaction statements around it
+_READS = ("SELECT", "WITH", "PRAGMA", "BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE", "SHOW", "EXPLAIN")
+
+
+class WriteThroughReader(RuntimeError):
+    """A program error: a write sent through :func:`reader` (its transactions take no write
+    lock on SQLite and commit every statement on PostgreSQL, so a write there is never safe)."""
+
+
+def _refusing_writes_of_readers(engine: Engine) -> Engine:
+    @event.listens_for(engine, "before_cursor_execute")
+    def _refuse(conn, cursor, statement, parameters, context, executemany):  # type: ignore[no-untyped-def]
+        if conn.get_execution_options().get(READ_ONLY) and not statement.lstrip().upper().startswith(_READS):
+            raise WriteThroughReader(f"schrijven via de lezer (store.db.reader) is een programmafout: {statement[:60]}")
+
+    return engine
 
 
 def reader(engine: Engine) -> Engine:
@@ -144,9 +160,10 @@ def reader(engine: Engine) -> Engine:
     instead of waiting its turn. On PostgreSQL (reads take no locks there) its connections
     are in autocommit: at the default isolation (READ COMMITTED) every statement reads with a
     snapshot of its own inside a transaction as well, so a reader sees the same without the
-    round trips for BEGIN and ROLLBACK around its statements."""
+    round trips for BEGIN and ROLLBACK around its statements. A write through it is refused
+    (:class:`WriteThroughReader`) on both backends."""
     if engine.dialect.name != "sqlite":
-        return engine.execution_options(isolation_level="AUTOCOMMIT")
+        return engine.execution_options(isolation_level="AUTOCOMMIT", **{READ_ONLY: True})
     return engine.execution_options(**{READ_ONLY: True})
 
 
@@ -220,10 +237,13 @@ def _todo(engine: Engine, migrations: list[Migration] | None) -> tuple[int, list
     """(schema version, the steps not yet recorded), read in one connection; refuses a schema
     newer than the program."""
     steps = MIGRATIONS if migrations is None else migrations
-    with engine.connect() as conn:
+    # a read (every command starts here): through the reader, so that a command that only reads
+    # never takes SQLite's write lock, and PostgreSQL needs no BEGIN and ROLLBACK around it
+    with reader(engine).connect() as conn:
         if conn.dialect.name == "postgresql":
             identity.check_server(conn)  # another program's database is refused before any write
-        version, done = current_version(conn), applied_versions(conn)
+        done = applied_versions(conn)
+    version = max(done, default=0)  # current_version: the highest recorded
     if migrations is None:
         refuse_newer(engine, version)
     return version, [m for m in steps if m[0] not in done]

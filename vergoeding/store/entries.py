@@ -26,9 +26,9 @@ from sqlalchemy import (
 
 from vergoeding.core.duration import MAX_MINUTES_PER_DAY, format_minutes
 from vergoeding.core.money import ZERO, from_cents, round_cents, to_cents
-from vergoeding.core.rates import Override, RateCard, resolve_rate
-from vergoeding.core.regimes import Regime, TravelPolicy, Unit
-from vergoeding.errors import InputError, NotFoundError, RuleViolation
+from vergoeding.core.rates import RateCard
+from vergoeding.core.regimes import TravelPolicy, Unit
+from vergoeding.errors import InputError, RuleViolation
 from vergoeding.store import schema as s
 from vergoeding.store.base import (
     _cents,
@@ -42,6 +42,7 @@ from vergoeding.store.base import (
 )
 from vergoeding.store.codes import code_is
 from vergoeding.store.db import now_utc
+from vergoeding.store.rows import unit_of
 
 
 @dataclass(frozen=True)
@@ -102,20 +103,6 @@ def _money(d: EntryData) -> tuple[int, int, int | None]:
 def locked_period_on(conn: Connection, day: date) -> Any:
     lp = s.locked_periods
     return conn.execute(select(lp).where(lp.c.start_date <= day, lp.c.end_date > day)).first()
-
-
-def unit_of(eng: Any, day: date, card: RateCard | None) -> Unit:
-    if eng.unit:
-        return Unit(eng.unit)
-    if eng.regime == Regime.LOONDIENST.value or card is None:
-        return Unit.UUR
-    try:
-        override = Override(None if eng.expert_rate_cents is None else from_cents(eng.expert_rate_cents),
-                            None if eng.client_rate_cents is None else from_cents(eng.client_rate_cents))
-        return resolve_rate(card, eng.role, Regime(eng.regime), day, level=eng.level,
-                            override=None if override == Override() else override).unit
-    except NotFoundError:
-        return Unit.UUR
 
 
 def minutes_on_day(conn: Connection, expert_id: int, day: date) -> int:

@@ -44,8 +44,8 @@ from vergoeding.store.entries import (
     _km_text,
     _locked_error,
     _money,
-    unit_of,
 )
+from vergoeding.store.rows import unit_of
 
 
 @dataclass(frozen=True)

@@ -17,13 +17,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
 from sqlalchemy import Connection, func, select, update
 
 from vergoeding.core.invoice import (
+    ORIGINS,
     Invoice,
     credit_note,
     invoice_from_dict,
@@ -59,10 +60,20 @@ class StoredInvoice:
     credit_of_id: int | None
     invoice: Invoice
     approved_at: date | None = None  # an expert's invoice: approved for payment by the payout
+    # where it comes from, as stored (core.invoice.ORIGINS; migration 20)
+    origin: str = field(kw_only=True)
 
     @property
     def label(self) -> str:
         return self.number or f"concept-{self.id}"
+
+    @property
+    def received(self) -> bool:
+        """A freelancer's own invoice (or their credit note on it), registered under their own
+        number and date: the legal invoice is theirs, ours is a registration of it, never a
+        document in their name (no invoice PDF, no e-invoice). Read from the stored origin,
+        never from what the invoice lacks."""
+        return self.origin == "received"
 
 
 def audit(conn: Connection, actor: str, action: str, entity_id: int | None, detail: dict[str, Any]) -> None:
@@ -79,10 +90,17 @@ def _refuse_incomplete(inv: Invoice) -> None:
                             + "; ".join(missing))
 
 
+def _origin(inv: Invoice) -> str:
+    """The origin of an invoice WE make (a received one is registered as ``received``)."""
+    return "self_billed" if inv.self_billed else "issued"
+
+
 def _insert(conn: Connection, inv: Invoice, *, status: str, series: str | None, client_id: int | None,
-            expert_id: int | None, credit_of_id: int | None) -> int:
+            expert_id: int | None, credit_of_id: int | None, origin: str) -> int:
+    if origin not in ORIGINS:
+        raise ValueError(f"origin {origin!r}")
     t = inv.totals
-    result = conn.execute(invoices.insert().values(
+    result = conn.execute(invoices.insert().values(origin=origin,
         number=inv.number, series=series, kind=inv.kind, status=status,
         issue_date=inv.issue_date if status != "concept" else None, client_id=client_id, expert_id=expert_id,
         credit_of=credit_of_id, self_billed=inv.self_billed, period=inv.period[:10] or None,
@@ -131,7 +149,7 @@ def issue(conn: Connection, inv: Invoice, *, fmt: str, series_prefix: str, actor
     if credit_of_id is None and inv.credit_of:
         credit_of_id = conn.execute(select(invoices.c.id).where(invoices.c.number == inv.credit_of)).scalar()
     inv_id = _insert(conn, inv, status="issued", series=series, client_id=client_id, expert_id=expert_id,
-                     credit_of_id=credit_of_id)
+                     credit_of_id=credit_of_id, origin=_origin(inv))
     if inv.kind != "credit" or link_kind:  # a credit note of corrections holds its correction lines
         _link_entries(conn, inv_id, link_kind or inv.kind, entry_ids)
     if inv.kind == "expert" and inv.self_billed:  # we made it: approved for payment as issued
@@ -148,7 +166,7 @@ def save_concept(conn: Connection, inv: Invoice, *, actor: str, client_id: int |
     issued or discarded."""
     inv = replace(inv, number=None)
     inv_id = _insert(conn, inv, status="concept", series=None, client_id=client_id, expert_id=expert_id,
-                     credit_of_id=None)
+                     credit_of_id=None, origin=_origin(inv))
     _link_entries(conn, inv_id, inv.kind, entry_ids)
     audit(conn, actor, "invoice.concept", inv_id, {"kind": inv.kind, "total": str(inv.totals.total),
                                                   "entries": len(entry_ids)})
@@ -160,6 +178,13 @@ def issue_concept(conn: Connection, invoice_id: int, *, issue_date: date, fmt: s
     cur = get(conn, invoice_id)
     if cur.status != "concept":
         raise RuleViolation(f"factuur {cur.label} is al uitgereikt")
+    if cur.origin == "prepared":  # a concept in a freelancer's name from before migration 20
+        raise RuleViolation(
+            f"concept {cur.label} is een factuur op naam van {cur.invoice.supplier.name} zonder vastgelegde "
+            f"zelffacturering (van vóór die afspraak werd bijgehouden); wij reiken die niet uit. Gooi het concept weg "
+            f"('vergoeding invoice discard {cur.label}') en registreer de factuur die de zzp'er stuurde "
+            f"('vergoeding invoice receive'), of leg zelffacturering vast en gebruik 'vergoeding invoice expert "
+            "--self-billing'")
     check_issue_date(issue_date)
     inv = replace(cur.invoice, issue_date=issue_date, einvoice=cur.invoice.einvoice and not without_einvoice)
     _refuse_incomplete(inv)
@@ -178,7 +203,15 @@ def issue_concept(conn: Connection, invoice_id: int, *, issue_date: date, fmt: s
 
 def _row_to_stored(r: Any) -> StoredInvoice:
     return StoredInvoice(int(r.id), r.number, r.series, r.kind, r.status, r.issue_date, r.paid_at,
-                         r.credit_of, invoice_from_dict(json.loads(r.snapshot)), r.approved_at)
+                         r.credit_of, invoice_from_dict(json.loads(r.snapshot)), r.approved_at,
+                         origin=_stored_origin(r))
+
+
+def _stored_origin(r: Any) -> str:
+    if r.origin is None:  # only a row written outside this module (SQLite keeps the column nullable)
+        raise RuleViolation(f"factuur {r.number or r.id}: de herkomst (uitgereikt, zelffacturering, ontvangen) "
+                            "ontbreekt in de database; de factuur is buiten 'vergoeding' om opgeslagen")
+    return str(r.origin)
 
 
 def get(conn: Connection, key: int | str) -> StoredInvoice:
@@ -269,7 +302,7 @@ def credit(conn: Connection, key: str, *, reason: str, issue_date: date, fmt: st
     note = credit_note(cur.invoice, issue_date=issue_date, reason=reason)
     _refuse_incomplete(replace(note, number="(volgt)"))
     series: str | None = None
-    if cur.invoice.received:
+    if cur.received:
         number = (number or "").strip()
         if not number:
             raise RuleViolation(f"factuur {cur.label} is de factuur die {cur.invoice.supplier.name} ons stuurde: "
@@ -289,7 +322,7 @@ def credit(conn: Connection, key: str, *, reason: str, issue_date: date, fmt: st
     note = replace(note, number=number)
     r = conn.execute(select(invoices.c.client_id, invoices.c.expert_id).where(invoices.c.id == cur.id)).one()
     new_id = _insert(conn, note, status="issued", series=series, client_id=r.client_id,
-                     expert_id=r.expert_id, credit_of_id=cur.id)
+                     expert_id=r.expert_id, credit_of_id=cur.id, origin=cur.origin)  # the original's origin
     conn.execute(update(invoices).where(invoices.c.id == cur.id).values(status="credited"))
     released = _release(conn, cur)
     audit(conn, actor, "invoice.credit", new_id, {"number": number, "credit_of": cur.number,
@@ -311,7 +344,7 @@ def register_received(conn: Connection, inv: Invoice, *, actor: str, expert_id: 
     if conn.execute(select(invoices.c.id).where(invoices.c.number == number)).first() is not None:
         raise RuleViolation(f"factuur {number} is al geregistreerd; een factuur wordt één keer betaald")
     inv_id = _insert(conn, inv, status="issued", series=None, client_id=None, expert_id=expert_id,
-                     credit_of_id=None)
+                     credit_of_id=None, origin="received")
     _link_entries(conn, inv_id, "expert", entry_ids)
     audit(conn, actor, "invoice.receive", inv_id, {"number": number, "total": str(inv.totals.total),
                                                   "stated_total": stated_total, "entries": len(entry_ids)})

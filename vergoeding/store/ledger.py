@@ -33,7 +33,6 @@ from vergoeding.store.entries import (
     is_locked,
     locked_period_on,
     minutes_on_day,
-    unit_of,
 )
 from vergoeding.store.entries_bulk import BulkResult, add_entries
 from vergoeding.store.experts import (
@@ -53,6 +52,7 @@ from vergoeding.store.organisations import (
     organisation_data,
 )
 from vergoeding.store.rejections import reject
+from vergoeding.store.rows import unit_of
 
 __all__ = [
     "LABELS", "STATUS_LABELS", "BulkResult", "DeclarationData", "EngagementData", "EntryData", "EntryResult",

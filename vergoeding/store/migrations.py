@@ -308,6 +308,12 @@ def _v19_totp_last_step(conn: Connection) -> None:
     conn.exec_driver_sql("ALTER TABLE portal_accounts ADD COLUMN totp_last_step INTEGER")
 
 
+def _v20_invoice_origin(conn: Connection) -> None:
+    from vergoeding.store.migration_origin import migrate_origin
+
+    migrate_origin(conn)
+
+
 # Append new migrations here; never edit one that has shipped. Each runs in the same
 # transaction as its schema_version row, so an interrupted upgrade leaves the old schema.
 MIGRATIONS: list[Migration] = [
@@ -334,6 +340,8 @@ MIGRATIONS: list[Migration] = [
     (17, "expert invoices are approved and paid by the payout", _v17_invoice_payment),
     (18, "bank statement entries (CAMT.053 import), payouts executed", _v18_bank_entries),
     (19, "portal accounts remember the last second-factor code used (a code works once)", _v19_totp_last_step),
+    (20, "every invoice stores where it comes from: issued, self-billed, received or made by us before that was kept",
+     _v20_invoice_origin),
 ]
 
 LATEST = MIGRATIONS[-1][0]

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
 from vergoeding.core.money import from_cents
+from vergoeding.core.rates import Override, RateCard, resolve_rate
 from vergoeding.core.regimes import Benefit, Regime, TravelPolicy, Unit
 from vergoeding.core.work import Address, Engagement, Entry, Expert, Organisation
+from vergoeding.errors import NotFoundError
 
 
 def _money(cents: int | None) -> Decimal | None:
@@ -57,3 +60,19 @@ def entry_from_row(r: Any) -> Entry:
         expense_note=r.expense_note, inkind=from_cents(int(r.inkind_cents)), inkind_note=r.inkind_note,
         amount=_money(r.amount_cents), status=r.status, correction_of=r.correction_of, reason=r.reason,
     )
+
+
+def unit_of(eng: Any, day: date, card: RateCard | None) -> Unit:
+    """The unit of an engagement's stored row on ``day``: its own, else the rate card's (hours
+    for payroll, without a card, or when the card has no rate for it)."""
+    if eng.unit:
+        return Unit(eng.unit)
+    if eng.regime == Regime.LOONDIENST.value or card is None:
+        return Unit.UUR
+    try:
+        override = Override(None if eng.expert_rate_cents is None else from_cents(eng.expert_rate_cents),
+                            None if eng.client_rate_cents is None else from_cents(eng.client_rate_cents))
+        return resolve_rate(card, eng.role, Regime(eng.regime), day, level=eng.level,
+                            override=None if override == Override() else override).unit
+    except NotFoundError:
+        return Unit.UUR

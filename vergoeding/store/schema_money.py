@@ -59,7 +59,11 @@ invoices = sa.Table(
     # the expert's own number and date of a received invoice live in the snapshot
     sa.Column("approved_at", sa.Date),
     sa.Column("payout_id", sa.Integer, sa.ForeignKey("payouts.id")),
+    # migration 20: where the invoice comes from (core.invoice.ORIGINS): issued | self_billed |
+    # received | prepared, set by the code that makes or registers it (store.invoices._insert)
+    sa.Column("origin", sa.String(12), nullable=False),
     sa.CheckConstraint("kind in ('client', 'expert', 'credit')", name="ck_inv_kind"),
+    sa.CheckConstraint("origin in ('issued', 'self_billed', 'received', 'prepared')", name="ck_inv_origin"),
     sa.CheckConstraint("status in ('concept', 'issued', 'paid', 'credited')", name="ck_inv_status"),
 )
 

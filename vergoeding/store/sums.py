@@ -7,7 +7,7 @@ import re
 from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import Connection, Date, TextClause, bindparam, select, text
 
@@ -63,17 +63,18 @@ def _dialect(conn: Connection) -> str:
 SEGMENTS_MAX = 64
 
 
-@dataclass(frozen=True)
-class EntrySums:
+class EntrySums(NamedTuple):
     """The regular entries of one engagement, month, price segment and kind (with or without
     a fixed amount), summed. Each entry is priced and rounded first (through the price tables
-    the caller fills), so every sum equals the sum of the rounded entries."""
+    the caller fills), so every sum equals the sum of the rounded entries. (A named tuple: a
+    year of a network is thousands of groups, and a frozen dataclass takes several times as
+    long to make.)"""
 
     engagement_id: int
     segment: int
     has_amount: bool
     first_date: date
-    count: int
+    entries: int  # how many (not "count": a tuple method)
     minutes: int
     quantity: int
     amount_cents: int
@@ -96,11 +97,27 @@ def _in_ids(column: str, ids: Iterable[int] | None) -> str:
     return f" AND {column} IN ({', '.join(str(int(i)) for i in ids) or 'NULL'})"
 
 
-def _segment_sql(breakpoints: Sequence[date]) -> tuple[str, dict[str, date]]:
+def _segment_sql(breakpoints: Sequence[date], dialect: str) -> tuple[str, dict[str, Any]]:
+    """The price segment of an entry: how many of the (ascending) breakpoints are on or before
+    its work date."""
     if not breakpoints:
         return "0", {}
+    if dialect == "postgresql":  # a binary search instead of a test per breakpoint
+        return "width_bucket(work_date, CAST(:bps AS DATE[]))", {"bps": list(breakpoints)}
     terms = " + ".join(f"CASE WHEN work_date >= :bp{i} THEN 1 ELSE 0 END" for i in range(len(breakpoints)))
     return terms, {f"bp{i}": b for i, b in enumerate(breakpoints)}
+
+
+def month_starts(start: date, end: date) -> list[date]:
+    """The first days of the months after ``start``'s, before ``end``: with
+    ``width_bucket(day, months)`` (PostgreSQL) every day of one month gets the same number."""
+    out: list[date] = []
+    day = start.replace(day=1)
+    while True:
+        day = (day + timedelta(days=32)).replace(day=1)
+        if day >= end:
+            return out
+        out.append(day)
 
 
 def _scan(conn: Connection, period: Period, engagement_ids: Iterable[int] | None) -> str:
@@ -184,8 +201,8 @@ def entry_sums(conn: Connection, period: Period, *, breakpoints: Sequence[date],
     server: no DDL, no inserts, no ANALYZE (see docs/PERFORMANCE.md, "On PostgreSQL")."""
     if len(breakpoints) >= SEGMENTS_MAX:
         return None
-    seg_sql, seg_args = _segment_sql(breakpoints)
     dialect = _dialect(conn)
+    seg_sql, seg_args = _segment_sql(breakpoints, dialect)
     daily_ids = set(daily)
     class_rows = [(eid * SEGMENTS_MAX + seg, c, k, int(h), int(eid in daily_ids))
                   for (eid, seg), (c, k, h) in classes.items()]
@@ -207,13 +224,17 @@ def entry_sums(conn: Connection, period: Period, *, breakpoints: Sequence[date],
         days = f"GROUP_CONCAT(DISTINCT CASE WHEN {hourly_day} THEN e.work_date END)"
         tables = ("vg_class c", "vg_fee f", "vg_km k")
     else:
-        # integers (EXTRACT gives numeric, slower to group by), and the work days of a month
-        # as a bit mask (bit n: day n): a DISTINCT aggregate would make PostgreSQL sort every
-        # entry instead of hashing the groups
-        month = "CAST(date_part('year', e.work_date) * 100 + date_part('month', e.work_date) AS INTEGER)"
-        day = "CASE WHEN c.daily = 1 THEN CAST(date_part('day', e.work_date) AS INTEGER) ELSE 0 END"
-        days = (f"bit_or(CASE WHEN {hourly_day} THEN CAST(1 AS BIGINT) << CAST(date_part('day', e.work_date) "
-                "AS INTEGER) ELSE CAST(0 AS BIGINT) END)")
+        # integers from date arithmetic (date_part goes through a timestamp and a float per
+        # entry): the month is its place among the month starts (``width_bucket``, a binary
+        # search), the day its distance from the start of the range, and the work days of a
+        # month a bit mask (bit n: the day whose distance is n modulo 32, one day of a month
+        # each; see :func:`_days`): a DISTINCT aggregate would make PostgreSQL sort every entry
+        # instead of hashing the groups
+        month = "width_bucket(e.work_date, CAST(:months AS DATE[]))"
+        params["months"] = month_starts(period.start, period.end)
+        day = "CASE WHEN c.daily = 1 THEN e.work_date - :lo ELSE -1 END"
+        days = (f"bit_or(CASE WHEN {hourly_day} THEN CAST(1 AS BIGINT) << ((e.work_date - :lo) % 32) "
+                "ELSE CAST(0 AS BIGINT) END)")
         tables = ("unnest(CAST(:c_key AS BIGINT[]), CAST(:c_cls AS INTEGER[]), CAST(:c_kcls AS INTEGER[]), "
                   "CAST(:c_hourly AS INTEGER[]), CAST(:c_daily AS INTEGER[])) AS c (key, cls, kcls, hourly, daily)",
                   "unnest(CAST(:f_cls AS INTEGER[]), CAST(:f_minutes AS INTEGER[]), CAST(:f_quantity AS INTEGER[]), "
@@ -240,7 +261,7 @@ def entry_sums(conn: Connection, period: Period, *, breakpoints: Sequence[date],
         f"LEFT JOIN {tables[1]} ON f.cls = c.cls AND f.minutes = e.minutes AND f.quantity = e.quantity "
         f"LEFT JOIN {tables[2]} ON k.kcls = c.kcls AND k.km = e.km "
         "GROUP BY 1, 2, 3, 4, 5")
-    query = _sql(sql, ("lo", "hi", *seg_args))
+    query = _sql(sql, ("lo", "hi", *(n for n in seg_args if n != "bps")))
     if dialect == "sqlite":
         rows = _with_temp_tables(conn, class_rows, fee_rows, km_rows, lambda: conn.execute(query, params).all())
     else:
@@ -260,19 +281,23 @@ def entry_sums(conn: Connection, period: Period, *, breakpoints: Sequence[date],
         first = first if isinstance(first, date) else date.fromisoformat(first)
         out.append(EntrySums(int(eid), int(seg), bool(has_amount), first, int(n),
                              int(minutes), int(quantity), int(amount), int(fee), int(cli), int(travel),
-                             int(fixed), int(receipt), int(inkind), _days(days_got, first), int(inexact)))
+                             int(fixed), int(receipt), int(inkind), _days(days_got, first, period.start),
+                             int(inexact)))
     return out
 
 
-def _days(got: str | int | None, first: date) -> tuple[str, ...]:
+def _days(got: str | int | None, first: date, start: date) -> tuple[str, ...]:
     """The work days of one group as ISO dates: SQLite lists them, PostgreSQL sends a bit mask
-    of the days of ``first``'s month."""
+    in which bit n stands for the day of ``first``'s month whose distance from ``start`` is n
+    modulo 32 (31 days in a row have 31 different remainders)."""
     if not got:
         return ()
     if isinstance(got, str):
         return tuple(got.split(","))
-    mask, month = int(got), first.isoformat()[:8]
-    return tuple(f"{month}{d:02d}" for d in range(1, 32) if mask >> d & 1)
+    base = (first - start).days - first.day  # the distance of the month's day 0 from ``start``
+    prefix = first.isoformat()[:8]
+    bits = bin(int(got))[:1:-1]  # bit 0 first
+    return tuple(f"{prefix}{d:02d}" for d in sorted((n - base) % 32 for n, b in enumerate(bits) if b == "1"))
 
 
 def _with_temp_tables(conn: Connection, class_rows: Sequence[tuple[int, ...]], fee_rows: Sequence[tuple[int, ...]],

@@ -100,7 +100,7 @@ def _pct(used: Decimal, limit: Decimal) -> int:
 def room_view(ws: Workspace, acc: Account, on: date, *, extra: tuple[Entry, ...] = (),
               at: Page | None = None) -> RoomView:
     """The tax-free room this month and this year: the figures of ``vergoeding room``
-    (``api.checks.room``: the same entries, declarations and prices, read in this page's
+    (``api.room.room``: the same entries, declarations and prices, read in this page's
     connection and each distinct entry priced once, :mod:`vergoeding.api.price_once`) told by
     the one caps story every reader uses (:mod:`vergoeding.core.caps_story`, ``api.room``)."""
     from vergoeding.api.price_once import price_frozen_once
@@ -182,7 +182,7 @@ def month_hours(ws: Workspace, acc: Account, period: Period, *, at: Page | None 
     ``documents.hours.build_hours`` from the same values), the rejected lines, why approved
     lines are held, and (``receipts``) the receipts of the lines."""
     from vergoeding.documents.hours import build_hours
-    from vergoeding.store.entries import unit_of
+    from vergoeding.store.rows import unit_of
 
     if at is None:
         with page(ws, acc) as p:

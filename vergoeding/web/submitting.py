@@ -79,7 +79,7 @@ def preview(ws: Workspace, acc: Account, sub: Submission, today: date) -> tuple[
     g = check_submission(ws, acc, sub, today)
     end = month_of(sub.work_date.year, sub.work_date.month).end - timedelta(days=1)
     on = min(end, today)
-    from vergoeding.store.entries import unit_of
+    from vergoeding.store.rows import unit_of
 
     with ws.engine.connect() as conn:
         row = conn.execute(select(s.engagements).where(s.engagements.c.code == g.code)).one()
