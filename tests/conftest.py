@@ -12,13 +12,18 @@ TEMPLATE``, a few milliseconds) and dropped after the test. The mapping replaces
 passes :func:`db_target` (the URL) instead of the path.
 
 Markers: ``sqlite_only`` (query plans, PRAGMA, file errors: skipped on PostgreSQL),
-``pg_empty`` (the test's databases start EMPTY instead of migrated, for migration tests).
+``pg_empty`` (the test's databases start EMPTY instead of migrated, for migration tests),
+``no_database`` (the test never opens a database: it would run the same twice, so it runs in
+the SQLite suite only; there it fails when it opens one after all, see
+:func:`_no_database_guard`).
 """
 
 from __future__ import annotations
 
 import itertools
 import os
+import queue
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -44,6 +49,11 @@ if PG:
 _ORIGINAL_DB_URL = store_db.db_url
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "no_database: opens no database (subprocesses get clean_env): runs in the "
+                                       "SQLite suite only")
+
+
 def pytest_report_header(config: pytest.Config) -> str:
     return f"database backend: {BACKEND}" + (f" ({store_db.safe_url(PG)})" if PG else "")
 
@@ -52,9 +62,111 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     if not PG:
         return
     skip = pytest.mark.skip(reason="SQLite-specifiek (query plan, PRAGMA of bestandsfout)")
+    once = pytest.mark.skip(reason="opent geen database: draait alleen in de SQLite-suite")
     for item in items:
         if "sqlite_only" in item.keywords:
             item.add_marker(skip)
+        elif "no_database" in item.keywords:
+            item.add_marker(once)
+
+
+@pytest.fixture(autouse=True)
+def _no_database_guard(request: pytest.FixtureRequest) -> Iterator[None]:
+    """A test marked ``no_database`` (skipped on PostgreSQL) fails when it opens a database
+    connection in this process after all (any SQLAlchemy engine, or sqlite3 directly): it
+    would then need its PostgreSQL run. Its subprocesses get ``clean_env()``, which names no
+    PostgreSQL database."""
+    if request.node.get_closest_marker("no_database") is None:
+        yield
+        return
+    import sqlite3
+
+    from sqlalchemy import event
+    from sqlalchemy.pool import Pool
+
+    opened: list[str] = []
+
+    def on_connect(dbapi_connection: Any, record: Any) -> None:
+        opened.append(type(dbapi_connection).__module__)
+
+    real_connect = sqlite3.connect
+
+    def connect(*args: Any, **kwargs: Any) -> Any:
+        opened.append(f"sqlite3.connect{args[:1]}")
+        return real_connect(*args, **kwargs)
+
+    event.listen(Pool, "connect", on_connect)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(sqlite3, "connect", connect)
+        try:
+            yield
+        finally:
+            event.remove(Pool, "connect", on_connect)
+    assert not opened, f"{request.node.nodeid} is marked no_database but opened a database: {opened}"
+
+
+class _Ahead(threading.Thread):
+    """Clones of the template made AHEAD and databases of finished tests dropped, on a
+    connection of its own, while the tests run: a clone costs the server two checkpoints
+    and a copy of the template's files, which the test would otherwise wait for, and so
+    does a drop (one checkpoint). Up to ``ahead`` clones wait ready; a drop goes first."""
+
+    def __init__(self, server: _Server, ahead: int = 2) -> None:
+        super().__init__(name="pg-clones-ahead", daemon=True)
+        self.server = server
+        self.ready: queue.Queue[str] = queue.Queue(maxsize=ahead)
+        self.drops: queue.Queue[str] = queue.Queue()
+        self.wake = threading.Event()
+        self.stopping = False
+        self.error: BaseException | None = None
+
+    def run(self) -> None:
+        try:
+            with self.server.connect() as conn:
+                while True:
+                    self.wake.wait()
+                    self.wake.clear()
+                    while not self.drops.empty():
+                        conn.execute(f'DROP DATABASE IF EXISTS "{self.drops.get()}" WITH (FORCE)')
+                    if self.stopping:
+                        return
+                    while not self.ready.full() and self.drops.empty():
+                        name = self.server.new_name()
+                        conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{self.server.template}" STRATEGY FILE_COPY')
+                        self.ready.put(name)
+        except BaseException as exc:  # noqa: BLE001 - reported by take(); the tests go on without it
+            self.error = exc
+
+    def take(self) -> str | None:
+        """A ready clone, or None when this thread has stopped (the caller clones itself)."""
+        while self.error is None and self.is_alive():
+            self.wake.set()
+            try:
+                name = self.ready.get(timeout=1)
+            except queue.Empty:
+                continue
+            self.wake.set()
+            return name
+        return None
+
+    def drop(self, name: str) -> bool:
+        if self.error is not None or not self.is_alive():
+            return False
+        self.drops.put(name)
+        self.wake.set()
+        return True
+
+    def finish(self) -> list[str]:
+        """Stop after the pending drops; the clones that were never used (the caller drops them)."""
+        self.stopping = True
+        self.wake.set()
+        self.join(timeout=HANG_GUARD)
+        left = []
+        while not self.ready.empty():
+            left.append(self.ready.get())
+        while not self.drops.empty():
+            left.append(self.drops.get())
+        return left
 
 
 class _Server:
@@ -63,7 +175,8 @@ class _Server:
 
     Every database path is mapped to a database of its own for the whole session (a
     module-scoped fixture and its tests see the same one). A database first used inside a
-    test is dropped after that test; one made by a wider fixture at the end of the session."""
+    test is dropped after that test; one made by a wider fixture at the end of the session.
+    Clones of the template are made ahead and drops done behind the tests (:class:`_Ahead`)."""
 
     def __init__(self, url: str) -> None:
         from sqlalchemy.engine import make_url
@@ -77,14 +190,21 @@ class _Server:
         self.session_made: list[str] = []
         self.test_made: list[str] | None = None  # paths first used by the running test
         self.empty = False
+        self.ahead: _Ahead | None = None
+
+    def connect(self) -> Any:
+        import psycopg
+
+        conninfo = self.url.set(drivername="postgresql").render_as_string(hide_password=False)
+        return psycopg.connect(conninfo, autocommit=True)
 
     def admin(self) -> Any:
         if self._admin is None:
-            import psycopg
-
-            conninfo = self.url.set(drivername="postgresql").render_as_string(hide_password=False)
-            self._admin = psycopg.connect(conninfo, autocommit=True)
+            self._admin = self.connect()
         return self._admin
+
+    def new_name(self) -> str:
+        return f"{self.prefix}_{next(self.counter)}"
 
     def url_of(self, name: str) -> str:
         return self.url.set(database=name).render_as_string(hide_password=False)
@@ -96,10 +216,12 @@ class _Server:
             return s
         key = str(Path(s).expanduser().resolve())
         if key not in self.mapped:
-            name = f"{self.prefix}_{next(self.counter)}"
-            template = "template0" if self.empty else self.template
-            # FILE_COPY: a plain copy of the small template, 2-3x faster than WAL_LOG here
-            self.admin().execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}" STRATEGY FILE_COPY')
+            name = None if self.empty or self.ahead is None else self.ahead.take()
+            if name is None:
+                name = self.new_name()
+                template = "template0" if self.empty else self.template
+                # FILE_COPY: a plain copy of the small template, 2-3x faster than WAL_LOG here
+                self.admin().execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}" STRATEGY FILE_COPY')
             self.mapped[key] = name
             (self.session_made if self.test_made is None else self.test_made).append(key)
         return self.url_of(self.mapped[key])
@@ -109,7 +231,9 @@ class _Server:
 
     def drop_paths(self, keys: list[str]) -> None:
         for key in keys:
-            self.drop(self.mapped.pop(key))
+            name = self.mapped.pop(key)
+            if self.ahead is None or not self.ahead.drop(name):
+                self.drop(name)
 
     def start(self) -> None:
         self.drop(self.template)
@@ -117,8 +241,14 @@ class _Server:
         engine = store_db.make_engine(self.url_of(self.template))
         store_db.migrate(engine)
         engine.dispose()
+        self.ahead = _Ahead(self)
+        self.ahead.start()
 
     def stop(self) -> None:
+        if self.ahead is not None:
+            for name in self.ahead.finish():
+                self.drop(name)
+            self.ahead = None
         self.drop_paths(list(self.mapped))
         self.drop(self.template)
         if self._admin is not None:
@@ -200,6 +330,18 @@ def runner(tmp_db: Path) -> CliRunner:
     ``VERGOEDING_*`` environment cleared and the database pointed at ``tmp_db``."""
     unset: dict[str, str | None] = {k: None for k in os.environ if k.startswith("VERGOEDING_")}
     return CliRunner(env={**unset, "VERGOEDING_DB": str(tmp_db)})
+
+
+@pytest.fixture(scope="session")
+def demo_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Any]:
+    """``vergoeding demo --out DIR`` run ONCE per test session (VERGOEDING_TODAY 2026-11-15;
+    the demo pins its own dates): (DIR, the click result). Its output is what
+    tests/test_demo.py checks, its database what tests/test_plain_dutch.py reads. Read only:
+    a test that changes the demo's database builds its own (a demo build is ~15 s of CPU)."""
+    out = tmp_path_factory.mktemp("demo") / "d"
+    r = CliRunner().invoke(load_cli().cli, ["demo", "--out", str(out)], env={"VERGOEDING_TODAY": "2026-11-15"})
+    assert r.exit_code == 0, r.output
+    return out, r
 
 
 @pytest.fixture(scope="session")

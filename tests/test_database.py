@@ -219,16 +219,21 @@ def _totals(path_or_url: str) -> dict[str, tuple[int, dict[str, int]]]:
     return out
 
 
-def test_copy_demo_administration_keeps_counts_and_money(tmp_path: Path, runner, cli,
+def test_copy_demo_administration_keeps_counts_and_money(tmp_path: Path, runner, cli, demo_run,
                                                          monkeypatch: pytest.MonkeyPatch) -> None:
     """The demo is built in a SQLite FILE (also on the PostgreSQL run) and copied to the test's
-    database: SQLite -> PostgreSQL on the PostgreSQL run, SQLite -> SQLite otherwise."""
-    mapped = store_db.db_url
-    monkeypatch.setattr(store_db, "db_url", conftest_original_db_url())
-    demo = runner.invoke(cli, ["demo", "--out", str(tmp_path / "demo")], env={"VERGOEDING_TODAY": "2026-11-02"})
-    assert demo.exit_code == 0, demo.output
-    monkeypatch.setattr(store_db, "db_url", mapped)
-    source = f"sqlite:///{tmp_path / 'demo' / 'vergoeding.db'}"
+    database: SQLite -> PostgreSQL on the PostgreSQL run, SQLite -> SQLite otherwise. On the
+    SQLite run the session's demo (conftest.demo_run) is that file: the copy only reads it."""
+    if PG:
+        mapped = store_db.db_url
+        monkeypatch.setattr(store_db, "db_url", conftest_original_db_url())
+        demo = runner.invoke(cli, ["demo", "--out", str(tmp_path / "demo")], env={"VERGOEDING_TODAY": "2026-11-02"})
+        assert demo.exit_code == 0, demo.output
+        monkeypatch.setattr(store_db, "db_url", mapped)
+        demo_dir = tmp_path / "demo"
+    else:
+        demo_dir = demo_run[0]
+    source = f"sqlite:///{demo_dir / 'vergoeding.db'}"
     target = store_db.db_url(tmp_path / "copy.db")
     assert target.startswith("postgresql" if PG else "sqlite")
 

@@ -7,7 +7,6 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
-from click.testing import CliRunner
 from conftest import PG
 from sqlalchemy import select
 
@@ -77,8 +76,9 @@ def test_demo_builds_everything(tmp_path: Path) -> None:
     assert again.facts["per_month"] == report.facts["per_month"]
 
 
-def test_demo_command(tmp_path: Path, cli) -> None:  # noqa: ANN001
-    r = CliRunner().invoke(cli, ["demo", "--out", str(tmp_path / "d")])
+def test_demo_command(demo_run) -> None:  # noqa: ANN001
+    """The command's own output, from the session's one run of it (conftest.demo_run)."""
+    _, r = demo_run
     assert r.exit_code == 0, r.stderr
     assert "26 ervaringsdeskundigen" in r.stdout and "389 regels goedgekeurd" in r.stdout
     # a new finding of issue 15 in the demo's check of October (Uitv.besl. LB 1965 art. 2c)

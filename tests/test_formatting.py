@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
+import pytest
 from babel.dates import format_date
 from babel.numbers import format_currency, format_decimal
 from hypothesis import example, given, settings
@@ -13,6 +14,9 @@ from hypothesis import strategies as st
 
 from vergoeding.core.money import round_cents
 from vergoeding.render.formatting import euro, long_date, month_name, number, percent
+
+# formatting only, no database: runs once (the SQLite suite)
+pytestmark = pytest.mark.no_database
 
 AMOUNTS = st.decimals(min_value=Decimal("-99999999.999"), max_value=Decimal("99999999.999"), places=3,
                       allow_nan=False, allow_infinity=False)

@@ -22,6 +22,9 @@ from vergoeding.importing.fields import SHEETS, Field
 from vergoeding.importing.load import MAX_TEXT, parse_cell
 from vergoeding.importing.readers import read_csv
 
+# parsers only, no database: runs once (the SQLite suite)
+pytestmark = pytest.mark.no_database
+
 FUZZ = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 
 # text that looks like what the parsers expect, mixed with anything at all

@@ -14,7 +14,8 @@ from conftest import HANG_GUARD, REPO, clean_env
 
 from vergoeding import __version__
 
-pytestmark = pytest.mark.slow
+# the wheel and its venv know no test database: the same on both backends, so it runs once
+pytestmark = [pytest.mark.slow, pytest.mark.no_database]
 
 
 @pytest.fixture(scope="module")

@@ -28,7 +28,6 @@ from invoicing_data import agree_self_billing, build
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from vergoeding.__main__ import load_cli
 from vergoeding.core.age_rate import rate_age_findings
 from vergoeding.core.checks import CheckInput, Declaration, RuleException, run_checks
 from vergoeding.core.findings import RULE_LABELS, Finding, rule_label
@@ -174,11 +173,9 @@ def test_every_rule_has_its_own_label_and_an_unknown_one_its_area() -> None:
 
 
 @pytest.fixture(scope="module")
-def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("demo")
-    r = CliRunner().invoke(load_cli().cli, ["demo", "--out", str(out / "d")], env={"VERGOEDING_TODAY": "2026-11-15"})
-    assert r.exit_code == 0, r.output
-    return out / "d" / "vergoeding.db"
+def demo_db(demo_run: tuple[Path, object]) -> Path:
+    """The session's demo (conftest.demo_run), read only."""
+    return demo_run[0] / "vergoeding.db"
 
 
 def _run(cli: click.Group, db: Path, *args: str):  # type: ignore[no-untyped-def]

@@ -13,6 +13,9 @@ from pathlib import Path
 import pytest
 from conftest import HANG_GUARD, clean_env
 
+# which modules a fresh process loads; its database is a SQLite file on both runs: runs once
+pytestmark = pytest.mark.no_database
+
 HEAVY = ("sqlalchemy", "pydantic", "pydantic_core", "openpyxl", "weasyprint", "babel", "jinja2", "psycopg",
          "vergoeding.store", "vergoeding.data.limits", "vergoeding.data.ratecard", "vergoeding.documents",
          "vergoeding.render")
