@@ -172,22 +172,11 @@ def received_ubl_refusal(inv: Invoice) -> str:
             "factuur met e-factuur.")
 
 
-def origin(s: store.StoredInvoice) -> str:
-    """Where an invoice comes from, as stored when it was made or registered
-    (:data:`~vergoeding.core.invoice.ORIGINS`): ``received`` (a freelancer's own invoice that
-    we registered, or their credit note), ``self_billed`` (issued by us in the freelancer's
-    name under a recorded self-billing agreement), ``issued`` (issued by us: a client invoice,
-    our credit note) or ``prepared`` (made by us in the freelancer's name before the origin was
-    kept, without a recorded agreement). A credit note has its original's origin.
-    ``invoice list`` and ``invoice show`` name it (docs/E-INVOICE.md)."""
-    return s.origin
-
-
 def row(s: store.StoredInvoice) -> dict[str, Any]:
     inv = s.invoice
     t = inv.totals
     party = inv.customer if inv.kind == "client" or inv.original_kind == "client" else inv.supplier
-    return {"number": s.label, "kind": s.kind, "origin": origin(s), "status": s.status, "issue_date": s.issue_date,
+    return {"number": s.label, "kind": s.kind, "origin": s.origin, "status": s.status, "issue_date": s.issue_date,
             "due_date": inv.due_date if s.status != "concept" else None,
             "party": party.name, "period": inv.period, "excl": t.excl, "vat": t.vat, "total": t.total,
             "credit_of": inv.credit_of, "self_billed": inv.self_billed, "approved_at": s.approved_at,
@@ -197,6 +186,6 @@ def row(s: store.StoredInvoice) -> dict[str, Any]:
 __all__ = [
     "FORMATS", "GROUP_BY", "ORIGINS", "BatchResult", "Received", "approve_expert_invoice", "receive_expert_invoice", "NothingToInvoice", "client_lines", "create_all_client_invoices",
     "create_client_invoice", "create_expert_invoice", "credit", "discard", "document", "einvoice_notice", "invoice_hours",
-    "invoiceable_clients", "issue", "list_invoices", "logo_path", "owed", "mark_paid", "number_format", "origin", "received_ubl_refusal", "render", "row",
+    "invoiceable_clients", "issue", "list_invoices", "logo_path", "owed", "mark_paid", "number_format", "received_ubl_refusal", "render", "row",
     "show",
 ]

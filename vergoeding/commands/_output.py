@@ -48,7 +48,8 @@ WORDS: dict[str, str] = {
     # invoice status and kind
     "concept": "concept", "issued": "uitgereikt", "paid": "betaald", "credited": "gecrediteerd",
     "client": "opdrachtgever", "expert": "deskundige", "credit": "creditnota", "own": "eigen",
-    # where an invoice comes from (api.invoices.origin): "issued" reads "uitgereikt" above
+    # where an invoice comes from (core.invoice.ORIGIN_WORDS, not imported here: start-up cost);
+    # "issued" reads "uitgereikt" above
     "received": "ontvangen", "self_billed": "zelffacturering", "prepared": "door ons opgemaakt",
     # entry status
     "entered": "ingevoerd", "approved": "goedgekeurd", "locked": "afgesloten",
